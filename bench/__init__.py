@@ -1,0 +1,1 @@
+"""Benchmarks and the large-data generator. Scripts that print measurements; never tests."""

@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from core import views as core_views
+
+PAGE_APPS = [
+    ("people/", "employees.urls"),
+    ("pulse/", "pulse_surveys.urls"),
+    ("leave/", "leave.urls"),
+    ("rewards/", "rewards.urls"),
+    ("service-quality/", "service_quality.urls"),
+    ("improvement/", "improvement.urls"),
+]
+API_APPS = [
+    "employees.api_urls",
+    "pulse_surveys.api_urls",
+    "leave.api_urls",
+    "rewards.api_urls",
+    "service_quality.api_urls",
+    "improvement.api_urls",
+]
+
+api_v1 = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    *[path("", include(module)) for module in API_APPS],
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    *[path(prefix, include(module)) for prefix, module in PAGE_APPS],
+]
+
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,71 @@
+"""The home page, the health probe and the error pages."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from core import extensions
+
+
+@login_required
+def home(request):
+    return render(request, "home.html", {"panels": extensions.home_panels(request)})
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    cache.get("prima:healthz")
+    return "ok"
+
+
+def _check_worker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    from config.celery import app
+
+    replies = app.control.ping(timeout=1.0)
+    return "ok" if replies else "unreachable"
+
+
+@never_cache
+def healthz(request):
+    """Reachability of the database, the broker and at least one worker (eager mode: no
+    broker or worker is needed and both report `eager`)."""
+    report, healthy = {}, True
+    for name, check in (("database", _check_database), ("broker", _check_broker), ("worker", _check_worker)):
+        try:
+            report[name] = check()
+        except Exception as error:  # noqa: BLE001 - a probe reports every failure
+            report[name] = f"error: {type(error).__name__}"
+        healthy = healthy and report[name] in ("ok", "eager")
+    report["status"] = "ok" if healthy else "unhealthy"
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Server error.")}, status=500)
+    return render(request, "500.html", status=500)

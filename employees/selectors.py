@@ -1,0 +1,19 @@
+"""Reads about people and departments."""
+
+from django.db.models import QuerySet
+
+from employees.models import Department, User
+from employees.permissions import employees_visible_to
+
+
+def employee_count() -> int:
+    return User.objects.filter(is_active=True).count()
+
+
+def department_list() -> QuerySet[Department]:
+    return Department.objects.all()
+
+
+def employee_list(*, viewer) -> QuerySet[User]:
+    """The employees `viewer` may read, with what the API shows in the same query."""
+    return employees_visible_to(viewer).select_related("department").order_by("id")

@@ -1,0 +1,10 @@
+"""People pages."""
+
+from django.urls import path
+
+from employees import views
+
+app_name = "employees"
+urlpatterns = [
+    path("me/", views.profile, name="profile"),
+]

@@ -1,0 +1,3 @@
+"""Continuous improvement: API routes under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Continuous improvement: data and invariants."""

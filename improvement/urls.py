@@ -1,0 +1,4 @@
+"""Continuous improvement: pages."""
+
+app_name = "improvement"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Leave: API routes under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Leave: data and invariants."""

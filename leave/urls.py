@@ -1,0 +1,4 @@
+"""Leave: pages."""
+
+app_name = "leave"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pulse surveys: API routes under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Pulse surveys: data and invariants."""

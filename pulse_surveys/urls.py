@@ -1,0 +1,4 @@
+"""Pulse surveys: pages."""
+
+app_name = "pulse_surveys"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Rewards and bonuses: API routes under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Rewards and bonuses: data and invariants."""

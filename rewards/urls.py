@@ -1,0 +1,4 @@
+"""Rewards and bonuses: pages."""
+
+app_name = "rewards"
+urlpatterns: list = []

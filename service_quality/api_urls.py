@@ -1,0 +1,3 @@
+"""Service quality: API routes under /api/v1/."""
+
+urlpatterns: list = []

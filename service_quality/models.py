@@ -1,0 +1,1 @@
+"""Service quality: data and invariants."""

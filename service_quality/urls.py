@@ -1,0 +1,4 @@
+"""Service quality: pages."""
+
+app_name = "service_quality"
+urlpatterns: list = []

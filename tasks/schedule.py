@@ -1,0 +1,10 @@
+"""Every periodic job, declared in one place. Times are Asia/Jakarta (CELERY_TIMEZONE)."""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE: dict[str, dict] = {
+    # Every 5 minutes: proves to /healthz that beat and a worker are alive.
+    "system-heartbeat": {"task": "tasks.system.heartbeat_task", "schedule": 300.0},
+}
+
+__all__ = ["BEAT_SCHEDULE", "crontab"]

@@ -1,0 +1,28 @@
+"""Jobs about Prima itself: liveness and a round trip through the whole stack."""
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+HEARTBEAT_CACHE_KEY = "prima:worker-heartbeat"
+
+
+@shared_task
+def ping_task() -> str:
+    return "pong"
+
+
+@shared_task
+def heartbeat_task() -> str:
+    """Records when a worker last ran a job, for /healthz."""
+    now = timezone.now().isoformat()
+    cache.set(HEARTBEAT_CACHE_KEY, now, timeout=None)
+    return now
+
+
+@shared_task
+def employee_count_task() -> int:
+    """Reads the database from the worker: the round trip the integration tests use."""
+    from employees.selectors import employee_count
+
+    return employee_count()

@@ -43,7 +43,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 
 # Each app keeps its own catalogue (<app>/locale); pages and settings outside apps use locale/.
-APPS := core employees pulse_surveys leave rewards service_quality improvement
+APPS := core employees pulse_surveys leave rewards service_quality improvement correlation
 messages: $(VENV)/.installed
 	for app in $(APPS); do mkdir -p $$app/locale; (cd $$app && ../$(PY) ../manage.py makemessages --locale id --no-obsolete --add-location file); done
 	$(PY) manage.py makemessages --locale id --no-obsolete --add-location file $(foreach app,$(APPS),--ignore '$(app)/*') \

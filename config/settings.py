@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rewards",
     "service_quality",
     "improvement",
+    "correlation",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ PAGE_APPS = [
     ("rewards/", "rewards.urls"),
     ("service-quality/", "service_quality.urls"),
     ("improvement/", "improvement.urls"),
+    ("reports/", "correlation.urls"),
 ]
 API_APPS = [
     "employees.api_urls",
@@ -22,6 +23,7 @@ API_APPS = [
     "rewards.api_urls",
     "service_quality.api_urls",
     "improvement.api_urls",
+    "correlation.api_urls",
 ]
 
 api_v1 = [

@@ -105,10 +105,12 @@ class EmployeeViewSet(
         return employee_list(viewer=self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = services.employee_create(**serializer.validated_data)
+        serializer.instance = services.employee_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.employee_update(user=serializer.instance, **serializer.validated_data)
+        serializer.instance = services.employee_update(
+            user=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
 
 
 class MeView(APIView):

@@ -10,6 +10,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
 from employees.models import Department, Role, User
 
 
@@ -82,6 +83,7 @@ def employee_create(
     monthly_wage: Decimal | None = None,
     sex: str = "",
     validate_password_strength: bool = True,
+    actor: User | None = None,
 ) -> User:
     user = User(
         username=username,
@@ -107,12 +109,15 @@ def employee_create(
         user.set_unusable_password()
     user.full_clean()
     user.save()
+    if actor is not None:
+        audit_record(actor=actor, action="employees.create", target=user, summary=f"{user.username} ({role})")
     return user
 
 
 @transaction.atomic
-def employee_update(*, user: User, password: str | None = None, **changes) -> User:
+def employee_update(*, user: User, password: str | None = None, actor: User | None = None, **changes) -> User:
     _check_manager(changes.get("manager"), user)
+    old_role = user.role
     for field, value in changes.items():
         setattr(user, field, value)
     if "employee_number" in changes and not changes["employee_number"]:
@@ -125,4 +130,12 @@ def employee_update(*, user: User, password: str | None = None, **changes) -> Us
         user.set_password(password)
     user.full_clean()
     user.save()
+    if actor is not None and user.role != old_role:
+        audit_record(
+            actor=actor,
+            action="employees.role.change",
+            target=user,
+            summary=f"{user.username}: {old_role} → {user.role}",
+            data={"from": old_role, "to": user.role},
+        )
     return user

@@ -193,3 +193,17 @@ class TestSchema:
         docs = client.get("/api/v1/docs/")
         assert docs.status_code == 200
         assert b"cdn" not in docs.content.lower()
+
+
+class TestAuditTrail:
+    def test_a_role_change_by_hr_is_recorded(self, org, api):
+        from core.models import AuditEntry
+
+        response = api(org.hana).patch(f"/api/v1/employees/{org.ani.pk}/", {"role": "manager"}, format="json")
+        assert response.status_code == 200
+        entry = AuditEntry.objects.get(action="employees.role.change")
+        assert (entry.actor, entry.target_id, entry.data) == (
+            org.hana,
+            str(org.ani.pk),
+            {"from": "employee", "to": "manager"},
+        )

@@ -12,7 +12,7 @@ from django.utils.module_loading import module_has_submodule
 from core.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoOrg
 
 # The order matters: people first, then what they do, then what is measured about them.
-DEMO_APPS = ["employees", "pulse_surveys", "leave", "rewards", "service_quality", "improvement"]
+DEMO_APPS = ["employees", "pulse_surveys", "leave", "rewards", "service_quality", "improvement", "correlation"]
 DEMO_SEED = 2026
 
 

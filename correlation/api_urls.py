@@ -1,0 +1,3 @@
+"""Correlation reports: API routes under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Correlation reports: data and invariants."""

@@ -1,0 +1,4 @@
+"""Correlation reports: pages."""
+
+app_name = "correlation"
+urlpatterns: list = []

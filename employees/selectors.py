@@ -17,3 +17,11 @@ def department_list() -> QuerySet[Department]:
 def employee_list(*, viewer) -> QuerySet[User]:
     """The employees `viewer` may read, with what the API shows in the same query."""
     return employees_visible_to(viewer).select_related("department").order_by("id")
+
+
+def headcount_by_department() -> dict[int, int]:
+    """Active people per department (own members, not the subtree): one GROUP BY."""
+    from django.db.models import Count
+
+    rows = User.objects.filter(is_active=True, department__isnull=False).values("department_id")
+    return {row["department_id"]: row["n"] for row in rows.annotate(n=Count("id"))}

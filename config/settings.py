@@ -5,6 +5,7 @@ in-process, e-mail printed to the console, debug on. `DATABASE_URL`, `CELERY_BRO
 `REDIS_URL` and `DEBUG=0` switch to the production stack. See the README for every variable.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "core",
     "employees",
     "pulse_surveys",
@@ -63,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.security.SessionTimeoutMiddleware",
+    "core.idempotency.IdempotencyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -143,7 +148,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
+AUTHENTICATION_BACKENDS = ["core.security.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+# Sessions: ended after SESSION_IDLE_TIMEOUT seconds without activity, and SESSION_ABSOLUTE_TIMEOUT
+# after sign-in whatever happens (core.security.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_TIMEOUT = envint("SESSION_ABSOLUTE_TIMEOUT", 10 * 3600, minimum=60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# Lockout after repeated failures, per username and address (django-axes).
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_VERBOSE = False
 
 # --- Languages, time, money.
 LANGUAGE_CODE = envstr("LANGUAGE_CODE", "en")

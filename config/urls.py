@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from core import views as core_views
+from core.security import ObtainTokenView
 
 PAGE_APPS = [
     ("people/", "employees.urls"),
@@ -27,7 +27,7 @@ API_APPS = [
 ]
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     *[path("", include(module)) for module in API_APPS],

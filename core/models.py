@@ -34,3 +34,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key` header, kept for a day so that
+    a retried request gets the same answer instead of creating a second object."""
+
+    scope = models.CharField(max_length=64)  # who sent it: the user's id
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)  # empty while the first request runs
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

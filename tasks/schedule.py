@@ -5,6 +5,8 @@ from celery.schedules import crontab
 BEAT_SCHEDULE: dict[str, dict] = {
     # Every 5 minutes: proves to /healthz that beat and a worker are alive.
     "system-heartbeat": {"task": "tasks.system.heartbeat_task", "schedule": 300.0},
+    # Daily at 03:00: forget Idempotency-Key answers older than a day.
+    "system-idempotency-purge": {"task": "tasks.system.idempotency_purge_task", "schedule": crontab(hour=3, minute=0)},
 }
 
 __all__ = ["BEAT_SCHEDULE", "crontab"]

@@ -26,3 +26,10 @@ def employee_count_task() -> int:
     from employees.selectors import employee_count
 
     return employee_count()
+
+
+@shared_task
+def idempotency_purge_task() -> int:
+    from core.idempotency import idempotency_records_purge
+
+    return idempotency_records_purge()

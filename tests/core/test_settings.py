@@ -31,7 +31,7 @@ def run_check(**env) -> subprocess.CompletedProcess:
         ("DEBUG", "maybe"),
         ("DATABASE_URL", "mysql://x/y"),
         ("CELERY_BROKER_URL", "amqp://guest@x//"),
-        ("SESSION_COOKIE_AGE", "soon"),
+        ("SESSION_IDLE_TIMEOUT", "soon"),
         ("LANGUAGE_CODE", "fr"),
     ],
 )

@@ -1,0 +1,87 @@
+"""`Idempotency-Key` on API POSTs: the same key with the same request returns the first answer
+(marked `Idempotent-Replayed: true`); the same key with a different request is refused with
+422; a second request while the first still runs gets 409. Keys are per user and kept for
+IDEMPOTENCY_TTL (a day)."""
+
+import datetime as dt
+import hashlib
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+IDEMPOTENCY_TTL = dt.timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+
+
+def _user_id(request) -> int | None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user.pk
+    authorization = request.headers.get("Authorization", "")
+    scheme, _sep, key = authorization.partition(" ")
+    if scheme.lower() == "token" and key:
+        from rest_framework.authtoken.models import Token
+
+        token = Token.objects.filter(key=key.strip(), user__is_active=True).only("user_id").first()
+        return token.user_id if token else None
+    return None
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.headers.get(HEADER)
+        if request.method != "POST" or key is None or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if not key.strip() or len(key) > MAX_KEY_LENGTH:
+            return JsonResponse({"detail": _("The Idempotency-Key header must be 1 to 255 characters.")}, status=400)
+        user_id = _user_id(request)
+        if user_id is None:
+            return self.get_response(request)  # the view answers 401
+        request_hash = hashlib.sha256(
+            request.method.encode() + request.path.encode() + b"\0" + request.body
+        ).hexdigest()
+        scope = str(user_id)
+        IdempotencyRecord.objects.filter(scope=scope, key=key, created__lt=timezone.now() - IDEMPOTENCY_TTL).delete()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=request_hash)
+        except IntegrityError:
+            return self._replay(IdempotencyRecord.objects.get(scope=scope, key=key), request_hash)
+
+        response = self.get_response(request)
+        if response.status_code >= 500 or getattr(response, "streaming", False):
+            record.delete()  # not an answer worth repeating: the client may try again
+            return response
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+        record.status_code = response.status_code
+        record.content_type = response.get("Content-Type", "")
+        record.body = response.content
+        record.save(update_fields=["status_code", "content_type", "body"])
+        return response
+
+    @staticmethod
+    def _replay(record: IdempotencyRecord, request_hash: str) -> HttpResponse:
+        if record.request_hash != request_hash:
+            return JsonResponse(
+                {"detail": _("This Idempotency-Key was already used for a different request.")}, status=422
+            )
+        if record.status_code is None:
+            return JsonResponse({"detail": _("A request with this Idempotency-Key is still running.")}, status=409)
+        response = HttpResponse(bytes(record.body), status=record.status_code, content_type=record.content_type)
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+
+def idempotency_records_purge() -> int:
+    """Deletes records older than the TTL; returns how many."""
+    deleted, _details = IdempotencyRecord.objects.filter(created__lt=timezone.now() - IDEMPOTENCY_TTL).delete()
+    return deleted

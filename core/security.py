@@ -1,0 +1,74 @@
+"""Sign-in protection: lockout after repeated failures (django-axes) on both the sign-in page
+and the token endpoint, and session timeouts."""
+
+import time
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Axes' lockout check for every sign-in that comes with a request (the page and the token
+    endpoint). Programmatic `authenticate()` without a request (shell, tests) is not an attack
+    surface and is left to ModelBackend."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _("Too many failed sign-in attempts. Try again in %(minutes)d minutes.") % {"minutes": minutes}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": lockout_message(), "code": "locked_out"}, status=429)
+    return render(request, "registration/locked_out.html", {"message": lockout_message()}, status=429)
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """`POST /api/v1/auth/token/`: a token for a username and password, with the same lockout
+    as the sign-in page."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+                return Response({"detail": lockout_message(), "code": "locked_out"}, status=429)
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        from rest_framework.authtoken.models import Token
+
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+class SessionTimeoutMiddleware:
+    """Ends a browser session after `SESSION_IDLE_TIMEOUT` seconds without a request, and in any
+    case `SESSION_ABSOLUTE_TIMEOUT` seconds after sign-in."""
+
+    STARTED, SEEN = "_prima_started", "_prima_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            started = request.session.setdefault(self.STARTED, now)
+            seen = request.session.get(self.SEEN, now)
+            if now - seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+            else:
+                request.session[self.SEEN] = now
+        return self.get_response(request)

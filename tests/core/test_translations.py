@@ -53,3 +53,27 @@ def test_the_compiled_catalogue_matches_its_source(po):
         if got == msgid and msgstr != msgid:
             got = compiled.ngettext(msgid, msgid, 1)
         assert got == msgstr, msgid
+
+
+APPS_WITH_CATALOGUES = sorted(path.parents[3].name for path in CATALOGUES if path.parents[3] != ROOT)
+
+
+@pytest.mark.parametrize("app", APPS_WITH_CATALOGUES)
+def test_the_catalogue_holds_every_string_the_code_marks(app, tmp_path):
+    """Extracting the app's strings again (as `make messages` does) finds nothing new."""
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / app
+    shutil.copytree(ROOT / app, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "makemessages", "-l", "id", "--no-obsolete", "--no-location"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    extracted = {msgid for msgid, _msgstr, _flags in entries(copy / "locale" / "id" / "LC_MESSAGES" / "django.po")}
+    shipped = {msgid for msgid, _msgstr, _flags in entries(ROOT / app / "locale" / "id" / "LC_MESSAGES" / "django.po")}
+    assert extracted - shipped == set(), f"run `make messages` and translate the new strings of {app}"

@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Service excellence: pulse surveys, leave, rewards, service quality and their correlation.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -6,5 +6,6 @@ from employees import views
 
 app_name = "employees"
 urlpatterns = [
+    path("", views.directory, name="directory"),
     path("me/", views.profile, name="profile"),
 ]

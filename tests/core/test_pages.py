@@ -70,3 +70,31 @@ def test_an_unknown_api_url_is_a_json_404(client):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_hr_sees_everyone_with_wages_in_the_directory(org, client):
+    client.force_login(org.hana)
+    content = client.get("/people/").content.decode()
+    assert org.bayu.get_full_name() in content
+    assert "Rp 8.500.000" in content
+
+
+def test_a_manager_sees_only_their_subtree_without_wages(org, client):
+    client.force_login(org.budi)
+    content = client.get("/people/").content.decode()
+    assert org.ani.get_full_name() in content
+    assert org.bayu.get_full_name() not in content
+    assert "Rp " not in content
+
+
+@pytest.mark.parametrize("persona", ["ani", "lina"])
+def test_the_directory_is_refused_to_others(org, client, persona):
+    client.force_login(getattr(org, persona))
+    assert client.get("/people/").status_code == 403
+
+
+def test_the_directory_query_count_does_not_grow_with_people(org, client, django_assert_max_num_queries):
+    client.force_login(org.hana)
+    # session, user, count, page, departments, nav hooks' own reads
+    with django_assert_max_num_queries(8):
+        client.get("/people/")

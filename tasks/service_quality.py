@@ -1,0 +1,19 @@
+"""Jobs about external service quality: large imports, and tidying old import files."""
+
+from celery import shared_task
+
+
+@shared_task
+def service_quality_import_task(score_import_id: int) -> str:
+    """Checks and imports a queued file (all or nothing); safe to run again."""
+    from service_quality.services import score_import_run
+
+    return score_import_run(score_import_id=score_import_id).status
+
+
+@shared_task
+def service_quality_import_cleanup_task() -> dict[str, int]:
+    """Drops unconfirmed uploads and clears the content of old imports."""
+    from service_quality.services import score_import_discard_stale
+
+    return score_import_discard_stale()

@@ -1,0 +1,81 @@
+"""What a correlation report reads, through the other apps' agreed selectors.
+
+Every series is a list of plain dicts computed by a GROUP BY in the owning app (per department
+and month, from materialised results), so a report's cost grows with units × periods, never
+with the number of answers. An app that does not offer its selector yet contributes no rows
+and a note saying so (`missing:<app>.<function>`), rather than stopping the report.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+
+# The sources an external score can come from (CONTRACT.md), accepted before the
+# service-quality app can list which ones hold data.
+KNOWN_SOURCES = ("skm", "servqual", "csat", "nps", "custom")
+
+
+def _selector(module_name: str, function_name: str) -> Callable | None:
+    """The other app's selector, or None while that app does not offer it yet."""
+    if find_spec(module_name) is None:
+        return None
+    return getattr(import_module(module_name), function_name, None)
+
+
+@dataclass
+class Inputs:
+    """The monthly rows a report reads, and notes about what was missing."""
+
+    internal: list[dict] = field(default_factory=list)
+    internal_imports: list[dict] = field(default_factory=list)
+    external: list[dict] = field(default_factory=list)
+    bonus: list[dict] = field(default_factory=list)
+    recognitions: list[dict] = field(default_factory=list)
+    leave_days: list[dict] = field(default_factory=list)
+    headcount: dict[int, int] = field(default_factory=dict)
+    drivers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def latest_period(self) -> dt.date | None:
+        periods = [
+            row["period"]
+            for rows in (self.internal, self.internal_imports, self.external, self.bonus, self.recognitions)
+            for row in rows
+        ] + [row["period"] for row in self.leave_days]
+        return max(periods, default=None)
+
+
+def _call(inputs: Inputs, module_name: str, function_name: str, default, **kwargs):
+    function = _selector(module_name, function_name)
+    if function is None:
+        inputs.notes.append(f"missing:{module_name.split('.')[0]}.{function_name}")
+        return default
+    return function(**kwargs)
+
+
+def read(*, period_from: dt.date, period_to: dt.date, external_source: str) -> Inputs:
+    """Every input of a report for the months `period_from`..`period_to` (inclusive)."""
+    from employees.selectors import headcount_by_department
+
+    inputs = Inputs()
+    span = {"period_from": period_from, "period_to": period_to}
+    inputs.internal = list(_call(inputs, "pulse_surveys.selectors", "internal_satisfaction_series", [], **span))
+    inputs.drivers = sorted(_call(inputs, "pulse_surveys.selectors", "driver_keys", []))
+    inputs.internal_imports = list(_call(inputs, "service_quality.selectors", "internal_import_series", [], **span))
+    inputs.external = list(
+        _call(inputs, "service_quality.selectors", "external_score_series", [], source=external_source, **span)
+    )
+    inputs.bonus = list(_call(inputs, "rewards.selectors", "bonus_amount_series", [], **span))
+    inputs.recognitions = list(_call(inputs, "rewards.selectors", "recognition_count_series", [], **span))
+    inputs.leave_days = list(_call(inputs, "leave.selectors", "leave_days_taken_series", [], **span))
+    inputs.headcount = headcount_by_department()
+    return inputs
+
+
+def external_sources_and_dimensions() -> list[tuple[str, str]] | None:
+    """The (source, dimension) pairs that hold external scores; None while the service-quality
+    app cannot tell yet."""
+    function = _selector("service_quality.selectors", "external_sources_and_dimensions")
+    return None if function is None else sorted(function())

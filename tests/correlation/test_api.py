@@ -1,0 +1,133 @@
+"""The correlation-reports API: who may use it, what it accepts, what a finished report says."""
+
+import pytest
+
+from correlation.models import CorrelationReport
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("skm_source")]
+
+URL = "/api/v1/correlation-reports/"
+VALID = {
+    "period_from": "2025-01",
+    "period_to": "2025-12",
+    "granularity": "quarter",
+    "max_lag": 1,
+    "external_source": "skm",
+}
+
+
+@pytest.mark.parametrize("persona", ["hana", "lina"])
+def test_hr_and_leadership_request_a_report_and_get_202_pending_at_once(
+    org, api, persona, django_capture_on_commit_callbacks
+):
+    # when
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = api(getattr(org, persona)).post(URL, VALID, format="json")
+    # then the answer comes before the job has run
+    assert response.status_code == 202
+    report = CorrelationReport.objects.get()
+    assert response.json() == {"id": report.pk, "status": "pending"}
+    assert report.status == "pending"
+    assert len(callbacks) == 1  # the job starts once the request's transaction commits
+
+
+@pytest.mark.parametrize("persona", ["budi", "ani"])
+def test_managers_and_employees_are_refused(org, api, persona):
+    client = api(getattr(org, persona))
+    assert client.post(URL, VALID, format="json").status_code == 403
+    assert client.get(URL).status_code == 403
+
+
+def test_anonymous_callers_must_sign_in(db, api):
+    assert api().get(URL).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"period_from": "2026-01", "period_to": "2025-12"}, "period_from"),
+        ({"max_lag": 4}, "max_lag"),
+        ({"max_lag": -1}, "max_lag"),
+        ({"max_lag": "two"}, "max_lag"),
+        ({"granularity": "week"}, "granularity"),
+        ({"external_source": "gallup"}, "external_source"),
+        ({"period_to": "2025-13"}, "period_to"),
+        ({"period_from": None}, "period_from"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(org, api, change, field):
+    response = api(org.hana).post(URL, {**VALID, **change}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not CorrelationReport.objects.exists()
+
+
+def test_a_finished_report_carries_status_progress_results_and_points(org, api, django_capture_on_commit_callbacks):
+    # given a report requested and computed
+    client = api(org.lina)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_id = client.post(URL, VALID, format="json").json()["id"]
+    # when it is read
+    body = client.get(f"{URL}{report_id}/").json()
+    # then
+    assert body["status"] == "succeeded"
+    assert body["progress"] == 100
+    assert body["error"] == ""
+    assert body["period_from"] == "2025-01"
+    assert body["points"] == []
+    headline = [r for r in body["results"] if r["family"] == "satisfaction_external"]
+    assert sorted({r["lag"] for r in headline}) == [-1, 0, 1]
+    assert {r["variant"] for r in headline} == {"pooled", "within_unit"}
+    first = headline[0]
+    for key in (
+        "internal_metric",
+        "external_metric",
+        "lag",
+        "n",
+        "pearson_r",
+        "pearson_p",
+        "ci_low",
+        "ci_high",
+        "spearman_rho",
+        "spearman_p",
+        "q_value",
+    ):
+        assert key in first
+    assert first["internal_metric"] == "overall"
+    assert first["external_metric"] == "skm:ikm"
+    # too little data: the report succeeds and says so
+    assert all(r["insufficient_data"] and r["pearson_r"] is None for r in body["results"])
+    assert first["interpretation"].startswith("Insufficient data")
+    assert any("Insufficient data" in paragraph for paragraph in body["summary"])
+
+
+def test_an_unknown_report_is_a_404(org, api):
+    assert api(org.hana).get(f"{URL}999/").status_code == 404
+
+
+def test_the_list_is_paginated_newest_first_and_filterable_in_a_fixed_number_of_queries(
+    org, api, request_report, django_assert_max_num_queries
+):
+    for _ in range(3):
+        request_report(org.hana)
+    request_report(org.lina, granularity="year", max_lag=0)
+    client = api(org.hana)
+    # queries: session/user is forced, so: count, page of reports (with requester)
+    with django_assert_max_num_queries(2):
+        body = client.get(URL).json()
+    assert body["count"] == 4
+    assert body["results"][0]["granularity"] == "year"
+    assert "results" not in body["results"][0]
+    assert client.get(URL, {"granularity": "year"}).json()["count"] == 1
+    assert client.get(URL, {"status": ["pending", "running"]}).json()["count"] == 0
+    assert client.get(URL, {"status": "succeeded"}).json()["count"] == 4
+
+
+def test_reading_a_report_costs_the_same_queries_however_many_results(
+    org, api, request_report, django_assert_max_num_queries
+):
+    report = request_report(org.hana, max_lag=3)
+    # queries: the report (with requester), its results, its points (with departments)
+    with django_assert_max_num_queries(3):
+        response = api(org.hana).get(f"{URL}{report.pk}/")
+    assert response.status_code == 200

@@ -1,0 +1,155 @@
+"""A report's job: its steps are idempotent, a failure ends as `failed` with a readable error,
+transient database errors are retried, and the standard report runs monthly."""
+
+import datetime as dt
+
+import pytest
+from django.db import OperationalError
+
+from correlation import services
+from correlation.errors import TRANSIENT_ERRORS
+from correlation.models import CorrelationReport, CorrelationResult, ReportStatus
+from tasks.correlation import (
+    correlation_report_aggregate_task,
+    correlation_report_finish_task,
+    correlation_report_statistics_task,
+    correlation_standard_report_task,
+)
+from tasks.schedule import BEAT_SCHEDULE
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("skm_source")]
+
+
+def _result_rows(report):
+    return list(report.results.order_by("id").values_list("family", "variant", "lag", "n", "pearson_r", "q_value"))
+
+
+def test_a_report_records_its_timings_and_the_data_it_read(org, request_report):
+    report = request_report(org.hana)
+    assert report.status == ReportStatus.SUCCEEDED
+    assert report.started_at <= report.finished_at
+    assert set(report.timings) == {"aggregate", "statistics", "total"}
+    assert report.latest_input_period == dt.date(2025, 1, 1)
+    assert len(report.input_fingerprint) == 64
+
+
+def test_the_same_parameters_on_the_same_data_give_the_same_report(org, request_report):
+    first = request_report(org.hana, max_lag=2)
+    second = request_report(org.lina, max_lag=2)
+    assert first.pk != second.pk
+    assert first.input_fingerprint == second.input_fingerprint
+    assert _result_rows(first) == _result_rows(second)
+
+
+def test_a_redelivered_step_does_not_duplicate_results(org, request_report):
+    # given a finished report
+    report = request_report(org.hana)
+    rows = _result_rows(report)
+    # when every step is delivered again
+    for task in (correlation_report_aggregate_task, correlation_report_statistics_task, correlation_report_finish_task):
+        task(report.pk)
+    # then nothing changed
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUCCEEDED
+    assert _result_rows(report) == rows
+
+
+def test_the_statistics_step_run_twice_replaces_its_results(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = services.correlation_report_request(
+            actor=org.hana,
+            period_from=dt.date(2025, 1, 1),
+            period_to=dt.date(2025, 6, 1),
+            granularity="month",
+            max_lag=1,
+            external_source="skm",
+        )
+    correlation_report_aggregate_task(report.pk)
+    correlation_report_statistics_task(report.pk)
+    count = CorrelationResult.objects.filter(report=report).count()
+    correlation_report_statistics_task(report.pk)  # a worker died before acknowledging
+    assert CorrelationResult.objects.filter(report=report).count() == count > 0
+    correlation_report_finish_task(report.pk)
+    report.refresh_from_db()
+    assert (report.status, report.progress) == (ReportStatus.SUCCEEDED, 100)
+
+
+def test_a_failing_step_ends_the_report_as_failed_with_a_readable_error(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = services.correlation_report_request(
+            actor=org.hana,
+            period_from=dt.date(2025, 1, 1),
+            period_to=dt.date(2025, 6, 1),
+            granularity="month",
+            max_lag=0,
+            external_source="skm",
+        )
+    correlation_report_aggregate_task(report.pk)
+    # given stored series that cannot be read (a period that is not YYYY-MM)
+    CorrelationReport.objects.filter(pk=report.pk).update(series={"periods": ["June"], "metrics": {}})
+    # when the rest of the chain runs
+    correlation_report_statistics_task(report.pk)
+    correlation_report_finish_task(report.pk)
+    # then
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+    assert report.error.startswith("The report could not be computed (ValidationError")
+    assert not report.results.exists()
+
+
+def test_transient_database_errors_are_retried_with_backoff_and_acknowledged_late():
+    for task in (correlation_report_aggregate_task, correlation_report_statistics_task, correlation_report_finish_task):
+        assert task.autoretry_for == TRANSIENT_ERRORS
+        assert OperationalError in task.autoretry_for
+        assert task.retry_backoff and task.max_retries >= 3
+        assert task.acks_late
+
+
+def test_when_retries_run_out_the_report_fails_with_a_readable_error(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = services.correlation_report_request(
+            actor=org.hana,
+            period_from=dt.date(2025, 1, 1),
+            period_to=dt.date(2025, 6, 1),
+            granularity="month",
+            max_lag=0,
+            external_source="skm",
+        )
+    correlation_report_aggregate_task.on_failure(
+        OperationalError("server closed the connection"), "x", (report.pk,), {}, None
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+    assert "database could not be reached" in report.error
+
+
+def test_the_standard_report_is_scheduled_monthly():
+    entry = BEAT_SCHEDULE["correlation-standard-report"]
+    assert entry["task"] == "tasks.correlation.correlation_standard_report_task"
+    schedule = entry["schedule"]
+    assert schedule.day_of_month == {2}
+
+
+def test_the_standard_report_covers_the_last_twelve_complete_months_once(
+    org, settings, django_capture_on_commit_callbacks
+):
+    # given today is in February 2026
+    parameters = services.standard_parameters(today=dt.date(2026, 2, 14))
+    assert (parameters["period_from"], parameters["period_to"]) == (dt.date(2025, 2, 1), dt.date(2026, 1, 1))
+    assert (parameters["external_source"], parameters["external_dimension"]) == ("skm", "ikm")
+    # when the monthly job runs twice
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.correlation_report_standard(today=dt.date(2026, 2, 14))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.correlation_report_standard(today=dt.date(2026, 2, 20))
+    # then there is one standard report, finished
+    assert first.pk == again.pk
+    assert CorrelationReport.objects.filter(is_standard=True).count() == 1
+    first.refresh_from_db()
+    assert first.status == ReportStatus.SUCCEEDED
+
+
+def test_the_standard_report_task_returns_the_report(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report_id = correlation_standard_report_task()
+    assert CorrelationReport.objects.get(pk=report_id).is_standard

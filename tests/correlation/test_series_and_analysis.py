@@ -1,0 +1,259 @@
+"""From monthly input rows (the shape the other apps' selectors return) to the report's tests."""
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from core.periods import Period
+from correlation import analysis, series
+from correlation.inputs import Inputs
+from correlation.models import Granularity
+
+JAN, FEB, MAR, APR = (dt.date(2025, month, 1) for month in (1, 2, 3, 4))
+
+
+def _aggregate(inputs, granularity=Granularity.QUARTER, source="skm", dimension=""):
+    return series.aggregate(
+        inputs,
+        granularity=granularity,
+        period_from=JAN,
+        period_to=dt.date(2025, 12, 1),
+        external_source=source,
+        external_dimension=dimension,
+    )
+
+
+def test_a_quarter_is_the_respondent_weighted_mean_of_its_months():
+    inputs = Inputs(
+        internal=[
+            {"department_id": 7, "period": JAN, "metric": "overall", "value": 60.0, "respondents": 10},
+            {"department_id": 7, "period": FEB, "metric": "overall", "value": 90.0, "respondents": 30},
+            {"department_id": 7, "period": APR, "metric": "overall", "value": 50.0, "respondents": 5},
+        ]
+    )
+    aggregated = _aggregate(inputs)
+    assert aggregated["periods"] == ["2025-01", "2025-04", "2025-07", "2025-10"]
+    assert aggregated["metrics"]["internal:overall"] == [[7, "2025-01", 82.5], [7, "2025-04", 50.0]]
+
+
+def test_historical_internal_scores_fill_months_without_a_pulse_result():
+    inputs = Inputs(
+        internal=[{"department_id": 7, "period": FEB, "metric": "overall", "value": 80.0, "respondents": 10}],
+        internal_imports=[
+            {"department_id": 7, "period": JAN, "metric": "overall", "value": 70.0, "respondents": 10},
+            {"department_id": 7, "period": FEB, "metric": "overall", "value": 10.0, "respondents": 10},
+        ],
+    )
+    aggregated = _aggregate(inputs, Granularity.MONTH)
+    assert aggregated["metrics"]["internal:overall"] == [[7, "2025-01", 70.0], [7, "2025-02", 80.0]]
+
+
+def test_external_scores_keep_each_dimension_and_the_headline_is_the_ikm_for_skm():
+    inputs = Inputs(
+        external=[
+            {"department_id": 3, "period": JAN, "source": "skm", "dimension": "ikm", "value": 81.0, "respondents": 50},
+            {
+                "department_id": 3,
+                "period": JAN,
+                "source": "skm",
+                "dimension": "courtesy",
+                "value": 75.0,
+                "respondents": 50,
+            },
+        ]
+    )
+    aggregated = _aggregate(inputs, Granularity.MONTH)
+    assert set(aggregated["metrics"]) == {"external:skm:ikm", "external:skm:courtesy"}
+    assert series.headline_external_metric("skm", "") == "external:skm:ikm"
+
+
+def test_without_a_dimension_another_source_is_averaged_over_its_dimensions():
+    inputs = Inputs(
+        external=[
+            {
+                "department_id": 3,
+                "period": JAN,
+                "source": "csat",
+                "dimension": "speed",
+                "value": 60.0,
+                "respondents": 10,
+            },
+            {
+                "department_id": 3,
+                "period": JAN,
+                "source": "csat",
+                "dimension": "staff",
+                "value": 90.0,
+                "respondents": 20,
+            },
+        ]
+    )
+    aggregated = _aggregate(inputs, Granularity.MONTH, source="csat")
+    assert aggregated["metrics"]["external:csat:all"] == [[3, "2025-01", 80.0]]
+
+
+def test_levers_are_totals_per_head_with_zero_where_nothing_was_given():
+    inputs = Inputs(
+        bonus=[{"department_id": 1, "period": FEB, "amount": Decimal("3000000")}],
+        recognitions=[{"department_id": 2, "period": MAR, "count": 4}],
+        headcount={1: 3, 2: 2, 9: 0},
+    )
+    aggregated = _aggregate(inputs)
+    bonus = aggregated["metrics"]["lever:bonus_per_head"]
+    assert [1, "2025-01", 1000000.0] in bonus
+    assert [2, "2025-01", 0.0] in bonus  # no bonus: zero, not missing
+    assert all(row[0] != 9 for row in bonus)  # nobody there: no per-head figure
+    assert [2, "2025-01", 2.0] in aggregated["metrics"]["lever:recognitions_per_head"]
+    assert "lever:leave_days_per_head" not in aggregated["metrics"]  # never recorded: not a lever yet
+
+
+def _planted(lag: int, *, units: int = 20, periods: int = 12, strength: float = 0.9, seed: int = 3):
+    """Internal satisfaction per unit-month, and external scores that follow it `lag` months
+    later (negative: that lead it)."""
+    rng = np.random.default_rng(seed)
+    internal = rng.normal(70, 8, size=(units, periods + 6))
+    noise = rng.normal(0, 8, size=internal.shape)
+    external = np.full_like(internal, np.nan)
+    for t in range(internal.shape[1]):
+        source = t - lag
+        if 0 <= source < internal.shape[1]:
+            external[:, t] = 75 + strength * (internal[:, source] - 70) + np.sqrt(1 - strength**2) * noise[:, t]
+    months = [Period(2025, 1).shift(t - 3).first_day for t in range(internal.shape[1])]
+    rows_in = [
+        {"department_id": u + 1, "period": months[t], "metric": "overall", "value": internal[u, t], "respondents": 10}
+        for u in range(units)
+        for t in range(3, 3 + periods)
+    ]
+    rows_out = [
+        {
+            "department_id": u + 1,
+            "period": months[t],
+            "source": "skm",
+            "dimension": "ikm",
+            "value": external[u, t],
+            "respondents": 40,
+        }
+        for u in range(units)
+        for t in range(3, 3 + periods)
+        if np.isfinite(external[u, t])
+    ]
+    return Inputs(internal=rows_in, external=rows_out)
+
+
+@pytest.mark.parametrize(("planted", "direction"), [(1, 1), (2, 1), (-1, -1)])
+def test_an_effect_planted_at_a_lag_is_strongest_at_that_lag_and_direction(planted, direction):
+    aggregated = series.aggregate(
+        _planted(planted),
+        granularity=Granularity.MONTH,
+        period_from=JAN,
+        period_to=dt.date(2025, 12, 1),
+        external_source="skm",
+        external_dimension="",
+    )
+    rows = analysis.run(aggregated, max_lag=3, external_source="skm", external_dimension="")
+    pooled = [r for r in rows if r["family"] == "satisfaction_external" and r["variant"] == "pooled"]
+    strongest = max(pooled, key=lambda r: r["pearson_r"] or 0)
+    assert strongest["lag"] == planted
+    assert (strongest["lag"] > 0) == (direction > 0)
+    assert strongest["pearson_r"] > 0.7
+    assert strongest["q_value"] < 0.001
+
+
+def test_a_lag_pairs_each_unit_period_with_the_other_series_k_periods_later():
+    inputs = _planted(1, units=3, periods=6)
+    aggregated = series.aggregate(
+        inputs,
+        granularity=Granularity.MONTH,
+        period_from=JAN,
+        period_to=dt.date(2025, 12, 1),
+        external_source="skm",
+        external_dimension="",
+    )
+    panel = analysis.Panel(aggregated)
+    x, y, units, periods = panel.pairs("internal:overall", "external:skm:ikm", 1)
+    internal = {(r["department_id"], r["period"]): r["value"] for r in inputs.internal}
+    external = {(r["department_id"], r["period"]): r["value"] for r in inputs.external}
+    next_month = {period: Period.of(period).shift(1).first_day for _unit, period in internal}
+    expected = sorted(
+        (unit, period, value, external[(unit, next_month[period])])
+        for (unit, period), value in internal.items()
+        if (unit, next_month[period]) in external
+    )
+    got = sorted(zip(units.tolist(), periods, x.tolist(), y.tolist(), strict=True))
+    assert [row[:2] for row in got] == [row[:2] for row in expected]
+    assert np.allclose([row[2:] for row in got], [row[2:] for row in expected], rtol=0, atol=1e-9)
+    assert len(got) == 3 * 5  # six months of each, one lost to the lag
+
+
+def test_the_report_results_equal_scipys_on_the_paired_arrays():
+    aggregated = series.aggregate(
+        _planted(0, units=8, periods=6, strength=0.4),
+        granularity=Granularity.MONTH,
+        period_from=JAN,
+        period_to=dt.date(2025, 12, 1),
+        external_source="skm",
+        external_dimension="",
+    )
+    rows = analysis.run(aggregated, max_lag=0, external_source="skm", external_dimension="")
+    pooled = next(r for r in rows if r["variant"] == "pooled")
+    x, y, _units, _periods = analysis.Panel(aggregated).pairs("internal:overall", "external:skm:ikm", 0)
+    assert pooled["n"] == 48
+    assert pooled["pearson_r"] == pytest.approx(sps.pearsonr(x, y).statistic, abs=1e-9)
+    assert pooled["spearman_p"] == pytest.approx(sps.spearmanr(x, y).pvalue, abs=1e-9)
+    tested = [r for r in rows if r["pearson_p"] is not None]
+    expected_q = sps.false_discovery_control([r["pearson_p"] for r in tested])
+    assert [r["q_value"] for r in tested] == pytest.approx(list(expected_q), abs=1e-9)
+
+
+def test_drivers_are_crossed_with_every_dimension_of_the_source_in_the_same_period():
+    inputs = Inputs(
+        internal=[
+            {"department_id": u, "period": JAN, "metric": f"driver:{d}", "value": 50.0 + u, "respondents": 5}
+            for u in range(12)
+            for d in ("workload", "recognition")
+        ],
+        external=[
+            {
+                "department_id": u,
+                "period": JAN,
+                "source": "skm",
+                "dimension": d,
+                "value": 60.0 + u * u,
+                "respondents": 5,
+            }
+            for u in range(12)
+            for d in ("ikm", "courtesy", "timeliness")
+        ],
+    )
+    rows = analysis.run(_aggregate(inputs, Granularity.MONTH), max_lag=0, external_source="skm", external_dimension="")
+    matrix = [r for r in rows if r["family"] == "drivers_dimensions"]
+    assert {(r["internal_metric"], r["external_metric"]) for r in matrix} == {
+        (f"driver:{d}", f"skm:{e}") for d in ("workload", "recognition") for e in ("ikm", "courtesy", "timeliness")
+    }
+    assert all(r["lag"] == 0 and r["spearman_rho"] == pytest.approx(1.0) for r in matrix)
+
+
+def test_levers_are_tested_against_internal_satisfaction_lever_first_at_positive_lags():
+    rng = np.random.default_rng(5)
+    inputs = Inputs(
+        internal=[
+            {"department_id": u, "period": m, "metric": "overall", "value": float(rng.normal(70, 5)), "respondents": 8}
+            for u in range(1, 7)
+            for m in (JAN, FEB, MAR, APR)
+        ],
+        recognitions=[
+            {"department_id": u, "period": m, "count": int(rng.integers(0, 5))} for u in range(1, 7) for m in (JAN, FEB)
+        ],
+        headcount=dict.fromkeys(range(1, 7), 4),
+    )
+    rows = analysis.run(_aggregate(inputs, Granularity.MONTH), max_lag=1, external_source="skm", external_dimension="")
+    levers = [r for r in rows if r["family"] == "levers"]
+    assert {(r["internal_metric"], r["external_metric"]) for r in levers} == {
+        ("overall", "lever:recognitions_per_head")
+    }
+    assert sorted({r["lag"] for r in levers}) == [-1, 0, 1]
+    same_period = next(r for r in levers if r["lag"] == 0 and r["variant"] == "pooled")
+    assert same_period["n"] == 6 * 4  # every month from the first recognition on, zero where none

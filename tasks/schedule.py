@@ -5,6 +5,12 @@ from celery.schedules import crontab
 BEAT_SCHEDULE: dict[str, dict] = {
     # Every 5 minutes: proves to /healthz that beat and a worker are alive.
     "system-heartbeat": {"task": "tasks.system.heartbeat_task", "schedule": 300.0},
+    # Monthly, 2nd at 03:30 (after the month's pulse rounds and imports): the standard correlation
+    # report of the last twelve complete months (once per set of parameters).
+    "correlation-standard-report": {
+        "task": "tasks.correlation.correlation_standard_report_task",
+        "schedule": crontab(minute=30, hour=3, day_of_month=2),
+    },
     # Daily at 03:00: forget Idempotency-Key answers older than a day.
     "system-idempotency-purge": {"task": "tasks.system.idempotency_purge_task", "schedule": crontab(hour=3, minute=0)},
 }

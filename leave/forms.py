@@ -1,0 +1,81 @@
+"""Forms of the leave pages. They only shape input; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from employees.models import User
+from leave.models import DAYS, Holiday, LeavePolicy, LeaveType
+from leave.services import LEAVE_TYPE_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LeaveTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} — {obj.policy.name}"
+
+
+class LeaveRequestForm(forms.Form):
+    leave_type = forms.ModelChoiceField(label=_("Leave type"), queryset=LeaveType.objects.none())
+    start_date = forms.DateField(label=_("From"), widget=DateInput())
+    end_date = forms.DateField(label=_("To"), widget=DateInput())
+    half_day = forms.BooleanField(label=_("Half day"), required=False)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attachment = forms.FileField(
+        label=_("Attachment"), required=False, help_text=_("PDF, JPG or PNG up to 5 MB, e.g. a doctor's note.")
+    )
+
+    def __init__(self, *args, leave_types=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if leave_types is not None:
+            self.fields["leave_type"].queryset = leave_types
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for rejection"), max_length=500)
+
+
+class LeaveTypeForm(forms.ModelForm):
+    class Meta:
+        model = LeaveType
+        fields = [field for field in LEAVE_TYPE_FIELDS if field != "code"]
+
+
+class PolicyDefaultForm(forms.Form):
+    policy = forms.ModelChoiceField(label=_("Organisation default"), queryset=LeavePolicy.objects.all())
+
+
+class PolicyAssignForm(forms.Form):
+    employee = forms.ModelChoiceField(label=_("Employee"), queryset=User.objects.filter(is_active=True))
+    policy = forms.ModelChoiceField(
+        label=_("Policy"), queryset=LeavePolicy.objects.all(), required=False, empty_label=_("(organisation default)")
+    )
+
+
+class HolidayForm(forms.ModelForm):
+    class Meta:
+        model = Holiday
+        fields = ["date", "name", "is_collective_leave", "is_day_off"]
+        widgets = {"date": DateInput()}
+
+
+class AllocationForm(forms.Form):
+    employee = forms.ModelChoiceField(label=_("Employee"), queryset=User.objects.filter(is_active=True))
+    leave_type = LeaveTypeChoiceField(
+        label=_("Leave type"), queryset=LeaveType.objects.filter(tracks_balance=True).select_related("policy")
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    days = forms.DecimalField(label=_("Days"), **DAYS)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class AdjustmentForm(AllocationForm):
+    note = None
+    reason = forms.CharField(label=_("Reason"), max_length=300)

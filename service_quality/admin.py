@@ -1,0 +1,36 @@
+"""Administration: imports and scores are read here; they change through imports and the API,
+so that every change is checked and audited."""
+
+from django.contrib import admin
+
+from service_quality.models import ExternalScore, InternalScore, ScoreImport
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScoreImport)
+class ScoreImportAdmin(ReadOnlyAdmin):
+    list_display = ["id", "file_name", "kind", "status", "rows_imported", "rows_total", "created_by", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["file_name", "content_hash"]
+    exclude = ["content"]
+
+
+@admin.register(ExternalScore)
+class ExternalScoreAdmin(ReadOnlyAdmin):
+    list_display = ["department", "period", "source", "dimension", "value", "respondents", "derived", "source_import"]
+    list_filter = ["source", "derived", "department"]
+    search_fields = ["department__code", "dimension"]
+    list_select_related = ["department", "source_import"]
+
+
+@admin.register(InternalScore)
+class InternalScoreAdmin(ReadOnlyAdmin):
+    list_display = ["department", "period", "value", "respondents", "source_import"]
+    list_select_related = ["department", "source_import"]

@@ -1,0 +1,127 @@
+"""Service-quality pages: cards, trends, the list, and importing through upload → preview →
+confirm. Pages carry no inline style (Content-Security-Policy)."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from service_quality import services
+from service_quality.models import ScoreImport, SkmResponse
+from tests.service_quality.factories import SCORES_HEADER, SKM_HEADER, csv_bytes, skm_rows
+
+
+@pytest.fixture
+def measured(org, skm_file):
+    """CS has SKM results for February and March 2025."""
+    services.score_import_create(kind="skm", file_name="skm.csv", content=skm_file, actor=org.hana)
+    february = csv_bytes(SKM_HEADER, skm_rows("CS", "2025-02", [[2] * 9] * 3))
+    services.score_import_create(kind="skm", file_name="skm-feb.csv", content=february, actor=org.hana)
+    return org
+
+
+def no_inline_style(html: str) -> bool:
+    return re.search(r"\sstyle=", html) is None
+
+
+def test_leadership_sees_a_card_per_unit_with_ikm_grade_and_element_bars(measured, client):
+    client.force_login(measured.lina)
+    response = client.get("/service-quality/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "84.26" in html and "grade-b" in html
+    assert html.count("<meter") == 9
+    assert "Loket Perizinan" in html  # a unit without results still has its card
+    assert no_inline_style(html)
+
+
+def test_the_overview_can_show_another_period(measured, client):
+    client.force_login(measured.lina)
+    html = client.get("/service-quality/", {"period": "2025-02"}).content.decode()
+    assert "50.00" in html and "84.26" not in html
+
+
+def test_a_units_page_has_its_trend_and_every_period(measured, client):
+    client.force_login(measured.hana)
+    response = client.get(f"/service-quality/units/{measured.cs.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<polyline" in html and html.count("<circle") == 2
+    assert "2025-02" in html and "2025-03" in html
+    assert no_inline_style(html)
+
+
+def test_the_score_list_filters(measured, client):
+    client.force_login(measured.lina)
+    html = client.get("/service-quality/scores/", {"dimension": "ikm", "period_from": "2025-03"}).content.decode()
+    assert "84.26" in html and "50.00" not in html
+    bad = client.get("/service-quality/scores/", {"period_from": "March"})
+    assert bad.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/service-quality/", "/service-quality/scores/", "/service-quality/imports/"])
+def test_employees_and_managers_are_refused(org, client, path):
+    for person in (org.ani, org.budi):
+        client.force_login(person)
+        assert client.get(path).status_code == 403
+
+
+def test_leadership_does_not_import(org, client):
+    client.force_login(org.lina)
+    assert client.get("/service-quality/imports/").status_code == 403
+
+
+def test_hr_uploads_sees_a_preview_and_confirms(org, client, skm_file):
+    client.force_login(org.hana)
+    response = client.post(
+        "/service-quality/imports/", {"kind": "skm", "file": SimpleUploadedFile("skm.csv", skm_file)}
+    )
+    score_import = ScoreImport.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/imports/{score_import.pk}/")
+    preview = client.get(response["Location"]).content.decode()
+    assert "R1" in preview and "Confirm the import" in preview
+    assert not SkmResponse.objects.exists()
+    client.post(f"/service-quality/imports/{score_import.pk}/confirm/")
+    assert SkmResponse.objects.count() == 3
+    done = client.get(response["Location"]).content.decode()
+    assert "Confirm the import" not in done and no_inline_style(done)
+
+
+def test_an_upload_with_problems_lists_them_with_row_and_column(org, client):
+    client.force_login(org.hana)
+    content = csv_bytes(SCORES_HEADER, ["XX,2025-03,csat,overall,80,10", "CS,2025-03,csat,overall,180,10"])
+    response = client.post(
+        "/service-quality/imports/", {"kind": "scores", "file": SimpleUploadedFile("s.csv", content)}, follow=True
+    )
+    html = response.content.decode()
+    assert "2 problems" in html
+    assert "department_code" in html and "There is no department with the code" in html
+    assert "Confirm the import" not in html
+
+
+def test_uploading_the_same_file_again_says_so(org, client, skm_file):
+    client.force_login(org.hana)
+    services.score_import_create(kind="skm", file_name="skm.csv", content=skm_file, actor=org.hana)
+    response = client.post(
+        "/service-quality/imports/", {"kind": "skm", "file": SimpleUploadedFile("skm.csv", skm_file)}
+    )
+    assert response.status_code == 200
+    assert "already imported" in response.content.decode()
+
+
+def test_home_panels_for_hr_and_leadership(measured, client):
+    client.force_login(measured.hana)
+    html = client.get("/").content.decode()
+    assert "Recent score imports" in html and "skm-feb.csv" in html
+    client.force_login(measured.lina)
+    html = client.get("/").content.decode()
+    assert "IKM per service unit" in html and "84.26" in html and "Recent score imports" not in html
+
+
+def test_nav_items_follow_the_role(org, client):
+    client.force_login(org.hana)
+    html = client.get("/").content.decode()
+    assert "/service-quality/imports/" in html
+    client.force_login(org.ani)
+    html = client.get("/").content.decode()
+    assert "/service-quality/" not in html

@@ -1,0 +1,137 @@
+"""The series correlation reports read, and SERVQUAL classes."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from service_quality import selectors, services
+from service_quality.dimensions import PRIMA_DIMENSION_MAPPING, SKM_ELEMENT_KEYS
+from service_quality.servqual import expectation_level, servqual_result
+from tests.service_quality.factories import (
+    INTERNAL_HEADER,
+    SCORES_HEADER,
+    SKM_HEADER,
+    ExternalScoreFactory,
+    csv_bytes,
+    skm_rows,
+)
+
+YEAR = {"period_from": dt.date(2025, 1, 1), "period_to": dt.date(2025, 12, 1)}
+
+
+def test_skm_results_appear_as_ikm_elements_and_prima_dimensions(org, skm_file):
+    services.score_import_create(kind="skm", file_name="skm.csv", content=skm_file, actor=org.hana)
+    rows = selectors.external_score_series(**YEAR, source="skm")
+    dimensions = {row["dimension"] for row in rows}
+    assert dimensions == {"ikm", *SKM_ELEMENT_KEYS, *(str(key) for key in PRIMA_DIMENSION_MAPPING)}
+    ikm = next(row for row in rows if row["dimension"] == "ikm")
+    assert ikm == {
+        "department_id": org.cs.pk,
+        "period": dt.date(2025, 3, 1),
+        "source": "skm",
+        "dimension": "ikm",
+        "value": 84.26,
+        "respondents": 3,
+    }
+    u1 = next(row for row in rows if row["dimension"] == "u1")
+    assert u1["value"] == 75.0  # mean 3 × 25
+
+
+def test_the_external_series_filters_by_range_unit_source_and_dimension(org):
+    ExternalScoreFactory(department=org.cs, period=dt.date(2024, 12, 1))
+    ExternalScoreFactory(department=org.cs, period=dt.date(2025, 1, 1))
+    ExternalScoreFactory(department=org.lkt, period=dt.date(2025, 12, 1), source="nps")
+    assert len(selectors.external_score_series(**YEAR)) == 2
+    assert len(selectors.external_score_series(**YEAR, department_ids=[org.lkt.pk])) == 1
+    assert selectors.external_score_series(**YEAR, source="csat")[0]["department_id"] == org.cs.pk
+    assert selectors.external_score_series(**YEAR, dimension="ikm") == []
+
+
+def test_the_internal_series_carries_imported_scores_as_overall(org):
+    content = csv_bytes(INTERNAL_HEADER, ["CS,2025-02,71.5,30", "CS,2024-02,70,30"])
+    services.score_import_create(kind="internal", file_name="i.csv", content=content, actor=org.hana)
+    assert selectors.internal_import_series(**YEAR) == [
+        {
+            "department_id": org.cs.pk,
+            "period": dt.date(2025, 2, 1),
+            "metric": "overall",
+            "value": 71.5,
+            "respondents": 30,
+        }
+    ]
+
+
+def test_sources_and_dimensions_lists_each_pair_once(org):
+    ExternalScoreFactory(department=org.cs, period=dt.date(2025, 1, 1))
+    ExternalScoreFactory(department=org.lkt, period=dt.date(2025, 1, 1))
+    ExternalScoreFactory(department=org.lkt, period=dt.date(2025, 1, 1), source="nps")
+    assert selectors.external_sources_and_dimensions() == [("csat", "overall"), ("nps", "overall")]
+
+
+def test_the_series_read_in_one_query(org, django_assert_num_queries, skm_file):
+    services.score_import_create(kind="skm", file_name="skm.csv", content=skm_file, actor=org.hana)
+    with django_assert_num_queries(1):
+        selectors.external_score_series(**YEAR)
+    with django_assert_num_queries(1):
+        selectors.internal_import_series(**YEAR)
+
+
+def test_the_overview_shows_each_units_latest_ikm(org):
+    content = csv_bytes(SKM_HEADER, skm_rows("CS", "2025-02", [[2] * 9] * 2) + skm_rows("CS", "2025-03", [[4] * 9] * 2))
+    services.score_import_create(kind="skm", file_name="skm.csv", content=content, actor=org.hana)
+    cards = {card["department"].code: card for card in selectors.ikm_overview()}
+    assert cards["CS"]["result"].ikm == Decimal("100.00")
+    assert cards["LKT"]["result"] is None
+    chosen = {card["department"].code: card for card in selectors.ikm_overview(period=dt.date(2025, 2, 1))}
+    assert chosen["CS"]["result"].ikm == Decimal("50.00")
+    assert [result.ikm for result in selectors.ikm_trend(department=org.cs)] == [Decimal("50.00"), Decimal("100.00")]
+
+
+# --- SERVQUAL.
+
+
+@pytest.mark.parametrize(
+    ("gap", "level"),
+    [
+        ("-5", "below"),
+        ("-1.01", "below"),
+        ("-1.00", "meeting"),
+        ("0", "meeting"),
+        ("1.00", "meeting"),
+        ("1.01", "exceeding"),
+    ],
+)
+def test_the_mean_gap_classes_a_unit(gap, level):
+    assert expectation_level(Decimal(gap)) == level
+
+
+def test_gaps_are_perception_minus_expectation_where_both_are_given():
+    result = servqual_result(
+        {
+            "tangibles": Decimal(70),
+            "tangibles_expectation": Decimal(80),
+            "reliability": Decimal(90),
+            "reliability_expectation": Decimal(85),
+            "empathy": Decimal(60),  # no expectation: no gap
+        }
+    )
+    gaps = {dimension.dimension: dimension.gap for dimension in result.dimensions}
+    assert gaps == {"tangibles": -10, "reliability": 5, "responsiveness": None, "assurance": None, "empathy": None}
+    assert (result.mean_gap, result.level) == (Decimal("-2.50"), "below")
+
+
+def test_servqual_results_of_a_unit_per_period(org):
+    rows = [
+        "CS,2025-01,servqual,reliability,80,30",
+        "CS,2025-01,servqual,reliability_expectation,70,30",
+        "CS,2025-02,servqual,reliability,80,30",
+    ]
+    services.score_import_create(
+        kind="scores", file_name="s.csv", content=csv_bytes(SCORES_HEADER, rows), actor=org.hana
+    )
+    results = selectors.servqual_results(department=org.cs)
+    assert [(period, result.level) for period, result in results] == [
+        (dt.date(2025, 1, 1), "exceeding"),
+        (dt.date(2025, 2, 1), None),
+    ]

@@ -114,6 +114,8 @@ def action_create(
     if due_date < start_date:
         raise ValidationError({"due_date": [_("The due date cannot be before the start date.")]})
     _validate_target(driver=driver, dimension=dimension, department=department, required=True)
+    if suggestion is not None and (suggestion.driver, suggestion.dimension) != (driver, dimension):
+        raise ValidationError({"suggestion": [_("This suggestion is for another driver or dimension.")]})
     members = list(members)
     _require_people_of(department, [owner], "owner")
     _require_people_of(department, members, "members")

@@ -11,6 +11,12 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tasks.correlation.correlation_standard_report_task",
         "schedule": crontab(minute=30, hour=3, day_of_month=2),
     },
+    # Daily at 07:00: e-mails owners of improvement actions overdue or due within a week
+    # (each action at most once a week).
+    "improvement-action-reminders": {
+        "task": "tasks.improvement.action_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Daily at 03:00: forget Idempotency-Key answers older than a day.
     "system-idempotency-purge": {"task": "tasks.system.idempotency_purge_task", "schedule": crontab(hour=3, minute=0)},
 }

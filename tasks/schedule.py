@@ -19,6 +19,15 @@ BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Daily at 03:00: forget Idempotency-Key answers older than a day.
     "system-idempotency-purge": {"task": "tasks.system.idempotency_purge_task", "schedule": crontab(hour=3, minute=0)},
+    # Every 15 minutes: opens pulse rounds that are due (scheduled, or by a survey's cadence).
+    "pulse-rounds-open-due": {"task": "tasks.surveys.survey_rounds_open_due_task", "schedule": crontab(minute="*/15")},
+    # Every 15 minutes: closes expired pulse rounds; each then materialises its results.
+    "pulse-rounds-close-expired": {
+        "task": "tasks.surveys.survey_rounds_close_expired_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Daily at 09:00: pulse reminders to those who have not answered (at most one a day each).
+    "pulse-reminders": {"task": "tasks.surveys.survey_reminders_task", "schedule": crontab(hour=9, minute=0)},
 }
 
 __all__ = ["BEAT_SCHEDULE", "crontab"]

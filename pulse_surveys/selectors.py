@@ -1,0 +1,233 @@
+"""Reads for pulse surveys: rounds as each person may see them, participation, results, series.
+
+Results are read only from the materialised `RoundResult` rows, which hold nothing that may
+not be shown; no read here touches an individual `Response`.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast
+
+from employees.models import Department
+from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
+from pulse_surveys.models import (
+    Driver,
+    Invitation,
+    Participation,
+    Question,
+    Round,
+    RoundResult,
+    RoundResultDriver,
+    RoundStatus,
+    Survey,
+)
+
+
+def driver_list() -> QuerySet[Driver]:
+    return Driver.objects.all()
+
+
+def driver_keys() -> list[str]:
+    """The driver keys, in their display order (for report matrices)."""
+    return list(Driver.objects.order_by("position", "key").values_list("key", flat=True))
+
+
+def question_list() -> QuerySet[Question]:
+    return Question.objects.select_related("driver").order_by("id")
+
+
+def survey_list() -> QuerySet[Survey]:
+    return Survey.objects.prefetch_related("survey_questions", "departments").order_by("-id")
+
+
+def can_see_all_results(user) -> bool:
+    return is_hr(user) or is_leadership(user)
+
+
+def can_see_results(user) -> bool:
+    return can_see_all_results(user) or is_manager(user)
+
+
+def round_list(*, viewer) -> QuerySet[Round]:
+    """Rounds `viewer` may see, each with `answered` (has the viewer taken part?). HR and
+    leadership see every round; managers those they are invited to or whose audience includes
+    their departments; everyone else only the rounds they are invited to."""
+    invited = Invitation.objects.filter(round=OuterRef("pk"), employee_id=viewer.pk)
+    rounds = Round.objects.select_related("survey").annotate(
+        is_invited=Exists(invited),
+        answered=Exists(Participation.objects.filter(round=OuterRef("pk"), employee_id=viewer.pk)),
+    )
+    if can_see_all_results(viewer):
+        return rounds
+    if is_manager(viewer):
+        team = Invitation.objects.filter(round=OuterRef("pk"), department_id__in=managed_department_ids(viewer))
+        return rounds.filter(Q(is_invited=True) | Exists(team))
+    return rounds.filter(is_invited=True)
+
+
+def open_rounds_for(user) -> list[Round]:
+    """Open rounds the person is invited to, with `answered`, soonest closing first."""
+    return list(
+        round_list(viewer=user)
+        .filter(status=RoundStatus.OPEN, is_invited=True)
+        .order_by("closes_at", "id")
+        .prefetch_related("round_questions__question__driver")
+    )
+
+
+def round_participation(pulse_round: Round) -> dict:
+    """Invited and answered per department (own members) and in total, while a round runs.
+    Counts only: no scores exist before a round closes."""
+    answered = Participation.objects.filter(round=pulse_round, employee_id=OuterRef("employee_id"))
+    rows = (
+        Invitation.objects.filter(round=pulse_round)
+        .annotate(has_answered=Exists(answered))
+        .values("department_id", "department__name", "department__code")
+        .annotate(invited=Count("id"), responded=Count("id", filter=Q(has_answered=True)))
+        .order_by("department__name")
+    )
+    departments = [
+        {
+            "department": row["department_id"],
+            "name": row["department__name"] or "—",
+            "code": row["department__code"] or "",
+            "invited": row["invited"],
+            "responded": row["responded"],
+            "response_rate": _rate(row["responded"], row["invited"]),
+        }
+        for row in rows
+    ]
+    invited = sum(row["invited"] for row in departments)
+    responded = sum(row["responded"] for row in departments)
+    return {
+        "invited": invited,
+        "responded": responded,
+        "response_rate": _rate(responded, invited),
+        "departments": departments,
+    }
+
+
+def _rate(responded: int, invited: int) -> float | None:
+    return round(responded / invited * 100, 1) if invited else None
+
+
+def _results(pulse_round: Round) -> QuerySet[RoundResult]:
+    return (
+        RoundResult.objects.filter(round=pulse_round)
+        .select_related("department")
+        .prefetch_related(Prefetch("driver_scores", RoundResultDriver.objects.select_related("driver")))
+    )
+
+
+def round_result(*, pulse_round: Round, department: Department | None) -> tuple[RoundResult | None, list]:
+    """The result for a department's subtree (None: the whole audience) and those of its
+    child departments, in three queries whatever the number of departments."""
+    results = _results(pulse_round)
+    if department is None:
+        result = results.filter(is_total=True).first()
+        breakdown = results.filter(is_total=False, parent_department__isnull=True)
+    else:
+        result = results.filter(is_total=False, department=department).first()
+        breakdown = results.filter(is_total=False, parent_department=department)
+    return result, list(breakdown.order_by("department__name")) if result else []
+
+
+def round_results_all(pulse_round: Round) -> list[RoundResult]:
+    """Every department's result of a round (for the heatmap), total first."""
+    return list(_results(pulse_round).order_by("-is_total", "department__path"))
+
+
+def latest_closed_round(*, survey: Survey | None = None) -> Round | None:
+    rounds = Round.objects.filter(status=RoundStatus.CLOSED, results_ready=True).select_related("survey")
+    if survey is not None:
+        rounds = rounds.filter(survey=survey)
+    return rounds.order_by("-closed_at", "-id").first()
+
+
+def closed_rounds() -> QuerySet[Round]:
+    return Round.objects.filter(status=RoundStatus.CLOSED, results_ready=True).select_related("survey")
+
+
+def result_trend(*, survey: Survey, department: Department | None, limit: int = 12) -> list[RoundResult]:
+    """A department's (or the whole audience's) results across a survey's closed rounds, oldest
+    first; suppressed rounds are included and carry no score."""
+    results = RoundResult.objects.filter(round__survey=survey, round__results_ready=True).select_related("round")
+    results = results.filter(is_total=True) if department is None else results.filter(department=department)
+    return list(reversed(results.order_by("-round__closed_at", "-round_id")[:limit]))
+
+
+def internal_satisfaction_series(
+    *,
+    period_from: dt.date,
+    period_to: dt.date,
+    department_ids: Iterable[int] | None = None,
+    metrics: Iterable[str] | None = None,
+) -> list[dict]:
+    """Internal satisfaction per department and month, from materialised results of closed
+    rounds that are not suppressed: metric "overall" (0–100), "enps" (−100..100) and
+    "driver:<key>" (0–100). Rounds closing in the same month are pooled, weighted by their
+    respondents. Computed with GROUP BY in the database."""
+    shown = RoundResult.objects.filter(
+        suppressed=False,
+        is_total=False,
+        round__results_ready=True,
+        round__period__gte=period_from,
+        round__period__lte=period_to,
+    )
+    if department_ids is not None:
+        shown = shown.filter(department_id__in=list(department_ids))
+    wanted = set(metrics) if metrics is not None else None
+    series: list[dict] = []
+    for metric, field in (("overall", "score"), ("enps", "enps")):
+        if wanted is None or metric in wanted:
+            rows = _pooled(shown.filter(**{f"{field}__isnull": False}), field, prefix="", key=Value(metric))
+            series.extend(_series_rows(rows, prefix=""))
+    driver_metrics = None if wanted is None else {m.split(":", 1)[1] for m in wanted if m.startswith("driver:")}
+    if driver_metrics is None or driver_metrics:
+        scores = RoundResultDriver.objects.filter(result__in=shown)
+        if driver_metrics is not None:
+            scores = scores.filter(driver__key__in=driver_metrics)
+        rows = _pooled(scores, "score", prefix="result__", key=F("driver__key"))
+        series.extend(_series_rows(rows, prefix="driver:"))
+    return sorted(series, key=lambda row: (row["department_id"], row["period"], row["metric"]))
+
+
+def _pooled(queryset, value_field: str, *, prefix: str, key):
+    """Sums of value × respondents and of respondents per department, month and `key`."""
+    responded = F(f"{prefix}responded")
+    return (
+        queryset.values(unit=F(f"{prefix}department_id"), month=F(f"{prefix}round__period"), key=key)
+        .annotate(weighted=Sum(F(value_field) * Cast(responded, FloatField())), respondents=Sum(responded))
+        .order_by()
+    )
+
+
+def _series_rows(rows, *, prefix: str) -> list[dict]:
+    return [
+        {
+            "department_id": row["unit"],
+            "period": row["month"],
+            "metric": f"{prefix}{row['key']}",
+            "value": row["weighted"] / row["respondents"],
+            "respondents": row["respondents"],
+        }
+        for row in rows
+        if row["respondents"]
+    ]
+
+
+def open_rounds_all() -> list[Round]:
+    return list(Round.objects.filter(status=RoundStatus.OPEN).select_related("survey").order_by("closes_at", "id"))

@@ -1,0 +1,620 @@
+"""Every write in pulse surveys: the bank, surveys, rounds, answering, closing, reminders."""
+
+import datetime as dt
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.errors import Conflict, NotAllowed
+from employees.models import Department, User
+from pulse_surveys import anonymity
+from pulse_surveys.models import (
+    TEXT_MAX_LENGTH,
+    Answer,
+    Cadence,
+    Driver,
+    Invitation,
+    Participation,
+    Question,
+    QuestionKind,
+    Response,
+    Round,
+    RoundQuestion,
+    RoundResult,
+    RoundResultDriver,
+    RoundStatus,
+    Survey,
+    SurveyQuestion,
+)
+
+# The whole audience's result has no department; this is its key in the suppression tree.
+TOTAL = "total"
+_SHUFFLE = random.SystemRandom()
+
+
+# --- The bank ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def driver_create(*, key: str, name_en: str, name_id: str = "", position: int = 0) -> Driver:
+    driver = Driver(key=key, name_en=name_en, name_id=name_id, position=position)
+    driver.full_clean()
+    driver.save()
+    return driver
+
+
+@transaction.atomic
+def question_create(
+    *, text_en: str, kind: str, text_id: str = "", driver: Driver | None = None, key: str | None = None
+) -> Question:
+    if kind == QuestionKind.LIKERT and driver is None:
+        raise ValidationError({"driver": [_("A rating question belongs to a driver.")]})
+    question = Question(key=key or None, text_en=text_en, text_id=text_id, kind=kind, driver=driver)
+    question.full_clean()
+    question.save()
+    return question
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+
+
+def _clean_reminder_days(reminder_days: Iterable[int] | None, open_days: int) -> list[int]:
+    days = sorted({int(day) for day in (reminder_days or [])}, reverse=True)
+    if any(day < 0 or day >= open_days for day in days):
+        message = _("Reminders are sent between 0 and %(days)s days before close.") % {"days": open_days - 1}
+        raise ValidationError({"reminder_days": [message]})
+    return days
+
+
+def _set_questions(survey: Survey, questions: list[Question]) -> None:
+    if not questions:
+        raise ValidationError({"questions": [_("A survey asks at least one question.")]})
+    if len({q.pk for q in questions}) != len(questions):
+        raise ValidationError({"questions": [_("A question can be asked only once in a survey.")]})
+    if any(not q.is_active for q in questions):
+        raise ValidationError({"questions": [_("Inactive questions cannot be asked.")]})
+    SurveyQuestion.objects.filter(survey=survey).delete()
+    SurveyQuestion.objects.bulk_create(
+        SurveyQuestion(survey=survey, question=question, position=position)
+        for position, question in enumerate(questions)
+    )
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    title: str,
+    questions: list[Question],
+    cadence: str = Cadence.MONTHLY,
+    departments: Iterable[Department] = (),
+    anonymity_threshold: int = settings.PRIMA_ANONYMITY_THRESHOLD_DEFAULT,
+    questions_per_round: int | None = None,
+    open_days: int = 5,
+    reminder_days: Iterable[int] | None = None,
+    starts_at: dt.datetime | None = None,
+    is_active: bool = True,
+    actor: User | None = None,
+) -> Survey:
+    survey = Survey(
+        title=title,
+        cadence=cadence,
+        anonymity_threshold=anonymity_threshold,
+        questions_per_round=questions_per_round,
+        open_days=open_days,
+        reminder_days=_clean_reminder_days(reminder_days, open_days),
+        starts_at=starts_at,
+        is_active=is_active,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    survey.full_clean()
+    survey.save()
+    _set_questions(survey, list(questions))
+    survey.departments.set(list(departments))
+    if actor is not None:
+        audit_record(actor=actor, action="pulse.survey.create", target=survey, summary=title)
+    return survey
+
+
+def survey_has_answers(survey: Survey) -> bool:
+    return Participation.objects.filter(round__survey=survey).exists()
+
+
+@transaction.atomic
+def survey_update(*, survey: Survey, actor: User | None = None, **changes) -> Survey:
+    """Changes a survey. The reporting threshold is fixed once any of its rounds has answers:
+    lowering it afterwards would show groups that people answered in expecting to be hidden."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    threshold = changes.get("anonymity_threshold", survey.anonymity_threshold)
+    if threshold != survey.anonymity_threshold and survey_has_answers(survey):
+        raise Conflict(_("The anonymity threshold cannot change once a round has answers."), code="threshold_locked")
+    questions = changes.pop("questions", None)
+    departments = changes.pop("departments", None)
+    for field, value in changes.items():
+        setattr(survey, field, value)
+    survey.reminder_days = _clean_reminder_days(survey.reminder_days, survey.open_days)
+    survey.full_clean()
+    survey.save()
+    if questions is not None:
+        _set_questions(survey, list(questions))
+    if departments is not None:
+        survey.departments.set(list(departments))
+    Round.objects.filter(survey=survey).exclude(status=RoundStatus.CLOSED).update(
+        anonymity_threshold=survey.anonymity_threshold
+    )
+    if actor is not None:
+        audit_record(actor=actor, action="pulse.survey.update", target=survey, summary=survey.title)
+    return survey
+
+
+# --- Rounds -----------------------------------------------------------------------------------
+
+
+def _questions_for_round(survey: Survey, number: int) -> list[Question]:
+    """The survey's questions, or with a cap per round a rotating window of its rating
+    questions; eNPS and free-text questions are asked in every round."""
+    questions = [sq.question for sq in survey.survey_questions.select_related("question") if sq.question.is_active]
+    cap = survey.questions_per_round
+    if not cap or cap >= len(questions):
+        return questions
+    rotating = [q for q in questions if q.kind == QuestionKind.LIKERT]
+    if not rotating:
+        return questions[:cap]
+    window = min(len(rotating), max(1, cap - (len(questions) - len(rotating))))
+    start = (number - 1) * window % len(rotating)
+    chosen = {rotating[(start + offset) % len(rotating)].pk for offset in range(window)}
+    return [q for q in questions if q.kind != QuestionKind.LIKERT or q.pk in chosen]
+
+
+def _audience(survey: Survey):
+    people = User.objects.filter(is_active=True)
+    paths = list(survey.departments.values_list("path", flat=True))
+    if paths:
+        in_subtrees = Q()
+        for path in paths:
+            in_subtrees |= Q(department__path__startswith=path)
+        people = people.filter(in_subtrees)
+    return people
+
+
+@transaction.atomic
+def round_create(*, survey: Survey, opens_at: dt.datetime, closes_at: dt.datetime, actor: User | None = None) -> Round:
+    """Schedules a round; one whose opening time has come opens at once."""
+    if closes_at <= opens_at:
+        raise ValidationError({"closes_at": [_("A round closes after it opens.")]})
+    now = timezone.now()
+    if closes_at <= now:
+        raise ValidationError({"closes_at": [_("A round cannot close in the past.")]})
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if not survey.is_active:
+        raise Conflict(_("The survey is not active."), code="survey_inactive")
+    number = (survey.rounds.aggregate(last=Max("number"))["last"] or 0) + 1
+    pulse_round = Round.objects.create(
+        survey=survey,
+        number=number,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        anonymity_threshold=survey.anonymity_threshold,
+    )
+    RoundQuestion.objects.bulk_create(
+        RoundQuestion(round=pulse_round, question=question, position=position)
+        for position, question in enumerate(_questions_for_round(survey, number))
+    )
+    if actor is not None:
+        audit_record(actor=actor, action="pulse.round.create", target=pulse_round, summary=str(pulse_round))
+    if opens_at <= now:
+        round_open(pulse_round=pulse_round)
+    return pulse_round
+
+
+@transaction.atomic
+def round_open(*, pulse_round: Round) -> Round:
+    """Opens a scheduled round and snapshots its audience: who is invited, in which department."""
+    pulse_round = Round.objects.select_for_update().select_related("survey").get(pk=pulse_round.pk)
+    if pulse_round.status != RoundStatus.SCHEDULED:
+        raise Conflict(_("Only a scheduled round can open."), code="round_state")
+    Invitation.objects.bulk_create(
+        Invitation(round=pulse_round, employee_id=employee_id, department_id=department_id)
+        for employee_id, department_id in _audience(pulse_round.survey).values_list("id", "department_id")
+    )
+    pulse_round.status = RoundStatus.OPEN
+    pulse_round.save(update_fields=["status"])
+    return pulse_round
+
+
+def _next_opening(survey: Survey, last: Round | None) -> dt.datetime | None:
+    if last is None:
+        return survey.starts_at
+    if survey.cadence == Cadence.ONCE:
+        return None
+    if survey.cadence == Cadence.WEEKLY:
+        return last.opens_at + dt.timedelta(days=7)
+    if survey.cadence == Cadence.BIWEEKLY:
+        return last.opens_at + dt.timedelta(days=14)
+    local = timezone.localtime(last.opens_at)
+    year, month = divmod(local.year * 12 + local.month, 12)
+    first_of_next = local.replace(year=year, month=month + 1, day=1)
+    return first_of_next + dt.timedelta(days=min(local.day, 28) - 1)
+
+
+def rounds_open_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Opens scheduled rounds whose time has come, and starts the next round of every active
+    survey whose cadence says one is due. Returns the ids of the rounds opened."""
+    now = now or timezone.now()
+    opened = []
+    for pulse_round in Round.objects.filter(status=RoundStatus.SCHEDULED, opens_at__lte=now):
+        try:
+            opened.append(round_open(pulse_round=pulse_round).pk)
+        except Conflict:
+            continue  # opened meanwhile by another run
+    pending = Round.objects.filter(survey=OuterRef("pk")).exclude(status=RoundStatus.CLOSED)
+    surveys = Survey.objects.filter(is_active=True, starts_at__lte=now).exclude(Exists(pending))
+    for survey in surveys:
+        last = survey.rounds.order_by("-number").first()
+        due = _next_opening(survey, last)
+        if due is None or due > now:
+            continue
+        try:
+            pulse_round = round_create(survey=survey, opens_at=now, closes_at=now + dt.timedelta(days=survey.open_days))
+        except (IntegrityError, Conflict):
+            continue  # another run created it
+        opened.append(pulse_round.pk)
+    return opened
+
+
+@transaction.atomic
+def round_close(*, pulse_round: Round, actor: User | None = None) -> Round:
+    """Closes an open round (no more answers) and has its results materialised by a job."""
+    from tasks.surveys import survey_round_close_task
+
+    pulse_round = Round.objects.select_for_update().get(pk=pulse_round.pk)
+    if pulse_round.status != RoundStatus.OPEN:
+        raise Conflict(_("Only an open round can be closed."), code="round_state")
+    now = timezone.now()
+    pulse_round.status = RoundStatus.CLOSED
+    pulse_round.closed_at = now
+    pulse_round.period = timezone.localdate(now).replace(day=1)
+    pulse_round.save(update_fields=["status", "closed_at", "period"])
+    if actor is not None:
+        audit_record(actor=actor, action="pulse.round.close", target=pulse_round, summary=str(pulse_round))
+    round_id = pulse_round.pk
+    transaction.on_commit(lambda: survey_round_close_task.delay(round_id))
+    return pulse_round
+
+
+def rounds_close_expired(*, now: dt.datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    closed = []
+    for pulse_round in Round.objects.filter(status=RoundStatus.OPEN, closes_at__lte=now):
+        try:
+            closed.append(round_close(pulse_round=pulse_round).pk)
+        except Conflict:
+            continue
+    return closed
+
+
+# --- Answering --------------------------------------------------------------------------------
+
+
+def _clean_answers(questions: dict[int, Question], answers: list[dict]) -> list[Answer]:
+    """Validates a submission against the round's questions; every problem is reported."""
+    errors: list[str] = []
+    cleaned: list[Answer] = []
+    seen: set[int] = set()
+    for item in answers:
+        question = questions.get(item.get("question"))
+        if question is None:
+            errors.append(_("Question %(id)s is not part of this round.") % {"id": item.get("question")})
+            continue
+        if question.pk in seen:
+            errors.append(_("Question %(id)s is answered twice.") % {"id": question.pk})
+            continue
+        seen.add(question.pk)
+        value, text = item.get("value"), item.get("text")
+        if question.kind == QuestionKind.TEXT:
+            if value is not None:
+                errors.append(_("Question %(id)s takes a text, not a number.") % {"id": question.pk})
+            elif text is not None and len(str(text)) > TEXT_MAX_LENGTH:
+                errors.append(_("The answer to question %(id)s is too long.") % {"id": question.pk})
+            elif text is not None and str(text).strip():
+                cleaned.append(Answer(question=question, text=str(text).strip()))
+            continue
+        low, high = question.value_range
+        if text not in (None, ""):
+            errors.append(_("Question %(id)s takes a number, not a text.") % {"id": question.pk})
+        elif value is None:
+            seen.discard(question.pk)
+        elif isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors.append(
+                _("The answer to question %(id)s must be a whole number from %(low)s to %(high)s.")
+                % {"id": question.pk, "low": low, "high": high}
+            )
+        else:
+            cleaned.append(Answer(question=question, value=value))
+    missing = [q.pk for q in questions.values() if q.required and q.pk not in seen]
+    if missing:
+        ids = ", ".join(map(str, missing))
+        errors.append(_("Please answer every rating question (missing: %(ids)s).") % {"ids": ids})
+    if errors:
+        raise ValidationError({"answers": errors})
+    return cleaned
+
+
+@transaction.atomic
+def response_submit(*, pulse_round: Round, employee: User, answers: list[dict]) -> None:
+    """Stores one person's answers to a round. Who answered (`Participation`) and what was
+    answered (`Response`, `Answer`) are written in this one transaction but share nothing: no
+    key, no time, nothing that points from one to the other. Returns nothing, so that no
+    receipt can tie a person to their response."""
+    invitation = Invitation.objects.filter(round_id=pulse_round.pk, employee=employee).select_related("round").first()
+    if invitation is None:
+        raise NotAllowed(_("You are not invited to this round."), code="not_invited")
+    pulse_round = invitation.round
+    now = timezone.now()
+    if pulse_round.status != RoundStatus.OPEN or not pulse_round.opens_at <= now < pulse_round.closes_at:
+        raise Conflict(_("This round is not open for answers."), code="round_not_open")
+    if Participation.objects.filter(round=pulse_round, employee=employee).exists():
+        raise Conflict(_("You have already answered this round."), code="already_answered")
+    questions = {q.pk: q for q in pulse_round.questions.all()}
+    cleaned = _clean_answers(questions, answers)
+    try:
+        with transaction.atomic():
+            Participation.objects.create(round=pulse_round, employee=employee, answered_on=timezone.localdate(now))
+    except IntegrityError:
+        # A second submission that raced the first: the unique constraint decides.
+        raise Conflict(_("You have already answered this round."), code="already_answered") from None
+    response = Response.objects.create(round=pulse_round, department_id=invitation.department_id)
+    for answer in cleaned:
+        answer.response = response
+    Answer.objects.bulk_create(cleaned)
+
+
+# --- Closing: storage order erased, results materialised --------------------------------------
+
+
+def _rewrite_in_random_order(pulse_round: Round) -> None:
+    """Writes the round's participations and responses again, in random order and with new
+    ids, so that neither the rows' storage order (SQLite's rowid, PostgreSQL's physical order
+    and transaction ids) nor anything else still pairs a participation with its response."""
+    participations = list(Participation.objects.filter(round=pulse_round).values_list("employee_id", "answered_on"))
+    responses = list(Response.objects.filter(round=pulse_round).values_list("id", "department_id"))
+    answers = defaultdict(list)
+    for response_id, question_id, value, text in Answer.objects.filter(response__round=pulse_round).values_list(
+        "response_id", "question_id", "value", "text"
+    ):
+        answers[response_id].append((question_id, value, text))
+    _SHUFFLE.shuffle(participations)
+    _SHUFFLE.shuffle(responses)
+    Participation.objects.filter(round=pulse_round).delete()
+    Response.objects.filter(round=pulse_round).delete()
+    Participation.objects.bulk_create(
+        Participation(round=pulse_round, employee_id=employee_id, answered_on=answered_on)
+        for employee_id, answered_on in participations
+    )
+    new_responses = [Response(round=pulse_round, department_id=department_id) for _id, department_id in responses]
+    Response.objects.bulk_create(new_responses)
+    new_answers = [
+        Answer(response=new, question_id=question_id, value=value, text=text)
+        for (old_id, _department), new in zip(responses, new_responses, strict=True)
+        for question_id, value, text in answers[old_id]
+    ]
+    _SHUFFLE.shuffle(new_answers)
+    Answer.objects.bulk_create(new_answers, batch_size=2000)
+
+
+def likert_score(value_counts: dict[int, int]) -> float | None:
+    """Mean of (v − 1) / 4 × 100 over Likert answers 1–5: 0 (all "strongly disagree") to 100."""
+    total = sum(value_counts.values())
+    if not total:
+        return None
+    return sum((value - 1) / 4 * 100 * count for value, count in value_counts.items()) / total
+
+
+def enps_score(value_counts: dict[int, int]) -> float | None:
+    """Employee Net Promoter Score: % answering 9–10 minus % answering 0–6 (−100 to 100)."""
+    total = sum(value_counts.values())
+    if not total:
+        return None
+    promoters = sum(count for value, count in value_counts.items() if value >= 9)
+    detractors = sum(count for value, count in value_counts.items() if value <= 6)
+    return (promoters - detractors) / total * 100
+
+
+def _result_tree(department_ids: set) -> dict:
+    """The departments holding invitations with all their ancestors, as `{node: parent}`
+    under the TOTAL node."""
+    departments = {d.pk: d for d in Department.objects.filter(pk__in=department_ids - {None})}
+    ancestor_ids = {a for d in departments.values() for a in d.ancestor_ids} - set(departments)
+    departments.update({d.pk: d for d in Department.objects.filter(pk__in=ancestor_ids)})
+    parents = {TOTAL: None}
+    for pk, department in departments.items():
+        parents[pk] = department.parent_id if department.parent_id in departments else TOTAL
+    return parents
+
+
+@transaction.atomic
+def round_results_materialise(*, round_id: int) -> Round:
+    """Computes and stores the results of a closed round for every department's subtree and
+    the whole audience, suppressed as `pulse_surveys.anonymity` decides. Idempotent."""
+    pulse_round = Round.objects.select_for_update().get(pk=round_id)
+    if pulse_round.status != RoundStatus.CLOSED:
+        raise Conflict(_("Results are materialised once a round is closed."), code="round_state")
+    _rewrite_in_random_order(pulse_round)
+
+    questions = {q.pk: q for q in pulse_round.questions.all()}
+    invited_own = Counter(dict(pulse_round.invitations.values_list("department_id").annotate(n=Count("id")).order_by()))
+    responded_own = Counter(dict(pulse_round.responses.values_list("department_id").annotate(n=Count("id")).order_by()))
+    values_own: dict = defaultdict(lambda: defaultdict(Counter))
+    for department_id, question_id, value, n in (
+        Answer.objects.filter(response__round=pulse_round, value__isnull=False)
+        .values_list("response__department_id", "question_id", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        values_own[department_id][question_id][value] += n
+    comments_own = defaultdict(list)
+    for department_id, text in Answer.objects.filter(response__round=pulse_round, value__isnull=True).values_list(
+        "response__department_id", "text"
+    ):
+        comments_own[department_id].append(text)
+
+    def node_of(department_id):
+        return TOTAL if department_id is None else department_id
+
+    parents = _result_tree(set(invited_own) | set(responded_own))
+    own_respondents = Counter({node_of(d): n for d, n in responded_own.items()})
+    decisions = anonymity.decide(parents, own_respondents, pulse_round.anonymity_threshold)
+
+    children = defaultdict(list)
+    for node, parent in parents.items():
+        if parent is not None:
+            children[parent].append(node)
+
+    drivers = {q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT}
+    results: list[tuple[RoundResult, dict]] = []
+
+    def roll_up(node) -> tuple[int, int, dict, list]:
+        department_id = None if node == TOTAL else node
+        invited, responded = invited_own[department_id], responded_own[department_id]
+        values = defaultdict(Counter)
+        for question_id, counts in values_own[department_id].items():
+            values[question_id].update(counts)
+        comments = list(comments_own[department_id])
+        for child in children[node]:
+            c_invited, c_responded, c_values, c_comments = roll_up(child)
+            invited, responded, comments = invited + c_invited, responded + c_responded, comments + c_comments
+            for question_id, counts in c_values.items():
+                values[question_id].update(counts)
+        decision = decisions[node]
+        result = RoundResult(
+            round=pulse_round,
+            department_id=department_id,
+            parent_department_id=None if parents[node] in (None, TOTAL) else parents[node],
+            is_total=node == TOTAL,
+            invited=invited,
+            responded=responded,
+            suppressed=decision.suppressed,
+            reason=decision.reason,
+        )
+        driver_scores = {}
+        if not decision.suppressed:
+            by_kind = defaultdict(Counter)
+            by_driver = defaultdict(Counter)
+            for question_id, counts in values.items():
+                question = questions[question_id]
+                by_kind[question.kind].update(counts)
+                if question.kind == QuestionKind.LIKERT:
+                    by_driver[question.driver_id].update(counts)
+            result.score = likert_score(by_kind[QuestionKind.LIKERT])
+            result.enps = enps_score(by_kind[QuestionKind.ENPS])
+            result.distributions = {
+                str(question_id): {
+                    str(value): values[question_id][value]
+                    for value in range(question.value_range[0], question.value_range[1] + 1)
+                }
+                for question_id, question in questions.items()
+                if question.value_range
+            }
+            shuffled = list(comments)
+            _SHUFFLE.shuffle(shuffled)
+            result.comments = shuffled
+            driver_scores = {d: likert_score(by_driver[d]) for d in drivers if by_driver[d]}
+        results.append((result, driver_scores))
+        return invited, responded, values, comments
+
+    roll_up(TOTAL)
+    RoundResult.objects.filter(round=pulse_round).delete()
+    RoundResult.objects.bulk_create([result for result, _scores in results])
+    RoundResultDriver.objects.bulk_create(
+        RoundResultDriver(result=result, driver_id=driver_id, score=score)
+        for result, scores in results
+        for driver_id, score in scores.items()
+    )
+    pulse_round.results_ready = True
+    pulse_round.save(update_fields=["results_ready"])
+    return pulse_round
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminders_plan(*, today: dt.date | None = None) -> dict[int, list[int]]:
+    """Marks who gets a reminder today: invited people who have not answered an open round that
+    closes in one of its survey's reminder days, at most one e-mail a day per person. Returns
+    `{employee_id: [round ids]}` and sends the e-mails by job once this commits."""
+    from tasks.surveys import survey_reminder_send_task
+
+    today = today or timezone.localdate()
+    due_round_ids = [
+        pulse_round.pk
+        for pulse_round in Round.objects.filter(status=RoundStatus.OPEN).select_related("survey")
+        if (timezone.localdate(pulse_round.closes_at) - today).days in (pulse_round.survey.reminder_days or [])
+    ]
+    if not due_round_ids:
+        return {}
+    answered = Participation.objects.filter(round_id=OuterRef("round_id"), employee_id=OuterRef("employee_id"))
+    reminded_today = Invitation.objects.filter(employee_id=OuterRef("employee_id"), last_reminded_on=today)
+    invitations = (
+        Invitation.objects.select_for_update()
+        .filter(round_id__in=due_round_ids, employee__is_active=True)
+        .exclude(Exists(answered))
+        .exclude(Exists(reminded_today))
+        .values_list("pk", "employee_id", "round_id")
+    )
+    plan: dict[int, list[int]] = defaultdict(list)
+    invitation_ids = []
+    for invitation_id, employee_id, round_id in invitations:
+        plan[employee_id].append(round_id)
+        invitation_ids.append(invitation_id)
+    Invitation.objects.filter(pk__in=invitation_ids).update(last_reminded_on=today)
+    for employee_id, round_ids in plan.items():
+        transaction.on_commit(
+            lambda employee_id=employee_id, round_ids=round_ids: survey_reminder_send_task.delay(employee_id, round_ids)
+        )
+    return dict(plan)
+
+
+def reminder_send(*, employee_id: int, round_ids: list[int]) -> bool:
+    """Sends one reminder e-mail for the rounds the person still has not answered."""
+    employee = User.objects.filter(pk=employee_id, is_active=True).exclude(email="").first()
+    if employee is None:
+        return False
+    answered = Participation.objects.filter(round_id=OuterRef("pk"), employee=employee)
+    rounds = list(
+        Round.objects.filter(pk__in=round_ids, status=RoundStatus.OPEN, invitations__employee=employee)
+        .exclude(Exists(answered))
+        .select_related("survey")
+        .order_by("closes_at")
+    )
+    if not rounds:
+        return False
+    base_url = getattr(settings, "PRIMA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            _("%(title)s — open until %(closes)s")
+            % {"title": r.survey.title, "closes": timezone.localtime(r.closes_at).strftime("%d-%m-%Y %H:%M")}
+            for r in rounds
+        ]
+        body = "\n".join(
+            [
+                _("Hello %(name)s,") % {"name": employee.first_name or employee.username},
+                "",
+                _("A short pulse survey is waiting for your answers:"),
+                *[f"- {line}" for line in lines],
+                "",
+                _("It takes two minutes and is anonymous: nobody can see what you answered."),
+                f"{base_url}{reverse('pulse_surveys:mine')}",
+            ]
+        )
+        EmailMessage(_("Reminder: your pulse survey"), body, settings.DEFAULT_FROM_EMAIL, [employee.email]).send()
+    return True

@@ -1,0 +1,253 @@
+"""Pulse pages: my open pulses and the answer form, HR's surveys and participation, results
+for managers, the heatmap and trend for leadership. Thin: services write, selectors read."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import Conflict, NotAllowed
+from employees.models import Department
+from employees.permissions import is_hr, is_manager, managed_department_ids
+from pulse_surveys import selectors, services
+from pulse_surveys.forms import RoundForm, SurveyForm
+from pulse_surveys.models import QuestionKind, Round, RoundStatus, Survey
+
+HEAT_BANDS = (40, 55, 70, 85)  # score bands of the heatmap's five shades
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+# --- Answering --------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    return render(request, "pulse_surveys/mine.html", {"rounds": selectors.open_rounds_for(request.user)})
+
+
+def _scale(question) -> list[int]:
+    low, high = question.value_range
+    return list(range(low, high + 1))
+
+
+@login_required
+def answer(request, pk: int):
+    rounds = {r.pk: r for r in selectors.open_rounds_for(request.user)}
+    pulse_round = rounds.get(pk)
+    if pulse_round is None:
+        raise Http404
+    if pulse_round.answered:
+        messages.info(request, _("You have already answered this round. Thank you!"))
+        return redirect("pulse_surveys:mine")
+    questions = [rq.question for rq in pulse_round.round_questions.all()]
+    errors, given = [], {}
+    if request.method == "POST":
+        answers = []
+        for question in questions:
+            raw = request.POST.get(f"q{question.pk}", "").strip()
+            given[question.pk] = raw
+            if question.kind == QuestionKind.TEXT:
+                if raw:
+                    answers.append({"question": question.pk, "text": raw})
+            elif raw:
+                answers.append({"question": question.pk, "value": int(raw) if raw.lstrip("-").isdigit() else raw})
+        try:
+            services.response_submit(pulse_round=pulse_round, employee=request.user, answers=answers)
+        except ValidationError as error:
+            errors = [message for problems in error.message_dict.values() for message in problems]
+        except (Conflict, NotAllowed) as error:
+            messages.error(request, str(error.message))
+            return redirect("pulse_surveys:mine")
+        else:
+            messages.success(request, _("Thank you. Your answers were recorded anonymously."))
+            return redirect("pulse_surveys:mine")
+    items = [
+        {
+            "question": question,
+            "scale": _scale(question) if question.value_range else None,
+            "given": given.get(question.pk, ""),
+        }
+        for question in questions
+    ]
+    return render(request, "pulse_surveys/answer.html", {"round": pulse_round, "items": items, "errors": errors})
+
+
+# --- HR: surveys, rounds, participation -------------------------------------------------------
+
+
+@login_required
+def manage(request):
+    _require(is_hr(request.user))
+    open_rounds = selectors.open_rounds_all()
+    for pulse_round in open_rounds:
+        pulse_round.participation = selectors.round_participation(pulse_round)
+    surveys = selectors.survey_list().prefetch_related("rounds")
+    return render(request, "pulse_surveys/manage.html", {"surveys": surveys, "open_rounds": open_rounds})
+
+
+@login_required
+def survey_create(request):
+    _require(is_hr(request.user))
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Survey “%(title)s” created.") % {"title": survey.title})
+            return redirect("pulse_surveys:manage")
+    return render(request, "pulse_surveys/survey_form.html", {"form": form})
+
+
+@login_required
+def round_schedule(request, pk: int):
+    _require(is_hr(request.user))
+    survey = get_object_or_404(Survey, pk=pk)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pulse_round = services.round_create(survey=survey, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Round %(number)s scheduled.") % {"number": pulse_round.number})
+            return redirect("pulse_surveys:manage")
+    return render(request, "pulse_surveys/round_form.html", {"form": form, "survey": survey})
+
+
+@login_required
+def round_detail(request, pk: int):
+    """A round's participation per department (while open: counts only, never scores)."""
+    _require(is_hr(request.user))
+    pulse_round = get_object_or_404(Round.objects.select_related("survey"), pk=pk)
+    return render(
+        request,
+        "pulse_surveys/round_detail.html",
+        {"round": pulse_round, "participation": selectors.round_participation(pulse_round)},
+    )
+
+
+@login_required
+@require_POST
+def round_close(request, pk: int):
+    _require(is_hr(request.user))
+    pulse_round = get_object_or_404(Round, pk=pk)
+    try:
+        services.round_close(pulse_round=pulse_round, actor=request.user)
+    except Conflict as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The round is closed; its results are being prepared."))
+    return redirect("pulse_surveys:round_detail", pk=pk)
+
+
+# --- Results, heatmap, trend ------------------------------------------------------------------
+
+
+def _visible_closed_rounds(user):
+    return (
+        selectors.round_list(viewer=user)
+        .filter(status=RoundStatus.CLOSED, results_ready=True)
+        .order_by("-closed_at", "-id")
+    )
+
+
+def _chosen_round(request):
+    rounds = list(_visible_closed_rounds(request.user)[:60])
+    wanted = request.GET.get("round", "")
+    chosen = next((r for r in rounds if str(r.pk) == wanted), rounds[0] if rounds else None)
+    if wanted and (chosen is None or str(chosen.pk) != wanted):
+        raise Http404
+    return rounds, chosen
+
+
+def _chosen_department(request) -> Department | None:
+    user, wanted = request.user, request.GET.get("department", "")
+    if not wanted:
+        return user.department if is_manager(user) else None
+    if not wanted.isdigit():
+        raise Http404
+    if is_manager(user) and int(wanted) not in managed_department_ids(user):
+        raise Http404
+    return get_object_or_404(Department, pk=int(wanted))
+
+
+@login_required
+def results(request):
+    _require(selectors.can_see_results(request.user))
+    rounds, chosen = _chosen_round(request)
+    department = _chosen_department(request)
+    result, breakdown = (None, [])
+    if chosen is not None:
+        result, breakdown = selectors.round_result(pulse_round=chosen, department=department)
+    return render(
+        request,
+        "pulse_surveys/results.html",
+        {"rounds": rounds, "round": chosen, "department": department, "result": result, "breakdown": breakdown},
+    )
+
+
+def _heat(score: float | None) -> str:
+    if score is None:
+        return ""
+    return f"heat-{sum(score >= band for band in HEAT_BANDS)}"
+
+
+@login_required
+def heatmap(request):
+    _require(selectors.can_see_all_results(request.user))
+    rounds, chosen = _chosen_round(request)
+    drivers = list(selectors.driver_list())
+    rows = []
+    if chosen is not None:
+        for result in selectors.round_results_all(chosen):
+            scores = {item.driver_id: item.score for item in result.driver_scores.all()}
+            rows.append(
+                {
+                    "result": result,
+                    "depth": result.department.depth if result.department_id else 0,
+                    "overall_class": _heat(result.score),
+                    "cells": [
+                        {"score": scores.get(driver.pk), "class": _heat(scores.get(driver.pk))} for driver in drivers
+                    ],
+                }
+            )
+    department = _chosen_department(request)
+    trend = selectors.result_trend(survey=chosen.survey, department=department) if chosen else []
+    return render(
+        request,
+        "pulse_surveys/heatmap.html",
+        {
+            "rounds": rounds,
+            "round": chosen,
+            "drivers": drivers,
+            "rows": rows,
+            "department": department,
+            "trend": trend,
+            "trend_points": _trend_points(trend),
+            "trend_width": max(len(trend), 1) * 40,
+        },
+    )
+
+
+def _trend_points(trend) -> str:
+    """SVG polyline points on a 0–100 scale, 40 units apart; suppressed rounds break no line
+    but are left out."""
+    return " ".join(
+        f"{index * 40 + 20},{100 - result.score:.1f}" for index, result in enumerate(trend) if result.score is not None
+    )

@@ -1,0 +1,42 @@
+"""Pulse-survey jobs: opening and closing rounds, materialising results, reminders."""
+
+from celery import shared_task
+
+
+@shared_task
+def survey_rounds_open_due_task() -> list[int]:
+    """Beat: opens scheduled rounds whose time has come and starts rounds that cadence makes due."""
+    from pulse_surveys.services import rounds_open_due
+
+    return rounds_open_due()
+
+
+@shared_task
+def survey_rounds_close_expired_task() -> list[int]:
+    """Beat: closes open rounds past their closing time (each then materialises its results)."""
+    from pulse_surveys.services import rounds_close_expired
+
+    return rounds_close_expired()
+
+
+@shared_task
+def survey_round_close_task(round_id: int) -> int:
+    """Materialises a closed round's results (idempotent: running it again recomputes them)."""
+    from pulse_surveys.services import round_results_materialise
+
+    return round_results_materialise(round_id=round_id).pk
+
+
+@shared_task
+def survey_reminders_task() -> int:
+    """Beat: decides today's reminders (at most one a day per person) and sends them by job."""
+    from pulse_surveys.services import reminders_plan
+
+    return len(reminders_plan())
+
+
+@shared_task
+def survey_reminder_send_task(employee_id: int, round_ids: list[int]) -> bool:
+    from pulse_surveys.services import reminder_send
+
+    return reminder_send(employee_id=employee_id, round_ids=round_ids)

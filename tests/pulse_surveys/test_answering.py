@@ -1,0 +1,170 @@
+"""Answering a round: one submission per person, validated, stored anonymously, all or nothing."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from pulse_surveys.models import Answer, Participation, Response, Round
+from tests.pulse_surveys.conftest import answers_for, close, open_round
+
+pytestmark = pytest.mark.django_db
+
+
+def url(pulse_round) -> str:
+    return f"/api/v1/pulse/rounds/{pulse_round.pk}/responses/"
+
+
+def stored(pulse_round) -> tuple[int, int, int]:
+    return (
+        Participation.objects.filter(round=pulse_round).count(),
+        Response.objects.filter(round=pulse_round).count(),
+        Answer.objects.filter(response__round=pulse_round).count(),
+    )
+
+
+def test_an_invited_employee_answers_once_and_nothing_identifies_the_response(org, survey, api):
+    pulse_round = open_round(survey)
+    # when
+    response = api(org.ani).post(url(pulse_round), {"answers": answers_for(pulse_round, comment="Ok")}, format="json")
+    # then
+    assert response.status_code == 201
+    assert "id" not in response.json()
+    assert stored(pulse_round) == (1, 1, 4)
+    participation = Participation.objects.get()
+    assert participation.employee == org.ani and participation.answered_on == timezone.localdate()
+    assert Response.objects.get().department == org.cs
+
+
+def test_a_second_submission_is_a_conflict_and_stores_nothing(org, survey, api):
+    pulse_round = open_round(survey)
+    client = api(org.ani)
+    assert client.post(url(pulse_round), {"answers": answers_for(pulse_round)}, format="json").status_code == 201
+    response = client.post(url(pulse_round), {"answers": answers_for(pulse_round, likert=1)}, format="json")
+    assert response.status_code == 409
+    assert stored(pulse_round) == (1, 1, 3)
+
+
+def test_someone_not_invited_is_refused(org, survey, api):
+    pulse_round = open_round(survey)
+    from tests.factories import UserFactory
+
+    newcomer = UserFactory(department=org.cs)  # joined after the round opened
+    response = api(newcomer).post(url(pulse_round), {"answers": answers_for(pulse_round)}, format="json")
+    assert response.status_code == 403
+    assert stored(pulse_round) == (0, 0, 0)
+
+
+def test_a_closed_round_takes_no_answers(org, survey, api):
+    pulse_round = close(open_round(survey))
+    response = api(org.ani).post(url(pulse_round), {"answers": answers_for(pulse_round)}, format="json")
+    assert response.status_code == 409
+
+
+def test_a_round_past_its_closing_time_takes_no_answers_even_before_the_job_closes_it(org, survey, api):
+    pulse_round = open_round(survey)
+    Round.objects.filter(pk=pulse_round.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    response = api(org.ani).post(url(pulse_round), {"answers": answers_for(pulse_round)}, format="json")
+    assert response.status_code == 409
+
+
+def test_an_unknown_round_is_404(org, survey, api):
+    assert (
+        api(org.ani).post("/api/v1/pulse/rounds/999999/responses/", {"answers": []}, format="json").status_code == 404
+    )
+
+
+def _bad_inputs(pulse_round, other_question_id):
+    likert, _workload, enps, text = (rq.question_id for rq in pulse_round.round_questions.all())
+    good = answers_for(pulse_round)
+
+    def replace(question, **answer):
+        return [a for a in good if a["question"] != question] + [{"question": question, **answer}]
+
+    return {
+        "likert too high": replace(likert, value=6),
+        "likert too low": replace(likert, value=0),
+        "enps too high": replace(enps, value=11),
+        "enps negative": replace(enps, value=-1),
+        "missing required": [a for a in good if a["question"] != likert],
+        "question of another survey": [*good, {"question": other_question_id, "value": 3}],
+        "unknown question": [*good, {"question": 99999, "value": 3}],
+        "answered twice": [*good, good[0]],
+        "text for a rating": replace(likert, text="five"),
+        "number for a comment": [*good, {"question": text, "value": 3}],
+        "comment too long": [*good, {"question": text, "text": "x" * 2001}],
+        "value not a number": replace(likert, value="many"),
+        "empty": [],
+        "answers not a list": "nope",
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "likert too high",
+        "likert too low",
+        "enps too high",
+        "enps negative",
+        "missing required",
+        "question of another survey",
+        "unknown question",
+        "answered twice",
+        "text for a rating",
+        "number for a comment",
+        "comment too long",
+        "value not a number",
+        "empty",
+        "answers not a list",
+    ],
+)
+def test_bad_input_is_a_400_and_stores_nothing(org, survey, bank, api, case):
+    pulse_round = open_round(survey)
+    payload = _bad_inputs(pulse_round, bank["teamwork-1"].pk)[case]
+    response = api(org.ani).post(url(pulse_round), {"answers": payload}, format="json")
+    assert response.status_code == 400, response.content
+    assert "answers" in response.json()
+    assert stored(pulse_round) == (0, 0, 0)
+    # and the person can still answer properly afterwards
+    assert api(org.ani).post(url(pulse_round), {"answers": answers_for(pulse_round)}, format="json").status_code == 201
+
+
+def test_a_comment_is_optional(org, survey, api):
+    pulse_round = open_round(survey)
+    response = api(org.ani).post(url(pulse_round), {"answers": answers_for(pulse_round)}, format="json")
+    assert response.status_code == 201
+    assert stored(pulse_round) == (1, 1, 3)
+
+
+def test_submitting_runs_a_bounded_number_of_queries(org, survey, api, django_assert_max_num_queries):
+    pulse_round = open_round(survey)
+    client, payload = api(org.ani), {"answers": answers_for(pulse_round, comment="x")}
+    # round (404 check), savepoint, invitation with its round, "answered before?", the round's
+    # questions, savepoint, participation, release, response, all answers in one insert, release
+    with django_assert_max_num_queries(11):
+        response = client.post(url(pulse_round), payload, format="json")
+    assert response.status_code == 201
+
+
+def test_the_open_rounds_list_shows_an_employee_only_their_rounds_with_answered(org, survey, api):
+    pulse_round = open_round(survey)
+    client = api(org.ani)
+    client.post(url(pulse_round), {"answers": answers_for(pulse_round)}, format="json")
+    from tests.factories import UserFactory
+
+    newcomer = UserFactory(department=org.cs)
+    mine = client.get("/api/v1/pulse/rounds/?status=open").json()
+    assert [(r["id"], r["answered"]) for r in mine["results"]] == [(pulse_round.pk, True)]
+    assert api(org.andi).get("/api/v1/pulse/rounds/?status=open").json()["results"][0]["answered"] is False
+    assert api(newcomer).get("/api/v1/pulse/rounds/").json()["count"] == 0
+    assert api(newcomer).get(f"/api/v1/pulse/rounds/{pulse_round.pk}/").status_code == 404
+
+
+def test_the_rounds_list_query_count_is_pinned(org, survey, api, django_assert_max_num_queries):
+    for _ in range(3):
+        close(open_round(survey))
+    open_round(survey)
+    # count, rounds (with answered), round questions, their questions and drivers
+    with django_assert_max_num_queries(6):
+        response = api(org.hana).get("/api/v1/pulse/rounds/")
+    assert response.json()["count"] == 4

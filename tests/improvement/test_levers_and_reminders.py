@@ -112,3 +112,13 @@ def test_a_new_due_date_earns_a_fresh_reminder(org, actions_by_due, mailoutbox):
 
     assert services.action_reminders_send() == 1
     assert len(mailoutbox) == 2
+
+
+def test_the_reminders_are_on_the_beat_schedule_daily():
+    from config.celery import app
+    from tasks.schedule import BEAT_SCHEDULE
+
+    entry = BEAT_SCHEDULE["improvement-action-reminders"]
+    assert entry["task"] == "tasks.improvement.action_reminders_task"
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].hour == {7} and entry["schedule"].day_of_week == set(range(7))

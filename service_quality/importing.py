@@ -381,6 +381,12 @@ def _score_row(row: int, values: dict, context: dict, errors: list[RowError]) ->
     return ScoreRecord(row, department_id, period, source, dimension, value, respondents)
 
 
+_ANSWERS = {
+    **{str(answer): answer for answer in range(SKM_MIN_ANSWER, SKM_MAX_ANSWER + 1)},
+    **{answer: answer for answer in range(SKM_MIN_ANSWER, SKM_MAX_ANSWER + 1)},
+}
+
+
 def _skm_row(row: int, values: dict, context: dict, errors: list[RowError]) -> SkmRecord | None:
     before = len(errors)
     department_id, period = _common(row, values, context, errors, service_unit=True)
@@ -395,7 +401,12 @@ def _skm_row(row: int, values: dict, context: dict, errors: list[RowError]) -> S
         )
     answers = []
     for key in SKM_ELEMENT_KEYS:
-        answer = _cell(row, key, errors, _whole, values[key], required=True)
+        cell = values[key]
+        answer = _ANSWERS.get(cell.strip() if isinstance(cell, str) else cell)  # the common case, quickly
+        if answer is not None:
+            answers.append(answer)
+            continue
+        answer = _cell(row, key, errors, _whole, cell, required=True)
         if answer is not None and not (SKM_MIN_ANSWER <= answer <= SKM_MAX_ANSWER):
             errors.append(RowError(row, key, _("An SKM element is scored 1 to 4, not %(value)d.") % {"value": answer}))
         answers.append(answer)

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,9 +37,12 @@ from service_quality.models import (
 # Files of this many data rows or more are imported by a Celery job (the page and the API
 # answer at once and the import's `progress` tells how far it is); smaller ones at once.
 ASYNC_IMPORT_MIN_ROWS = 100_000
-# Rows per INSERT. An SKM respondent binds 13 values, so a batch is ~52,000 parameters: under
-# PostgreSQL's 65,535 per statement, and few enough round trips that 100,000 rows take seconds.
+# Rows per INSERT (scores everywhere, respondents on SQLite). An SKM respondent binds 13 values,
+# so a batch stays under PostgreSQL's 65,535 parameters per statement; SQLite's lower limit is
+# applied by Django itself.
 WRITE_BATCH_SIZE = 4_000
+# Respondents per COPY stream on PostgreSQL (progress is reported after each).
+COPY_BATCH_SIZE = 20_000
 # Pairs (unit, period) per DELETE of replaced SKM respondents.
 PAIR_BATCH_SIZE = 200
 # The import keeps the first problems in full; the count says how many there were in all.
@@ -508,26 +511,44 @@ def _write_skm(score_import: ScoreImport, records: list, notes: _Notes, progress
                 import_id=group["source_import_id"],
             )
         SkmResponse.objects.filter(earlier).delete()
-    responses = [
-        SkmResponse(
-            source_import=score_import,
-            department_id=record.department_id,
-            period=record.period,
-            respondent=record.respondent,
-            **dict(zip(SKM_ELEMENT_KEYS, record.answers, strict=True)),
-        )
-        for record in records
-    ]
-    done = 0
-    for batch in _batches(responses, WRITE_BATCH_SIZE):
-        SkmResponse.objects.bulk_create(batch)
-        done += len(batch)
-        progress.writing(done * 9 // 10, len(responses))
-    del responses
+    _insert_skm_responses(score_import, records, progress)
     scores = skm_scores_from_respondents(score_import=score_import)
     _upsert_external(scores, notes=notes)
     _derive_prima_dimensions(set(pairs), source=Source.SKM, score_import=score_import)
     progress.writing(1, 1)
+
+
+def _insert_skm_responses(score_import: ScoreImport, records: list, progress: _Progress) -> None:
+    """Writes the respondents: with COPY on PostgreSQL (no model objects, one stream per batch),
+    with batched INSERTs elsewhere."""
+    total = len(records)
+    if connection.vendor == "postgresql":
+        table = SkmResponse._meta.db_table
+        columns = ["source_import_id", "department_id", "period", "respondent", *SKM_ELEMENT_KEYS]
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # table and column names come from the model
+        with connection.cursor() as cursor:
+            for start in range(0, total, COPY_BATCH_SIZE):
+                with cursor.cursor.copy(statement) as copy:
+                    for record in records[start : start + COPY_BATCH_SIZE]:
+                        copy.write_row(
+                            (score_import.pk, record.department_id, record.period, record.respondent, *record.answers)
+                        )
+                progress.writing(min(start + COPY_BATCH_SIZE, total) * 9 // 10, total)
+        return
+    for start in range(0, total, WRITE_BATCH_SIZE):
+        SkmResponse.objects.bulk_create(
+            [
+                SkmResponse(
+                    source_import=score_import,
+                    department_id=record.department_id,
+                    period=record.period,
+                    respondent=record.respondent,
+                    **dict(zip(SKM_ELEMENT_KEYS, record.answers, strict=True)),
+                )
+                for record in records[start : start + WRITE_BATCH_SIZE]
+            ]
+        )
+        progress.writing(min(start + WRITE_BATCH_SIZE, total) * 9 // 10, total)
 
 
 def skm_scores_from_respondents(*, score_import: ScoreImport) -> list[ExternalScore]:

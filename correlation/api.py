@@ -127,8 +127,13 @@ class ReportDetailSerializer(ReportSerializer):
         return ResultSerializer(report.results.all(), many=True, context=context).data
 
 
+class IdListFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    """`?id__in=3,5,8`"""
+
+
 class ReportFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices)
+    id__in = IdListFilter(field_name="id", lookup_expr="in")
 
     class Meta:
         model = CorrelationReport

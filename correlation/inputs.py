@@ -55,12 +55,23 @@ def _call(inputs: Inputs, module_name: str, function_name: str, default, **kwarg
     return function(**kwargs)
 
 
+def unit_ids() -> list[int]:
+    """The departments a report compares: those without sub-departments. A parent's pulse
+    result covers its whole subtree, so it would count its children's people twice and set
+    subtree satisfaction against the levers of its own few members."""
+    from employees.models import Department
+
+    return list(Department.objects.filter(children__isnull=True).order_by("id").values_list("id", flat=True))
+
+
 def read(*, period_from: dt.date, period_to: dt.date, external_source: str) -> Inputs:
-    """Every input of a report for the months `period_from`..`period_to` (inclusive)."""
+    """Every input of a report for the months `period_from`..`period_to` (inclusive), for
+    the units that `unit_ids` names."""
     from employees.selectors import headcount_by_department
 
     inputs = Inputs()
-    span = {"period_from": period_from, "period_to": period_to}
+    units = unit_ids()
+    span = {"period_from": period_from, "period_to": period_to, "department_ids": units}
     inputs.internal = list(_call(inputs, "pulse_surveys.selectors", "internal_satisfaction_series", [], **span))
     inputs.drivers = sorted(_call(inputs, "pulse_surveys.selectors", "driver_keys", []))
     inputs.internal_imports = list(_call(inputs, "service_quality.selectors", "internal_import_series", [], **span))
@@ -70,7 +81,8 @@ def read(*, period_from: dt.date, period_to: dt.date, external_source: str) -> I
     inputs.bonus = list(_call(inputs, "rewards.selectors", "bonus_amount_series", [], **span))
     inputs.recognitions = list(_call(inputs, "rewards.selectors", "recognition_count_series", [], **span))
     inputs.leave_days = list(_call(inputs, "leave.selectors", "leave_days_taken_series", [], **span))
-    inputs.headcount = headcount_by_department()
+    unit_set = set(units)
+    inputs.headcount = {unit: people for unit, people in headcount_by_department().items() if unit in unit_set}
     return inputs
 
 

@@ -280,8 +280,8 @@ def summarise(report, results: list) -> list[str]:
         paragraphs.append(
             _("Insufficient data: no test had at least %(minimum)d pairs of values.") % {"minimum": MIN_PAIRS}
         )
-    for note in report.notes:
-        paragraphs.append(missing_input_sentence(note))
+    for sentence in dict.fromkeys(missing_input_sentence(note) for note in report.notes):
+        paragraphs.append(sentence)
     return paragraphs
 
 

@@ -1,10 +1,13 @@
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
+from core.periods import Period
 from correlation import services
 from correlation.models import CorrelationReport
+from tests.factories import DepartmentFactory
 
 
 @pytest.fixture
@@ -42,3 +45,70 @@ def skm_source(org):
         respondents=40,
         actor=org.hana,
     )
+
+
+def import_csv(*, kind: str, header: list[str], rows: list[list], actor) -> None:
+    """Imports rows through the service-quality import, as HR does with a file."""
+    from service_quality.services import score_import_create
+
+    lines = [",".join(header), *(",".join(str(cell) for cell in row) for row in rows)]
+    content = ("\n".join(lines) + "\n").encode()
+    name = f"{kind}-{abs(hash(content))}.csv"
+    result = score_import_create(kind=kind, file_name=name, content=content, actor=actor)
+    assert result.status == "succeeded", result.errors
+
+
+FIRST_MONTH = Period(2024, 1)
+
+
+class SyntheticOrganisation:
+    """Service units with internal satisfaction (historical internal scores) and external SKM
+    scores per month, imported through the service-quality imports."""
+
+    def __init__(self, org, *, units: int, first: Period, months: int):
+        self.org = org
+        self.first = first
+        self.months = months
+        self.units = [
+            DepartmentFactory(code=f"SU{index:02d}", name=f"Unit {index}", parent=org.ops, is_service_unit=True)
+            for index in range(units)
+        ]
+
+    @property
+    def period_from(self) -> dt.date:
+        return self.first.first_day
+
+    @property
+    def period_to(self) -> dt.date:
+        return self.first.shift(self.months - 1).first_day
+
+    def load(self, internal: np.ndarray, external: np.ndarray, *, dimension: str = "ikm") -> None:
+        """`internal` and `external`: units × months (NaN: no score that month)."""
+        internal_rows, external_rows = [], []
+        for u, unit in enumerate(self.units):
+            for t in range(self.months):
+                period = str(self.first.shift(t))
+                if np.isfinite(internal[u, t]):
+                    internal_rows.append([unit.code, period, f"{internal[u, t]:.4f}", 12])
+                if np.isfinite(external[u, t]):
+                    external_rows.append([unit.code, period, "skm", dimension, f"{external[u, t]:.4f}", 60])
+        import_csv(
+            kind="internal",
+            header=["department_code", "period", "score", "respondents"],
+            rows=internal_rows,
+            actor=self.org.hana,
+        )
+        import_csv(
+            kind="scores",
+            header=["department_code", "period", "source", "dimension", "value", "respondents"],
+            rows=external_rows,
+            actor=self.org.hana,
+        )
+
+
+@pytest.fixture
+def synthetic_organisation(org):
+    def make(*, units: int, months: int, first: Period = FIRST_MONTH) -> SyntheticOrganisation:
+        return SyntheticOrganisation(org, units=units, first=first, months=months)
+
+    return make

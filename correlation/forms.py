@@ -1,0 +1,57 @@
+"""The form that requests a report from the reports page."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.periods import Period
+from correlation import inputs
+from correlation.interpretation import dimension_label
+from correlation.models import MAX_LAG, Granularity
+
+
+def _source_and_dimension_choices() -> tuple[list, list]:
+    pairs = inputs.external_sources_and_dimensions()
+    sources = sorted({source for source, _dimension in pairs}) if pairs is not None else list(inputs.KNOWN_SOURCES)
+    dimensions: list = [("", _("the source's headline (SKM: IKM; others: mean of all dimensions)"))]
+    for source in sources:
+        keys = [dimension for s, dimension in (pairs or []) if s == source]
+        if keys:
+            dimensions.append((source.upper(), [(key, dimension_label(key)) for key in keys]))
+    return [(source, source.upper()) for source in sources], dimensions
+
+
+class PeriodInput(forms.TextInput):
+    input_type = "month"
+
+
+class ReportForm(forms.Form):
+    period_from = forms.CharField(label=_("From (month)"), widget=PeriodInput(attrs={"placeholder": "2025-01"}))
+    period_to = forms.CharField(label=_("To (month)"), widget=PeriodInput(attrs={"placeholder": "2025-12"}))
+    granularity = forms.ChoiceField(label=_("Compare by"), choices=Granularity.choices, initial=Granularity.MONTH)
+    max_lag = forms.TypedChoiceField(
+        label=_("Largest lag (periods, both directions)"),
+        choices=[(lag, str(lag)) for lag in range(MAX_LAG + 1)],
+        coerce=int,
+        initial=1,
+    )
+    external_source = forms.ChoiceField(label=_("External source"))
+    external_dimension = forms.ChoiceField(label=_("External dimension"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sources, dimensions = _source_and_dimension_choices()
+        self.fields["external_source"].choices = sources
+        self.fields["external_dimension"].choices = dimensions
+
+    def _period(self, name: str):
+        try:
+            return Period.parse(self.cleaned_data[name]).first_day
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+    def clean_period_from(self):
+        return self._period("period_from")
+
+    def clean_period_to(self):
+        return self._period("period_to")

@@ -1,0 +1,30 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.extensions import NavItem, Panel
+from correlation.api import READERS
+from employees.permissions import has_role, is_leadership
+
+
+def nav_items(user) -> list[NavItem]:
+    if not has_role(user, READERS):
+        return []
+    return [NavItem(_("Correlation reports"), reverse("correlation:list"), order=70)]
+
+
+def home_panels(request) -> list[Panel]:
+    if not is_leadership(request.user):
+        return []
+    from correlation import interpretation
+    from correlation.selectors import latest_succeeded_report
+
+    report = latest_succeeded_report()
+    summary = interpretation.summarise(report, list(report.results.all()))[:1] if report else []
+    return [
+        Panel(
+            _("Satisfaction and service quality"),
+            "correlation/panel_latest.html",
+            {"report": report, "summary": summary},
+            order=20,
+        )
+    ]

@@ -1,0 +1,173 @@
+"""Correlation reports: pages (the list with its form, a report, its CSV exports)."""
+
+import csv
+from functools import wraps
+from itertools import pairwise
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.periods import Period
+from correlation import charts, interpretation, services
+from correlation.api import READERS, ResultSerializer
+from correlation.forms import ReportForm
+from correlation.models import Family, ReportStatus, Variant
+from correlation.selectors import report_detail_queryset, report_list
+from correlation.series import LEVERS, headline_external_metric
+from employees.permissions import has_role
+
+REPORTS_PER_PAGE = 25
+
+
+def reader_required(view):
+    """Leadership and HR only (everyone else: 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not has_role(request.user, READERS):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@reader_required
+def reports(request):
+    last_month = Period.of(timezone.localdate()).shift(-1)
+    initial = {"period_from": str(last_month.shift(-11)), "period_to": str(last_month)}
+    form = ReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.correlation_report_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The report has been requested; it is computed in the background."))
+            return redirect("correlation:detail", pk=report.pk)
+    page = Paginator(report_list(), REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "correlation/list.html", {"form": form, "page": page})
+
+
+def _matrix(results: list) -> dict:
+    cells = {(r.internal_metric, r.external_metric): r for r in results}
+    drivers = sorted({r.internal_metric for r in results})
+    dimensions = sorted({r.external_metric for r in results})
+    return {
+        "columns": [interpretation.metric_label(d) for d in dimensions],
+        "rows": [
+            {
+                "label": interpretation.metric_label(driver),
+                "cells": [
+                    {
+                        "result": cells.get((driver, dimension)),
+                        "css": charts.heat_class(getattr(cells.get((driver, dimension)), "pearson_r", None)),
+                        "significant": (getattr(cells.get((driver, dimension)), "q_value", None) or 1) < 0.05,
+                    }
+                    for dimension in dimensions
+                ],
+            }
+            for driver in drivers
+        ],
+    }
+
+
+@reader_required
+def report_detail(request, pk: int):
+    report = get_object_or_404(report_detail_queryset(), pk=pk)
+    context = {"report": report}
+    if report.status == ReportStatus.SUCCEEDED:
+        results = list(report.results.all())
+        points = list(report.points.all())
+        headline = [r for r in results if r.family == Family.SATISFACTION_EXTERNAL]
+        same_period = next((r for r in headline if r.lag == 0 and r.variant == Variant.POOLED), None)
+        levers = []
+        for lever in LEVERS:
+            lever_results = [r for r in results if r.family == Family.LEVERS and r.external_metric == lever]
+            if lever_results:
+                levers.append(
+                    {
+                        "id": f"lever-{len(levers) + 1}",
+                        "label": interpretation.metric_label(lever),
+                        "chart": charts.lag_chart(lever_results, max_lag=report.max_lag),
+                        "results": lever_results,
+                    }
+                )
+        context |= {
+            "summary": interpretation.summarise(report, results),
+            "external_label": interpretation.metric_label(
+                headline_external_metric(report.external_source, report.external_dimension).removeprefix("external:")
+            ),
+            "same_period": same_period,
+            "same_period_text": interpretation.describe(same_period, granularity=report.granularity)
+            if same_period is not None and same_period.pearson_r is not None
+            else "",
+            "points": points,
+            "scatter": charts.scatter([p.internal for p in points], [p.external for p in points]),
+            "lag_chart": charts.lag_chart(headline, max_lag=report.max_lag),
+            "headline": headline,
+            "matrix": _matrix([r for r in results if r.family == Family.DRIVERS_DIMENSIONS]),
+            "levers": levers,
+            "results": results,
+            "heat_legend": list(zip(charts.HEAT_CLASSES, _heat_labels(), strict=True)),
+            "strength_bands": interpretation.STRENGTH_BANDS,
+        }
+    return render(request, "correlation/detail.html", context)
+
+
+def _heat_labels() -> list[str]:
+    bounds = [interpretation.number(b, 1) for b in charts.HEAT_BOUNDS]
+    return [f"< {bounds[0]}", *(f"{a} … {b}" for a, b in pairwise(bounds)), f"≥ {bounds[-1]}"]
+
+
+def _csv_text(value) -> str:
+    """Text cells that a spreadsheet would run as a formula are quoted with an apostrophe."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_text(value) for value in row])
+    return response
+
+
+@reader_required
+def report_results_csv(request, pk: int):
+    report = get_object_or_404(report_detail_queryset(), pk=pk)
+    data = ResultSerializer(report.results.all(), many=True, context={"granularity": report.granularity}).data
+    header = list(ResultSerializer.Meta.fields)
+    return _csv_response(
+        f"correlation-report-{report.pk}-results.csv", header, ([row[key] for key in header] for row in data)
+    )
+
+
+@reader_required
+def report_points_csv(request, pk: int):
+    report = get_object_or_404(report_detail_queryset(), pk=pk)
+    header = ["department", "department_code", "department_name", "period", "internal", "external"]
+    rows = (
+        [p.department_id, p.department.code, p.department.name, str(Period.of(p.period)), p.internal, p.external]
+        for p in report.points.all()
+    )
+    return _csv_response(f"correlation-report-{report.pk}-points.csv", header, rows)

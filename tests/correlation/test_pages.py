@@ -1,0 +1,181 @@
+"""The reports pages: the list with its form and live progress, a report with its charts,
+tables and summary, the CSV exports, the home panel and the navigation."""
+
+import csv
+import io
+
+import numpy as np
+import pytest
+
+from correlation.models import CorrelationReport, ReportStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def finished_report(org, synthetic_organisation, request_report):
+    organisation = synthetic_organisation(units=12, months=6)
+    rng = np.random.default_rng(5)
+    internal = 70 + 8 * rng.standard_normal((12, 6))
+    external = 80 + 0.5 * (internal - 70) + 4 * rng.standard_normal((12, 6))
+    organisation.load(internal, external)
+    return request_report(
+        org.lina,
+        period_from=organisation.period_from,
+        period_to=organisation.period_to,
+        granularity="month",
+        max_lag=1,
+        external_source="skm",
+    )
+
+
+@pytest.mark.parametrize("persona", ["hana", "lina"])
+def test_hr_and_leadership_find_the_reports_in_the_navigation_and_open_the_list(org, client, persona, skm_source):
+    client.force_login(getattr(org, persona))
+    home = client.get("/").content.decode()
+    assert 'href="/reports/"' in home
+    response = client.get("/reports/")
+    assert response.status_code == 200
+    assert "Run a report" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["budi", "ani"])
+def test_managers_and_employees_neither_see_nor_open_the_reports(org, client, persona):
+    client.force_login(getattr(org, persona))
+    assert 'href="/reports/"' not in client.get("/").content.decode()
+    assert client.get("/reports/").status_code == 403
+
+
+def test_the_form_requests_a_report_and_leads_to_its_page(org, client, skm_source, django_capture_on_commit_callbacks):
+    client.force_login(org.hana)
+    form = {
+        "period_from": "2025-01",
+        "period_to": "2025-06",
+        "granularity": "month",
+        "max_lag": "1",
+        "external_source": "skm",
+        "external_dimension": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/", form)
+    report = CorrelationReport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/reports/{report.pk}/"
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUCCEEDED
+    assert report.requested_by == org.hana
+
+
+def test_the_form_shows_bad_input_and_requests_nothing(org, client, skm_source):
+    client.force_login(org.hana)
+    response = client.post(
+        "/reports/",
+        {
+            "period_from": "2025-06",
+            "period_to": "2025-01",
+            "granularity": "month",
+            "max_lag": "1",
+            "external_source": "skm",
+        },
+    )
+    assert response.status_code == 200
+    assert "The first period must not be after the last." in response.content.decode()
+    assert not CorrelationReport.objects.exists()
+
+
+def test_a_running_report_shows_a_live_progress_bar(org, client, skm_source):
+    report = CorrelationReport.objects.create(
+        period_from="2025-01-01",
+        period_to="2025-06-01",
+        granularity="month",
+        external_source="skm",
+        status=ReportStatus.RUNNING,
+        progress=40,
+    )
+    client.force_login(org.lina)
+    for url in ("/reports/", f"/reports/{report.pk}/"):
+        content = client.get(url).content.decode()
+        assert f'<progress max="100" value="40" data-report="{report.pk}"' in content
+        assert 'src="/static/correlation/progress.js"' in content
+        assert 'data-report-api="/api/v1/correlation-reports/"' in content
+
+
+def test_the_progress_script_can_poll_the_reports_it_shows(org, api, skm_source):
+    reports = [
+        CorrelationReport.objects.create(
+            period_from="2025-01-01", period_to="2025-06-01", granularity="month", external_source="skm"
+        )
+        for _ in range(3)
+    ]
+    body = api(org.lina).get(f"/api/v1/correlation-reports/?id__in={reports[0].pk},{reports[2].pk}").json()
+    assert sorted(r["id"] for r in body["results"]) == [reports[0].pk, reports[2].pk]
+    assert {r["progress"] for r in body["results"]} == {0}
+
+
+def test_a_report_page_shows_its_summary_charts_with_text_alternatives_and_data_tables(org, client, finished_report):
+    client.force_login(org.lina)
+    content = client.get(f"/reports/{finished_report.pk}/").content.decode()
+    # the plain-language summary
+    assert "relationship (r = " in content
+    assert "Correlation does not prove cause." in content
+    # charts drawn on the server, each with a title, a text alternative and its data table
+    assert content.count('role="img"') == 2  # scatter and r by lag (no levers, no drivers here)
+    assert content.count("<desc id=") == 2
+    assert content.count("<summary>Data table</summary>") == 2
+    assert content.count('class="dot"') == 72
+    assert '<polyline class="fit"' in content and '<polygon class="band"' in content
+    # csv exports
+    assert f'href="/reports/{finished_report.pk}/results.csv"' in content
+    # nothing that the Content-Security-Policy would block
+    assert 'style="' not in content
+    assert "<script>" not in content
+
+
+def test_a_report_page_in_bahasa_indonesia_formats_numbers_the_indonesian_way(org, client, finished_report):
+    client.force_login(org.lina)
+    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    content = client.get(f"/reports/{finished_report.pk}/").content.decode()
+    assert "Korelasi tidak membuktikan sebab-akibat." in content
+    assert "selang kepercayaan 95% 0," in content
+    # the SVG coordinates stay machine-readable
+    assert 'cx="' in content and not any(f'cx="{d},' in content for d in "0123456789")
+
+
+def test_the_results_and_points_export_as_csv(org, client, finished_report):
+    client.force_login(org.hana)
+    response = client.get(f"/reports/{finished_report.pk}/results.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == finished_report.results.count()
+    assert {"internal_metric", "external_metric", "lag", "pearson_r", "ci_low", "q_value"} <= set(rows[0])
+    points = list(csv.DictReader(io.StringIO(client.get(f"/reports/{finished_report.pk}/points.csv").content.decode())))
+    assert len(points) == 72
+    assert points[0]["department_code"].startswith("SU")
+
+
+def test_leadership_sees_the_latest_report_on_the_home_page(org, client, finished_report):
+    client.force_login(org.lina)
+    content = client.get("/").content.decode()
+    assert "Satisfaction and service quality" in content
+    assert f'href="/reports/{finished_report.pk}/"' in content
+    client.force_login(org.ani)
+    assert "Satisfaction and service quality" not in client.get("/").content.decode()
+
+
+def test_a_failed_report_shows_its_error(org, client, skm_source):
+    report = CorrelationReport.objects.create(
+        period_from="2025-01-01",
+        period_to="2025-06-01",
+        granularity="month",
+        external_source="skm",
+        status=ReportStatus.FAILED,
+        error="The database could not be reached.",
+    )
+    client.force_login(org.hana)
+    content = client.get(f"/reports/{report.pk}/").content.decode()
+    assert 'role="alert"' in content and "The database could not be reached." in content
+
+
+def test_an_unknown_report_page_is_a_404(org, client):
+    client.force_login(org.hana)
+    assert client.get("/reports/999/").status_code == 404

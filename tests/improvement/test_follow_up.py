@@ -4,63 +4,16 @@ pulse results and real external scores; a suppressed result stays suppressed."""
 import datetime as dt
 from decimal import Decimal
 
-import numpy as np
 import pytest
-from django.utils import timezone
 
-from core.periods import Period
 from improvement.selectors import VERDICT_THRESHOLD, Verdict, action_follow_ups
-from pulse_surveys import services as pulse
-from pulse_surveys.models import Question, Round
 from service_quality.services import external_score_create
-from tests.factories import UserFactory
 from tests.improvement.factories import ActionFactory, backdate
+from tests.improvement.pulse_history import THIS_MONTH, closed_round, likert, month
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/improvement/actions/"
-THIS_MONTH = Period.of(timezone.localdate())
-
-
-def month(offset: int) -> dt.date:
-    return THIS_MONTH.shift(offset).first_day
-
-
-@pytest.fixture
-def cs_team(org):
-    """Layanan Pelanggan with seven people: Budi, Ani, Andi and four more."""
-    extra = [UserFactory(username=f"cs{n}", department=org.cs, manager=org.budi) for n in range(4)]
-    return [org.budi, org.ani, org.andi, *extra]
-
-
-@pytest.fixture
-def teamwork_survey(org, cs_team):
-    questions = list(Question.objects.filter(driver__key="teamwork", kind="likert").order_by("id"))
-    assert len(questions) >= 2
-    return pulse.survey_create(title="Teamwork pulse", questions=questions, departments=[org.cs], anonymity_threshold=3)
-
-
-def closed_round(survey, people, values: list[int], period: dt.date) -> Round:
-    """A round of `survey` in which the first len(values) of `people` answer every question
-    with their value, closed and materialised, dated to `period` (the month a past round
-    closed in)."""
-    now = timezone.now()
-    pulse_round = pulse.round_create(
-        survey=survey, opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=2)
-    )
-    question_ids = list(pulse_round.questions.values_list("id", flat=True))
-    for person, value in zip(people[: len(values)], values, strict=True):
-        pulse.response_submit(
-            pulse_round=pulse_round, employee=person, answers=[{"question": q, "value": value} for q in question_ids]
-        )
-    pulse.round_close(pulse_round=pulse_round)
-    pulse.round_results_materialise(round_id=pulse_round.pk)
-    Round.objects.filter(pk=pulse_round.pk).update(period=period)
-    return pulse_round
-
-
-def likert(values) -> float:
-    return float(np.mean((np.asarray(values, dtype=float) - 1) / 4 * 100))
 
 
 @pytest.fixture

@@ -1,0 +1,111 @@
+"""The before/after chart of an action: bars on the 0–100 scale, drawn as server-side SVG.
+Coordinates are computed here so that the template only places them (no inline styles,
+no script). A suppressed period is drawn as an empty outlined slot marked "hidden", with no
+height that could hint at its value."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from core.periods import Period
+from improvement.selectors import FollowUp, Measurement
+
+WIDTH_PER_BAR, LEFT, RIGHT, TOP, BOTTOM, HEIGHT = 96, 40, 16, 16, 44, 240
+BAR_WIDTH = 56
+GRID = (0, 25, 50, 75, 100)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # "before" / "after"
+    period: str
+    value: float | None
+    suppressed: bool
+    respondents: int | None
+    x: float
+    y: float
+    height: float
+    css: str
+    text_x: float
+
+
+def _y(value: float) -> float:
+    return TOP + (100 - max(0.0, min(100.0, value))) / 100 * (HEIGHT - TOP - BOTTOM)
+
+
+def follow_up_chart(follow_up: FollowUp) -> dict | None:
+    measurements: list[tuple[str, Measurement]] = []
+    if follow_up.before is not None:
+        measurements.append((_("before"), follow_up.before))
+    measurements += [(_("after"), measurement) for measurement in follow_up.after_series]
+    if not measurements:
+        return None
+    width = LEFT + RIGHT + WIDTH_PER_BAR * len(measurements)
+    base = _y(0)
+    bars = []
+    for index, (label, measurement) in enumerate(measurements):
+        x = LEFT + WIDTH_PER_BAR * index + (WIDTH_PER_BAR - BAR_WIDTH) / 2
+        is_before = index == 0 and follow_up.before is not None
+        if measurement.suppressed:
+            y, height, css = TOP, base - TOP, "impr-bar-hidden"
+        else:
+            y = _y(measurement.value)
+            height, css = base - y, "impr-bar-before" if is_before else "impr-bar-after"
+        bars.append(
+            Bar(
+                label=label,
+                period=str(Period.of(measurement.period)),
+                value=None if measurement.suppressed else round(measurement.value, 1),
+                suppressed=measurement.suppressed,
+                respondents=None if measurement.suppressed else measurement.respondents,
+                x=round(x, 1),
+                y=round(y, 1),
+                height=round(height, 1),
+                css=css,
+                text_x=round(x + BAR_WIDTH / 2, 1),
+            )
+        )
+    baseline = None
+    if follow_up.before is not None and not follow_up.before.suppressed:
+        baseline = round(_y(follow_up.before.value), 1)
+    return {
+        "width": width,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": width - RIGHT,
+        "base": round(base, 1),
+        "grid": [{"value": value, "y": round(_y(value), 1)} for value in GRID],
+        "bars": bars,
+        "bar_width": BAR_WIDTH,
+        "baseline": baseline,
+        "label_y": HEIGHT - BOTTOM + 18,
+        "sublabel_y": HEIGHT - BOTTOM + 34,
+        "hidden_y": round((TOP + base) / 2, 1),
+    }
+
+
+def follow_up_summary(follow_up: FollowUp) -> str:
+    """The chart in one or two sentences: its text alternative."""
+
+    def said(measurement: Measurement | None) -> str:
+        if measurement is None:
+            return _("not measured")
+        period = str(Period.of(measurement.period))
+        if measurement.suppressed:
+            return _("hidden to protect anonymity (%(period)s)") % {"period": period}
+        return _("%(value).1f in %(period)s") % {"value": measurement.value, "period": period}
+
+    text = _("Before: %(before)s. After: %(after)s.") % {
+        "before": said(follow_up.before),
+        "after": said(follow_up.after) if follow_up.after_from else _("not yet"),
+    }
+    verdict = {
+        "improved": _("The score improved by %(change).1f points."),
+        "worse": _("The score fell by %(change).1f points."),
+        "unchanged": _("The score is unchanged (%(change)+.1f points)."),
+    }.get(follow_up.verdict or "")
+    if verdict:
+        text += " " + verdict % {
+            "change": abs(follow_up.change) if follow_up.verdict != "unchanged" else follow_up.change
+        }
+    return text

@@ -65,6 +65,8 @@ class SyntheticOrganisation:
     """Service units with internal satisfaction (historical internal scores) and external SKM
     scores per month, imported through the service-quality imports."""
 
+    FIRST_MONTH = FIRST_MONTH
+
     def __init__(self, org, *, units: int, first: Period, months: int):
         self.org = org
         self.first = first

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -63,6 +64,7 @@ class PeriodField(models.DateField):
     default_validators = [validate_first_of_month]
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-03"})
 class PeriodSerializerField(serializers.Field):
     """`YYYY-MM` in JSON, the first day of the month in the database."""
 

@@ -1,5 +1,8 @@
 """Rewards and bonuses: data and invariants.
 
+Times default to now rather than being forced to it (`auto_now_add`), so that the demo can
+lay out a year of history; the services never set them.
+
 - Recognitions: one colleague thanks another for a service-quality dimension, optionally with
   points from the giver's monthly allowance.
 - Points: a ledger (`PointsEntry`); a person's balance is the sum of their entries. Writes that
@@ -15,6 +18,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dimensions import ServiceDimension
@@ -58,7 +62,7 @@ class Recognition(models.Model):
     message = models.TextField(_("message"), max_length=1000)
     points = models.PositiveIntegerField(_("points"), default=0)
     period = PeriodField(_("month"), db_index=True)
-    created_at = models.DateTimeField(_("given at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("given at"), default=timezone.now, editable=False, db_index=True)
     notified_at = models.DateTimeField(_("recipient notified at"), null=True, blank=True)
 
     class Meta:
@@ -114,7 +118,7 @@ class PointsEntry(models.Model):
         "Redemption", null=True, blank=True, on_delete=models.PROTECT, related_name="points_entry"
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -253,7 +257,7 @@ class Bonus(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -289,6 +293,12 @@ class Bonus(models.Model):
     def __str__(self) -> str:
         return f"{self.employee} {self.get_kind_display()} {self.period:%Y-%m}"
 
+    @property
+    def last_transition(self) -> "BonusTransition | None":
+        """The latest step; a query unless the transitions were prefetched."""
+        steps = list(self.transitions.all())
+        return steps[-1] if steps else None
+
 
 class BonusTransition(models.Model):
     """One step of a bonus's workflow. Only ever inserted (on PostgreSQL a trigger refuses
@@ -300,7 +310,7 @@ class BonusTransition(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:

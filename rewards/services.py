@@ -211,14 +211,8 @@ def _check_reward(reward: Reward) -> None:
     reward.full_clean()
 
 
-def _annual_leave_type():
-    """The leave type an extra day off is added to (code `annual`, cuti tahunan)."""
-    from leave.models import LeaveType
-
-    leave_type = LeaveType.objects.filter(code="annual").first()
-    if leave_type is None:
-        raise Conflict(_("There is no annual leave type to add the day off to."), code="no_leave_type")
-    return leave_type
+# The leave type an extra day off adds to: cuti tahunan, in the person's own leave policy.
+DAY_OFF_LEAVE_TYPE = "annual"
 
 
 @transaction.atomic
@@ -250,7 +244,7 @@ def redemption_create(*, employee: User, reward: Reward, today: dt.date | None =
 
         leave_allocation_create(
             employee=employee,
-            leave_type=_annual_leave_type(),
+            leave_type=DAY_OFF_LEAVE_TYPE,
             year=today.year,
             days=reward.leave_days,
             note=_("Reward: %(name)s") % {"name": reward.name},

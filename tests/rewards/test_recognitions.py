@@ -196,3 +196,23 @@ def test_people_see_their_own_redemptions_and_hr_sees_all(org, api):
     assert api(org.bayu).get("/api/v1/rewards/redemptions/").json()["count"] == 1
     assert api(org.ani).get("/api/v1/rewards/redemptions/").json()["count"] == 0
     assert api(org.hana).get("/api/v1/rewards/redemptions/").json()["count"] == 1
+
+
+def test_an_extra_day_off_is_added_to_annual_leave(org, api):
+    from decimal import Decimal
+
+    from leave.selectors import ledger_for
+
+    # given bayu has 300 points and the catalogue offers an extra day off for 250
+    services.recognition_create(giver=org.ani, recipient=org.bayu, dimension="comfort", message="x", points=100)
+    services.recognition_create(giver=org.andi, recipient=org.bayu, dimension="comfort", message="x", points=100)
+    services.recognition_create(giver=org.budi, recipient=org.bayu, dimension="comfort", message="x", points=100)
+    day_off = RewardFactory(name="Extra day off", kind="day_off", points_cost=250, leave_days=Decimal("1"))
+    # when he redeems it
+    response = api(org.bayu).post("/api/v1/rewards/redemptions/", {"reward": day_off.pk}, format="json")
+    # then one more day of cuti tahunan is his, and the redemption is fulfilled at once
+    assert response.status_code == 201, response.content
+    assert response.json()["fulfilled_at"] is not None
+    allocations = ledger_for(employee=org.bayu).filter(kind="allocation", note__contains="Extra day off")
+    assert [(entry.balance.leave_type.code, entry.days) for entry in allocations] == [("annual", Decimal("1.0"))]
+    assert selectors.points_balance(employee=org.bayu) == 50

@@ -28,6 +28,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Daily at 09:00: pulse reminders to those who have not answered (at most one a day each).
     "pulse-reminders": {"task": "tasks.surveys.survey_reminders_task", "schedule": crontab(hour=9, minute=0)},
+    # Mondays at 08:00: reminds HR of bonuses waiting for approval.
+    "rewards-approval-reminder": {
+        "task": "tasks.rewards.bonus_approval_reminder_task",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
 }
 
 __all__ = ["BEAT_SCHEDULE", "crontab"]

@@ -101,6 +101,8 @@ class LeaveTypeViewSet(
 
 
 class HolidaySerializer(serializers.ModelSerializer):
+    date = serializers.DateField()  # a second row for a date is a 409 from the service
+
     class Meta:
         model = Holiday
         fields = ["id", "date", "name", "is_collective_leave", "is_day_off", "source"]

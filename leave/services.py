@@ -110,6 +110,10 @@ LEAVE_TYPE_FIELDS = (
 @transaction.atomic
 def leave_type_create(*, policy: LeavePolicy, actor, **values) -> LeaveType:
     leave_type = LeaveType(policy=policy, **{key: values[key] for key in LEAVE_TYPE_FIELDS if key in values})
+    if LeaveType.objects.filter(policy=policy, code=leave_type.code).exists():
+        raise Conflict(
+            _("%(policy)s already has a leave type “%(code)s”.") % {"policy": policy, "code": leave_type.code}
+        )
     leave_type.full_clean()
     leave_type.save()
     audit_record(actor=actor, action="leave.type.create", target=leave_type, summary=f"{policy.code}/{leave_type.code}")
@@ -493,7 +497,7 @@ def _validate_request(
     """Every check that needs no lock; raises ValidationError naming the reason."""
     if end_date < start_date:
         raise ValidationError({"end_date": _("The leave ends before it starts.")})
-    if start_date.year != end_date.year:
+    if start_date.year != end_date.year and leave_type.tracks_balance:
         raise ValidationError({"end_date": _("A request cannot run into the next year: make two requests.")})
     policy = policy_for(employee)
     if leave_type.policy_id != policy.pk or not leave_type.is_active:

@@ -11,6 +11,13 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tasks.correlation.correlation_standard_report_task",
         "schedule": crontab(minute=30, hour=3, day_of_month=2),
     },
+    # Monthly, 1st at 00:30: leave accrual and collective leave for the month (idempotent).
+    "leave-accrual": {"task": "tasks.leave.leave_accrual_task", "schedule": crontab(minute=30, hour=0, day_of_month=1)},
+    # Yearly, 1 January at 00:10: carry-over and expiry of the year just ended (idempotent).
+    "leave-year-end": {
+        "task": "tasks.leave.leave_year_end_task",
+        "schedule": crontab(minute=10, hour=0, day_of_month=1, month_of_year=1),
+    },
     # Daily at 07:00: e-mails owners of improvement actions overdue or due within a week
     # (each action at most once a week).
     "improvement-action-reminders": {

@@ -172,14 +172,16 @@ def seed(org: DemoOrg) -> None:
                 Answer(response=response, question_id=question_id, value=value, text=text)
                 for question_id, value, text in _answers(org, questions, code, t)
             )
+    # Written in random order, as closing a round would rewrite them.
     org.rng.shuffle(participations)
     org.rng.shuffle(responses)
+    org.rng.shuffle(answers)
     Invitation.objects.bulk_create(invitations, batch_size=2000)
     Participation.objects.bulk_create(participations, batch_size=2000)
     Response.objects.bulk_create(responses, batch_size=2000)
     Answer.objects.bulk_create(answers, batch_size=2000)
     for pulse_round in rounds[:-1]:
-        services.round_results_materialise(round_id=pulse_round.pk)
+        services.round_results_materialise(round_id=pulse_round.pk, rewrite_storage=False)
     suppressed = Counter(rounds[-2].results.filter(suppressed=True).values_list("reason", flat=True))
     org.say(
         f"pulse: {len(rounds)} rounds, {len(responses)} responses; "

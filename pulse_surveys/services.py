@@ -442,13 +442,15 @@ def _result_tree(department_ids: set) -> dict:
 
 
 @transaction.atomic
-def round_results_materialise(*, round_id: int) -> Round:
+def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) -> Round:
     """Computes and stores the results of a closed round for every department's subtree and
-    the whole audience, suppressed as `pulse_surveys.anonymity` decides. Idempotent."""
+    the whole audience, suppressed as `pulse_surveys.anonymity` decides. Idempotent.
+    `rewrite_storage=False` is for rows written in random order in the first place (the demo)."""
     pulse_round = Round.objects.select_for_update().get(pk=round_id)
     if pulse_round.status != RoundStatus.CLOSED:
         raise Conflict(_("Results are materialised once a round is closed."), code="round_state")
-    _rewrite_in_random_order(pulse_round)
+    if rewrite_storage:
+        _rewrite_in_random_order(pulse_round)
 
     questions = {q.pk: q for q in pulse_round.questions.all()}
     invited_own = Counter(dict(pulse_round.invitations.values_list("department_id").annotate(n=Count("id")).order_by()))

@@ -8,13 +8,16 @@ from django.test import TestCase
 from django.utils import timezone
 
 from pulse_surveys import services
+from pulse_surveys.bank import bank_load
 from pulse_surveys.models import Question
 from tests.factories import UserFactory
 
 
 @pytest.fixture
 def bank(db):
-    """The shipped question bank (loaded by the data migration): a few questions by key."""
+    """The shipped question bank by key (the data migration loads it; loaded again here, as a
+    transactional test before this one may have emptied the tables)."""
+    bank_load()
     return {q.key: q for q in Question.objects.select_related("driver")}
 
 

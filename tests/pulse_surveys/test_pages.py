@@ -1,0 +1,173 @@
+"""The pulse pages for each role, and the home-page panels."""
+
+import datetime as dt
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import timezone
+from django.utils.html import escape
+
+from pulse_surveys import hooks
+from pulse_surveys.models import Participation, Round, Survey
+from tests.pulse_surveys.conftest import answer, close, open_round
+
+pytestmark = pytest.mark.django_db
+
+
+def home_panels_html(user) -> str:
+    """The pulse panels of the home page, rendered as the home page renders them."""
+    request = RequestFactory().get("/")
+    request.user = user
+    return "".join(
+        f"<h2>{escape(panel.title)}</h2>" + render_to_string(panel.template, {"panel": panel}, request=request)
+        for panel in hooks.home_panels(request)
+    )
+
+
+def test_an_employee_sees_their_open_pulse_and_answers_it_on_the_form(org, survey, client):
+    pulse_round = open_round(survey)
+    client.force_login(org.ani)
+    assert "Answer now" in client.get("/pulse/").content.decode()
+    form = client.get(f"/pulse/rounds/{pulse_round.pk}/answer/").content.decode()
+    assert 'type="radio"' in form and 'name="viewport"' in form
+    data = {
+        f"q{q.pk}": ("4" if q.kind == "likert" else "9" if q.kind == "enps" else "Good")
+        for q in pulse_round.questions.all()
+    }
+    # when
+    response = client.post(f"/pulse/rounds/{pulse_round.pk}/answer/", data, follow=True)
+    # then
+    assert "recorded anonymously" in response.content.decode()
+    assert Participation.objects.filter(round=pulse_round, employee=org.ani).exists()
+    assert "answered" in client.get("/pulse/").content.decode()
+
+
+def test_a_form_with_a_missing_rating_is_shown_again_with_the_problem(org, survey, client):
+    pulse_round = open_round(survey)
+    client.force_login(org.ani)
+    response = client.post(f"/pulse/rounds/{pulse_round.pk}/answer/", {})
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert not Participation.objects.exists()
+
+
+def test_someone_not_invited_gets_a_404_for_the_form(org, survey, client):
+    from tests.factories import UserFactory
+
+    pulse_round = open_round(survey)
+    client.force_login(UserFactory(department=org.cs))
+    assert client.get(f"/pulse/rounds/{pulse_round.pk}/answer/").status_code == 404
+
+
+def test_hr_creates_a_survey_schedules_a_round_and_watches_participation(org, bank, staff, client):
+    client.force_login(org.hana)
+    assert client.get("/pulse/manage/surveys/new/").status_code == 200
+    response = client.post(
+        "/pulse/manage/surveys/new/",
+        {
+            "title": "Pulse SDM",
+            "questions": [bank["recognition-1"].pk, bank["enps"].pk],
+            "cadence": "monthly",
+            "anonymity_threshold": "5",
+            "open_days": "5",
+            "reminder_days": "2, 1",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    survey = Survey.objects.get(title="Pulse SDM")
+    assert survey.reminder_days == [2, 1]
+    now = timezone.localtime()
+    response = client.post(
+        f"/pulse/manage/surveys/{survey.pk}/rounds/new/",
+        {
+            "opens_at": (now - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    pulse_round = Round.objects.get(survey=survey)
+    for person in staff["cs"]:
+        answer(pulse_round, person)
+    page = client.get(f"/pulse/manage/rounds/{pulse_round.pk}/").content.decode().split("<main", 1)[1]
+    assert "7 of 14 invited have answered" in page
+    assert "Scores are shown only after the round closes." in page
+    assert "eNPS" not in page and "/ 100" not in page
+    assert "Pulse SDM" in home_panels_html(org.hana)  # the participation panel
+    client.post(f"/pulse/manage/rounds/{pulse_round.pk}/close/")
+    pulse_round.refresh_from_db()
+    assert pulse_round.status == "closed"
+
+
+def test_only_hr_manages_surveys(org, client):
+    client.force_login(org.budi)
+    assert client.get("/pulse/manage/").status_code == 403
+    assert client.get("/pulse/manage/surveys/new/").status_code == 403
+
+
+@pytest.fixture
+def closed_round(org, survey, staff):
+    pulse_round = open_round(survey)
+    for person in staff["cs"] + staff["lkt"] + staff["hrd"]:
+        answer(pulse_round, person, comment="Antrean panjang")
+    return close(pulse_round)
+
+
+def test_a_manager_sees_their_team_results_and_nothing_outside(org, closed_round, client):
+    client.force_login(org.budi)
+    page = client.get("/pulse/results/").content.decode()
+    assert org.cs.name in page and "Antrean panjang" in page
+    assert client.get(f"/pulse/results/?department={org.lkt.pk}").status_code == 404
+    assert (
+        "My team&#x27;s pulse" in client.get("/").content.decode()
+        or "My team's pulse" in client.get("/").content.decode()
+    )
+
+
+def test_leadership_heatmap_marks_suppressed_cells_with_the_reason(org, closed_round, client):
+    client.force_login(org.lina)
+    page = client.get("/pulse/heatmap/").content.decode()
+    assert "Teamwork" in page or "Recognition and rewards" in page
+    assert 'title="fewer respondents than the anonymity threshold"' in page
+    assert 'title="hidden so that a small group cannot be worked out by subtraction"' in page
+    trend = client.get(f"/pulse/heatmap/?department={org.cs.pk}").content.decode()
+    assert "<polyline" in trend
+
+
+def test_an_employee_has_no_results_or_heatmap(org, closed_round, client):
+    client.force_login(org.ani)
+    assert client.get("/pulse/results/").status_code == 403
+    assert client.get("/pulse/heatmap/").status_code == 403
+
+
+def test_the_pages_speak_bahasa_indonesia(org, survey, client):
+    pulse_round = open_round(survey)
+    client.force_login(org.ani)
+    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    form = client.get(f"/pulse/rounds/{pulse_round.pk}/answer/").content.decode()
+    assert "Saya mendapat pengakuan ketika bekerja dengan baik." in form
+
+
+def test_pulse_pages_use_no_inline_styles(org, closed_round, client):
+    client.force_login(org.hana)
+    for url in ("/pulse/", "/pulse/manage/", "/pulse/results/", "/pulse/heatmap/", "/pulse/manage/surveys/new/"):
+        content = client.get(url).content.decode()
+        assert " style=" not in content, url
+
+
+def test_the_home_panels_ask_an_employee_to_answer_until_they_have(org, survey):
+    pulse_round = open_round(survey)
+    assert "Answer now" in home_panels_html(org.ani)
+    answer(pulse_round, org.ani)
+    assert "No pulse is waiting for you" in home_panels_html(org.ani)
+
+
+def test_navigation_follows_the_role(org):
+    labels = {
+        user: [str(item.label) for item in hooks.nav_items(user)] for user in (org.ani, org.budi, org.hana, org.lina)
+    }
+    assert labels[org.ani] == ["Pulse"]
+    assert labels[org.budi] == ["Pulse", "Survey results"]
+    assert labels[org.hana] == ["Pulse", "Surveys", "Survey results", "Heatmap"]
+    assert labels[org.lina] == ["Pulse", "Survey results", "Heatmap"]

@@ -37,9 +37,8 @@ from service_quality.models import (
 # Files of this many data rows or more are imported by a Celery job (the page and the API
 # answer at once and the import's `progress` tells how far it is); smaller ones at once.
 ASYNC_IMPORT_MIN_ROWS = 100_000
-# Rows per INSERT (scores everywhere, respondents on SQLite). An SKM respondent binds 13 values,
-# so a batch stays under PostgreSQL's 65,535 parameters per statement; SQLite's lower limit is
-# applied by Django itself.
+# Rows per INSERT batch (scores; respondents where there is no COPY). A score binds 8 values, so
+# a batch stays under PostgreSQL's 65,535 parameters per statement.
 WRITE_BATCH_SIZE = 4_000
 # Respondents per COPY stream on PostgreSQL (progress is reported after each).
 COPY_BATCH_SIZE = 20_000
@@ -519,36 +518,33 @@ def _write_skm(score_import: ScoreImport, records: list, notes: _Notes, progress
 
 
 def _insert_skm_responses(score_import: ScoreImport, records: list, progress: _Progress) -> None:
-    """Writes the respondents: with COPY on PostgreSQL (no model objects, one stream per batch),
-    with batched INSERTs elsewhere."""
+    """Writes the respondents without building model objects: COPY on PostgreSQL, batched
+    multi-row INSERTs elsewhere. The rows were checked already, and the table's constraints
+    check them again."""
     total = len(records)
-    if connection.vendor == "postgresql":
-        table = SkmResponse._meta.db_table
-        columns = ["source_import_id", "department_id", "period", "respondent", *SKM_ELEMENT_KEYS]
-        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # table and column names come from the model
-        with connection.cursor() as cursor:
+    table = connection.ops.quote_name(SkmResponse._meta.db_table)
+    columns = ", ".join(["source_import_id", "department_id", "period", "respondent", *SKM_ELEMENT_KEYS])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             for start in range(0, total, COPY_BATCH_SIZE):
-                with cursor.cursor.copy(statement) as copy:
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for record in records[start : start + COPY_BATCH_SIZE]:
                         copy.write_row(
                             (score_import.pk, record.department_id, record.period, record.respondent, *record.answers)
                         )
                 progress.writing(min(start + COPY_BATCH_SIZE, total) * 9 // 10, total)
-        return
-    for start in range(0, total, WRITE_BATCH_SIZE):
-        SkmResponse.objects.bulk_create(
-            [
-                SkmResponse(
-                    source_import=score_import,
-                    department_id=record.department_id,
-                    period=record.period,
-                    respondent=record.respondent,
-                    **dict(zip(SKM_ELEMENT_KEYS, record.answers, strict=True)),
-                )
-                for record in records[start : start + WRITE_BATCH_SIZE]
-            ]
-        )
-        progress.writing(min(start + WRITE_BATCH_SIZE, total) * 9 // 10, total)
+            return
+        statement = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 13)})"  # noqa: S608 - model names
+        adapt = connection.ops.adapt_datefield_value
+        for start in range(0, total, WRITE_BATCH_SIZE):
+            cursor.executemany(
+                statement,
+                [
+                    (score_import.pk, record.department_id, adapt(record.period), record.respondent, *record.answers)
+                    for record in records[start : start + WRITE_BATCH_SIZE]
+                ],
+            )
+            progress.writing(min(start + WRITE_BATCH_SIZE, total) * 9 // 10, total)
 
 
 def skm_scores_from_respondents(*, score_import: ScoreImport) -> list[ExternalScore]:

@@ -1,0 +1,56 @@
+"""The demo's service quality: a year of SKM results per demo service unit, imported once, with
+the directions the correlation reports should find."""
+
+import random
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from core.demo import DemoOrg
+from employees import demo as employees_demo
+from service_quality import demo, selectors
+from service_quality.models import ExternalScore, ImportStatus, ScoreImport, SkmResponse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_org():
+    org = DemoOrg(today=timezone.localdate(), rng=random.Random(2026))
+    employees_demo.seed(org)
+    demo.seed(org)
+    return org
+
+
+def test_every_service_unit_has_twelve_months_of_ikm(demo_org):
+    for code in demo.STAFF_TREND:
+        trend = selectors.ikm_trend(department=demo_org.departments[code])
+        assert len(trend) == demo.MONTHS, code
+    assert set(ScoreImport.objects.values_list("status", flat=True)) == {ImportStatus.SUCCEEDED}
+
+
+def test_layanan_pelanggan_improves_and_cabang_surabaya_declines(demo_org):
+    def slope(code: str) -> float:
+        values = [float(result.ikm) for result in selectors.ikm_trend(department=demo_org.departments[code])]
+        return float(np.polyfit(np.arange(len(values)), values, 1)[0])
+
+    assert slope("LYN-PLG") > 1.0
+    assert slope("CAB-SBY") < -1.0
+
+
+def test_some_samples_are_too_small_to_show_the_flag(demo_org):
+    flagged = {card["department"].code for card in selectors.ikm_overview() if card["result"].sample_too_small}
+    assert "PGD" in flagged
+
+
+def test_csat_servqual_and_earlier_engagement_results_are_there(demo_org):
+    assert ExternalScore.objects.filter(source="csat").exists()
+    assert selectors.servqual_results(department=demo_org.departments["LYN-DIG"])[-1][1].level is not None
+    assert ScoreImport.objects.get(file_name=demo.INTERNAL_FILE).rows_imported == 2 * len(demo.STAFF_TREND)
+
+
+def test_seeding_again_changes_nothing(demo_org):
+    counts = (ScoreImport.objects.count(), SkmResponse.objects.count(), ExternalScore.objects.count())
+    demo.seed(demo_org)
+    assert (ScoreImport.objects.count(), SkmResponse.objects.count(), ExternalScore.objects.count()) == counts

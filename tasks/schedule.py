@@ -26,6 +26,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Daily at 03:00: forget Idempotency-Key answers older than a day.
     "system-idempotency-purge": {"task": "tasks.system.idempotency_purge_task", "schedule": crontab(hour=3, minute=0)},
+    # Daily at 03:15: drops service-quality uploads never confirmed and clears old import files.
+    "service-quality-import-cleanup": {
+        "task": "tasks.service_quality.service_quality_import_cleanup_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Every 15 minutes: opens pulse rounds that are due (scheduled, or by a survey's cadence).
     "pulse-rounds-open-due": {"task": "tasks.surveys.survey_rounds_open_due_task", "schedule": crontab(minute="*/15")},
     # Every 15 minutes: closes expired pulse rounds; each then materialises its results.

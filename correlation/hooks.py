@@ -13,18 +13,15 @@ def nav_items(user) -> list[NavItem]:
 
 
 def home_panels(request) -> list[Panel]:
+    """Leadership: the summary of the latest standard report (or the latest report)."""
     if not is_leadership(request.user):
         return []
     from correlation import interpretation
     from correlation.selectors import latest_succeeded_report
 
     report = latest_succeeded_report()
-    summary = interpretation.summarise(report, list(report.results.all()))[:1] if report else []
-    return [
-        Panel(
-            _("Satisfaction and service quality"),
-            "correlation/panel_latest.html",
-            {"report": report, "summary": summary},
-            order=20,
-        )
-    ]
+    context = {"report": report}
+    if report is not None:
+        context["summary"] = interpretation.summarise(report, list(report.results.all()))[:1]
+        context["external_label"] = interpretation.headline_label(report)
+    return [Panel(_("Satisfaction and service quality"), "correlation/panel_latest.html", context, order=20)]

@@ -88,6 +88,14 @@ def metric_label(metric: str) -> str:
     return f"{source.upper()} · {dimension_label(dimension)}"
 
 
+def headline_label(report) -> str:
+    """The name of the external series a report's headline compares with, e.g. `SKM · IKM`."""
+    from correlation.series import headline_external_metric
+
+    metric = headline_external_metric(report.external_source, report.external_dimension)
+    return metric_label(metric.removeprefix("external:"))
+
+
 def dimension_label(dimension: str) -> str:
     if dimension == "all":
         return _("all dimensions")

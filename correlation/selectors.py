@@ -18,5 +18,11 @@ def report_detail_queryset() -> QuerySet[CorrelationReport]:
 
 
 def latest_succeeded_report() -> CorrelationReport | None:
-    """The newest finished report (standard or not), with its results."""
-    return report_list().filter(status=ReportStatus.SUCCEEDED).prefetch_related("results").first()
+    """The newest finished standard report (else the newest finished one), with its results."""
+    return (
+        report_list()
+        .filter(status=ReportStatus.SUCCEEDED)
+        .order_by("-is_standard", "-created_at", "-id")
+        .prefetch_related("results")
+        .first()
+    )

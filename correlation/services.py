@@ -138,21 +138,27 @@ def standard_parameters(*, today: dt.date) -> dict:
     }
 
 
-def correlation_report_standard(*, today: dt.date, actor=None) -> CorrelationReport | None:
-    """The standard monthly report; the existing one when a report with the same parameters
-    is already pending, running or done (None when no external scores exist at all)."""
-    parameters = standard_parameters(today=today)
-    if not parameters["external_source"]:
-        return None
+def correlation_report_request_once(*, actor, is_standard: bool = False, **parameters) -> CorrelationReport:
+    """The report with these parameters that is pending, running or done; a new one only when
+    there is none (or only failed ones)."""
     existing = (
-        CorrelationReport.objects.filter(is_standard=True, **parameters)
+        CorrelationReport.objects.filter(is_standard=is_standard, **parameters)
         .exclude(status=ReportStatus.FAILED)
         .order_by("-created_at", "-id")
         .first()
     )
     if existing is not None:
         return existing
-    return correlation_report_request(actor=actor, is_standard=True, **parameters)
+    return correlation_report_request(actor=actor, is_standard=is_standard, **parameters)
+
+
+def correlation_report_standard(*, today: dt.date, actor=None) -> CorrelationReport | None:
+    """The standard monthly report, once per set of parameters (None when no external scores
+    exist at all)."""
+    parameters = standard_parameters(today=today)
+    if not parameters["external_source"]:
+        return None
+    return correlation_report_request_once(actor=actor, is_standard=True, **parameters)
 
 
 def _set_progress(report_id: int, progress: int) -> None:

@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dimensions import ServiceDimension
 from core.periods import Period
 from correlation import charts, interpretation, services
 from correlation.api import READERS, ResultSerializer
 from correlation.forms import ReportForm
 from correlation.models import Family, ReportStatus, Variant
 from correlation.selectors import report_detail_queryset, report_list
-from correlation.series import LEVERS, headline_external_metric
+from correlation.series import LEVERS
 from employees.permissions import has_role
 
 REPORTS_PER_PAGE = 25
@@ -57,12 +58,24 @@ def reports(request):
     return render(request, "correlation/list.html", {"form": form, "page": page})
 
 
+def _dimension_order(metric: str) -> tuple:
+    """The index first, then the six Prima dimensions in their order, then the SKM elements."""
+    dimension = metric.partition(":")[2]
+    if dimension == "ikm":
+        return (0, 0, "")
+    if dimension in ServiceDimension.values:
+        return (1, ServiceDimension.values.index(dimension), "")
+    if dimension[:1] == "u" and dimension[1:].isdigit():
+        return (2, int(dimension[1:]), "")
+    return (3, 0, dimension)
+
+
 def _matrix(results: list) -> dict:
     cells = {(r.internal_metric, r.external_metric): r for r in results}
     drivers = sorted({r.internal_metric for r in results})
-    dimensions = sorted({r.external_metric for r in results})
+    dimensions = sorted({r.external_metric for r in results}, key=_dimension_order)
     return {
-        "columns": [interpretation.metric_label(d) for d in dimensions],
+        "columns": [interpretation.dimension_label(d.partition(":")[2]) for d in dimensions],
         "rows": [
             {
                 "label": interpretation.metric_label(driver),
@@ -103,9 +116,7 @@ def report_detail(request, pk: int):
                 )
         context |= {
             "summary": interpretation.summarise(report, results),
-            "external_label": interpretation.metric_label(
-                headline_external_metric(report.external_source, report.external_dimension).removeprefix("external:")
-            ),
+            "external_label": interpretation.headline_label(report),
             "same_period": same_period,
             "same_period_text": interpretation.describe(same_period, granularity=report.granularity)
             if same_period is not None and same_period.pearson_r is not None

@@ -1,0 +1,93 @@
+"""Pulse results reach the report through the pulse app's own series: overall satisfaction and
+each driver, from materialised results only, never from a group hidden for anonymity."""
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from django.utils import timezone
+from scipy import stats as sps
+
+from core.periods import Period
+from tests.factories import DepartmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pulse_results_feed_the_report_and_hidden_groups_stay_out(
+    org, request_report, django_capture_on_commit_callbacks
+):
+    from pulse_surveys import services as pulse
+    from pulse_surveys.selectors import internal_satisfaction_series
+    from service_quality.services import external_score_create
+
+    # given twelve service units of five people and one of three (below the anonymity threshold)
+    workload = pulse.driver_create(key="fair-workload", name_en="Fair workload")
+    growth = pulse.driver_create(key="room-to-grow", name_en="Room to grow")
+    questions = [
+        pulse.question_create(text_en="My workload is fair.", kind="likert", driver=workload),
+        pulse.question_create(text_en="I can grow here.", kind="likert", driver=growth),
+    ]
+    sizes = [5] * 12 + [3]
+    units = [
+        DepartmentFactory(code=f"PU{index:02d}", parent=org.ops, is_service_unit=True) for index in range(len(sizes))
+    ]
+    members = {
+        unit: [UserFactory(department=unit) for _ in range(size)] for unit, size in zip(units, sizes, strict=True)
+    }
+    survey = pulse.survey_create(title="Monthly pulse", questions=questions, departments=units, anonymity_threshold=5)
+    now = timezone.now()
+    pulse_round = pulse.round_create(
+        survey=survey, opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=3)
+    )
+    rng = np.random.default_rng(8)
+    with django_capture_on_commit_callbacks(execute=True):
+        for index, unit in enumerate(units):
+            level = 1 + 4 * index / (len(units) - 1)
+            for person in members[unit]:
+                answers = [
+                    {"question": question.pk, "value": int(np.clip(round(level + rng.normal(0, 0.8)), 1, 5))}
+                    for question in questions
+                ]
+                pulse.response_submit(pulse_round=pulse_round, employee=person, answers=answers)
+        pulse.round_close(pulse_round=pulse_round)
+    month = Period.of(timezone.localdate()).first_day
+    # and their SKM index this month, better where staff are more satisfied
+    for index, unit in enumerate(units):
+        external_score_create(
+            department=unit,
+            period=month,
+            source="skm",
+            dimension="ikm",
+            value=Decimal(f"{60 + 2 * index + rng.normal(0, 3):.2f}"),
+            respondents=50,
+            actor=org.hana,
+        )
+
+    # when a report is run over this month
+    report = request_report(
+        org.lina, period_from=month, period_to=month, granularity="month", max_lag=0, external_source="skm"
+    )
+
+    # then its points are exactly the unit-months the pulse app shows, the hidden unit not among them
+    shown = {
+        row["department_id"]: row["value"]
+        for row in internal_satisfaction_series(period_from=month, period_to=month, metrics=["overall"])
+    }
+    points = {point.department_id: point for point in report.points.all()}
+    assert units[-1].pk not in shown
+    assert set(points) == set(shown) & {unit.pk for unit in units}
+    assert len(points) >= 10
+    # the headline equals scipy's on those pairs
+    ids = sorted(points)
+    x = [shown[unit_id] for unit_id in ids]
+    y = [points[unit_id].external for unit_id in ids]
+    headline = report.results.get(family="satisfaction_external", variant="pooled", lag=0)
+    assert headline.n == len(ids)
+    assert headline.pearson_r == pytest.approx(sps.pearsonr(x, y).statistic, abs=1e-9)
+    assert headline.pearson_r > 0.5
+    # and every driver is crossed with the source's dimensions
+    matrix = report.results.filter(family="drivers_dimensions")
+    assert {r.internal_metric for r in matrix} == {"driver:fair-workload", "driver:room-to-grow"}
+    assert "skm:ikm" in {r.external_metric for r in matrix}

@@ -118,7 +118,11 @@ def reward_list(*, viewer) -> QuerySet[Reward]:
 
 def redemption_list(*, viewer) -> QuerySet[Redemption]:
     redemptions = Redemption.objects.select_related("employee", "reward")
-    return redemptions if is_hr(viewer) else redemptions.filter(employee=viewer)
+    if is_hr(viewer):
+        return redemptions
+    if not getattr(viewer, "is_authenticated", False):
+        return redemptions.none()
+    return redemptions.filter(employee=viewer)
 
 
 # --- Budgets and bonuses.

@@ -18,6 +18,7 @@ from service_quality.dimensions import (
     SERVQUAL_DIMENSION_KEYS,
     SKM_ELEMENT_KEYS,
     SKM_ELEMENT_LABELS,
+    dimension_label,
 )
 from service_quality.ikm import IKM_SCALE, IkmGrade, ikm_grade, krejcie_morgan_sample_size, round_half_up
 from service_quality.models import ExternalScore, ImportStatus, InternalScore, ScoreImport, Source
@@ -263,9 +264,12 @@ def servqual_results(*, department: Department) -> list[tuple[dt.date, ServqualR
 
 
 def other_scores(*, department: Department) -> list[ExternalScore]:
-    """The unit's CSAT, NPS and custom scores, newest first."""
-    return list(
+    """The unit's CSAT, NPS and custom scores, newest first, each with its readable `label`."""
+    scores = list(
         ExternalScore.objects.filter(
             department=department, source__in=(Source.CSAT, Source.NPS, Source.CUSTOM)
         ).order_by("-period", "source", "dimension")
     )
+    for score in scores:
+        score.label = dimension_label(score.source, score.dimension)
+    return scores

@@ -10,7 +10,7 @@ from fractions import Fraction
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from service_quality.dimensions import EXPECTATION_SUFFIX, SERVQUAL_DIMENSION_KEYS
+from service_quality.dimensions import EXPECTATION_SUFFIX, SERVQUAL_DIMENSION_KEYS, SERVQUAL_DIMENSIONS
 from service_quality.ikm import round_half_up
 
 # Survey means carry sampling noise: a mean gap within one point of the 0–100 scale either way
@@ -29,6 +29,10 @@ class DimensionGap:
     dimension: str
     perception: Decimal | None
     expectation: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return str(dict(SERVQUAL_DIMENSIONS)[self.dimension])
 
     @property
     def gap(self) -> Decimal | None:

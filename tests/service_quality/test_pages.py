@@ -125,3 +125,29 @@ def test_nav_items_follow_the_role(org, client):
     client.force_login(org.ani)
     html = client.get("/").content.decode()
     assert "/service-quality/" not in html
+
+
+def test_a_units_page_shows_servqual_gaps_and_other_scores(org, client):
+    rows = [
+        "CS,2025-01,servqual,reliability,70,30",
+        "CS,2025-01,servqual,reliability_expectation,80,30",
+        "CS,2025-01,csat,overall,77.5,90",
+    ]
+    services.score_import_create(
+        kind="scores", file_name="s.csv", content=csv_bytes(SCORES_HEADER, rows), actor=org.hana
+    )
+    client.force_login(org.lina)
+    html = client.get(f"/service-quality/units/{org.cs.pk}/").content.decode()
+    assert "reliability" in html and "-10.0" in html
+    assert "sq-level-below" in html and "below expectations (dissatisfied)" in html
+    assert "77.5" in html
+
+
+def test_the_pages_speak_bahasa_indonesia(measured, client, settings):
+    settings.LANGUAGE_CODE = "id"
+    client.force_login(measured.hana)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    overview = client.get("/service-quality/", headers={"accept-language": "id"}).content.decode()
+    assert "Unit layanan" in overview and "baik" in overview and "persyaratan" in overview
+    imports = client.get("/service-quality/imports/", headers={"accept-language": "id"}).content.decode()
+    assert "Impor berkas" in imports

@@ -79,6 +79,11 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=ActionStatus.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, allowed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:  # only the statuses the action may move to
+            self.fields["status"].choices = [(v, label) for v, label in ActionStatus.choices if v in allowed]
+
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Progress note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -165,7 +165,15 @@ class ActionNote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text[:60] or f"{self.status_from} → {self.status_to}"
+        return self.text[:60] or self.status_change
+
+    @property
+    def status_change(self) -> str:
+        """ "in progress → done", in the active language; empty for a plain note."""
+        if not self.status_to:
+            return ""
+        labels = dict(ActionStatus.choices)
+        return f"{labels.get(self.status_from, self.status_from)} → {labels.get(self.status_to, self.status_to)}"
 
 
 class Training(models.Model):

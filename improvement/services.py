@@ -45,6 +45,9 @@ REMINDER_INTERVAL = dt.timedelta(days=7)
 
 
 def _validate_target(*, driver: str, dimension: str, department: Department, required: bool) -> None:
+    """An action needs exactly one target, and a dimension only on a service unit (where its
+    external score is measured); a training may have none, and its dimension is a topic that
+    any audience may be trained in."""
     if driver and dimension:
         raise ValidationError({"dimension": [_("Choose a driver or a dimension, not both.")]})
     if not driver and not dimension:
@@ -58,7 +61,7 @@ def _validate_target(*, driver: str, dimension: str, department: Department, req
             raise ValidationError(
                 {"dimension": [_("“%(key)s” is not an SKM element or a service dimension.") % {"key": dimension}]}
             )
-        if not department.is_service_unit:
+        if required and not department.is_service_unit:
             raise ValidationError(
                 {"dimension": [_("External service scores exist for service units only; choose a driver instead.")]}
             )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.errors import Conflict, NotAllowed
 from core.periods import Period
 from employees.models import Department
-from employees.permissions import employees_visible_to, is_hr, is_leadership, managed_department_ids
+from employees.permissions import employees_visible_to, is_hr, is_leadership, managed_department_ids, subtree_ids
 from improvement import rules, selectors, services, targets
 from improvement.charts import follow_up_chart, follow_up_summary
 from improvement.forms import (
@@ -49,8 +49,12 @@ def _planning_departments(user):
     )
 
 
-def _planning_people(user):
-    return employees_visible_to(user).filter(is_active=True).select_related("department").order_by("first_name")
+def _planning_people(user, department_id: int | None = None):
+    """Whom a planner may name (owner, members, attendees): their scope, narrowed to the chosen
+    department's subtree once one is chosen."""
+    people = employees_visible_to(user).filter(is_active=True).select_related("department").order_by("first_name")
+    department = Department.objects.filter(pk=department_id).first() if department_id else None
+    return people.filter(department_id__in=subtree_ids(department)) if department is not None else people
 
 
 def _int(value) -> int | None:
@@ -110,7 +114,9 @@ def action_detail(request, pk: int):
             "follow_up": follow_up,
             "chart": chart,
             "summary": summary,
-            "status_form": StatusForm() if action.is_open and rules.may_change_status(user, action) else None,
+            "status_form": StatusForm(allowed=services.STATUS_TRANSITIONS[action.status])
+            if action.is_open and rules.may_change_status(user, action)
+            else None,
             "note_form": NoteForm() if action.is_open and rules.may_add_note(user, action, member_ids) else None,
             "threshold": selectors.VERDICT_THRESHOLD,
             "today": timezone.localdate(),
@@ -165,7 +171,8 @@ def action_create(request):
     user = request.user
     if not rules.may_plan(user):
         raise PermissionDenied
-    departments, people = _planning_departments(user), _planning_people(user)
+    chosen = _int((request.POST if request.method == "POST" else request.GET).get("department")) or user.department_id
+    departments, people = _planning_departments(user), _planning_people(user, chosen)
     suggestion = None
     if request.method == "POST":
         form = ActionForm(request.POST, departments=departments, people=people)
@@ -182,7 +189,7 @@ def action_create(request):
                 messages.success(request, _("Action planned."))
                 return redirect("improvement:action_detail", pk=action.pk)
     else:
-        initial = {"department": _int(request.GET.get("department")) or user.department_id}
+        initial = {"department": chosen}
         suggestion = SuggestedAction.objects.filter(pk=_int(request.GET.get("suggestion")) or 0, is_active=True).first()
         if suggestion is not None:
             initial.update(
@@ -194,9 +201,9 @@ def action_create(request):
         elif request.GET.get("target"):
             initial["target"] = request.GET["target"]
         form = ActionForm(initial=initial, departments=departments, people=people)
-    chosen = split_target(form["target"].value() or "")
+    target = split_target(form["target"].value() or "")
     suggestions = (
-        selectors.suggestion_list().filter(**chosen).order_by("position", "id") if any(chosen.values()) else []
+        selectors.suggestion_list().filter(**target).order_by("position", "id") if any(target.values()) else []
     )
     return render(
         request,
@@ -250,7 +257,8 @@ def training_create(request):
     user = request.user
     if not rules.may_plan(user):
         raise PermissionDenied
-    departments, people = _planning_departments(user), _planning_people(user)
+    chosen = _int((request.POST if request.method == "POST" else request.GET).get("department")) or user.department_id
+    departments, people = _planning_departments(user), _planning_people(user, chosen)
     if request.method == "POST":
         form = TrainingForm(request.POST, departments=departments, people=people)
         if form.is_valid():
@@ -263,7 +271,7 @@ def training_create(request):
                 messages.success(request, _("Training planned."))
                 return redirect("improvement:training_detail", pk=training.pk)
     else:
-        form = TrainingForm(initial={"department": user.department_id}, departments=departments, people=people)
+        form = TrainingForm(initial={"department": chosen}, departments=departments, people=people)
     return render(request, "improvement/training_form.html", {"form": form})
 
 

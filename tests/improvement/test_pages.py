@@ -175,3 +175,14 @@ def test_home_panels_show_actions_due_to_managers_and_the_teams_actions_to_emplo
     assert "Actions due" in manager_home and "Faster counters" in manager_home
     assert "My team&#x27;s actions" in employee_home and "Faster counters" in employee_home
     assert "Action plans" in employee_home  # the navigation
+
+
+def test_the_forms_offer_the_people_of_the_chosen_department_and_the_possible_statuses(org, client, cs_action):
+    form = page(client, org.hana, f"/improvement/actions/new/?department={org.lkt.pk}")
+    owners = re.search(r'<select name="owner".*?</select>', form, re.DOTALL)[0]
+    assert str(org.bayu) in owners and str(org.mira) in owners
+    assert str(org.ani) not in owners
+
+    detail = page(client, org.budi, f"/improvement/actions/{cs_action.pk}/")
+    statuses = re.findall(r'<option value="(\w+)"', detail)
+    assert statuses == ["in_progress", "done", "dropped"]

@@ -1,7 +1,7 @@
 """Correlation reports API: request a report (answered 202 at once), follow its job, read it."""
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -121,7 +121,7 @@ class ReportDetailSerializer(ReportSerializer):
     def get_summary(self, report) -> list[str]:
         return interpretation.summarise(report, list(report.results.all()))
 
-    @extend_schema(responses=ResultSerializer(many=True))
+    @extend_schema_field(ResultSerializer(many=True))
     def get_results(self, report) -> list[dict]:
         context = {**self.context, "granularity": report.granularity}
         return ResultSerializer(report.results.all(), many=True, context=context).data

@@ -67,12 +67,14 @@ class SyntheticOrganisation:
 
     FIRST_MONTH = FIRST_MONTH
 
-    def __init__(self, org, *, units: int, first: Period, months: int):
+    def __init__(self, org, *, units: int, first: Period, months: int, prefix: str = "SU"):
         self.org = org
         self.first = first
         self.months = months
         self.units = [
-            DepartmentFactory(code=f"SU{index:02d}", name=f"Unit {index}", parent=org.ops, is_service_unit=True)
+            DepartmentFactory(
+                code=f"{prefix}{index:02d}", name=f"Unit {prefix}{index}", parent=org.ops, is_service_unit=True
+            )
             for index in range(units)
         ]
 
@@ -110,7 +112,7 @@ class SyntheticOrganisation:
 
 @pytest.fixture
 def synthetic_organisation(org):
-    def make(*, units: int, months: int, first: Period = FIRST_MONTH) -> SyntheticOrganisation:
-        return SyntheticOrganisation(org, units=units, first=first, months=months)
+    def make(*, units: int, months: int, first: Period = FIRST_MONTH, prefix: str = "SU") -> SyntheticOrganisation:
+        return SyntheticOrganisation(org, units=units, first=first, months=months, prefix=prefix)
 
     return make

@@ -51,6 +51,8 @@ def test_anonymous_callers_must_sign_in(db, api):
         ({"max_lag": "two"}, "max_lag"),
         ({"granularity": "week"}, "granularity"),
         ({"external_source": "gallup"}, "external_source"),
+        ({"external_source": "csat"}, "external_source"),  # a known kind of source, but no scores from it
+        ({"external_dimension": "smell"}, "external_dimension"),
         ({"period_to": "2025-13"}, "period_to"),
         ({"period_from": None}, "period_from"),
     ],
@@ -131,3 +133,8 @@ def test_reading_a_report_costs_the_same_queries_however_many_results(
     with django_assert_max_num_queries(3):
         response = api(org.hana).get(f"{URL}{report.pk}/")
     assert response.status_code == 200
+
+
+def test_a_dimension_that_holds_scores_is_accepted(org, api):
+    response = api(org.hana).post(URL, {**VALID, "external_dimension": "ikm"}, format="json")
+    assert response.status_code == 202

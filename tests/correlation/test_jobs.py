@@ -153,3 +153,40 @@ def test_the_standard_report_task_returns_the_report(org, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         report_id = correlation_standard_report_task()
     assert CorrelationReport.objects.get(pk=report_id).is_standard
+
+
+def _aggregate_queries(report_id) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        correlation_report_aggregate_task(report_id)
+    return len(queries)
+
+
+def test_reading_the_inputs_costs_the_same_queries_whatever_the_number_of_units_and_periods(
+    org, synthetic_organisation, django_capture_on_commit_callbacks
+):
+    # The aggregate step reads one GROUP BY series per input: its cost in queries does not grow
+    # with units, periods or answers (only the rows those series return do, units × periods).
+    import numpy as np
+
+    def pending_report(organisation):
+        with django_capture_on_commit_callbacks(execute=False):
+            return services.correlation_report_request(
+                actor=org.hana,
+                period_from=organisation.period_from,
+                period_to=organisation.period_to,
+                granularity="month",
+                max_lag=1,
+                external_source="skm",
+            )
+
+    small = synthetic_organisation(units=2, months=2)
+    small.load(np.full((2, 2), 70.0), np.full((2, 2), 80.0))
+    few = _aggregate_queries(pending_report(small).pk)
+
+    large = synthetic_organisation(units=14, months=12, first=small.first.shift(-12), prefix="SV")
+    large.load(np.full((14, 12), 71.0), np.full((14, 12), 81.0))
+    many = _aggregate_queries(pending_report(large).pk)
+    assert many == few

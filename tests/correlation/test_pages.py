@@ -179,3 +179,10 @@ def test_a_failed_report_shows_its_error(org, client, skm_source):
 def test_an_unknown_report_page_is_a_404(org, client):
     client.force_login(org.hana)
     assert client.get("/reports/999/").status_code == 404
+
+
+def test_administrators_can_read_reports_in_the_admin(admin_client, finished_report):
+    assert admin_client.get("/admin/correlation/correlationreport/").status_code == 200
+    response = admin_client.get(f"/admin/correlation/correlationreport/{finished_report.pk}/change/")
+    assert response.status_code == 200
+    assert finished_report.input_fingerprint in response.content.decode()

@@ -1,0 +1,98 @@
+"""The plain-language reading of a result, in English and Bahasa Indonesia."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.utils import translation
+
+from correlation import interpretation
+
+
+def _result(**overrides):
+    values = {
+        "family": "satisfaction_external",
+        "variant": "pooled",
+        "internal_metric": "overall",
+        "external_metric": "skm:ikm",
+        "lag": 1,
+        "n": 48,
+        "insufficient_data": False,
+        "pearson_r": 0.42,
+        "ci_low": 0.18,
+        "ci_high": 0.61,
+        "q_value": 0.004,
+    }
+    return SimpleNamespace(**{**values, **overrides})
+
+
+def test_a_result_reads_as_the_example_in_english():
+    with translation.override("en"):
+        text = interpretation.describe(_result(), granularity="quarter")
+    assert text == (
+        "Moderate positive relationship (r = 0.42, 95% CI 0.18 to 0.61, n = 48): units whose staff were more "
+        "satisfied received better external scores one quarter later. Correlation does not prove cause."
+    )
+
+
+def test_a_result_reads_in_bahasa_indonesia_with_decimal_commas():
+    with translation.override("id"):
+        text = interpretation.describe(_result(), granularity="quarter")
+    assert text == (
+        "Hubungan positif sedang (r = 0,42, selang kepercayaan 95% 0,18 sampai 0,61, n = 48): unit yang "
+        "pegawainya lebih puas menerima skor eksternal yang lebih baik 1 triwulan kemudian. "
+        "Korelasi tidak membuktikan sebab-akibat."
+    )
+
+
+@pytest.mark.parametrize(
+    ("r", "words"),
+    [
+        (0.05, "No clear relationship"),
+        (-0.099, "No clear relationship"),
+        (0.10, "Weak positive relationship"),
+        (-0.29, "Weak negative relationship"),
+        (0.30, "Moderate positive relationship"),
+        (-0.49, "Moderate negative relationship"),
+        (0.50, "Strong positive relationship"),
+        (-0.93, "Strong negative relationship"),
+    ],
+)
+def test_strength_words_follow_the_stated_bands(r, words):
+    with translation.override("en"):
+        assert interpretation.describe(
+            _result(pearson_r=r, ci_low=r - 0.01, ci_high=r + 0.01), granularity="month"
+        ).startswith(words)
+
+
+def test_an_interval_that_includes_zero_and_a_high_q_are_said_plainly():
+    with translation.override("en"):
+        text = interpretation.describe(
+            _result(pearson_r=0.2, ci_low=-0.05, ci_high=0.43, q_value=0.3), granularity="month"
+        )
+    assert "The interval includes zero" in text
+    assert "this could be chance (q = 0.30)" in text
+
+
+def test_each_direction_and_variant_says_what_came_first_without_claiming_a_cause():
+    with translation.override("en"):
+        external_first = interpretation.describe(_result(lag=-2), granularity="month")
+        within = interpretation.describe(_result(lag=0, variant="within_unit"), granularity="year")
+        lever = interpretation.describe(
+            _result(family="levers", external_metric="lever:recognitions_per_head", lag=1), granularity="month"
+        )
+        worse = interpretation.describe(_result(pearson_r=-0.4, ci_low=-0.6, ci_high=-0.1, lag=0), granularity="month")
+    assert "units that received better external scores had more satisfied staff 2 months later" in external_first
+    assert (
+        "more satisfied than usual for that unit, its external scores were better than usual in the same year" in within
+    )
+    assert "units with more recognitions per head had more satisfied staff one month later" in lever
+    assert "received worse external scores in the same month" in worse
+    for text in (external_first, within, lever, worse):
+        assert text.endswith("Correlation does not prove cause.")
+        assert "because" not in text and "leads to" not in text
+
+
+def test_too_few_pairs_read_as_insufficient_data():
+    with translation.override("en"):
+        text = interpretation.describe(_result(n=7, insufficient_data=True, pearson_r=None), granularity="month")
+    assert text == "Insufficient data: 7 pairs; at least 10 are needed."

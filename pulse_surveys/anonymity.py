@@ -120,7 +120,6 @@ def decide(
             if _first_unsafe(post_order, trial, uncovered, threshold) is None:
                 shown, changed = trial, True
                 complementary.discard(node)
-                break
 
     return {
         node: Decision(False)

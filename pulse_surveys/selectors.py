@@ -50,7 +50,7 @@ def question_list() -> QuerySet[Question]:
 
 
 def survey_list() -> QuerySet[Survey]:
-    return Survey.objects.prefetch_related("survey_questions", "departments").order_by("-id")
+    return Survey.objects.prefetch_related("survey_questions", "questions", "departments").order_by("-id")
 
 
 def can_see_all_results(user) -> bool:

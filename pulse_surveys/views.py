@@ -240,14 +240,17 @@ def heatmap(request):
             "department": department,
             "trend": trend,
             "trend_points": _trend_points(trend),
+            "trend_line": " ".join(f"{point['x']},{point['y']}" for point in _trend_points(trend)),
             "trend_width": max(len(trend), 1) * 40,
         },
     )
 
 
-def _trend_points(trend) -> str:
-    """SVG polyline points on a 0–100 scale, 40 units apart; suppressed rounds break no line
-    but are left out."""
-    return " ".join(
-        f"{index * 40 + 20},{100 - result.score:.1f}" for index, result in enumerate(trend) if result.score is not None
-    )
+def _trend_points(trend) -> list[dict]:
+    """Chart coordinates on a 0–100 scale drawn 5 units inside a 110-high box, 40 units apart;
+    suppressed rounds have no score and are left out of the line."""
+    return [
+        {"x": index * 40 + 20, "y": round(105 - result.score, 1), "score": result.score}
+        for index, result in enumerate(trend)
+        if result.score is not None
+    ]

@@ -317,7 +317,13 @@ class WorkingDaysView(APIView):
                 raise serializers.ValidationError({"end_date": _("Choose a period of at most three years.")})
             return attrs
 
-    @extend_schema(parameters=[Query])
+    class Answer(serializers.Serializer):
+        working_days = serializers.DecimalField(**DAYS)
+        day_unit = serializers.CharField()
+        days_off = serializers.ListField(child=serializers.DictField())
+        available = serializers.DecimalField(**DAYS, allow_null=True)
+
+    @extend_schema(parameters=[Query], responses=Answer)
     def get(self, request):
         query = self.Query(data=request.query_params)
         query.is_valid(raise_exception=True)

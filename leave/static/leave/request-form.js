@@ -50,8 +50,8 @@
       }
       var body = result.body;
       var unit = text(body.day_unit === "calendar" ? "leave-unit-calendar" : "leave-unit-working");
-      var line = text("leave-count-text").replace("{days}", body.working_days).replace("{unit}", unit);
-      if (body.available !== null) { line += " " + text("leave-available-text").replace("{available}", body.available); }
+      var line = text("leave-count-text").replace("{days}", String(parseFloat(body.working_days))).replace("{unit}", unit);
+      if (body.available !== null) { line += " " + text("leave-available-text").replace("{available}", String(parseFloat(body.available))); }
       output.textContent = line;
       daysOff.textContent = body.days_off.length
         ? text("leave-off-text") + " " + body.days_off.map(function (day) { return day.date + " " + day.name; }).join("; ")

@@ -1,6 +1,9 @@
 """Correlation reports API: request a report (answered 202 at once), follow its job, read it."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -21,6 +24,7 @@ from employees.models import Role
 from employees.permissions import allow
 
 READERS = {Role.LEADERSHIP, Role.HR}
+MAX_ID = 2**63 - 1
 
 
 class ReportRequestSerializer(serializers.Serializer):
@@ -127,13 +131,34 @@ class ReportDetailSerializer(ReportSerializer):
         return ResultSerializer(report.results.all(), many=True, context=context).data
 
 
-class IdListFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
-    """`?id__in=3,5,8`"""
+class IdListField(forms.CharField):
+    """Report ids separated by commas (`3,5,8`); anything else is a 400."""
+
+    def clean(self, value) -> list[int]:
+        value = super().clean(value)
+        if not value:
+            return []
+        try:
+            ids = [int(part) for part in value.split(",")]
+        except ValueError:
+            raise ValidationError(_("Give report ids separated by commas.")) from None
+        if any(not (1 <= report_id <= MAX_ID) for report_id in ids):
+            raise ValidationError(_("Give report ids separated by commas."))
+        return ids
+
+
+class IdListFilter(django_filters.Filter):
+    """`?id__in=3,5,8`: the reports with these ids (the progress bars of the pages poll them)."""
+
+    field_class = IdListField
+
+    def filter(self, queryset, value):
+        return queryset.filter(pk__in=value) if value else queryset
 
 
 class ReportFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices)
-    id__in = IdListFilter(field_name="id", lookup_expr="in")
+    id__in = IdListFilter(field_name="id")
 
     class Meta:
         model = CorrelationReport

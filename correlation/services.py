@@ -42,7 +42,8 @@ logger = logging.getLogger(__name__)
 STANDARD_MONTHS = 12
 STANDARD_MAX_LAG = 2
 
-STEPS = ("aggregate", "statistics", "finish")
+# The longest range a report may cover: its matrices are units × periods for every metric.
+MAX_MONTHS = 120
 PROGRESS_AFTER_AGGREGATE = 30
 PROGRESS_AFTER_STATISTICS = 95
 
@@ -53,6 +54,8 @@ def _validate(
     errors: dict[str, list[str]] = {}
     if period_from > period_to:
         errors["period_from"] = [_("The first period must not be after the last.")]
+    elif Period.of(period_from).shift(MAX_MONTHS) <= Period.of(period_to):
+        errors["period_to"] = [_("A report covers at most %(years)d years.") % {"years": MAX_MONTHS // 12}]
     if granularity not in Granularity.values:
         errors["granularity"] = [_("Choose month, quarter or year.")]
     if not (0 <= max_lag <= MAX_LAG):

@@ -53,6 +53,7 @@ def test_anonymous_callers_must_sign_in(db, api):
         ({"external_source": "gallup"}, "external_source"),
         ({"external_source": "csat"}, "external_source"),  # a known kind of source, but no scores from it
         ({"external_dimension": "smell"}, "external_dimension"),
+        ({"period_from": "2010-01", "period_to": "2020-01"}, "period_to"),  # more than ten years
         ({"period_to": "2025-13"}, "period_to"),
         ({"period_from": None}, "period_from"),
     ],
@@ -138,3 +139,10 @@ def test_reading_a_report_costs_the_same_queries_however_many_results(
 def test_a_dimension_that_holds_scores_is_accepted(org, api):
     response = api(org.hana).post(URL, {**VALID, "external_dimension": "ikm"}, format="json")
     assert response.status_code == 202
+
+
+@pytest.mark.parametrize("ids", ["1,x", "143524664155652866048", "-3", "2,,3"])
+def test_a_bad_list_of_ids_is_a_400(org, api, ids):
+    response = api(org.hana).get(URL, {"id__in": ids})
+    assert response.status_code == 400
+    assert "id__in" in response.json()

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.response import Response
@@ -37,6 +37,18 @@ def _measurement(measurement: selectors.Measurement | None) -> dict | None:
 # --- actions -------------------------------------------------------------------------------
 
 
+class MeasurementSerializer(serializers.Serializer):
+    """The targeted score in one period; a suppressed one carries only its period."""
+
+    period = serializers.CharField(help_text="YYYY-MM")
+    suppressed = serializers.BooleanField()
+    value = serializers.FloatField(required=False, help_text=_("0–100; absent when suppressed"))
+    respondents = serializers.IntegerField(required=False, allow_null=True)
+
+
+FOLLOW_UP_FIELDS = ("metric", "source", "before", "after", "change", "verdict", "after_series")
+
+
 class ActionSerializer(serializers.ModelSerializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
     driver = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
@@ -50,6 +62,14 @@ class ActionSerializer(serializers.ModelSerializer):
     suggestion = serializers.PrimaryKeyRelatedField(
         queryset=SuggestedAction.objects.all(), required=False, allow_null=True
     )
+    # The follow-up: present only for those who may see the department's results.
+    metric = serializers.SerializerMethodField(help_text=_("`driver:<key>` or the external dimension"))
+    source = serializers.SerializerMethodField(help_text=_("`pulse` or the external source, e.g. `skm`"))
+    before = serializers.SerializerMethodField()
+    after = serializers.SerializerMethodField()
+    change = serializers.SerializerMethodField()
+    verdict = serializers.SerializerMethodField()
+    after_series = serializers.SerializerMethodField(help_text=_("Only on a single action."))
 
     class Meta:
         model = Action
@@ -69,25 +89,52 @@ class ActionSerializer(serializers.ModelSerializer):
             "completed_on",
             "suggestion",
             "created_at",
+            *FOLLOW_UP_FIELDS,
         ]
         read_only_fields = ["completed_on", "created_at"]
         extra_kwargs = {"start_date": {"required": False}}
 
+    def _follow_up(self, instance) -> selectors.FollowUp | None:
+        return self.context.get("follow_ups", {}).get(instance.pk)
+
+    def _read(self, instance, read):
+        follow_up = self._follow_up(instance)
+        return None if follow_up is None else read(follow_up)
+
+    def get_metric(self, instance) -> str:
+        return self._read(instance, lambda follow_up: follow_up.metric)
+
+    def get_source(self, instance) -> str:
+        return self._read(instance, lambda follow_up: follow_up.source)
+
+    @extend_schema_field(MeasurementSerializer(allow_null=True))
+    def get_before(self, instance):
+        return self._read(instance, lambda follow_up: _measurement(follow_up.before))
+
+    @extend_schema_field(MeasurementSerializer(allow_null=True))
+    def get_after(self, instance):
+        return self._read(instance, lambda follow_up: _measurement(follow_up.after))
+
+    def get_change(self, instance) -> float | None:
+        change = self._read(instance, lambda follow_up: follow_up.change)
+        return None if change is None else round(change, 2)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["improved", "unchanged", "worse"], allow_null=True))
+    def get_verdict(self, instance):
+        return self._read(instance, lambda follow_up: follow_up.verdict)
+
+    @extend_schema_field(MeasurementSerializer(many=True))
+    def get_after_series(self, instance):
+        return self._read(instance, lambda follow_up: [_measurement(m) for m in follow_up.after_series])
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        follow_ups = self.context.get("follow_ups", {})
-        if instance.pk in follow_ups:  # only for those who may see the department's results
-            follow_up = follow_ups[instance.pk]
-            data.update(
-                metric=follow_up.metric,
-                source=follow_up.source,
-                before=_measurement(follow_up.before),
-                after=_measurement(follow_up.after),
-                change=None if follow_up.change is None else round(follow_up.change, 2),
-                verdict=follow_up.verdict,
-            )
-            if self.context.get("detail"):
-                data["after_series"] = [_measurement(m) for m in follow_up.after_series]
+        if self._follow_up(instance) is None:
+            hidden = FOLLOW_UP_FIELDS  # not for this reader: the fields are absent, not null
+        else:
+            hidden = () if self.context.get("detail") else ("after_series",)
+        for name in hidden:
+            data.pop(name, None)
         return data
 
 
@@ -170,7 +217,8 @@ class ActionViewSet(
                 services.action_status_change(action=instance, actor=request.user, status=new_status, note=note)
         return self._detail(self.get_queryset().get(pk=instance.pk))
 
-    @extend_schema(request=ActionNoteSerializer, responses=ActionNoteSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=ActionNoteSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ActionNoteSerializer, responses={201: ActionNoteSerializer})
     @route(detail=True, methods=["get", "post"], url_path="notes")
     def notes(self, request, pk=None):
         """Progress notes, oldest first; POST `{"text"}` adds one."""

@@ -285,3 +285,17 @@ def test_a_reader_who_is_not_on_the_team_cannot_write_notes(org, api, cs_action)
 
 def test_an_empty_note_is_refused(org, api, cs_action):
     assert api(org.ani).post(f"{URL}{cs_action.pk}/notes/", {"text": "  "}, format="json").status_code == 400
+
+
+def test_the_list_with_driver_and_dimension_targets_reads_a_fixed_number_of_queries(
+    org, api, django_assert_max_num_queries
+):
+    for index, key in enumerate(["teamwork", "growth", "recognition", "workload"]):
+        ActionFactory(actor=org.hana, department=org.cs, owner=org.ani, driver=key, dimension="", title=f"D{index}")
+        ActionFactory(actor=org.hana, department=org.lkt, owner=org.bayu, dimension=f"u{index + 1}", title=f"E{index}")
+    client = api(org.hana)
+    # count, page, members prefetch, pulse driver series, suppressed pulse periods, external series
+    with django_assert_max_num_queries(7):
+        response = client.get(URL)
+    assert response.json()["count"] == 8
+    assert all("verdict" in row for row in response.json()["results"])

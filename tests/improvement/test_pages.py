@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from improvement.models import Action, ActionNote, TrainingAttendance
+from tests.factories import UserFactory
 from tests.improvement.factories import ActionFactory, TrainingFactory, backdate
 from tests.improvement.pulse_history import closed_round, month
 
@@ -186,3 +187,14 @@ def test_the_forms_offer_the_people_of_the_chosen_department_and_the_possible_st
     detail = page(client, org.budi, f"/improvement/actions/{cs_action.pk}/")
     statuses = re.findall(r'<option value="(\w+)"', detail)
     assert statuses == ["in_progress", "done", "dropped"]
+
+
+def test_the_admin_lists_the_library_actions_and_trainings(org, client, cs_action):
+    admin = UserFactory(username="root", role="hr", department=org.hrd)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    TrainingFactory(actor=org.hana, department=org.cs, attendees=[org.ani])
+    client.force_login(admin)
+    for model in ("suggestedaction", "action", "training"):
+        assert client.get(f"/admin/improvement/{model}/").status_code == 200, model
+    assert client.get(f"/admin/improvement/action/{cs_action.pk}/change/").status_code == 200

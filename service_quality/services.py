@@ -3,6 +3,7 @@ the scores Prima derives (IKM, element scores, Prima dimensions)."""
 
 import datetime as dt
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -33,6 +34,8 @@ from service_quality.models import (
     SkmResponse,
     Source,
 )
+
+logger = logging.getLogger(__name__)
 
 # Files of this many data rows or more are imported by a Celery job (the page and the API
 # answer at once and the import's `progress` tells how far it is); smaller ones at once.
@@ -252,17 +255,19 @@ def score_import_run(*, score_import_id: int, on_progress: ProgressCallback | No
         return score_import
     ScoreImport.objects.filter(pk=score_import.pk).update(status=ImportStatus.RUNNING, started_at=timezone.now())
     progress = _Progress(score_import.pk, on_progress)
-    checked = importing.check_file(
-        kind=score_import.kind,
-        content=bytes(score_import.content or b""),
-        file_name=score_import.file_name,
-        on_progress=progress.checking,
-    )
-    if checked.errors:
-        return _fail(score_import.pk, checked, checked.errors)
+    checked = importing.CheckedFile(kind=score_import.kind)
     try:
+        checked = importing.check_file(
+            kind=score_import.kind,
+            content=bytes(score_import.content or b""),
+            file_name=score_import.file_name,
+            on_progress=progress.checking,
+        )
+        if checked.errors:
+            return _fail(score_import.pk, checked, checked.errors)
+        del score_import  # the file's content is not needed any more
         with transaction.atomic():
-            locked = ScoreImport.objects.select_for_update().get(pk=score_import.pk)
+            locked = ScoreImport.objects.select_for_update().defer("content").get(pk=score_import_id)
             if locked.status != ImportStatus.RUNNING:
                 return locked
             notes = _Notes()
@@ -277,18 +282,22 @@ def score_import_run(*, score_import_id: int, on_progress: ProgressCallback | No
             locked.replaced, locked.replaced_count = notes.kept, notes.count
             locked.preview = {**locked.preview, **checked.preview, "notes": [str(note) for note in checked.notes]}
             locked.finished_at = timezone.now()
-            locked.save()
+            locked.save()  # every field but the deferred content
             _audit_import(locked, locked.created_by)
-    except (IntegrityError, DatabaseError) as error:
+    except DatabaseError as error:
         message = _("The rows could not be written, so nothing was imported: %(error)s") % {"error": error}
-        return _fail(score_import.pk, checked, [RowError(None, None, message)])
+        return _fail(score_import_id, checked, [RowError(None, None, message)])
+    except Exception:  # whatever happened, the import must end failed, never hang as running
+        logger.exception("service-quality import %s stopped", score_import_id)
+        message = _("The import stopped on an unexpected error; nothing was imported.")
+        return _fail(score_import_id, checked, [RowError(None, None, message)])
     cache.delete(progress_cache_key(locked.pk))
     return locked
 
 
 @transaction.atomic
 def _fail(score_import_id: int, checked: importing.CheckedFile, errors: list[RowError]) -> ScoreImport:
-    score_import = ScoreImport.objects.select_for_update().get(pk=score_import_id)
+    score_import = ScoreImport.objects.select_for_update().defer("content").get(pk=score_import_id)
     score_import.status = ImportStatus.FAILED
     score_import.file_format = checked.file_format
     score_import.rows_total = checked.rows_total

@@ -23,6 +23,7 @@ from pulse_surveys.models import (
     TEXT_MAX_LENGTH,
     Driver,
     Question,
+    QuestionKind,
     Round,
     RoundResult,
     RoundStatus,
@@ -41,6 +42,7 @@ class DriverSerializer(serializers.ModelSerializer):
 
 
 class DriverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = "[0-9]+"
     serializer_class = DriverSerializer
     permission_classes = [allow(read=ANYONE, write={Role.HR})]
 
@@ -56,6 +58,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         max_length=300, required=False, help_text="In the active language; on write, the English text if none is given."
     )
     text_en = serializers.CharField(max_length=300, required=False)
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
     required = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -80,6 +83,7 @@ class QuestionFilter(django_filters.FilterSet):
 class QuestionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
+    lookup_value_regex = "[0-9]+"
     serializer_class = QuestionSerializer
     permission_classes = [allow(read=ANYONE, write={Role.HR})]
     filterset_class = QuestionFilter
@@ -174,6 +178,7 @@ class SurveyViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    lookup_value_regex = "[0-9]+"
     serializer_class = SurveySerializer
     permission_classes = [allow(read=ANYONE, write={Role.HR})]
     filterset_fields = ["cadence", "is_active"]
@@ -251,6 +256,7 @@ def result_payload(result: RoundResult, *, detailed: bool) -> dict:
 class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Rounds as the caller may see them; employees see only the rounds they are invited to."""
 
+    lookup_value_regex = "[0-9]+"
     serializer_class = RoundSerializer
     permission_classes = [IsAuthenticated]
     filterset_class = RoundFilter

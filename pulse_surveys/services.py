@@ -291,7 +291,15 @@ def round_close(*, pulse_round: Round, actor: User | None = None) -> Round:
     return pulse_round
 
 
+# A closed round whose results are not ready this long after closing has lost its job.
+RESULTS_JOB_GRACE = dt.timedelta(minutes=10)
+
+
 def rounds_close_expired(*, now: dt.datetime | None = None) -> list[int]:
+    """Closes open rounds past their closing time, and sends the results job again for any
+    round whose results never arrived (a job that failed). Returns the ids of rounds closed."""
+    from tasks.surveys import survey_round_close_task
+
     now = now or timezone.now()
     closed = []
     for pulse_round in Round.objects.filter(status=RoundStatus.OPEN, closes_at__lte=now):
@@ -299,6 +307,9 @@ def rounds_close_expired(*, now: dt.datetime | None = None) -> list[int]:
             closed.append(round_close(pulse_round=pulse_round).pk)
         except Conflict:
             continue
+    stale = Round.objects.filter(status=RoundStatus.CLOSED, results_ready=False, closed_at__lte=now - RESULTS_JOB_GRACE)
+    for round_id in stale.values_list("pk", flat=True):
+        survey_round_close_task.delay(round_id)
     return closed
 
 

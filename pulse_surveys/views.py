@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import Conflict, NotAllowed
 from employees.models import Department
@@ -33,6 +33,7 @@ def _form_errors(form, error: ValidationError) -> None:
 
 
 @login_required
+@require_GET
 def mine(request):
     return render(request, "pulse_surveys/mine.html", {"rounds": selectors.open_rounds_for(request.user)})
 
@@ -88,6 +89,7 @@ def answer(request, pk: int):
 
 
 @login_required
+@require_GET
 def manage(request):
     _require(is_hr(request.user))
     open_rounds = selectors.open_rounds_all()
@@ -131,6 +133,7 @@ def round_schedule(request, pk: int):
 
 
 @login_required
+@require_GET
 def round_detail(request, pk: int):
     """A round's participation per department (while open: counts only, never scores)."""
     _require(is_hr(request.user))
@@ -188,6 +191,7 @@ def _chosen_department(request) -> Department | None:
 
 
 @login_required
+@require_GET
 def results(request):
     _require(selectors.can_see_results(request.user))
     rounds, chosen = _chosen_round(request)
@@ -209,6 +213,7 @@ def _heat(score: float | None) -> str:
 
 
 @login_required
+@require_GET
 def heatmap(request):
     _require(selectors.can_see_all_results(request.user))
     rounds, chosen = _chosen_round(request)

@@ -171,3 +171,9 @@ def test_navigation_follows_the_role(org):
     assert labels[org.budi] == ["Pulse", "Survey results"]
     assert labels[org.hana] == ["Pulse", "Surveys", "Survey results", "Heatmap"]
     assert labels[org.lina] == ["Pulse", "Survey results", "Heatmap"]
+
+
+def test_read_only_pages_refuse_a_post(org, client):
+    client.force_login(org.hana)
+    for url in ("/pulse/", "/pulse/manage/", "/pulse/results/", "/pulse/heatmap/"):
+        assert client.post(url).status_code == 405, url

@@ -43,15 +43,18 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 
 # Each app keeps its own catalogue (<app>/locale); pages and settings outside apps use locale/.
-APPS := core employees pulse_surveys leave rewards service_quality improvement correlation
+APPS := core employees pulse_surveys leave rewards service_quality improvement correlation insights
 messages: $(VENV)/.installed
 	for app in $(APPS); do mkdir -p $$app/locale; (cd $$app && ../$(PY) ../manage.py makemessages --locale id --no-obsolete --add-location file); done
 	$(PY) manage.py makemessages --locale id --no-obsolete --add-location file $(foreach app,$(APPS),--ignore '$(app)/*') \
 		--ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*' --ignore 'staticfiles/*'
 	$(PY) manage.py compilemessages --locale id --ignore '.venv/*'
 
+# Benchmarks (docs/BENCHMARKS.md): generates organisations into BENCH_DATABASE_URL (and <name>_10), never DATABASE_URL.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/prima_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/0
 bench: $(VENV)/.installed
-	$(PY) -m bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) $(PY) -m bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache prima.sqlite3

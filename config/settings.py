@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "service_quality",
     "improvement",
     "correlation",
+    "insights",
 ]
 
 MIDDLEWARE = [

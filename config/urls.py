@@ -15,6 +15,7 @@ PAGE_APPS = [
     ("service-quality/", "service_quality.urls"),
     ("improvement/", "improvement.urls"),
     ("reports/", "correlation.urls"),
+    ("insights/", "insights.urls"),
 ]
 API_APPS = [
     "employees.api_urls",

@@ -1,0 +1,260 @@
+"""The leadership dashboard: its sections (charts with their text alternatives and the data
+tables behind them) and the CSV export of every table it shows.
+
+Each section is built from the selectors in a fixed number of queries; the export of a table
+builds only its own section.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from insights import selectors
+from insights.charts import LineChart, SeriesInput, line_chart, scale_around
+from insights.formatting import month, number, percent
+
+IKM_FLOOR, IKM_CEILING = 25, 100  # the IKM's own scale (PermenPANRB 14/2017)
+
+
+@dataclass
+class CsvTable:
+    filename: str
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+# --- Internal satisfaction, eNPS and response rates.
+
+
+@dataclass
+class SatisfactionSection:
+    months: list[dt.date]
+    trend: list[selectors.MonthlySatisfaction]
+    chart: LineChart
+    description: str
+    enps_chart: LineChart
+    enps_description: str
+
+
+def _from_to(values: list[tuple[dt.date, float]], formatter) -> dict:
+    lowest = min(values, key=lambda item: item[1])
+    highest = max(values, key=lambda item: item[1])
+    return {
+        "first_month": month(values[0][0]),
+        "first": formatter(values[0][1]),
+        "last_month": month(values[-1][0]),
+        "last": formatter(values[-1][1]),
+        "lowest": formatter(lowest[1]),
+        "lowest_month": month(lowest[0]),
+        "highest": formatter(highest[1]),
+        "highest_month": month(highest[0]),
+    }
+
+
+def _satisfaction_text(trend: list[selectors.MonthlySatisfaction]) -> str:
+    scores = [(row.period, row.score) for row in trend if row.score is not None]
+    if not scores:
+        return _("No results of closed pulse rounds in these months.")
+    text = _(
+        "Internal satisfaction (0–100) went from %(first)s in %(first_month)s to %(last)s in %(last_month)s; "
+        "lowest %(lowest)s (%(lowest_month)s), highest %(highest)s (%(highest_month)s)."
+    ) % _from_to(scores, lambda value: number(value, 1))
+    rates = [(row.period, row.response_rate) for row in trend if row.response_rate is not None]
+    if rates:
+        text += " " + _("The response rate went from %(first)s to %(last)s.") % _from_to(
+            rates, lambda value: percent(value)
+        )
+    return text
+
+
+def _enps_text(trend: list[selectors.MonthlySatisfaction]) -> str:
+    values = [(row.period, row.enps) for row in trend if row.enps is not None]
+    if not values:
+        return _("No eNPS results in these months.")
+    return _(
+        "eNPS (−100 to 100) went from %(first)s in %(first_month)s to %(last)s in %(last_month)s; "
+        "lowest %(lowest)s (%(lowest_month)s), highest %(highest)s (%(highest_month)s)."
+    ) % _from_to(values, lambda value: number(value, 0))
+
+
+def satisfaction_section(today: dt.date) -> SatisfactionSection:
+    """One query."""
+    period_from, period_to = selectors.dashboard_window(today)
+    trend = selectors.satisfaction_trend(period_from=period_from, period_to=period_to)
+    months = selectors.months_between(period_from, period_to)
+    chart = line_chart(
+        months,
+        [
+            SeriesInput(_("Satisfaction"), {row.period: row.score for row in trend}, "series-0"),
+            SeriesInput(_("Response rate"), {row.period: row.response_rate for row in trend}, "series-rate"),
+        ],
+        low=0,
+        high=100,
+        step=20,
+        places=1,
+    )
+    enps_chart = line_chart(
+        months, [SeriesInput("eNPS", {row.period: row.enps for row in trend}, "series-1")], low=-100, high=100, step=50
+    )
+    return SatisfactionSection(months, trend, chart, _satisfaction_text(trend), enps_chart, _enps_text(trend))
+
+
+def satisfaction_csv(today: dt.date) -> CsvTable:
+    section = satisfaction_section(today)
+    table = CsvTable("satisfaction.csv", ["period", "satisfaction", "enps", "invited", "responded", "response_rate"])
+    for row in section.trend:
+        rate = None if row.response_rate is None else round(row.response_rate, 1)
+        table.rows.append(
+            [f"{row.period:%Y-%m}", _round(row.score, 2), _round(row.enps, 1), row.invited, row.responded, rate]
+        )
+    return table
+
+
+def _round(value: float | None, places: int) -> float | None:
+    return None if value is None else round(value, places)
+
+
+# --- Departments × drivers.
+
+
+def heatmap_csv() -> CsvTable:
+    heatmap = selectors.latest_heatmap()
+    drivers = heatmap.drivers if heatmap else []
+    table = CsvTable(
+        "heatmap.csv",
+        [
+            "round",
+            "department_code",
+            "department",
+            "invited",
+            "responded",
+            "suppressed",
+            "suppression_reason",
+            "score",
+            "enps",
+            *(f"driver:{driver.key}" for driver in drivers),
+        ],
+    )
+    for row in heatmap.rows if heatmap else []:
+        result = row.result
+        table.rows.append(
+            [
+                f"{heatmap.pulse_round.survey.title} #{heatmap.pulse_round.number}",
+                row.code,
+                row.name or _("Whole audience"),
+                result.invited,
+                result.responded,
+                "yes" if result.suppressed else "no",
+                result.reason,
+                None if result.suppressed else _round(result.score, 2),
+                None if result.suppressed else _round(result.enps, 1),
+                *(None if result.suppressed else _round(cell["score"], 2) for cell in row.cells),
+            ]
+        )
+    return table
+
+
+# --- External quality per unit.
+
+
+@dataclass
+class QualitySection:
+    cards: list[dict]
+    months: list[dt.date]
+    units: list[dict]  # {department, values: {period: float}, cells: [value per month]}
+    chart: LineChart
+    description: str
+
+
+def _quality_text(cards: list[dict]) -> str:
+    measured = [card for card in cards if card["result"] is not None]
+    if not measured:
+        return _("No SKM results yet.")
+    best = max(measured, key=lambda card: card["result"].ikm)
+    worst = min(measured, key=lambda card: card["result"].ikm)
+    if len(measured) == 1:
+        text = _(
+            "IKM (25–100) of one service unit per month. "
+            "Latest result: %(best)s with %(best_ikm)s (grade %(best_grade)s)."
+        )
+    else:
+        text = _(
+            "IKM (25–100) of %(count)s service units per month. Latest results: highest %(best)s with %(best_ikm)s "
+            "(grade %(best_grade)s), lowest %(worst)s with %(worst_ikm)s (grade %(worst_grade)s)."
+        )
+    return text % {
+        "count": len(measured),
+        "best": best["department"].name,
+        "best_ikm": number(best["result"].ikm, 2),
+        "best_grade": best["result"].grade.letter,
+        "worst": worst["department"].name,
+        "worst_ikm": number(worst["result"].ikm, 2),
+        "worst_grade": worst["result"].grade.letter,
+    }
+
+
+def quality_section(today: dt.date) -> QualitySection:
+    """Four queries: the units, their latest periods, their scores, and the series."""
+    period_from, period_to = selectors.dashboard_window(today)
+    cards = selectors.ikm_cards()
+    series = selectors.ikm_series(period_from=period_from, period_to=period_to)
+    months = selectors.months_between(period_from, period_to)
+    values: dict[int, dict[dt.date, float]] = {}
+    for row in series:
+        values.setdefault(row["department_id"], {})[row["period"]] = row["value"]
+    units = [
+        {
+            "department": card["department"],
+            "values": values.get(card["department"].pk, {}),
+            "cells": [values.get(card["department"].pk, {}).get(period) for period in months],
+        }
+        for card in cards
+        if card["department"].pk in values
+    ]
+    low, high = scale_around(
+        [value for unit in units for value in unit["values"].values()], floor=IKM_FLOOR, ceiling=IKM_CEILING
+    )
+    chart = line_chart(
+        months,
+        [SeriesInput(unit["department"].name, unit["values"]) for unit in units],
+        low=low,
+        high=high,
+        step=10 if high - low > 20 else 5,
+        places=2,
+    )
+    return QualitySection(cards, months, units, chart, _quality_text(cards))
+
+
+def ikm_csv() -> CsvTable:
+    table = CsvTable("ikm.csv", ["department_code", "department", "period", "ikm", "grade", "respondents"])
+    for card in selectors.ikm_cards():
+        result = card["result"]
+        table.rows.append(
+            [
+                card["department"].code,
+                card["department"].name,
+                f"{result.period:%Y-%m}" if result else None,
+                result.ikm if result else None,
+                result.grade.letter if result else None,
+                result.respondents if result else None,
+            ]
+        )
+    return table
+
+
+def ikm_trend_csv(today: dt.date) -> CsvTable:
+    section = quality_section(today)
+    table = CsvTable("ikm-trend.csv", ["department_code", "department", "period", "ikm"])
+    for unit in section.units:
+        for period, value in sorted(unit["values"].items()):
+            table.rows.append([unit["department"].code, unit["department"].name, f"{period:%Y-%m}", round(value, 2)])
+    return table
+
+
+CSV_TABLES = {
+    "satisfaction": lambda today: satisfaction_csv(today),
+    "heatmap": lambda today: heatmap_csv(),
+    "ikm": lambda today: ikm_csv(),
+    "ikm-trend": lambda today: ikm_trend_csv(today),
+}

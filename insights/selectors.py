@@ -1,0 +1,198 @@
+"""Reads for the insight pages. Each section of the dashboard is read in a fixed number of
+queries, whatever the number of departments, units or months; the apps' own selectors are used
+where they answer the question, and nothing here reads an individual pulse response."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import F, FloatField, Q, Sum
+from django.db.models.functions import Cast
+
+from core.periods import Period
+from correlation import interpretation
+from correlation.selectors import latest_succeeded_report, report_detail_queryset
+from employees.models import Department, Role
+from employees.permissions import has_role
+from pulse_surveys import selectors as pulse
+from pulse_surveys.models import RoundResult
+from service_quality import selectors as service_quality
+from service_quality.dimensions import IKM_DIMENSION
+from service_quality.models import Source
+
+READERS = frozenset({Role.LEADERSHIP, Role.HR})
+MONTHS_SHOWN = 12
+# The pulse heatmap's five shades: scores from 40, 55, 70 and 85 up.
+HEAT_BANDS = (40, 55, 70, 85)
+
+
+def can_read_insights(user) -> bool:
+    return has_role(user, READERS)
+
+
+def dashboard_window(today: dt.date, months: int = MONTHS_SHOWN) -> tuple[dt.date, dt.date]:
+    """The first and last month the dashboard's trends cover: the `months` months up to this one."""
+    last = Period.of(today)
+    return last.shift(1 - months).first_day, last.first_day
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, current, end = [], Period.of(first), Period.of(last)
+    while current <= end:
+        months.append(current.first_day)
+        current = current.shift(1)
+    return months
+
+
+# --- Internal satisfaction over time.
+
+
+@dataclass(frozen=True)
+class MonthlySatisfaction:
+    period: dt.date
+    score: float | None
+    enps: float | None
+    invited: int
+    responded: int
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responded / self.invited * 100 if self.invited else None
+
+
+def satisfaction_trend(*, period_from: dt.date, period_to: dt.date) -> list[MonthlySatisfaction]:
+    """The whole audience's satisfaction (0–100), eNPS (−100..100) and response rate per month,
+    oldest first, from the materialised results of closed rounds. A suppressed result is left
+    out entirely; rounds closing in the same month are pooled, weighted by their respondents.
+    One query (GROUP BY month)."""
+    weight = Cast(F("responded"), FloatField())
+    rows = (
+        RoundResult.objects.filter(
+            is_total=True,
+            suppressed=False,
+            round__results_ready=True,
+            round__period__gte=period_from,
+            round__period__lte=period_to,
+        )
+        .values(month=F("round__period"))
+        .annotate(
+            score_sum=Sum(F("score") * weight, filter=Q(score__isnull=False)),
+            score_weight=Sum("responded", filter=Q(score__isnull=False)),
+            enps_sum=Sum(F("enps") * weight, filter=Q(enps__isnull=False)),
+            enps_weight=Sum("responded", filter=Q(enps__isnull=False)),
+            invited_total=Sum("invited"),
+            responded_total=Sum("responded"),
+        )
+        .order_by("month")
+    )
+    return [
+        MonthlySatisfaction(
+            period=row["month"],
+            score=row["score_sum"] / row["score_weight"] if row["score_weight"] else None,
+            enps=row["enps_sum"] / row["enps_weight"] if row["enps_weight"] else None,
+            invited=row["invited_total"] or 0,
+            responded=row["responded_total"] or 0,
+        )
+        for row in rows
+    ]
+
+
+# --- Departments × drivers in the latest closed round.
+
+
+@dataclass
+class HeatmapRow:
+    result: RoundResult
+    depth: int
+    cells: list[dict]
+
+    @property
+    def name(self) -> str | None:
+        return self.result.department.name if self.result.department_id else None
+
+    @property
+    def overall_css(self) -> str:
+        return heat_class(self.result.score)
+
+    @property
+    def code(self) -> str:
+        return self.result.department.code if self.result.department_id else ""
+
+
+@dataclass
+class Heatmap:
+    pulse_round: object
+    drivers: list
+    rows: list[HeatmapRow] = field(default_factory=list)
+
+
+def heat_class(score: float | None) -> str:
+    if score is None:
+        return "heat-none"
+    return f"heat-{sum(score >= band for band in HEAT_BANDS)}"
+
+
+def latest_heatmap() -> Heatmap | None:
+    """The latest closed round's results, department by department, with a cell per driver
+    asked in that round (four queries: the round, the drivers, the results, their driver
+    scores). Suppressed results carry no score and keep their reason."""
+    pulse_round = pulse.latest_closed_round()
+    if pulse_round is None:
+        return None
+    drivers = list(pulse.driver_list())
+    results = pulse.round_results_all(pulse_round)
+    asked = {score.driver_id for result in results for score in result.driver_scores.all()}
+    drivers = [driver for driver in drivers if driver.pk in asked]
+    rows = []
+    for result in results:
+        scores = {score.driver_id: score.score for score in result.driver_scores.all()}
+        cells = [
+            {"driver": driver, "score": scores.get(driver.pk), "css": heat_class(scores.get(driver.pk))}
+            for driver in drivers
+        ]
+        depth = result.department.depth if result.department_id else 0
+        rows.append(HeatmapRow(result=result, depth=depth, cells=cells))
+    return Heatmap(pulse_round=pulse_round, drivers=drivers, rows=rows)
+
+
+# --- External quality per unit.
+
+
+def ikm_cards() -> list[dict]:
+    """Every service unit with its latest IKM and grade (three queries)."""
+    return service_quality.ikm_overview()
+
+
+def ikm_series(*, period_from: dt.date, period_to: dt.date) -> list[dict]:
+    """Every unit's IKM per month in the window (one query)."""
+    return service_quality.external_score_series(
+        period_from=period_from, period_to=period_to, source=Source.SKM, dimension=IKM_DIMENSION
+    )
+
+
+def departments_by_id(ids) -> dict[int, Department]:
+    return {department.pk: department for department in Department.objects.filter(pk__in=set(ids))}
+
+
+# --- The latest correlation report.
+
+
+@dataclass
+class ReportDigest:
+    report: object
+    summary: list[str]
+    external_label: str
+
+
+def latest_report_digest() -> ReportDigest | None:
+    """The newest finished (preferably standard) report and its plain-language summary (two
+    queries)."""
+    report = latest_succeeded_report()
+    if report is None:
+        return None
+    summary = interpretation.summarise(report, list(report.results.all()))
+    return ReportDigest(report=report, summary=summary, external_label=interpretation.headline_label(report))
+
+
+def report_for_pdf(pk: int):
+    """A report with its results and points (three queries), or None."""
+    return report_detail_queryset().filter(pk=pk).first()

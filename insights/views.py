@@ -1,0 +1,63 @@
+"""Insight pages: the leadership dashboard, its CSV exports.
+Leadership and HR only (everyone else: 403)."""
+
+import csv
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from insights import dashboard, selectors
+
+
+def reader_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not selectors.can_read_insights(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@reader_required
+def dashboard_page(request):
+    today = timezone.localdate()
+    period_from, period_to = selectors.dashboard_window(today)
+    context = {
+        "period_from": period_from,
+        "period_to": period_to,
+        "satisfaction": dashboard.satisfaction_section(today),
+        "heatmap": selectors.latest_heatmap(),
+        "quality": dashboard.quality_section(today),
+        "digest": selectors.latest_report_digest(),
+    }
+    return render(request, "insights/dashboard.html", context)
+
+
+def _csv_cell(value) -> str:
+    """Text a spreadsheet would run as a formula is quoted with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{value}"
+    return str(value)
+
+
+@reader_required
+def export(request, table: str):
+    build = dashboard.CSV_TABLES.get(table)
+    if build is None:
+        raise Http404
+    data = build(timezone.localdate())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{data.filename}"'
+    writer = csv.writer(response)
+    writer.writerow(data.header)
+    for row in data.rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return response

@@ -1,0 +1,188 @@
+"""The leadership dashboard: who may read it, what each section shows, and what it costs."""
+
+import csv
+import io
+import re
+
+import numpy as np
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from insights import selectors
+from pulse_surveys.models import RoundResult
+from tests.factories import UserFactory
+from tests.insights.conftest import THIS_MONTH
+
+pytestmark = pytest.mark.django_db
+
+URL = "/insights/"
+
+
+def _csv(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+@pytest.mark.parametrize(("persona", "expected"), [("lina", 200), ("hana", 200), ("budi", 403), ("ani", 403)])
+def test_leadership_and_hr_read_the_dashboard_and_nobody_else(org, client, persona, expected):
+    client.force_login(getattr(org, persona))
+    assert client.get(URL).status_code == expected
+    for table in ("satisfaction", "heatmap", "ikm", "ikm-trend"):
+        assert client.get(reverse("insights:export", args=[table])).status_code == expected
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_an_empty_organisation_gets_a_dashboard_that_says_so(org, client):
+    client.force_login(org.lina)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert b"No closed round yet." in response.content
+    assert b"No finished correlation report yet." in response.content
+
+
+def test_the_dashboard_shows_every_section_with_its_text_alternative_and_table(insight_org, client):
+    # given
+    data = insight_org(units=2)
+    client.force_login(data.org.lina)
+    # when
+    html = client.get(URL).content.decode()
+    # then: three charts, each an image with a title and a description, and a data table
+    assert html.count('role="img"') == 3
+    for chart in ("chart-satisfaction", "chart-enps", "chart-ikm"):
+        assert f'aria-labelledby="{chart}-title {chart}-desc"' in html
+        assert f'<title id="{chart}-title">' in html
+        assert re.search(rf'<desc id="{chart}-desc">[^<]+\S[^<]*</desc>', html)
+    for table in ("table-satisfaction", "table-heatmap", "table-ikm-trend", "ikm-cards"):
+        assert f'id="{table}"' in html
+    # every table has its CSV
+    for table in ("satisfaction", "heatmap", "ikm", "ikm-trend"):
+        assert reverse("insights:export", args=[table]) in html
+    # the grade badges, the report's summary and the link to it
+    assert 'class="badge grade-' in html
+    assert reverse("correlation:detail", args=[data.report.pk]) in html
+    # no inline style anywhere (Content-Security-Policy)
+    assert "style=" not in html
+
+
+def test_suppressed_cells_say_why_they_are_hidden(insight_org, client):
+    data = insight_org(units=1, months=1, report=False)
+    client.force_login(data.org.hana)
+    html = client.get(URL).content.decode()
+    hidden = RoundResult.objects.filter(round=data.rounds[-1], suppressed=True).select_related("department")
+    assert hidden.exists()
+    for result in hidden:
+        row = re.search(rf'<th scope="row"[^>]*>{re.escape(result.department.name)}</th>(.*?)</tr>', html, re.S)
+        assert row, result.department.name
+        assert f'title="{result.get_reason_display()}"' in row.group(1)
+        assert re.search(r">\s*\d", re.sub(r"<td class=\"num\">[^<]*/[^<]*</td>", "", row.group(1))) is None
+
+
+def test_satisfaction_per_month_pools_the_whole_audience_weighted_by_respondents(insight_org):
+    # given two rounds, closed in two months
+    data = insight_org(units=2, months=2, report=False)
+    # when
+    trend = selectors.satisfaction_trend(period_from=THIS_MONTH.shift(-11).first_day, period_to=THIS_MONTH.first_day)
+    # then: one row per month, equal to the respondent-weighted mean of that month's totals
+    assert [row.period for row in trend] == [THIS_MONTH.shift(-1).first_day, THIS_MONTH.first_day]
+    for row, pulse_round in zip(trend, data.rounds, strict=True):
+        totals = list(RoundResult.objects.filter(round=pulse_round, is_total=True, suppressed=False))
+        assert row.score == pytest.approx(
+            np.average([t.score for t in totals], weights=[t.responded for t in totals]), abs=1e-9
+        )
+        assert row.enps == pytest.approx(np.average([t.enps for t in totals], weights=[t.responded for t in totals]))
+        assert row.response_rate == pytest.approx(100 * totals[0].responded / totals[0].invited, abs=1e-9)
+
+
+def test_a_suppressed_whole_audience_result_is_left_out_of_the_trend(insight_org):
+    data = insight_org(units=1, months=2, report=False)
+    RoundResult.objects.filter(round=data.rounds[0], is_total=True).update(suppressed=True, score=None, enps=None)
+    trend = selectors.satisfaction_trend(period_from=THIS_MONTH.shift(-11).first_day, period_to=THIS_MONTH.first_day)
+    assert [row.period for row in trend] == [THIS_MONTH.first_day]
+
+
+def test_the_csv_exports_hold_the_numbers_the_tables_show(insight_org, client):
+    data = insight_org(units=2, months=2, report=False)
+    client.force_login(data.org.lina)
+    satisfaction = _csv(client.get(reverse("insights:export", args=["satisfaction"])))
+    trend = selectors.satisfaction_trend(period_from=THIS_MONTH.shift(-11).first_day, period_to=THIS_MONTH.first_day)
+    assert [row["period"] for row in satisfaction] == [str(THIS_MONTH.shift(-1)), str(THIS_MONTH)]
+    assert [float(row["satisfaction"]) for row in satisfaction] == [round(row.score, 2) for row in trend]
+
+    heatmap = _csv(client.get(reverse("insights:export", args=["heatmap"])))
+    by_code = {row["department_code"]: row for row in heatmap}
+    shown = by_code[data.units[0].code]
+    assert shown["suppressed"] == "no" and float(shown["score"]) > 0
+    hidden = by_code[data.org.lkt.code]
+    assert hidden["suppressed"] == "yes" and hidden["score"] == "" and hidden["suppression_reason"]
+
+    ikm = _csv(client.get(reverse("insights:export", args=["ikm"])))
+    assert {row["department_code"]: row["ikm"] for row in ikm}[data.units[1].code] == "76.00"
+    assert {row["department_code"]: row["grade"] for row in ikm}[data.units[1].code] == "C"
+
+    ikm_trend = _csv(client.get(reverse("insights:export", args=["ikm-trend"])))
+    unit_rows = [row for row in ikm_trend if row["department_code"] == data.units[1].code]
+    assert [(row["period"], row["ikm"]) for row in unit_rows] == [
+        (str(THIS_MONTH.shift(-1)), "77.0"),
+        (str(THIS_MONTH), "76.0"),
+    ]
+
+
+def test_an_unknown_export_is_not_found(org, client):
+    client.force_login(org.lina)
+    assert client.get("/insights/export/wages.csv").status_code == 404
+
+
+def test_a_department_named_like_a_formula_is_exported_as_text(insight_org, client):
+    data = insight_org(units=1, months=1, report=False)
+    unit = data.units[0]
+    unit.name = "=HYPERLINK(1)"
+    unit.save(update_fields=["name"])
+    client.force_login(data.org.lina)
+    rows = _csv(client.get(reverse("insights:export", args=["ikm"])))
+    assert {row["department_code"]: row["department"] for row in rows}[unit.code] == "'=HYPERLINK(1)"
+
+
+def test_numbers_are_written_the_indonesian_way_in_bahasa_indonesia(insight_org, client):
+    data = insight_org(units=2, months=1, report=False)
+    client.force_login(data.org.lina)
+    client.cookies["django_language"] = "id"
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert '<html lang="id">' in html
+    assert ">76,00<" in html  # IKM with a decimal comma
+    with translation.override("id"):
+        month = THIS_MONTH.first_day.strftime("%Y")
+    assert month in html
+
+
+def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_large_organisation(insight_org, client):
+    small = insight_org(units=2, months=2, prefix="SM")
+    client.force_login(small.org.lina)
+    with CaptureQueriesContext(connection) as small_queries:
+        assert client.get(URL).status_code == 200
+    insight_org(units=8, months=1, report=False, prefix="LG")
+    for _ in range(20):
+        UserFactory(department=small.units[0])
+    with CaptureQueriesContext(connection) as large_queries:
+        assert client.get(URL).status_code == 200
+    assert len(large_queries) == len(small_queries)
+
+
+def test_the_dashboard_query_count_is_pinned(insight_org, client, django_assert_max_num_queries):
+    """Session, user; satisfaction per month; the latest round, the drivers, the round's results
+    and their driver scores; the service units, their latest periods, their scores and the
+    series; the latest report and its results; the navigation (one); the session's update
+    (three with its savepoint)."""
+    data = insight_org(units=6, months=2)
+    client.force_login(data.org.hana)
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        assert client.get(URL).status_code == 200
+
+
+QUERY_BUDGET = 17

@@ -8,10 +8,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from core import extensions
 
 
+@require_GET
 @login_required
 def home(request):
     return render(request, "home.html", {"panels": extensions.home_panels(request)})
@@ -44,6 +46,7 @@ def _check_worker() -> str:
     return "ok" if replies else "unreachable"
 
 
+@require_GET
 @never_cache
 def healthz(request):
     """Reachability of the database, the broker and at least one worker (eager mode: no

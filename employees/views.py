@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from employees.models import Department
 from employees.permissions import can_see_wage, is_hr, is_manager
@@ -11,12 +12,14 @@ from employees.selectors import employee_list
 PEOPLE_PER_PAGE = 50
 
 
+@require_GET
 @login_required
 def profile(request):
     user = request.user
     return render(request, "employees/profile.html", {"person": user, "show_wage": can_see_wage(user, user)})
 
 
+@require_GET
 @login_required
 def directory(request):
     """HR sees everyone (with wages); a manager sees their own subtree."""

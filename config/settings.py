@@ -124,7 +124,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest job (a full correlation report at organisation scale), so that
 # Redis does not hand a running job to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 7200, minimum=60)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 7200, minimum=1)}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "prima")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

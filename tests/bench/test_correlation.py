@@ -1,0 +1,33 @@
+"""The correlation benchmark runs the report job and the SQL + scipy baseline side by side."""
+
+import pytest
+from scipy import stats
+
+from bench import correlation
+from correlation.models import CorrelationReport
+from tests.bench.conftest import quiet
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_the_job_and_the_baseline_are_timed_and_agree(tiny_org):
+    # when the benchmark runs on the generated organisation
+    result = correlation.bench(repeats=1, out=quiet)
+    # then both were timed and compared
+    assert result["job"]["median_seconds"] > 0 and result["baseline"]["median_seconds"] > 0
+    assert result["ratio"] == result["job"]["median_seconds"] / result["baseline"]["median_seconds"]
+    assert result["job"]["tests"] > 0 and result["profile"]["queries"] > 0
+    assert "Seq Scan" in result["baseline_plan"] or "Index" in result["baseline_plan"]
+    # the baseline sees every unit-month the job shows (suppression only takes some away) …
+    job, baseline = result["job"]["headline"], result["baseline"]
+    assert baseline["n"] >= job["n"] > 0
+    # … and its r is scipy's on the baseline's own rows
+    first, last = result["period_from"], result["period_to"]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(correlation.BASELINE_SQL, {"first": first, "last": last})
+        rows = cursor.fetchall()
+    assert baseline["r"] == pytest.approx(stats.pearsonr(*zip(*rows, strict=True))[0], abs=1e-9)
+    # the reports it computed were measurements, and are gone
+    assert not CorrelationReport.objects.exists()

@@ -1,4 +1,4 @@
-"""Insight pages: the leadership dashboard, its CSV exports.
+"""Insight pages: the leadership dashboard, its CSV exports and a correlation report as PDF.
 Leadership and HR only (everyone else: 403)."""
 
 import csv
@@ -10,7 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from insights import dashboard, selectors
+from correlation.models import ReportStatus
+from insights import dashboard, pdf, selectors
 
 
 def reader_required(view):
@@ -60,4 +61,14 @@ def export(request, table: str):
     writer.writerow(data.header)
     for row in data.rows:
         writer.writerow([_csv_cell(value) for value in row])
+    return response
+
+
+@reader_required
+def report_pdf(request, pk: int):
+    report = selectors.report_for_pdf(pk)
+    if report is None or report.status != ReportStatus.SUCCEEDED:
+        raise Http404
+    response = HttpResponse(pdf.report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="correlation-report-{report.pk}.pdf"'
     return response

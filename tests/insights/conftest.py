@@ -70,7 +70,7 @@ def insight_org(org, django_capture_on_commit_callbacks):
                     period=THIS_MONTH.shift(-month_back).first_day,
                     source="skm",
                     dimension="ikm",
-                    value=Decimal(70 + 3 * unit_index + month_back),
+                    value=Decimal(70 + (3 * unit_index) % 28 + month_back),
                     respondents=100 + unit_index,
                     actor=org.hana,
                 )

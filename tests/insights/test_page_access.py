@@ -100,6 +100,7 @@ PAGES: dict[str, tuple] = {
     # insights
     "insights/": ("/insights/", READERS),
     "insights/export/<slug:table>.csv": ("/insights/export/satisfaction.csv", READERS),
+    "insights/reports/<int:pk>.pdf": ("/insights/reports/{report}.pdf", READERS),
 }
 
 # Where a role's answer differs from the table for a reason of the page's own (not a refusal).

@@ -151,3 +151,21 @@ def test_the_pages_speak_bahasa_indonesia(measured, client, settings):
     assert "Unit layanan" in overview and "baik" in overview and "persyaratan" in overview
     imports = client.get("/service-quality/imports/", headers={"accept-language": "id"}).content.decode()
     assert "Impor berkas" in imports
+
+
+def test_a_file_of_100000_rows_is_previewed_then_imported_by_the_job(org, client, django_capture_on_commit_callbacks):
+    # given a file at the size where imports run in the background
+    rows = [f"CS,2025-{1 + n % 12:02d},R{n},4,4,3,4,3,4,4,3,4" for n in range(100_000)]
+    content = csv_bytes(SKM_HEADER, rows)
+    client.force_login(org.hana)
+    # when it is uploaded, only its columns and first rows are checked for the preview
+    client.post("/service-quality/imports/", {"kind": "skm", "file": SimpleUploadedFile("big.csv", content)})
+    upload = ScoreImport.objects.get()
+    assert (upload.status, upload.rows_total, len(upload.preview["rows"])) == ("uploaded", 100_000, 10)
+    # and when it is confirmed, the job checks and imports every row
+    with django_capture_on_commit_callbacks(execute=True) as jobs:
+        client.post(f"/service-quality/imports/{upload.pk}/confirm/")
+    upload.refresh_from_db()
+    assert len(jobs) == 1
+    assert (upload.status, upload.rows_imported) == ("succeeded", 100_000)
+    assert SkmResponse.objects.count() == 100_000

@@ -111,7 +111,7 @@ class HolidaySerializer(serializers.ModelSerializer):
 
 
 class HolidayFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
+    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", min_value=1900, max_value=2200)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 
@@ -396,7 +396,7 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
 
 
 class LeaveRequestFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year")
+    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", min_value=1900, max_value=2200)
     waiting_for_me = django_filters.BooleanFilter(method="filter_waiting", label=_("waiting for my decision"))
 
     class Meta:

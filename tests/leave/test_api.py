@@ -284,3 +284,8 @@ class TestWorkingDays:
     def test_nonsense_is_a_400(self, org, api):
         response = api(org.ani).get("/api/v1/leave/working-days/?leave_type=x&start_date=soon&end_date=")
         assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/leave/holidays/?year=0", "/api/v1/leave/requests/?year=99999"])
+def test_a_year_out_of_range_is_a_400_not_a_crash(org, api, path):
+    assert api(org.hana).get(path).status_code == 400

@@ -328,3 +328,18 @@ def test_stale_uploads_are_dropped_and_old_content_cleared(org, skm_file):
     assert services.score_import_discard_stale(now=later + dt.timedelta(days=40))["cleared"] == 1
     done.refresh_from_db()
     assert done.content is None and done.content_hash
+
+
+def test_windows_line_endings_are_read(org):
+    content = (SCORES_HEADER + "\r\nCS,2025-03,csat,overall,81.5,120\r\nLKT,2025-03,csat,overall,70,80\r\n").encode()
+    assert run(org, content).rows_imported == 2
+
+
+def test_problems_in_an_xlsx_are_reported_with_the_spreadsheets_row_numbers(org):
+    content = xlsx_bytes(
+        ["department_code", "period", "respondent", *(f"u{i}" for i in range(1, 10))],
+        [["CS", "2025-03", "R1", *[4] * 9], ["CS", dt.datetime(2025, 3, 15), "R2", 4, 4, 4, 4, 4, 4, 4, 4, 7]],
+    )
+    result = run(org, content, kind="skm", name="skm.xlsx")
+    assert problems(result) == {(3, "period"), (3, "u9")}
+    assert nothing_imported()

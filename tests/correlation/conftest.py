@@ -9,24 +9,37 @@ from correlation import services
 from correlation.models import CorrelationReport
 from tests.factories import DepartmentFactory
 
+DEFAULT_PARAMETERS = {
+    "period_from": dt.date(2025, 1, 1),
+    "period_to": dt.date(2025, 12, 1),
+    "granularity": "month",
+    "max_lag": 1,
+    "external_source": "skm",
+    "external_dimension": "",
+}
+
 
 @pytest.fixture
 def request_report(django_capture_on_commit_callbacks):
     """`request_report(actor, **parameters)` → the report, after its job ran (eagerly)."""
 
     def make(actor, **parameters) -> CorrelationReport:
-        defaults = {
-            "period_from": dt.date(2025, 1, 1),
-            "period_to": dt.date(2025, 12, 1),
-            "granularity": "month",
-            "max_lag": 1,
-            "external_source": "skm",
-            "external_dimension": "",
-        }
         with django_capture_on_commit_callbacks(execute=True):
-            report = services.correlation_report_request(actor=actor, **{**defaults, **parameters})
+            report = services.correlation_report_request(actor=actor, **{**DEFAULT_PARAMETERS, **parameters})
         report.refresh_from_db()
         return report
+
+    return make
+
+
+@pytest.fixture
+def pending_report(org, django_capture_on_commit_callbacks):
+    """`pending_report(**parameters)` → a report requested by HR whose job has not started, so
+    that a test can run (or re-deliver) its steps one by one."""
+
+    def make(**parameters) -> CorrelationReport:
+        with django_capture_on_commit_callbacks(execute=False):
+            return services.correlation_report_request(actor=org.hana, **{**DEFAULT_PARAMETERS, **parameters})
 
     return make
 

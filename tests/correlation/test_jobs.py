@@ -54,16 +54,8 @@ def test_a_redelivered_step_does_not_duplicate_results(org, request_report):
     assert _result_rows(report) == rows
 
 
-def test_the_statistics_step_run_twice_replaces_its_results(org, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False):
-        report = services.correlation_report_request(
-            actor=org.hana,
-            period_from=dt.date(2025, 1, 1),
-            period_to=dt.date(2025, 6, 1),
-            granularity="month",
-            max_lag=1,
-            external_source="skm",
-        )
+def test_the_statistics_step_run_twice_replaces_its_results(pending_report):
+    report = pending_report(period_to=dt.date(2025, 6, 1), max_lag=1)
     correlation_report_aggregate_task(report.pk)
     correlation_report_statistics_task(report.pk)
     count = CorrelationResult.objects.filter(report=report).count()
@@ -74,16 +66,8 @@ def test_the_statistics_step_run_twice_replaces_its_results(org, django_capture_
     assert (report.status, report.progress) == (ReportStatus.SUCCEEDED, 100)
 
 
-def test_a_failing_step_ends_the_report_as_failed_with_a_readable_error(org, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False):
-        report = services.correlation_report_request(
-            actor=org.hana,
-            period_from=dt.date(2025, 1, 1),
-            period_to=dt.date(2025, 6, 1),
-            granularity="month",
-            max_lag=0,
-            external_source="skm",
-        )
+def test_a_failing_step_ends_the_report_as_failed_with_a_readable_error(pending_report):
+    report = pending_report(period_to=dt.date(2025, 6, 1), max_lag=0)
     correlation_report_aggregate_task(report.pk)
     # given stored series that cannot be read (a period that is not YYYY-MM)
     CorrelationReport.objects.filter(pk=report.pk).update(series={"periods": ["June"], "metrics": {}})
@@ -105,16 +89,8 @@ def test_transient_database_errors_are_retried_with_backoff_and_acknowledged_lat
         assert task.acks_late
 
 
-def test_when_retries_run_out_the_report_fails_with_a_readable_error(org, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False):
-        report = services.correlation_report_request(
-            actor=org.hana,
-            period_from=dt.date(2025, 1, 1),
-            period_to=dt.date(2025, 6, 1),
-            granularity="month",
-            max_lag=0,
-            external_source="skm",
-        )
+def test_when_retries_run_out_the_report_fails_with_a_readable_error(pending_report):
+    report = pending_report(period_to=dt.date(2025, 6, 1), max_lag=0)
     correlation_report_aggregate_task.on_failure(
         OperationalError("server closed the connection"), "x", (report.pk,), {}, None
     )
@@ -165,28 +141,17 @@ def _aggregate_queries(report_id) -> int:
 
 
 def test_reading_the_inputs_costs_the_same_queries_whatever_the_number_of_units_and_periods(
-    org, synthetic_organisation, django_capture_on_commit_callbacks
+    synthetic_organisation, pending_report
 ):
     # The aggregate step reads one GROUP BY series per input: its cost in queries does not grow
     # with units, periods or answers (only the rows those series return do, units × periods).
     import numpy as np
 
-    def pending_report(organisation):
-        with django_capture_on_commit_callbacks(execute=False):
-            return services.correlation_report_request(
-                actor=org.hana,
-                period_from=organisation.period_from,
-                period_to=organisation.period_to,
-                granularity="month",
-                max_lag=1,
-                external_source="skm",
-            )
-
     small = synthetic_organisation(units=2, months=2)
     small.load(np.full((2, 2), 70.0), np.full((2, 2), 80.0))
-    few = _aggregate_queries(pending_report(small).pk)
+    few = _aggregate_queries(pending_report(period_from=small.period_from, period_to=small.period_to).pk)
 
     large = synthetic_organisation(units=14, months=12, first=small.first.shift(-12), prefix="SV")
     large.load(np.full((14, 12), 71.0), np.full((14, 12), 81.0))
-    many = _aggregate_queries(pending_report(large).pk)
+    many = _aggregate_queries(pending_report(period_from=large.period_from, period_to=large.period_to).pk)
     assert many == few

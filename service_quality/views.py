@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import Conflict
 from core.periods import Period
@@ -50,6 +50,7 @@ def _period_or_none(text: str | None) -> dt.date | None:
 # --- Overview and a unit's trends.
 
 
+@require_safe
 @login_required
 def overview(request):
     _require_reader(request.user)
@@ -108,6 +109,7 @@ def trend_chart(results: list) -> dict | None:
     }
 
 
+@require_safe
 @login_required
 def unit_detail(request, pk: int):
     _require_reader(request.user)
@@ -152,6 +154,7 @@ class ScoreFilterForm(forms.Form):
         return self._clean_period("period_to")
 
 
+@require_safe
 @login_required
 def score_list(request):
     _require_reader(request.user)
@@ -210,6 +213,7 @@ def import_list(request):
     return render(request, "service_quality/imports.html", {"form": form, "page": page, "formats": formats})
 
 
+@require_safe
 @login_required
 def import_detail(request, pk: int):
     _require_hr(request.user)

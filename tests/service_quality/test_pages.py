@@ -169,3 +169,9 @@ def test_a_file_of_100000_rows_is_previewed_then_imported_by_the_job(org, client
     assert len(jobs) == 1
     assert (upload.status, upload.rows_imported) == ("succeeded", 100_000)
     assert SkmResponse.objects.count() == 100_000
+
+
+@pytest.mark.parametrize("path", ["/service-quality/", "/service-quality/scores/"])
+def test_read_only_pages_answer_get_only(org, client, path):
+    client.force_login(org.hana)
+    assert client.post(path).status_code == 405

@@ -121,7 +121,7 @@ class RecognitionViewSet(
         serializer.instance = services.recognition_create(giver=self.request.user, **serializer.validated_data)
 
     @extend_schema(responses=LeaderboardRowSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def leaderboard(self, request):
         """`?period=YYYY-MM` (default: this month) and optional `department=ID` (its subtree)."""
         period = Period.parse(request.query_params.get("period") or str(Period.of(timezone.localdate())))

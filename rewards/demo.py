@@ -307,7 +307,9 @@ def _bonuses(org: DemoOrg, staff: dict[str, list[User]]) -> list[Bonus]:
                 )
             )
     # This month: a few proposals waiting for HR, and a draft.
-    waiting = [org.people.get("employee"), *(staff.get("LYN-PLG", [])[1:3]), *(staff.get("CAB-BDG", [])[:1])]
+    persona = org.people.get("employee")
+    colleagues = [person for person in staff.get("LYN-PLG", []) if person.role == Role.EMPLOYEE and person != persona]
+    waiting = [persona, *colleagues[:2], *staff.get("CAB-BDG", [])[1:2]]
     for index, person in enumerate(person for person in waiting if person is not None):
         proposer = roles.proposer(person)
         planned.append(

@@ -36,8 +36,10 @@ from rewards.models import (
     Reward,
     RewardKind,
 )
+from tasks.rewards import recognition_notify_task
 
 MAX_PERCENT_OF_WAGE = Decimal(1000)
+MESSAGE_MAX_LENGTH = 1000
 
 
 def _today() -> dt.date:
@@ -94,6 +96,8 @@ def recognition_create(
         errors["dimension"] = [_("Choose a service-quality dimension, teamwork or continuous improvement.")]
     if not message:
         errors["message"] = [_("Say what they did.")]
+    elif len(message) > MESSAGE_MAX_LENGTH:
+        errors["message"] = [_("At most %(max)d characters.") % {"max": MESSAGE_MAX_LENGTH}]
     if not isinstance(points, int) or isinstance(points, bool) or points < 0:
         errors["points"] = [_("Points are a whole number, zero or more.")]
     if errors:
@@ -124,8 +128,6 @@ def recognition_create(
         PointsEntry.objects.create(
             employee=recipient, kind=PointsEntryKind.RECOGNITION, points=points, recognition=recognition
         )
-    from tasks.rewards import recognition_notify_task
-
     transaction.on_commit(lambda: recognition_notify_task.delay(recognition.pk))
     return recognition
 

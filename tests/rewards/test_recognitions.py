@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from rewards import selectors, services
 from rewards.models import PointsEntry, Recognition, Redemption
@@ -216,3 +217,9 @@ def test_an_extra_day_off_is_added_to_annual_leave(org, api):
     allocations = ledger_for(employee=org.bayu).filter(kind="allocation", note__contains="Extra day off")
     assert [(entry.balance.leave_type.code, entry.days) for entry in allocations] == [("annual", Decimal("1.0"))]
     assert selectors.points_balance(employee=org.bayu) == 50
+
+
+def test_the_service_itself_refuses_an_overlong_message(org):
+    with pytest.raises(ValidationError) as refused:
+        services.recognition_create(giver=org.ani, recipient=org.bayu, dimension="comfort", message="x" * 1001)
+    assert "message" in refused.value.message_dict

@@ -2,7 +2,8 @@
 file (as `make run` does), driven by Playwright in Debian's headless Chromium.
 
 Skipped when Chromium is missing, unless REQUIRE_SERVICES=1 (CI), where that fails instead.
-Screenshots go to test-artifacts/screenshots/ (git-ignored).
+Screenshots go to test-artifacts/screenshots/ (git-ignored), or to SCREENSHOT_DIR when set.
+E2E_SERVER_URL drives an already running Prima (with the demo loaded) instead of starting one.
 """
 
 import os
@@ -54,6 +55,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     """`migrate` + `seed_demo` into a fresh SQLite file, then `runserver` on a free port."""
+    if os.environ.get("E2E_SERVER_URL"):
+        yield {"url": os.environ["E2E_SERVER_URL"].rstrip("/"), "env": dict(os.environ)}
+        return
     database = tmp_path_factory.mktemp("e2e") / "prima-e2e.sqlite3"
     env = {
         key: value
@@ -118,9 +122,9 @@ def phone(browser, demo_server):
     context.close()
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def sign_in(page, username: str, password: str = "prima-demo") -> None:

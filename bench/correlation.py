@@ -169,6 +169,7 @@ def _profile(first: dt.date, last: dt.date, top: int = 25) -> dict:
     slowest = sorted(queries.captured_queries, key=lambda query: -float(query["time"]))[:5]
     return {
         "queries": len(queries.captured_queries),
+        "reads_answers": any("pulse_surveys_answer" in query["sql"] for query in queries.captured_queries),
         "query_seconds": round(query_seconds, 3),
         "slowest_queries": [{"seconds": float(q["time"]), "sql": q["sql"][:400]} for q in slowest],
         "cprofile": text.getvalue(),

@@ -40,11 +40,24 @@ def _weight(row: dict) -> float:
     return float(respondents) if respondents else 1.0
 
 
+class _Buckets(dict):
+    """month → the first month of its bucket, computed once per distinct month."""
+
+    def __init__(self, granularity: Granularity):
+        super().__init__()
+        self.granularity = granularity
+
+    def __missing__(self, month: dt.date) -> dt.date:
+        self[month] = bucket = self.granularity.bucket(month)
+        return bucket
+
+
 def _weighted_means(rows: Iterable[tuple[str, int, dt.date, float, float]], granularity: Granularity) -> dict:
     """(metric, department, month, value, weight) rows → {metric: {(department, bucket): mean}}."""
     sums: dict = defaultdict(lambda: [0.0, 0.0])
+    bucket_of = _Buckets(granularity)
     for metric, department_id, period, value, weight in rows:
-        cell = sums[(metric, department_id, granularity.bucket(period))]
+        cell = sums[(metric, department_id, bucket_of[period])]
         cell[0] += value * weight
         cell[1] += weight
     out: dict = defaultdict(dict)
@@ -61,9 +74,10 @@ def _per_head(
     if not rows:
         return {}
     totals: dict = defaultdict(float)
+    bucket_of = _Buckets(granularity)
     for row in rows:
-        totals[(row["department_id"], granularity.bucket(row["period"]))] += float(row[field])
-    first = min(granularity.bucket(row["period"]) for row in rows)
+        totals[(row["department_id"], bucket_of[row["period"]])] += float(row[field])
+    first = min(bucket_of.values())
     return {
         (department_id, bucket): totals.get((department_id, bucket), 0.0) / people
         for department_id, people in headcount.items()
@@ -125,11 +139,11 @@ def aggregate(
         "lever:leave_days_per_head": _per_head(inputs.leave_days, "days", inputs.headcount, granularity, buckets),
     }
 
+    text = {bucket: str(Period.of(bucket)) for bucket in buckets}
     metrics = {}
     for name, cells in sorted({**internal, **external, **levers}.items()):
         if cells:
             metrics[name] = [
-                [department_id, str(Period.of(bucket)), value]
-                for (department_id, bucket), value in sorted(cells.items())
+                [department_id, text[bucket], value] for (department_id, bucket), value in sorted(cells.items())
             ]
-    return {"periods": [str(Period.of(bucket)) for bucket in buckets], "metrics": metrics}
+    return {"periods": list(text.values()), "metrics": metrics}

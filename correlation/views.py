@@ -24,6 +24,8 @@ from correlation.series import LEVERS
 from employees.permissions import has_role
 
 REPORTS_PER_PAGE = 25
+# The scatter's data table on the page shows this many unit-periods; the CSV holds them all.
+POINTS_IN_TABLE = 500
 
 
 def reader_required(view):
@@ -122,6 +124,8 @@ def report_detail(request, pk: int):
             if same_period is not None and same_period.pearson_r is not None
             else "",
             "points": points,
+            "points_in_table": points[:POINTS_IN_TABLE],
+            "points_not_in_table": max(0, len(points) - POINTS_IN_TABLE),
             "scatter": charts.scatter([p.internal for p in points], [p.external for p in points]),
             "lag_chart": charts.lag_chart(headline, max_lag=report.max_lag),
             "headline": headline,

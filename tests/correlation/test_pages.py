@@ -186,3 +186,13 @@ def test_administrators_can_read_reports_in_the_admin(admin_client, finished_rep
     response = admin_client.get(f"/admin/correlation/correlationreport/{finished_report.pk}/change/")
     assert response.status_code == 200
     assert finished_report.input_fingerprint in response.content.decode()
+
+
+def test_a_long_scatter_table_on_the_page_defers_to_the_csv(org, client, finished_report, monkeypatch):
+    from correlation import views
+
+    monkeypatch.setattr(views, "POINTS_IN_TABLE", 10)
+    client.force_login(org.lina)
+    content = client.get(f"/reports/{finished_report.pk}/").content.decode()
+    assert content.count('class="dot"') == 72  # the chart still shows every unit-period
+    assert "62 more unit-periods are in the CSV file." in content

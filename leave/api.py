@@ -23,15 +23,31 @@ HR_ONLY = allow(read={Role.HR}, write={Role.HR})
 
 
 class LeavePolicySerializer(serializers.ModelSerializer):
+    is_default = serializers.BooleanField(required=False)  # one default: the service moves it
+
     class Meta:
         model = LeavePolicy
         fields = ["id", "code", "name", "regime", "work_week", "collective_leave_reduces_annual", "is_default"]
+        read_only_fields = ["code", "regime"]
+        validators = []
 
 
-class LeavePolicyViewSet(viewsets.ReadOnlyModelViewSet):
+class LeavePolicyViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """The policies (private sector, PNS): HR edits the name, work week and whether collective
+    leave reduces annual leave; `is_default` makes a policy the organisation's default."""
+
     serializer_class = LeavePolicySerializer
     queryset = LeavePolicy.objects.order_by("id")
-    pagination_class = None
+    permission_classes = [allow(read=ANYONE, write={Role.HR})]
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        policy = serializer.instance
+        if data.pop("is_default", False):
+            services.leave_policy_set_default(policy=policy, actor=self.request.user)
+        serializer.instance = services.leave_policy_update(policy=policy, actor=self.request.user, **data)
 
 
 class LeaveTypeSerializer(serializers.ModelSerializer):

@@ -48,6 +48,18 @@ class LeaveTypeForm(forms.ModelForm):
         fields = [field for field in LEAVE_TYPE_FIELDS if field != "code"]
 
 
+class LeaveTypeCreateForm(forms.ModelForm):
+    class Meta:
+        model = LeaveType
+        fields = ["policy", *LEAVE_TYPE_FIELDS]
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = LeavePolicy
+        fields = ["name", "work_week", "collective_leave_reduces_annual"]
+
+
 class PolicyDefaultForm(forms.Form):
     policy = forms.ModelChoiceField(label=_("Organisation default"), queryset=LeavePolicy.objects.all())
 

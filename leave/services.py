@@ -12,7 +12,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +57,38 @@ def _today() -> dt.date:
 def leave_policies_install_defaults() -> int:
     """Creates the shipped policies (private sector and PNS) and their types where missing."""
     return defaults.install_policies(LeavePolicy, LeaveType)
+
+
+POLICY_FIELDS = ("name", "work_week", "collective_leave_reduces_annual")
+
+
+@transaction.atomic
+def leave_policy_update(*, policy: LeavePolicy, actor, **changes) -> LeavePolicy:
+    """The policy's name, work week and whether collective leave reduces annual leave. Changing
+    the latter re-counts collective leave on this year's balances (after commit)."""
+    policy = LeavePolicy.objects.select_for_update().get(pk=policy.pk)
+    before = {key: getattr(policy, key) for key in POLICY_FIELDS}
+    for key in POLICY_FIELDS:
+        if key in changes:
+            setattr(policy, key, changes[key])
+    policy.full_clean()
+    policy.save()
+    changed = {
+        key: [str(before[key]), str(getattr(policy, key))]
+        for key in POLICY_FIELDS
+        if before[key] != getattr(policy, key)
+    }
+    if changed:
+        audit_record(
+            actor=actor,
+            action="leave.policy.update",
+            target=policy,
+            summary=f"{policy.code}: {', '.join(changed)}",
+            data=changed,
+        )
+        year = _today().year
+        transaction.on_commit(lambda: _enqueue_collective_sync(year))
+    return policy
 
 
 @transaction.atomic
@@ -309,10 +341,12 @@ def _collective_sync(balance: LeaveBalance) -> int:
     on), as far as the balance allows; removed days are given back."""
     leave_type = balance.leave_type
     policy = leave_type.policy
-    if leave_type.code != defaults.ANNUAL or not policy.collective_leave_reduces_annual:
+    if leave_type.code != defaults.ANNUAL:
         return 0
-    since = eligible_from(balance.employee, leave_type)
-    target = -Decimal(len(calendar.collective_leave_dates(policy=policy, year=balance.year, since=since)))
+    target = ZERO
+    if policy.collective_leave_reduces_annual:
+        since = eligible_from(balance.employee, leave_type)
+        target = -Decimal(len(calendar.collective_leave_dates(policy=policy, year=balance.year, since=since)))
     current = balance.entries.filter(kind=EntryKind.COLLECTIVE).aggregate(total=Sum("days"))["total"] or ZERO
     delta = target - current
     if delta < 0:
@@ -825,12 +859,16 @@ def leave_year_end_run(*, year: int) -> dict:
 
 
 def leave_collective_sync_run(*, year: int) -> int:
-    """After HR changes the calendar: collective leave re-counted on every annual balance of the
-    year under a policy where it reduces annual leave."""
+    """After HR changes the calendar or a policy: collective leave re-counted on every annual
+    balance of the year under a policy where it reduces annual leave, and given back where it no
+    longer does."""
     written = 0
-    balances = LeaveBalance.objects.filter(
-        year=year, leave_type__code=defaults.ANNUAL, leave_type__policy__collective_leave_reduces_annual=True
-    ).values_list("pk", flat=True)
+    balances = (
+        LeaveBalance.objects.filter(year=year, leave_type__code=defaults.ANNUAL)
+        .filter(Q(leave_type__policy__collective_leave_reduces_annual=True) | Q(entries__kind=EntryKind.COLLECTIVE))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
     for pk in list(balances):
         with transaction.atomic():
             balance = (

@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,7 +49,9 @@ def _apply_errors(form, error: Exception) -> None:
 def mine(request):
     user = request.user
     year = timezone.localdate().year
-    leave_types = selectors.leave_types_for(user).select_related("policy")
+    leave_types = (
+        selectors.leave_types_for(user).filter(Q(eligible_sex="") | Q(eligible_sex=user.sex)).select_related("policy")
+    )
     if request.method == "POST":
         form = forms.LeaveRequestForm(request.POST, request.FILES, leave_types=leave_types)
         if form.is_valid():
@@ -230,6 +233,36 @@ def manage_type_edit(request, pk: int):
             messages.success(request, _("Saved."))
             return redirect("leave:manage_types")
     return render(request, "leave/manage_type_edit.html", {"form": form, "leave_type": leave_type})
+
+
+@hr_required
+def manage_type_create(request):
+    form = forms.LeaveTypeCreateForm(request.POST or None, initial={"policy": selectors.default_policy()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.leave_type_create(policy=data.pop("policy"), actor=request.user, **data)
+        except (ValidationError, Conflict) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("leave:manage_types")
+    return render(request, "leave/manage_form.html", {"form": form, "title": _("New leave type")})
+
+
+@hr_required
+def manage_policy_edit(request, pk: int):
+    policy = get_object_or_404(LeavePolicy, pk=pk)
+    form = forms.PolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave_policy_update(policy=policy, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("leave:manage_types")
+    return render(request, "leave/manage_form.html", {"form": form, "title": policy.name})
 
 
 @hr_required

@@ -289,3 +289,19 @@ class TestWorkingDays:
 @pytest.mark.parametrize("path", ["/api/v1/leave/holidays/?year=0", "/api/v1/leave/requests/?year=99999"])
 def test_a_year_out_of_range_is_a_400_not_a_crash(org, api, path):
     assert api(org.hana).get(path).status_code == 400
+
+
+class TestPolicies:
+    def test_hr_changes_the_work_week_and_the_default_policy(self, org, api, policies):
+        pns = policies["civil_service"]
+        client = api(org.hana)
+        response = client.patch(f"/api/v1/leave/policies/{pns.pk}/", {"work_week": "123456", "is_default": True})
+        assert response.status_code == 200, response.json()
+        assert (response.json()["work_week"], response.json()["is_default"]) == ("123456", True)
+        assert client.get(f"/api/v1/leave/policies/{policies['private'].pk}/").json()["is_default"] is False
+        assert client.patch(f"/api/v1/leave/policies/{pns.pk}/", {"work_week": "189"}).status_code == 400
+        assert api(org.ani).patch(f"/api/v1/leave/policies/{pns.pk}/", {"work_week": "12"}).status_code == 403
+
+    def test_policy_list_query_count(self, org, api, policies, django_assert_max_num_queries):
+        with django_assert_max_num_queries(2):
+            assert api(org.ani).get("/api/v1/leave/policies/").json()["count"] == 2

@@ -161,3 +161,13 @@ def test_collective_leave_added_later_is_taken_from_private_balances_and_given_b
     services.leave_collective_sync_run(year=2026)
     balance.refresh_from_db()
     assert balance.used == 8
+
+
+def test_turning_collective_leave_off_for_a_policy_gives_the_days_back(org, policies, on_policy):
+    on_policy(org.ani, policies["private"])
+    services.leave_balances_open(employee=org.ani, year=2026, as_of=dt.date(2026, 3, 1))
+    services.leave_policy_update(policy=policies["private"], actor=org.hana, collective_leave_reduces_annual=False)
+    services.leave_collective_sync_run(year=2026)
+    balance = LeaveBalance.objects.get(employee=org.ani, year=2026)
+    assert (balance.used, balance.available) == (0, 12)
+    assert list(balance.entries.values_list("kind", "days")) == [("accrual", 12), ("collective", -8), ("collective", 8)]

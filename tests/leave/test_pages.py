@@ -139,3 +139,37 @@ def test_nav_items_per_role(org, client):
     client.force_login(org.hana)
     page = client.get("/").content.decode()
     assert 'href="/leave/approvals/"' in page and 'href="/leave/manage/types/"' in page
+
+
+def test_hr_adds_a_leave_type_and_edits_a_policy(org, client, private):
+    client.force_login(org.hana)
+    body = {
+        "policy": private.pk,
+        "code": "study",
+        "name": "Cuti belajar",
+        "day_unit": "working",
+        "annual_days": "0",
+        "eligible_after_months": "0",
+        "accrual": "yearly",
+        "carry_over_max_days": "0",
+        "carry_over_valid_months": "12",
+        "order": "30",
+        "paid": "on",
+        "is_active": "on",
+    }
+    assert client.post("/leave/manage/types/new/", body).status_code == 302
+    assert private.types.filter(code="study", name="Cuti belajar").exists()
+    assert client.post("/leave/manage/types/new/", body).status_code == 200  # the same code again: refused
+    body = {"name": private.name, "work_week": "123456", "collective_leave_reduces_annual": "on"}
+    assert client.post(f"/leave/manage/policies/{private.pk}/", body).status_code == 302
+    private.refresh_from_db()
+    assert private.work_week == "123456"
+
+
+def test_the_request_form_offers_only_the_types_for_the_employee(org, client, private):
+    org.andi.sex = "male"
+    org.andi.save()
+    client.force_login(org.andi)
+    choices = [label for _value, label in client.get("/leave/").context["form"].fields["leave_type"].choices]
+    assert "Cuti melahirkan" not in choices
+    assert "Cuti istri melahirkan atau keguguran" in choices

@@ -186,3 +186,14 @@ def test_the_dashboard_query_count_is_pinned(insight_org, client, django_assert_
 
 
 QUERY_BUDGET = 17
+
+
+def test_leadership_and_hr_find_the_dashboard_from_their_home_page(insight_org, client):
+    data = insight_org(units=1, months=1, report=False)
+    for person in (data.org.lina, data.org.hana):
+        client.force_login(person)
+        html = client.get("/").content.decode()
+        assert html.count('href="/insights/"') == 2  # the navigation and the panel
+        assert "Internal satisfaction" in html
+    client.force_login(data.org.ani)
+    assert 'href="/insights/"' not in client.get("/").content.decode()

@@ -59,7 +59,9 @@ PAGES: dict[str, tuple] = {
     "leave/approvals/": ("/leave/approvals/", LEAVE_DESK),
     "leave/team/": ("/leave/team/", EVERYONE),
     "leave/manage/types/": ("/leave/manage/types/", HR),
+    "leave/manage/types/new/": ("/leave/manage/types/new/", HR),
     "leave/manage/types/<int:pk>/": ("/leave/manage/types/{leave_type}/", HR),
+    "leave/manage/policies/<int:pk>/": ("/leave/manage/policies/{policy}/", HR),
     "leave/manage/holidays/": ("/leave/manage/holidays/", HR),
     "leave/manage/holidays/<int:pk>/": ("/leave/manage/holidays/{holiday}/", "POST", HR),
     "leave/manage/allocations/": ("/leave/manage/allocations/", HR),
@@ -181,7 +183,12 @@ def _leave(org) -> dict:
     holiday = Holiday.objects.order_by("pk").first() or services.holiday_create(
         date=dt.date(year, 1, 1), name="Tahun Baru", actor=org.hana
     )
-    return {"leave_type": leave_type.pk, "leave_request": leave_request.pk, "holiday": holiday.pk}
+    return {
+        "leave_type": leave_type.pk,
+        "leave_request": leave_request.pk,
+        "holiday": holiday.pk,
+        "policy": leave_type.policy_id,
+    }
 
 
 def _rewards(org) -> dict:

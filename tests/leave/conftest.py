@@ -47,3 +47,8 @@ def test_type(policies):
 @pytest.fixture
 def hr_type(policies):
     return LeaveTypeFactory(requires_hr_approval=True)
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

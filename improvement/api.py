@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.response import Response
 
+from core.errors import NotAllowed
 from core.periods import Period
 from employees.models import Department, Role, User
 from employees.permissions import ANYONE, allow
@@ -205,6 +206,8 @@ class ActionViewSet(
 
     def update(self, request, *args, **kwargs):
         instance = self.get_object()
+        if not rules.may_change_status(request.user, instance):  # refused before the body is read
+            raise NotAllowed()
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
@@ -224,6 +227,8 @@ class ActionViewSet(
         """Progress notes, oldest first; POST `{"text"}` adds one."""
         instance = self.get_object()
         if request.method == "POST":
+            if not rules.may_add_note(request.user, instance):
+                raise NotAllowed(_("Only the owner, the team members, the department's managers and HR write notes."))
             serializer = ActionNoteSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             note = services.action_note_add(action=instance, actor=request.user, text=serializer.validated_data["text"])

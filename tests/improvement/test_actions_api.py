@@ -299,3 +299,12 @@ def test_the_list_with_driver_and_dimension_targets_reads_a_fixed_number_of_quer
         response = client.get(URL)
     assert response.json()["count"] == 8
     assert all("verdict" in row for row in response.json()["results"])
+
+
+def test_who_may_not_write_is_refused_before_the_body_is_read(org, api, cs_action):
+    # Lina (leadership) reads every action but changes none: 403 even for a malformed body
+    client = api(org.lina)
+    assert client.patch(f"{URL}{cs_action.pk}/", {"due_date": "soon"}, format="json").status_code == 403
+    assert client.post(f"{URL}{cs_action.pk}/notes/", {}, format="json").status_code == 403
+    # Ani (a team member) may write notes: a malformed note is bad input
+    assert api(org.ani).post(f"{URL}{cs_action.pk}/notes/", {}, format="json").status_code == 400

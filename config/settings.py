@@ -234,6 +234,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, where several apps call a field `kind` or `status`.
+    "ENUM_NAME_OVERRIDES": {
+        "BonusStatusEnum": "rewards.models.BonusStatus",
+        "BonusKindEnum": "rewards.models.BonusKind",
+        "RewardKindEnum": "rewards.models.RewardKind",
+        "PointsEntryKindEnum": "rewards.models.PointsEntryKind",
+        "LeaveEntryKindEnum": "leave.models.EntryKind",
+        "LeaveRequestStatusEnum": "leave.models.Status",
+        "QuestionKindEnum": "pulse_surveys.models.QuestionKind",
+        "RoundStatusEnum": "pulse_surveys.models.RoundStatus",
+        "ActionStatusEnum": "improvement.models.ActionStatus",
+        "ReportStatusEnum": "correlation.models.ReportStatus",
+        "ImportKindEnum": "service_quality.models.ImportKind",
+        "ImportStatusEnum": "service_quality.models.ImportStatus",
+    },
 }
 
 # --- Security headers. Production (DEBUG off) passes `manage.py check --deploy` cleanly.

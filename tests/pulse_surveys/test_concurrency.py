@@ -1,11 +1,14 @@
 """Two submissions racing for the same person and round: exactly one is stored (PostgreSQL)."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
+from core.errors import Conflict
+from pulse_surveys import services
 from pulse_surveys.models import Answer, Participation, Response
 from tests.pulse_surveys.conftest import answers_for, open_round
 
@@ -43,3 +46,43 @@ def test_racing_submissions_store_exactly_one(org, survey, staff):
     assert Participation.objects.filter(round=pulse_round).count() == len(people)
     assert Response.objects.filter(round=pulse_round).count() == len(people)
     assert Answer.objects.filter(response__round=pulse_round).count() == 3 * len(people)
+
+
+def test_a_submission_that_passes_every_check_while_the_first_is_uncommitted_is_refused_by_the_constraint(org, survey):
+    """Deterministic version of the race: the first submission is written but not committed,
+    so the second does not see it, passes every check and reaches the insert, where the unique
+    constraint makes it wait for the first and then refuses it (a Conflict: 409 in the API)."""
+    pulse_round = open_round(survey)
+    answers = answers_for(pulse_round)
+    first_written, outcomes = threading.Event(), []
+
+    def second():
+        first_written.wait()
+        try:
+            services.response_submit(pulse_round=pulse_round, employee=org.ani, answers=answers)
+            outcomes.append("stored")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with transaction.atomic():
+        services.response_submit(pulse_round=pulse_round, employee=org.ani, answers=answers)
+        first_written.set()
+        with connection.cursor() as cursor:  # hold the commit until the second waits on our row
+            waiting = 0
+            while not waiting and thread.is_alive():
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the view is frozen in a transaction
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                )
+                waiting = cursor.fetchone()[0]
+                time.sleep(0.02)  # poll gently: the second thread needs the interpreter too
+    thread.join()
+    assert waiting == 1, "the second submission never reached the insert"
+    assert outcomes == ["conflict"]
+    assert Participation.objects.filter(round=pulse_round).count() == 1
+    assert Response.objects.filter(round=pulse_round).count() == 1

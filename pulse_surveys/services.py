@@ -611,7 +611,8 @@ def reminder_send(*, employee_id: int, round_ids: list[int]) -> bool:
     )
     if not rounds:
         return False
-    base_url = getattr(settings, "PRIMA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    # PRIMA_BASE_URL (e.g. https://prima.example.go.id) makes the link absolute when it is set.
+    base_url = getattr(settings, "PRIMA_BASE_URL", "").rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         lines = [
             _("%(title)s — open until %(closes)s")

@@ -50,7 +50,7 @@ def _ensure_database(url: str) -> None:
 
 
 def _run(arguments: list[str], url: str, *, check: bool = True) -> int:
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
     print(f"$ DATABASE_URL={url} python {' '.join(arguments)}", flush=True)
     return subprocess.run([sys.executable, *arguments], cwd=ROOT, env=env, check=check).returncode
 

@@ -78,7 +78,7 @@ class Stopwatch:
 def save_results(name: str, data: dict) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / f"{name}-{database_name()}.json"
-    path.write_text(json.dumps(data, indent=2, default=str, sort_keys=True))
+    path.write_text(json.dumps(data, indent=2, default=str))
     return path
 
 

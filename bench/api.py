@@ -37,6 +37,10 @@ from pathlib import Path
 from bench._common import ROOT, database_url, machine, percentile, require_postgresql, save_results, setup_django
 
 ANSWER_TIMEOUT = 120.0
+# Requests in flight for the reads measured without queueing (one per core of this machine).
+LIGHT_CONCURRENCY = 2
+# Prima's submissions and the baseline's alternate in this many slices each.
+SUBMISSION_SLICES = 4
 
 
 @dataclass
@@ -91,6 +95,18 @@ async def _run(host: str, port: int, calls: list[Call], concurrency: int) -> tup
 
 def run_phase(name: str, calls: list[Call], *, expected: int, port: int, concurrency: int, out=print) -> dict:
     outcomes, seconds = asyncio.run(_run("127.0.0.1", port, calls, concurrency))
+    phase = _phase(name, outcomes, seconds, expected)
+    show_phase(phase, out)
+    return phase
+
+
+def merge_phases(name: str, parts: list[dict], *, expected: int) -> dict:
+    """One phase run in slices: its outcomes together, over the slices' summed time."""
+    outcomes = [outcome for part in parts for outcome in part["outcomes"]]
+    return _phase(name, outcomes, sum(part["seconds"] for part in parts), expected)
+
+
+def _phase(name: str, outcomes: list[Outcome], seconds: float, expected: int) -> dict:
     latencies = [outcome.seconds * 1000 for outcome in outcomes]
     errors = [outcome for outcome in outcomes if outcome.status != expected]
     statuses: dict[str, int] = {}
@@ -108,12 +124,15 @@ def run_phase(name: str, calls: list[Call], *, expected: int, port: int, concurr
         "statuses": statuses,
         "outcomes": outcomes,
     }
-    out(
-        f"  {name:<38} {phase['requests']:>6} req {phase['throughput'] or 0:>8.1f}/s  "
-        f"p50 {phase['p50_ms'] or 0:>7.1f}  p95 {phase['p95_ms'] or 0:>7.1f}  p99 {phase['p99_ms'] or 0:>7.1f} ms  "
-        f"errors {phase['errors']} {statuses if errors else ''}"
-    )
     return phase
+
+
+def show_phase(phase: dict, out=print) -> None:
+    out(
+        f"  {phase['name']:<38} {phase['requests']:>6} req {phase['throughput'] or 0:>8.1f}/s  "
+        f"p50 {phase['p50_ms'] or 0:>7.1f}  p95 {phase['p95_ms'] or 0:>7.1f}  p99 {phase['p99_ms'] or 0:>7.1f} ms  "
+        f"errors {phase['errors']} {phase['statuses'] if phase['errors'] else ''}"
+    )
 
 
 # --- The server ---------------------------------------------------------------------------------
@@ -558,24 +577,33 @@ def bench(
         run_phase("warm-up", warm, expected=503, port=server.port, concurrency=workers, out=lambda *_: None)
         for name, calls in read_calls(plan, 2 * workers, seed + 1).items():
             run_phase(name, calls, expected=200, port=server.port, concurrency=workers, out=lambda *_: None)
-        phases["submit: Prima API"] = run_phase(
-            "submit: Prima API",
-            submission_calls(plan, prima_path),
-            expected=201,
-            port=server.port,
-            concurrency=concurrency,
-            out=out,
-        )
-        phases["submit: raw SQL baseline"] = run_phase(
-            "submit: raw SQL baseline",
-            submission_calls(plan, baseline_path),
-            expected=201,
-            port=server.port,
-            concurrency=concurrency,
-            out=out,
-        )
+        # Prima and the baseline take turns, slice by slice, so that a change in the machine's load
+        # during the run weighs on both alike.
+        sides = {
+            "submit: Prima API": submission_calls(plan, prima_path),
+            "submit: raw SQL baseline": submission_calls(plan, baseline_path),
+        }
+        slices: dict[str, list[dict]] = {name: [] for name in sides}
+        for index in range(SUBMISSION_SLICES):
+            for name, calls in sides.items():
+                part = calls[index::SUBMISSION_SLICES]
+                if part:
+                    slices[name].append(
+                        run_phase(
+                            name, part, expected=201, port=server.port, concurrency=concurrency, out=lambda *_: None
+                        )
+                    )
+        for name, parts in slices.items():
+            phases[name] = merge_phases(name, parts, expected=201)
+            show_phase(phases[name], out)
         for name, calls in read_calls(plan, reads, seed + 2).items():
             phases[name] = run_phase(name, calls, expected=200, port=server.port, concurrency=concurrency, out=out)
+        # The same reads with one request in flight per core: what a request costs without a queue.
+        for name, calls in read_calls(plan, max(1, reads // 3), seed + 3).items():
+            light = f"{name}, {LIGHT_CONCURRENCY} in flight"
+            phases[light] = run_phase(
+                light, calls, expected=200, port=server.port, concurrency=LIGHT_CONCURRENCY, out=out
+            )
         phases["leave: request"] = run_phase(
             "leave: request", leave_calls(plan), expected=201, port=server.port, concurrency=concurrency, out=out
         )

@@ -34,6 +34,8 @@ class Inputs:
     bonus: list[dict] = field(default_factory=list)
     recognitions: list[dict] = field(default_factory=list)
     leave_days: list[dict] = field(default_factory=list)
+    actions_completed: list[dict] = field(default_factory=list)
+    training_hours: list[dict] = field(default_factory=list)
     headcount: dict[int, int] = field(default_factory=dict)
     drivers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -43,7 +45,7 @@ class Inputs:
             row["period"]
             for rows in (self.internal, self.internal_imports, self.external, self.bonus, self.recognitions)
             for row in rows
-        ] + [row["period"] for row in self.leave_days]
+        ] + [row["period"] for rows in (self.leave_days, self.actions_completed, self.training_hours) for row in rows]
         return max(periods, default=None)
 
 
@@ -81,6 +83,8 @@ def read(*, period_from: dt.date, period_to: dt.date, external_source: str) -> I
     inputs.bonus = list(_call(inputs, "rewards.selectors", "bonus_amount_series", [], **span))
     inputs.recognitions = list(_call(inputs, "rewards.selectors", "recognition_count_series", [], **span))
     inputs.leave_days = list(_call(inputs, "leave.selectors", "leave_days_taken_series", [], **span))
+    inputs.actions_completed = list(_call(inputs, "improvement.selectors", "actions_completed_series", [], **span))
+    inputs.training_hours = list(_call(inputs, "improvement.selectors", "training_hours_series", [], **span))
     unit_set = set(units)
     inputs.headcount = {unit: people for unit, people in headcount_by_department().items() if unit in unit_set}
     return inputs

@@ -24,6 +24,8 @@ LEVER_LABELS = {
     "lever:bonus_per_head": gettext_lazy("bonus amount per head"),
     "lever:recognitions_per_head": gettext_lazy("recognitions per head"),
     "lever:leave_days_per_head": gettext_lazy("leave days taken per head"),
+    "lever:actions_completed_per_head": gettext_lazy("improvement actions completed per head"),
+    "lever:training_hours_per_head": gettext_lazy("training hours per head"),
 }
 
 

@@ -24,7 +24,15 @@ from correlation.inputs import Inputs
 from correlation.models import Granularity
 
 INTERNAL_OVERALL = "internal:overall"
-LEVERS = ("lever:bonus_per_head", "lever:recognitions_per_head", "lever:leave_days_per_head")
+LEVERS = (
+    "lever:bonus_per_head",
+    "lever:recognitions_per_head",
+    "lever:leave_days_per_head",
+    # Improvement actions are counted per head too, so that a large unit's many actions do not
+    # outweigh a small unit's few.
+    "lever:actions_completed_per_head",
+    "lever:training_hours_per_head",
+)
 
 
 def headline_external_metric(source: str, dimension: str) -> str:
@@ -137,6 +145,12 @@ def aggregate(
         "lever:bonus_per_head": _per_head(inputs.bonus, "amount", inputs.headcount, granularity, buckets),
         "lever:recognitions_per_head": _per_head(inputs.recognitions, "count", inputs.headcount, granularity, buckets),
         "lever:leave_days_per_head": _per_head(inputs.leave_days, "days", inputs.headcount, granularity, buckets),
+        "lever:actions_completed_per_head": _per_head(
+            inputs.actions_completed, "count", inputs.headcount, granularity, buckets
+        ),
+        "lever:training_hours_per_head": _per_head(
+            inputs.training_hours, "hours", inputs.headcount, granularity, buckets
+        ),
     }
 
     text = {bucket: str(Period.of(bucket)) for bucket in buckets}

@@ -257,3 +257,36 @@ def test_levers_are_tested_against_internal_satisfaction_lever_first_at_positive
     assert sorted({r["lag"] for r in levers}) == [-1, 0, 1]
     same_period = next(r for r in levers if r["lag"] == 0 and r["variant"] == "pooled")
     assert same_period["n"] == 6 * 4  # every month from the first recognition on, zero where none
+
+
+def test_improvement_actions_and_training_hours_are_levers_per_head():
+    inputs = Inputs(
+        actions_completed=[{"department_id": 1, "period": FEB, "count": 2}],
+        training_hours=[{"department_id": 2, "period": MAR, "hours": Decimal("12.00")}],
+        headcount={1: 4, 2: 3},
+    )
+    aggregated = _aggregate(inputs)
+    assert [1, "2025-01", 0.5] in aggregated["metrics"]["lever:actions_completed_per_head"]
+    assert [2, "2025-01", 0.0] in aggregated["metrics"]["lever:actions_completed_per_head"]
+    assert [2, "2025-01", 4.0] in aggregated["metrics"]["lever:training_hours_per_head"]
+
+
+@pytest.mark.django_db
+def test_the_inputs_read_done_actions_and_attended_training(org):
+    from correlation.inputs import read
+    from improvement import services as improvement
+    from tests.improvement.factories import backdate
+
+    action = improvement.action_create(
+        actor=org.budi,
+        department=org.cs,
+        title="Antrian",
+        owner=org.budi,
+        due_date=dt.date.today() + dt.timedelta(days=30),
+        dimension="timeliness",
+    )
+    improvement.action_status_change(action=action, actor=org.budi, status="in_progress")
+    improvement.action_status_change(action=action, actor=org.budi, status="done")
+    backdate(action, start_date=dt.date(2025, 1, 2), due_date=dt.date(2025, 2, 20), completed_on=dt.date(2025, 2, 10))
+    inputs = read(period_from=dt.date(2025, 1, 1), period_to=dt.date(2025, 3, 1), external_source="skm")
+    assert inputs.actions_completed == [{"department_id": org.cs.pk, "period": dt.date(2025, 2, 1), "count": 1}]

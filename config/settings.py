@@ -289,4 +289,6 @@ LOGGING = {
 # --- Prima's own knobs.
 PRIMA_ANONYMITY_THRESHOLD_DEFAULT = 5
 PRIMA_ANONYMITY_THRESHOLD_MINIMUM = 3
+# The site's own address, for links in e-mails (e.g. https://prima.example.go.id).
+PRIMA_BASE_URL = envurl("PRIMA_BASE_URL", schemes=("http", "https"))
 PRIMA_RECOGNITION_MONTHLY_POINTS = envint("PRIMA_RECOGNITION_MONTHLY_POINTS", 100, minimum=0)

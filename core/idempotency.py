@@ -1,10 +1,16 @@
 """`Idempotency-Key` on API POSTs: the same key with the same request returns the first answer
 (marked `Idempotent-Replayed: true`); the same key with a different request is refused with
 422; a second request while the first still runs gets 409. Keys are per user and kept for
-IDEMPOTENCY_TTL (a day)."""
+IDEMPOTENCY_TTL (a day).
+
+Pulse answers are the exception to "a different request is refused": no fingerprint of an
+anonymous submission's body is kept next to the person who sent it (a hash of a few small
+integers is easily reversed), so a retried key there returns the first answer whatever the body.
+"""
 
 import datetime as dt
 import hashlib
+import re
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
@@ -16,6 +22,8 @@ from core.models import IdempotencyRecord
 HEADER = "Idempotency-Key"
 IDEMPOTENCY_TTL = dt.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
+# Bodies that must never be fingerprinted beside their sender: anonymous pulse answers.
+ANONYMOUS_BODIES = [re.compile(r"^/api/v1/pulse/rounds/\d+/responses/$")]
 
 
 def _user_id(request) -> int | None:
@@ -45,9 +53,8 @@ class IdempotencyMiddleware:
         user_id = _user_id(request)
         if user_id is None:
             return self.get_response(request)  # the view answers 401
-        request_hash = hashlib.sha256(
-            request.method.encode() + request.path.encode() + b"\0" + request.body
-        ).hexdigest()
+        body = b"" if any(pattern.match(request.path) for pattern in ANONYMOUS_BODIES) else request.body
+        request_hash = hashlib.sha256(request.method.encode() + request.path.encode() + b"\0" + body).hexdigest()
         scope = str(user_id)
         IdempotencyRecord.objects.filter(scope=scope, key=key, created__lt=timezone.now() - IDEMPOTENCY_TTL).delete()
         try:

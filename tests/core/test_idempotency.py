@@ -65,3 +65,25 @@ def test_an_overlong_key_is_a_400(org):
     response = post(signed_in(org.hana), {"name": "A", "code": "A2"}, key="k" * 300)
     assert response.status_code == 400
     assert not Department.objects.filter(code="A2").exists()
+
+
+def test_a_retried_pulse_answer_keeps_no_fingerprint_of_its_body(org):
+    """Anonymous answers: the record holds no hash of what was answered; a retry with the same
+    key gets the first answer back whatever its body (answering twice is refused anyway)."""
+    import hashlib
+
+    from core.idempotency import ANONYMOUS_BODIES
+    from core.models import IdempotencyRecord
+
+    path = "/api/v1/pulse/rounds/123/responses/"
+    assert any(pattern.match(path) for pattern in ANONYMOUS_BODIES)
+    client = signed_in(org.ani)
+    first = client.post(
+        path, {"answers": [{"question": 1, "value": 2}]}, format="json", headers={"Idempotency-Key": "a"}
+    )
+    second = client.post(
+        path, {"answers": [{"question": 1, "value": 5}]}, format="json", headers={"Idempotency-Key": "a"}
+    )
+    assert second.status_code == first.status_code
+    record = IdempotencyRecord.objects.get(scope=str(org.ani.pk), key="a")
+    assert record.request_hash == hashlib.sha256(b"POST" + path.encode() + b"\0").hexdigest()

@@ -650,15 +650,6 @@ def test_csv_exports_and_report_series_show_exactly_what_the_results_api_shows(s
 # --- 7. Traces a submission request leaves behind ----------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "core.idempotency stores, for a POST with an Idempotency-Key, the sender's user id next to "
-        "sha256(method + path + body) for a day; a pulse answer's body has few possible values (25 × 11 "
-        "without a comment), so anyone who can read core_idempotencyrecord recovers the person's ratings "
-        "by hashing every candidate body."
-    ),
-)
 def test_no_stored_trace_of_the_request_pairs_a_person_with_their_answers(org, bank):  # noqa: F811
     # given ani answering CS's pulse through the API, as a client retrying safely would
     survey = _survey(org, bank, departments=[org.cs], keys=QUESTION_KEYS[:3], title="Pulse CS")

@@ -100,6 +100,8 @@ class LeaveTypeViewSet(
 
     def get_queryset(self):
         types = LeaveType.objects.order_by("policy_id", "order", "id")
+        if getattr(self, "swagger_fake_view", False):
+            return types.none()  # the schema generator: no database reads
         if is_hr(self.request.user):
             return types
         return types.filter(policy=selectors.policy_for(self.request.user))

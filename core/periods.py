@@ -4,6 +4,7 @@ A quarter or a year is named by its first month, so every period in the database
 that SQL can group by month, quarter or year.
 """
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -78,3 +79,24 @@ class PeriodSerializerField(serializers.Field):
             return Period.parse(data).first_day
         except ValidationError:
             self.fail("invalid")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus whole calendar months, clamped to the end of a shorter month (31 January plus
+    one month is 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def whole_months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from `start` to `end`: the largest n with add_months(start, n) on or
+    before `end` (0 when `end` is not after `start`). Months of service for THR and for leave
+    eligibility are both counted this way."""
+    if end <= start:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    # The calendar difference overshoots by one when the anniversary in `end`'s month has not
+    # come yet.
+    return months - 1 if add_months(start, months) > end else months

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from core.periods import add_months, whole_months_between
 from employees.models import User
 from employees.permissions import is_hr, managed_department_ids
 from leave.models import (
@@ -55,16 +56,7 @@ def months_of_service(employee, on: dt.date) -> int:
     hired = employee.hire_date
     if hired is None:
         return 10_000
-    months = (on.year - hired.year) * 12 + on.month - hired.month
-    return months - (1 if on.day < hired.day else 0)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
+    return whole_months_between(hired, on)
 
 
 def eligible_from(employee, leave_type: LeaveType) -> dt.date | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
+from core.periods import add_months
 from employees.models import User
 from employees.permissions import is_hr, manages
 from leave import calendar, defaults
@@ -39,7 +40,7 @@ from leave.models import (
     Stage,
     Status,
 )
-from leave.selectors import add_months, eligible_from, leave_type_by_code, months_of_service, policy_for
+from leave.selectors import eligible_from, leave_type_by_code, months_of_service, policy_for
 
 CENT = Decimal("0.01")
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024

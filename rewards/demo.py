@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.demo import DemoOrg
 from core.money import round_rupiah
-from core.periods import Period
+from core.periods import Period, add_months
 from employees.models import Role, User
 from rewards import thr
 from rewards.models import (
@@ -120,7 +120,7 @@ def _recognitions(org: DemoOrg, staff: dict[str, list[User]]) -> int:
     given_points: dict[tuple[int, Period], int] = defaultdict(int)
     rows: list[Recognition] = []
     for period in _months(org):
-        end = min(thr.add_months(period.first_day, 1), org.today + dt.timedelta(days=1))
+        end = min(add_months(period.first_day, 1), org.today + dt.timedelta(days=1))
         days_in_period = max((end - period.first_day).days, 1)
         for code, people in staff.items():
             rate = CLIMATE.get(code, DEFAULT_CLIMATE)[0]

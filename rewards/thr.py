@@ -11,33 +11,18 @@ January: one month is reached on 28 February, or 29 in a leap year). So hired 10
 holiday 10 April is exactly one month; hired 12 March, holiday 10 April (29 days) is none.
 """
 
-import calendar
 import datetime as dt
 from decimal import Decimal
 
 from core.money import round_rupiah
+from core.periods import whole_months_between
 
 FULL_ENTITLEMENT_MONTHS = 12
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole calendar months, clamped to the end of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def months_of_service(*, hire_date: dt.date, holiday_date: dt.date) -> int:
     """Whole calendar months of service on the holiday (0 when hired on or after it)."""
-    if hire_date >= holiday_date:
-        return 0
-    months = (holiday_date.year - hire_date.year) * 12 + holiday_date.month - hire_date.month
-    # The calendar difference overshoots by one when the anniversary in the holiday's month
-    # has not come yet.
-    if add_months(hire_date, months) > holiday_date:
-        months -= 1
-    return months
+    return whole_months_between(hire_date, holiday_date)
 
 
 def thr_amount(*, monthly_wage: Decimal, months: int) -> Decimal:

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.periods import add_months
 from rewards.models import Bonus, BonusStatus, BonusTransition
-from rewards.thr import add_months, months_of_service, thr_amount
+from rewards.thr import months_of_service, thr_amount
 from tests.factories import UserFactory
 
 HOLIDAY = dt.date(2024, 4, 10)

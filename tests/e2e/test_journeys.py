@@ -180,15 +180,7 @@ def test_the_dashboard_in_bahasa_indonesia(page):
     screenshot(page, "dashboard-id")
 
 
-SERVICE_UNITS_TOO_WIDE = pytest.mark.xfail(
-    strict=True,
-    reason="the '(among the weakest)' screen-reader text of the unit cards sits past the edge of a phone's screen",
-)
-
-
-@pytest.mark.parametrize(
-    "path", ["/insights/", "/reports/", pytest.param("/service-quality/", marks=SERVICE_UNITS_TOO_WIDE)]
-)
+@pytest.mark.parametrize("path", ["/insights/", "/reports/", "/service-quality/"])
 def test_leadership_pages_work_at_phone_width(phone, path):
     sign_in(phone, "leadership")
     phone.goto(path)

@@ -2,6 +2,7 @@
 tables and summary, the CSV exports, the home panel and the navigation."""
 
 import csv
+import datetime as dt
 import io
 
 import numpy as np
@@ -196,3 +197,19 @@ def test_a_long_scatter_table_on_the_page_defers_to_the_csv(org, client, finishe
     content = client.get(f"/reports/{finished_report.pk}/").content.decode()
     assert content.count('class="dot"') == 72  # the chart still shows every unit-period
     assert "62 more unit-periods are in the CSV file." in content
+
+
+def test_a_finished_report_links_to_its_pdf(org, client):
+    from correlation.models import CorrelationReport, ReportStatus
+
+    report = CorrelationReport.objects.create(
+        period_from=dt.date(2025, 1, 1),
+        period_to=dt.date(2025, 12, 1),
+        granularity="month",
+        max_lag=1,
+        external_source="csat",
+        status=ReportStatus.SUCCEEDED,
+        progress=100,
+    )
+    client.force_login(org.lina)
+    assert f"/insights/reports/{report.pk}.pdf" in client.get(f"/reports/{report.pk}/").content.decode()

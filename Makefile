@@ -19,8 +19,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	if [ -z "$$python" ]; then echo "Prima needs Python 3.12 or newer; none was found." >&2; exit 1; fi; \
 	echo "Using $$python ($$($$python --version))"; \
 	[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { rm -rf $(VENV); $$python -m venv $(VENV); }
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v "is ignored" || true
-	$(PY) -c "import django, rest_framework, celery" 
+	set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 \
+		| { grep -v "is ignored" || true; }
 	touch $@
 
 run: $(VENV)/.installed

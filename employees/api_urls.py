@@ -1,12 +1,14 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from core.api_audit import AuditEntryViewSet
 from employees import api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("employees", api.EmployeeViewSet, basename="employee")
+router.register("audit", AuditEntryViewSet, basename="audit-entry")
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="me"),

@@ -160,7 +160,10 @@ def _correlation(org) -> dict:
 def objects(org, django_capture_on_commit_callbacks):
     """Ids the matrix's `{placeholders}` name."""
     UserFactory(username="cs.extra", department=org.cs, manager=org.budi)
+    from core.audit import audit_record
+
     ids = {"cs": org.cs.pk, "lkt": org.lkt.pk, "ani": org.ani.pk, "bayu": org.bayu.pk}
+    ids["audit_entry"] = audit_record(actor=org.hana, action="test.entry", summary="kept").pk
     with django_capture_on_commit_callbacks(execute=True):
         for build in (_pulse, _leave, _rewards, _service_quality, _improvement, _correlation):
             ids.update(build(org))

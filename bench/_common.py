@@ -75,9 +75,9 @@ class Stopwatch:
         return round(time.perf_counter() - self.started, 3)
 
 
-def save_results(name: str, data: dict) -> Path:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{name}-{database_name()}.json"
+def save_results(name: str, data: dict, directory: Path = RESULTS_DIR) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}-{database_name()}.json"
     path.write_text(json.dumps(data, indent=2, default=str))
     return path
 

@@ -47,6 +47,7 @@ def _fast_passwords_and_eager_jobs(request, settings):
     if request.node.get_closest_marker("integration"):
         yield
         return
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # what the app reports (e.g. /healthz) matches
     eager, propagates = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True

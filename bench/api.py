@@ -332,6 +332,8 @@ def prepare(*, submissions: int, leave_requests: int, seed: int, out=print) -> P
     tokens = _tokens(everyone.values())
     reader_tokens = {user.pk: tokens[user.pk] for user in [*readers, *managers]}
     timings["tokens and a session"] = round(time.perf_counter() - started, 3)
+    for name, seconds in timings.items():
+        out(f"  set-up: {name:<44} {seconds:8.2f} s")
     return Plan(
         prima_round=prima_round,
         baseline_round=baseline_round,

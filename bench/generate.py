@@ -5,9 +5,10 @@
 
 At scale 1: 1,000 departments (a tree up to five levels deep, 40% of them service units),
 50,000 employees, a monthly pulse survey with 24 closed rounds of ten rated questions (and an
-optional comment) answered by 65% of the people invited (about 780,000 responses and 7.8
-million answers), SKM scores (IKM and its nine elements) per service unit and month, and a
-year of leave, bonuses and recognitions.
+optional comment) answered by 65% of the people invited (about 750,000 responses and 7.5
+million answers: people hired in the last months are not invited to the rounds before they
+came), SKM scores (IKM and its nine elements) per service unit and month, and a year of leave,
+bonuses and recognitions.
 
 Rows go in with COPY (binary COPY laid out by numpy for the pulse tables), with the pulse
 tables' indexes and constraints dropped during the load and rebuilt after it, in the same

@@ -53,29 +53,7 @@ class LeavePolicyViewSet(
 class LeaveTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = LeaveType
-        fields = [
-            "id",
-            "policy",
-            "code",
-            "name",
-            "legal_basis",
-            "paid",
-            "day_unit",
-            "tracks_balance",
-            "annual_days",
-            "eligible_after_months",
-            "accrual",
-            "carry_over_max_days",
-            "carry_over_valid_months",
-            "half_day_allowed",
-            "attachment_after_days",
-            "requires_hr_approval",
-            "max_consecutive_days",
-            "max_occurrences",
-            "eligible_sex",
-            "is_active",
-            "order",
-        ]
+        fields = ["id", "policy", *services.LEAVE_TYPE_FIELDS]
         validators = []  # the (policy, code) uniqueness is the service's (409 from the database)
 
 

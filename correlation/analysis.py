@@ -49,16 +49,20 @@ class Panel:
 
     def __init__(self, series: dict):
         self.periods = [Period.parse(text).first_day for text in series.get("periods", [])]
-        metrics = series.get("metrics", {})
-        self.units = sorted({row[0] for rows in metrics.values() for row in rows})
-        unit_index = {unit: i for i, unit in enumerate(self.units)}
+        columns = {
+            name: tuple(zip(*rows, strict=True)) if rows else ((), (), ())
+            for name, rows in series.get("metrics", {}).items()
+        }
+        units = np.unique(np.fromiter((unit for c in columns.values() for unit in c[0]), dtype=np.int64))
+        self.units = units.tolist()
         period_index = {str(Period.of(period)): j for j, period in enumerate(self.periods)}
         self.matrices: dict[str, np.ndarray] = {}
-        for name, rows in metrics.items():
+        for name, (departments, periods, values) in columns.items():
             matrix = np.full((len(self.units), len(self.periods)), np.nan)
-            for department_id, period, value in rows:
-                if period in period_index:
-                    matrix[unit_index[department_id], period_index[period]] = value
+            column = np.fromiter((period_index.get(period, -1) for period in periods), dtype=np.intp)
+            known = column >= 0
+            rows = np.searchsorted(units, np.asarray(departments, dtype=np.int64))
+            matrix[rows[known], column[known]] = np.asarray(values, dtype=float)[known]
             self.matrices[name] = matrix
 
     def has(self, metric: str) -> bool:
@@ -112,7 +116,7 @@ def comparisons(panel: Panel, *, max_lag: int, external_source: str, external_di
 
 
 def run(
-    series: dict,
+    series: dict | Panel,
     *,
     max_lag: int,
     external_source: str,
@@ -121,7 +125,7 @@ def run(
 ) -> list[dict]:
     """Every test of the report, as rows for `CorrelationResult`, with q-values over the
     tests that had enough data."""
-    panel = Panel(series)
+    panel = series if isinstance(series, Panel) else Panel(series)
     specs = comparisons(panel, max_lag=max_lag, external_source=external_source, external_dimension=external_dimension)
     rows = []
     for done, spec in enumerate(specs, start=1):
@@ -150,10 +154,10 @@ def run(
 
 
 def headline_points(
-    series: dict, *, external_source: str, external_dimension: str
+    series: dict | Panel, *, external_source: str, external_dimension: str
 ) -> list[tuple[int, dt.date, float, float]]:
     """(department, period, internal, external) of the unit-periods that have both, same period."""
-    panel = Panel(series)
+    panel = series if isinstance(series, Panel) else Panel(series)
     x, y, units, periods = panel.pairs(
         INTERNAL_OVERALL, headline_external_metric(external_source, external_dimension), 0
     )

@@ -16,8 +16,8 @@ with names `internal:overall`, `internal:driver:<key>`, `external:<source>:<dime
 """
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
+
+import numpy as np
 
 from core.periods import Period
 from correlation.inputs import Inputs
@@ -43,56 +43,97 @@ def headline_external_metric(source: str, dimension: str) -> str:
     return "external:skm:ikm" if source == "skm" else f"external:{source}:all"
 
 
-def _weight(row: dict) -> float:
-    respondents = row.get("respondents")
-    return float(respondents) if respondents else 1.0
+class Grid:
+    """The cells of one metric over units × buckets: `values[i, j]` holds unit `units[i]` in
+    bucket j where `present[i, j]`."""
+
+    def __init__(self, units: np.ndarray, values: np.ndarray, present: np.ndarray):
+        self.units, self.values, self.present = units, values, present
+
+    def rows(self, periods: list[str]) -> list[list]:
+        """[[department_id, "YYYY-MM", value], ...] of the present cells, by unit, then period."""
+        rows, cols = np.nonzero(self.present)
+        return [
+            [unit, periods[col], value]
+            for unit, col, value in zip(
+                self.units[rows].tolist(), cols.tolist(), self.values[rows, cols].tolist(), strict=True
+            )
+        ]
 
 
-class _Buckets(dict):
-    """month → the first month of its bucket, computed once per distinct month."""
-
-    def __init__(self, granularity: Granularity):
-        super().__init__()
-        self.granularity = granularity
-
-    def __missing__(self, month: dt.date) -> dt.date:
-        self[month] = bucket = self.granularity.bucket(month)
-        return bucket
+def _bucket_indexes(months: list[dt.date], granularity: Granularity, buckets: list[dt.date]) -> np.ndarray:
+    """The position in `buckets` of each month's bucket, worked out once per distinct month."""
+    distinct, inverse = np.unique(np.array(months, dtype="datetime64[D]"), return_inverse=True)
+    position = {bucket: j for j, bucket in enumerate(buckets)}
+    of_distinct = [position[granularity.bucket(month)] for month in distinct.astype(object).tolist()]
+    return np.asarray(of_distinct, dtype=np.intp)[inverse.reshape(-1)]
 
 
-def _weighted_means(rows: Iterable[tuple[str, int, dt.date, float, float]], granularity: Granularity) -> dict:
-    """(metric, department, month, value, weight) rows → {metric: {(department, bucket): mean}}."""
-    sums: dict = defaultdict(lambda: [0.0, 0.0])
-    bucket_of = _Buckets(granularity)
-    for metric, department_id, period, value, weight in rows:
-        cell = sums[(metric, department_id, bucket_of[period])]
-        cell[0] += value * weight
-        cell[1] += weight
-    out: dict = defaultdict(dict)
-    for (metric, department_id, bucket), (total, weight) in sums.items():
-        out[metric][(department_id, bucket)] = total / weight
-    return out
-
-
-def _per_head(
-    rows: list[dict], field: str, headcount: dict[int, int], granularity: Granularity, buckets: list[dt.date]
-) -> dict:
-    """{(department, bucket): total / headcount}, 0 where nothing was recorded, from the first
-    bucket holding any row."""
-    if not rows:
+def weighted_means(
+    metrics: list[str],
+    departments: list[int],
+    months: list[dt.date],
+    values: np.ndarray,
+    weights: np.ndarray,
+    *,
+    granularity: Granularity,
+    buckets: list[dt.date],
+) -> dict[str, Grid]:
+    """Columns of monthly rows → {metric: Grid of sum(value × weight) / sum(weight) per unit and
+    bucket}. `np.add.at` adds in row order, as a running sum over the rows would."""
+    if not metrics:
         return {}
-    totals: dict = defaultdict(float)
-    bucket_of = _Buckets(granularity)
-    for row in rows:
-        totals[(row["department_id"], bucket_of[row["period"]])] += float(row[field])
-    first = min(bucket_of.values())
-    return {
-        (department_id, bucket): totals.get((department_id, bucket), 0.0) / people
-        for department_id, people in headcount.items()
-        if people > 0
-        for bucket in buckets
-        if bucket >= first
-    }
+    names, metric_index = np.unique(np.array(metrics, dtype=object), return_inverse=True)
+    units, unit_index = np.unique(np.asarray(departments, dtype=np.int64), return_inverse=True)
+    bucket_index = _bucket_indexes(months, granularity, buckets)
+    shape = (len(names), len(units), len(buckets))
+    cell = (metric_index.reshape(-1), unit_index.reshape(-1), bucket_index)
+    totals, weight_sums, present = np.zeros(shape), np.zeros(shape), np.zeros(shape, dtype=bool)
+    np.add.at(totals, cell, values * weights)
+    np.add.at(weight_sums, cell, weights)
+    present[cell] = True
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = totals / weight_sums
+    return {name: Grid(units, means[m], present[m]) for m, name in enumerate(names.tolist())}
+
+
+def _weights(rows: list[dict]) -> np.ndarray:
+    """Each row's respondents; a row without a respondent count weighs 1."""
+    return np.fromiter((row.get("respondents") or 1.0 for row in rows), dtype=float, count=len(rows))
+
+
+def _means_of(rows: list[dict], names: list[str], *, granularity: Granularity, buckets: list[dt.date]):
+    return weighted_means(
+        names,
+        [row["department_id"] for row in rows],
+        [row["period"] for row in rows],
+        np.fromiter((row["value"] for row in rows), dtype=float, count=len(rows)),
+        _weights(rows),
+        granularity=granularity,
+        buckets=buckets,
+    )
+
+
+def per_head(
+    rows: list[dict], field: str, headcount: dict[int, int], *, granularity: Granularity, buckets: list[dt.date]
+) -> Grid | None:
+    """The total of `field` per unit and bucket over the unit's headcount; 0 where nothing was
+    recorded, from the first bucket holding any row (None without rows)."""
+    if not rows:
+        return None
+    units = np.array(sorted(unit for unit, people in headcount.items() if people > 0), dtype=np.int64)
+    people = np.array([headcount[unit] for unit in units.tolist()], dtype=float)
+    departments = np.fromiter((row["department_id"] for row in rows), dtype=np.int64, count=len(rows))
+    bucket_index = _bucket_indexes([row["period"] for row in rows], granularity, buckets)
+    amounts = np.fromiter((float(row[field]) for row in rows), dtype=float, count=len(rows))
+    unit_index = np.searchsorted(units, departments)
+    counted = unit_index < len(units)
+    counted[counted] = units[unit_index[counted]] == departments[counted]
+    totals = np.zeros((len(units), len(buckets)))
+    np.add.at(totals, (unit_index[counted], bucket_index[counted]), amounts[counted])
+    present = np.zeros(totals.shape, dtype=bool)
+    present[:, bucket_index.min() :] = True
+    return Grid(units, totals / people[:, None], present)
 
 
 def aggregate(
@@ -105,59 +146,33 @@ def aggregate(
     external_dimension: str,
 ) -> dict:
     buckets = granularity.buckets(period_from, period_to)
+    grid = {"granularity": granularity, "buckets": buckets}
 
     pulse = [row for row in inputs.internal if row["metric"] == "overall" or row["metric"].startswith("driver:")]
     pulse_overall = {(row["department_id"], row["period"]) for row in pulse if row["metric"] == "overall"}
     imports = [row for row in inputs.internal_imports if (row["department_id"], row["period"]) not in pulse_overall]
-    internal = _weighted_means(
-        (
-            (f"internal:{row['metric']}", row["department_id"], row["period"], float(row["value"]), _weight(row))
-            for row in [*pulse, *imports]
-        ),
-        granularity,
-    )
+    internal_rows = [*pulse, *imports]
+    internal = _means_of(internal_rows, [f"internal:{row['metric']}" for row in internal_rows], **grid)
 
     external_rows = [row for row in inputs.external if row["source"] == external_source]
-    external = _weighted_means(
-        (
-            (
-                f"external:{row['source']}:{row['dimension']}",
-                row["department_id"],
-                row["period"],
-                float(row["value"]),
-                _weight(row),
-            )
-            for row in external_rows
-        ),
-        granularity,
+    external = _means_of(
+        external_rows, [f"external:{row['source']}:{row['dimension']}" for row in external_rows], **grid
     )
     headline = headline_external_metric(external_source, external_dimension)
-    if headline.endswith(":all"):
-        external[headline] = _weighted_means(
-            (
-                (headline, row["department_id"], row["period"], float(row["value"]), _weight(row))
-                for row in external_rows
-            ),
-            granularity,
-        )[headline]
+    if headline.endswith(":all") and external_rows:
+        external[headline] = _means_of(external_rows, [headline] * len(external_rows), **grid)[headline]
 
     levers = {
-        "lever:bonus_per_head": _per_head(inputs.bonus, "amount", inputs.headcount, granularity, buckets),
-        "lever:recognitions_per_head": _per_head(inputs.recognitions, "count", inputs.headcount, granularity, buckets),
-        "lever:leave_days_per_head": _per_head(inputs.leave_days, "days", inputs.headcount, granularity, buckets),
-        "lever:actions_completed_per_head": _per_head(
-            inputs.actions_completed, "count", inputs.headcount, granularity, buckets
-        ),
-        "lever:training_hours_per_head": _per_head(
-            inputs.training_hours, "hours", inputs.headcount, granularity, buckets
-        ),
+        "lever:bonus_per_head": per_head(inputs.bonus, "amount", inputs.headcount, **grid),
+        "lever:recognitions_per_head": per_head(inputs.recognitions, "count", inputs.headcount, **grid),
+        "lever:leave_days_per_head": per_head(inputs.leave_days, "days", inputs.headcount, **grid),
+        "lever:actions_completed_per_head": per_head(inputs.actions_completed, "count", inputs.headcount, **grid),
+        "lever:training_hours_per_head": per_head(inputs.training_hours, "hours", inputs.headcount, **grid),
     }
 
-    text = {bucket: str(Period.of(bucket)) for bucket in buckets}
+    periods = [str(Period.of(bucket)) for bucket in buckets]
     metrics = {}
     for name, cells in sorted({**internal, **external, **levers}.items()):
-        if cells:
-            metrics[name] = [
-                [department_id, text[bucket], value] for (department_id, bucket), value in sorted(cells.items())
-            ]
-    return {"periods": list(text.values()), "metrics": metrics}
+        if cells is not None and cells.present.any():
+            metrics[name] = cells.rows(periods)
+    return {"periods": periods, "metrics": metrics}

@@ -21,6 +21,7 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,6 +165,12 @@ def correlation_report_standard(*, today: dt.date, actor=None) -> CorrelationRep
     return correlation_report_request_once(actor=actor, is_standard=True, **parameters)
 
 
+def _locked() -> QuerySet[CorrelationReport]:
+    """Reports to lock, without their series: several MB of JSON at full scale, which only the
+    statistics step reads."""
+    return CorrelationReport.objects.select_for_update().defer("series")
+
+
 def _set_progress(report_id: int, progress: int) -> None:
     CorrelationReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(progress=progress)
 
@@ -188,7 +195,7 @@ def _fingerprint(report: CorrelationReport, aggregated: dict) -> str:
 def correlation_report_aggregate(*, report_id: int) -> None:
     started = time.perf_counter()
     with transaction.atomic():
-        report = CorrelationReport.objects.select_for_update().get(pk=report_id)
+        report = _locked().get(pk=report_id)
         if report.is_finished:
             return
         report.status = ReportStatus.RUNNING
@@ -206,7 +213,7 @@ def correlation_report_aggregate(*, report_id: int) -> None:
         external_dimension=report.external_dimension,
     )
     with transaction.atomic():
-        report = CorrelationReport.objects.select_for_update().get(pk=report_id)
+        report = _locked().get(pk=report_id)
         if report.is_finished:
             return
         report.series = aggregated
@@ -225,19 +232,20 @@ def correlation_report_statistics(*, report_id: int) -> None:
     report = CorrelationReport.objects.get(pk=report_id)
     if report.status != ReportStatus.RUNNING or not report.input_fingerprint:
         return
+    panel = analysis.Panel(report.series)
     span = PROGRESS_AFTER_STATISTICS - PROGRESS_AFTER_AGGREGATE
     rows = analysis.run(
-        report.series,
+        panel,
         max_lag=report.max_lag,
         external_source=report.external_source,
         external_dimension=report.external_dimension,
         on_progress=lambda done: _set_progress(report_id, PROGRESS_AFTER_AGGREGATE + int(span * done * 0.9)),
     )
     points = analysis.headline_points(
-        report.series, external_source=report.external_source, external_dimension=report.external_dimension
+        panel, external_source=report.external_source, external_dimension=report.external_dimension
     )
     with transaction.atomic():
-        report = CorrelationReport.objects.select_for_update().get(pk=report_id)
+        report = _locked().get(pk=report_id)
         if report.status != ReportStatus.RUNNING:
             return
         # Delete and replace: a step run twice leaves one set of results.
@@ -255,7 +263,7 @@ def correlation_report_statistics(*, report_id: int) -> None:
 
 @transaction.atomic
 def correlation_report_finish(*, report_id: int) -> None:
-    report = CorrelationReport.objects.select_for_update().get(pk=report_id)
+    report = _locked().get(pk=report_id)
     if report.status != ReportStatus.RUNNING or report.progress < PROGRESS_AFTER_STATISTICS:
         return
     report.status = ReportStatus.SUCCEEDED
@@ -268,7 +276,7 @@ def correlation_report_finish(*, report_id: int) -> None:
 @transaction.atomic
 def correlation_report_fail(*, report_id: int, error: str) -> None:
     """Ends the report as failed with `error` (a report already finished stays as it is)."""
-    report = CorrelationReport.objects.select_for_update().filter(pk=report_id).first()
+    report = _locked().filter(pk=report_id).first()
     if report is None or report.is_finished:
         return
     report.status = ReportStatus.FAILED

@@ -4,7 +4,8 @@ transient database errors are retried, and the standard report runs monthly."""
 import datetime as dt
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 
 from correlation import services
 from correlation.errors import TRANSIENT_ERRORS
@@ -52,6 +53,29 @@ def test_a_redelivered_step_does_not_duplicate_results(org, request_report):
     report.refresh_from_db()
     assert report.status == ReportStatus.SUCCEEDED
     assert _result_rows(report) == rows
+
+
+def test_only_the_statistics_step_reads_the_stored_series(org, pending_report):
+    # given a pending report
+    report = pending_report(period_to=dt.date(2025, 6, 1), max_lag=1)
+    # when its three steps run
+    reads = {}
+    for step, task in (
+        ("aggregate", correlation_report_aggregate_task),
+        ("statistics", correlation_report_statistics_task),
+        ("finish", correlation_report_finish_task),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            task(report.pk)
+        reads[step] = sum(
+            1
+            for query in queries.captured_queries
+            if query["sql"].startswith("SELECT") and '"correlation_correlationreport"."series"' in query["sql"]
+        )
+    # then the series (several MB at full scale) is loaded once, by the statistics step
+    assert reads == {"aggregate": 0, "statistics": 1, "finish": 0}
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUCCEEDED
 
 
 def test_the_statistics_step_run_twice_replaces_its_results(pending_report):

@@ -95,6 +95,56 @@ def test_without_a_dimension_another_source_is_averaged_over_its_dimensions():
     assert aggregated["metrics"]["external:csat:all"] == [[3, "2025-01", 80.0]]
 
 
+def _running_means(rows, granularity):
+    """The weighted means as a running sum over the rows, cell by cell (how they were first
+    computed): the reference for the array version."""
+    sums = {}
+    for metric, department_id, month, value, weight in rows:
+        cell = sums.setdefault((metric, department_id, granularity.bucket(month)), [0.0, 0.0])
+        cell[0] += value * weight
+        cell[1] += weight
+    return {key: total / weight for key, (total, weight) in sums.items()}
+
+
+def test_the_array_weighted_means_equal_a_running_sum_over_the_rows_exactly():
+    # given rows of two metrics and three units, out of order, with values whose sums depend
+    # on the order of addition in floating point
+    rows = [
+        ("internal:overall", 12, FEB, 0.1, 3.0),
+        ("internal:driver:workload", 5, JAN, 61.7, 1.0),
+        ("internal:overall", 5, MAR, 1e16, 1.0),
+        ("internal:overall", 12, JAN, 0.2, 7.0),
+        ("internal:overall", 5, JAN, 1.0, 1.0),
+        ("internal:overall", 5, FEB, -1e16, 1.0),
+        ("internal:overall", 12, APR, 55.5, 4.0),
+        ("internal:driver:workload", 12, JAN, 70.3, 2.0),
+        ("internal:overall", 12, MAR, 0.3, 11.0),
+        ("internal:overall", 9, APR, 42.0, 1.0),
+    ]
+    buckets = Granularity.QUARTER.buckets(JAN, dt.date(2025, 12, 1))
+    # when they are rolled up to quarters with arrays
+    metrics, departments, months, values, weights = zip(*rows, strict=True)
+    grids = series.weighted_means(
+        list(metrics),
+        list(departments),
+        list(months),
+        np.array(values),
+        np.array(weights),
+        granularity=Granularity.QUARTER,
+        buckets=buckets,
+    )
+    # then every cell equals the running sum's, to the last bit, and no other cell exists
+    periods = [str(Period.of(bucket)) for bucket in buckets]
+    cells = {
+        (name, unit, Period.parse(period).first_day): value
+        for name, grid in grids.items()
+        for unit, period, value in grid.rows(periods)
+    }
+    assert cells == _running_means(rows, Granularity.QUARTER)
+    # in row order (1e16, 1.0, −1e16) the 1.0 is lost, as it was in the running sum
+    assert cells[("internal:overall", 5, JAN)] == 0.0
+
+
 def test_levers_are_totals_per_head_with_zero_where_nothing_was_given():
     inputs = Inputs(
         bonus=[{"department_id": 1, "period": FEB, "amount": Decimal("3000000")}],

@@ -10,15 +10,11 @@ Roles: anonymous; employee (ani, CS); manager (budi, manages CS); hr (hana); lea
 (lina); admin (a superuser, who may do what HR may).
 """
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.builders import objects_of_every_kind
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +79,8 @@ PAGES: dict[str, tuple] = {
     "service-quality/units/<int:pk>/": ("/service-quality/units/{cs}/", READERS),
     "service-quality/scores/": ("/service-quality/scores/", READERS),
     "service-quality/imports/": ("/service-quality/imports/", HR),
-    "service-quality/imports/<int:pk>/": ("/service-quality/imports/{score_import}/", HR),
-    "service-quality/imports/<int:pk>/confirm/": ("/service-quality/imports/{score_import}/confirm/", "POST", HR),
+    "service-quality/imports/<int:pk>/": ("/service-quality/imports/{import}/", HR),
+    "service-quality/imports/<int:pk>/confirm/": ("/service-quality/imports/{import}/confirm/", "POST", HR),
     # improvement
     "improvement/": ("/improvement/", EVERYONE),
     "improvement/actions/new/": ("/improvement/actions/new/", PLANNERS),
@@ -153,130 +149,10 @@ def people(org):
     }
 
 
-def _pulse(org) -> dict:
-    from pulse_surveys import services
-    from pulse_surveys.bank import bank_load
-    from pulse_surveys.models import Question
-
-    bank_load()
-    questions = list(Question.objects.filter(kind="likert").order_by("pk")[:2])
-    survey = services.survey_create(title="Pulse", questions=questions, anonymity_threshold=3, actor=org.hana)
-    now = timezone.now()
-    pulse_round = services.round_create(
-        survey=survey, opens_at=now - dt.timedelta(minutes=5), closes_at=now + dt.timedelta(days=5)
-    )
-    return {"survey": survey.pk, "round": pulse_round.pk}
-
-
-def _leave(org) -> dict:
-    from leave import services
-    from leave.models import Holiday
-    from tests.leave.factories import LeaveTypeFactory, allocate, request_leave
-
-    leave_type = LeaveTypeFactory()
-    year = timezone.localdate().year + 1
-    allocate(org.ani, leave_type, 10, year=year, actor=org.hana)
-    start = dt.date(year, 3, 3)
-    while start.weekday() >= 5:
-        start += dt.timedelta(days=1)
-    leave_request = request_leave(org.ani, leave_type, start)
-    holiday = Holiday.objects.order_by("pk").first() or services.holiday_create(
-        date=dt.date(year, 1, 1), name="Tahun Baru", actor=org.hana
-    )
-    return {
-        "leave_type": leave_type.pk,
-        "leave_request": leave_request.pk,
-        "holiday": holiday.pk,
-        "policy": leave_type.policy_id,
-    }
-
-
-def _rewards(org) -> dict:
-    from rewards import services
-
-    services.budget_create(actor=org.hana, department=org.cs, year=2026, amount=Decimal("50000000"))
-    bonus = services.bonus_create(
-        actor=org.budi,
-        employee=org.ani,
-        kind="performance",
-        amount=Decimal("1500000"),
-        period=dt.date(2026, 3, 1),
-        reason="Pelayanan yang sangat baik",
-    )
-    reward = services.reward_create(actor=org.hana, name="Voucher", kind="voucher", points_cost=10)
-    services.recognition_create(giver=org.budi, recipient=org.ani, dimension="timeliness", message="Cepat", points=20)
-    redemption = services.redemption_create(employee=org.ani, reward=reward)
-    return {"bonus": bonus.pk, "reward": reward.pk, "redemption": redemption.pk}
-
-
-def _service_quality(org) -> dict:
-    from service_quality import services
-
-    content = b"department_code,period,source,dimension,value,respondents\nCS,2026-01,csat,overall,81.5,120\n"
-    score_import = services.score_import_create(kind="scores", file_name="scores.csv", content=content, actor=org.hana)
-    return {"score_import": score_import.pk, "cs": org.cs.pk}
-
-
-def _improvement(org) -> dict:
-    from improvement import services
-
-    due = timezone.localdate() + dt.timedelta(days=30)
-    action = services.action_create(
-        actor=org.budi,
-        department=org.cs,
-        title="Antrian lebih cepat",
-        owner=org.budi,
-        due_date=due,
-        dimension="timeliness",
-        members=[org.ani],
-    )
-    training = services.training_create(
-        actor=org.hana,
-        department=org.cs,
-        topic="Pelayanan prima",
-        date=due,
-        hours=Decimal("4"),
-        trainer="BPSDM",
-        dimension="courtesy",
-        attendees=[org.ani],
-    )
-    return {"action": action.pk, "training": training.pk}
-
-
-def _correlation(org) -> dict:
-    from correlation import services
-    from service_quality.services import external_score_create
-
-    external_score_create(
-        department=org.cs,
-        period=dt.date(2025, 1, 1),
-        source="skm",
-        dimension="ikm",
-        value=Decimal("82.5"),
-        respondents=40,
-        actor=org.hana,
-    )
-    report = services.correlation_report_request(
-        actor=org.lina,
-        period_from=dt.date(2025, 1, 1),
-        period_to=dt.date(2025, 12, 1),
-        granularity="month",
-        max_lag=1,
-        external_source="skm",
-        external_dimension="",
-    )
-    return {"report": report.pk}
-
-
 @pytest.fixture
-def objects(org, django_capture_on_commit_callbacks):
+def objects(org):
     """One object of every kind the pages' URLs name, in CS (ani's department, budi's team)."""
-    UserFactory(username="cs.extra", department=org.cs, manager=org.budi)
-    ids = {}
-    with django_capture_on_commit_callbacks(execute=True):
-        for build in (_pulse, _leave, _rewards, _service_quality, _improvement, _correlation):
-            ids.update(build(org))
-    return ids
+    return objects_of_every_kind(org)
 
 
 def _expected(route: str, role: str) -> set[int]:

@@ -1,15 +1,8 @@
-"""The personas, and one object of every kind the matrix's URLs name, in the personas'
-organisation (tests/conftest.py). Objects "of the subtree" belong to CS (budi's department,
-where ani works); objects of another department belong to LKT (mira's, where bayu works)."""
-
-import datetime as dt
-from decimal import Decimal
+"""The personas, and one object of every kind the matrix's URLs name (tests/builders.py)."""
 
 import pytest
-from django.test import TestCase
-from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.builders import objects_of_every_kind
 
 
 @pytest.fixture
@@ -25,146 +18,7 @@ def personas(org):
     }
 
 
-def _pulse(org) -> dict:
-    from pulse_surveys import services
-    from pulse_surveys.bank import bank_load
-    from pulse_surveys.models import Driver, Question
-
-    bank_load()
-    questions = list(Question.objects.filter(kind="likert").order_by("pk")[:2])
-    survey = services.survey_create(title="Pulse", questions=questions, anonymity_threshold=3, actor=org.hana)
-    now = timezone.now()
-    open_round = services.round_create(
-        survey=survey, opens_at=now - dt.timedelta(minutes=5), closes_at=now + dt.timedelta(days=5)
-    )
-    closed_round = services.round_create(
-        survey=survey, opens_at=now - dt.timedelta(days=20), closes_at=now + dt.timedelta(days=6)
-    )
-    for person in (org.ani, org.andi, org.budi, org.bayu):
-        answers = [{"question": question.pk, "value": 4} for question in questions]
-        services.response_submit(pulse_round=closed_round, employee=person, answers=answers)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        services.round_close(pulse_round=closed_round)
-    return {
-        "survey": survey.pk,
-        "round": open_round.pk,
-        "closed_round": closed_round.pk,
-        "driver": Driver.objects.order_by("pk").first().pk,
-        "question": questions[0].pk,
-    }
-
-
-def _leave(org) -> dict:
-    from leave import services
-    from leave.models import Holiday, LeaveType
-    from leave.selectors import default_policy
-    from tests.leave.factories import LeaveTypeFactory, allocate, request_leave
-
-    leave_type = LeaveTypeFactory()
-    allocate(org.ani, leave_type, 10, year=timezone.localdate().year + 1, actor=org.hana)
-    start = dt.date(timezone.localdate().year + 1, 3, 3)
-    while start.weekday() >= 5:
-        start += dt.timedelta(days=1)
-    request = request_leave(org.ani, leave_type, start)
-    holiday = Holiday.objects.order_by("pk").first() or services.holiday_create(
-        date=dt.date(2030, 1, 1), name="Tahun Baru", actor=org.hana
-    )
-    return {
-        "leave_type": LeaveType.objects.order_by("pk").first().pk,
-        "leave_request": request.pk,
-        "holiday": holiday.pk,
-        "policy": default_policy().pk,
-    }
-
-
-def _rewards(org) -> dict:
-    from rewards import services
-
-    budget = services.budget_create(actor=org.hana, department=org.cs, year=2026, amount=Decimal("50000000"))
-    bonus = services.bonus_create(
-        actor=org.hana,
-        employee=org.ani,
-        kind="performance",
-        amount=Decimal("1500000"),
-        period=dt.date(2026, 3, 1),
-        reason="Excellent service",
-    )
-    recognition = services.recognition_create(giver=org.andi, recipient=org.ani, dimension="courtesy", message="Ramah")
-    reward = services.reward_create(actor=org.hana, name="Voucher", kind="voucher", points_cost=10)
-    services.recognition_create(giver=org.budi, recipient=org.ani, dimension="timeliness", message="Cepat", points=20)
-    redemption = services.redemption_create(employee=org.ani, reward=reward)
-    return {
-        "budget": budget.pk,
-        "bonus": bonus.pk,
-        "recognition": recognition.pk,
-        "reward": reward.pk,
-        "redemption": redemption.pk,
-    }
-
-
-def _service_quality(org) -> dict:
-    from service_quality import services
-    from service_quality.models import ExternalScore
-
-    content = b"department_code,period,source,dimension,value,respondents\nCS,2026-01,csat,overall,81.5,120\n"
-    score_import = services.score_import_create(kind="scores", file_name="scores.csv", content=content, actor=org.hana)
-    return {"import": score_import.pk, "score": ExternalScore.objects.get(department=org.cs).pk}
-
-
-def _improvement(org) -> dict:
-    from improvement import services
-    from improvement.models import SuggestedAction
-
-    due = timezone.localdate() + dt.timedelta(days=30)
-    action = services.action_create(
-        actor=org.budi,
-        department=org.cs,
-        title="Antrian lebih cepat",
-        owner=org.budi,
-        due_date=due,
-        dimension="timeliness",
-        members=[org.ani],
-    )
-    training = services.training_create(
-        actor=org.hana,
-        department=org.cs,
-        topic="Pelayanan prima",
-        date=due,
-        hours=Decimal("4"),
-        trainer="BPSDM",
-        dimension="courtesy",
-        attendees=[org.ani],
-    )
-    return {
-        "action": action.pk,
-        "training": training.pk,
-        "suggestion": SuggestedAction.objects.order_by("pk").first().pk,
-    }
-
-
-def _correlation(org) -> dict:
-    from correlation import services
-
-    report = services.correlation_report_request(
-        actor=org.hana,
-        period_from=dt.date(2025, 1, 1),
-        period_to=dt.date(2025, 12, 1),
-        granularity="month",
-        max_lag=1,
-        external_source="csat",
-    )
-    return {"report": report.pk}
-
-
 @pytest.fixture
-def objects(org, django_capture_on_commit_callbacks):
+def objects(org):
     """Ids the matrix's `{placeholders}` name."""
-    UserFactory(username="cs.extra", department=org.cs, manager=org.budi)
-    from core.audit import audit_record
-
-    ids = {"cs": org.cs.pk, "lkt": org.lkt.pk, "ani": org.ani.pk, "bayu": org.bayu.pk}
-    ids["audit_entry"] = audit_record(actor=org.hana, action="test.entry", summary="kept").pk
-    with django_capture_on_commit_callbacks(execute=True):
-        for build in (_pulse, _leave, _rewards, _service_quality, _improvement, _correlation):
-            ids.update(build(org))
-    return ids
+    return objects_of_every_kind(org)

@@ -20,23 +20,83 @@ Rules:
 3. Finally, a group hidden by rule 2 is shown again when that keeps every residual safe, so
    that nothing is hidden that could be derived anyway, or need not be.
 
+4. *Across rounds*: an observer also keeps the results of other rounds that ask the same
+   questions, and may know who answered them. If a group's respondents in two rounds differ
+   by one person and the others answer alike, the difference of the two results is that
+   person's answers. So every *atom* shown in a round — each shown group and each shown
+   group's residual, as sets of people — must differ from every atom shown in another round
+   by no one or by at least `threshold` people. A group whose own set fails is hidden; a group
+   whose residual fails gets its smallest shown sub-group hidden (as in rule 2), or is hidden
+   itself when it has none. Rules 2 and 3 then run again on what remains.
+
 With every residual empty or at least `threshold`, any union of respondents whose totals can
 be derived from shown results has no one or at least `threshold` people in it, and no hidden
 group can be derived. `tests/pulse_surveys/test_anonymity_property.py` checks this with
-linear algebra on random trees.
+linear algebra on random trees; `test_anonymity_across_rounds.py` checks rule 4 by brute force.
+
+Rule 4 is pairwise: a difference built from three or more atoms of two rounds (a group of one
+round minus two groups of the other) is not prevented. The rule that prevents every
+combination of two rounds — each set of people sharing the same residuals in both rounds
+must be empty or at least `threshold` — hid 179 of the demo organisation's 192 results, since
+ordinary month-to-month changes in who answers split small units into cells of one or two,
+so it is not used.
 """
 
-from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 BELOW_THRESHOLD = "below_threshold"
 COMPLEMENTARY = "complementary"
+ACROSS_ROUNDS = "across_rounds"
 
 
 @dataclass(frozen=True)
 class Decision:
     suppressed: bool
-    reason: str = ""  # "", BELOW_THRESHOLD or COMPLEMENTARY
+    reason: str = ""  # "", BELOW_THRESHOLD, COMPLEMENTARY or ACROSS_ROUNDS
+
+
+@dataclass
+class ShownRound:
+    """What an observer holds of another round: its tree, the groups shown, and who answered
+    in each node (the node the person was in when that round opened)."""
+
+    parents: Mapping[Hashable, Hashable | None]
+    shown: Collection[Hashable]
+    respondents: Mapping[Hashable, Collection[Hashable]]
+    _node_of: dict = field(init=False, repr=False)
+    _children: dict = field(init=False, repr=False)
+    _sets: dict = field(init=False, repr=False, default_factory=dict)
+
+    def __post_init__(self):
+        self.shown = frozenset(self.shown)
+        self._node_of = {person: node for node, people in self.respondents.items() for person in people}
+        self._children, _post_order = _tree_order(self.parents)
+
+    def atoms_holding(self, person) -> list[frozenset]:
+        """The shown groups holding `person`, and the residual holding them."""
+        node, atoms, lowest = self._node_of.get(person), [], None
+        while node is not None and node in self.parents:
+            if node in self.shown:
+                atoms.append(self._set(node, residual=False))
+                lowest = node if lowest is None else lowest
+            node = self.parents[node]
+        if lowest is not None:
+            atoms.append(self._set(lowest, residual=True))
+        return atoms
+
+    def _set(self, node, *, residual: bool) -> frozenset:
+        key = (node, residual)
+        if key not in self._sets:
+            people, stack = set(self.respondents.get(node, ())), list(self._children[node])
+            while stack:
+                current = stack.pop()
+                if residual and current in self.shown:
+                    continue
+                people.update(self.respondents.get(current, ()))
+                stack.extend(self._children[current])
+            self._sets[key] = frozenset(people)
+        return self._sets[key]
 
 
 def _tree_order(parents: Mapping[Hashable, Hashable | None]) -> tuple[dict, list]:
@@ -88,42 +148,107 @@ def _first_unsafe(post_order, shown, uncovered, threshold):
     return next((n for n in post_order if n in shown and _unsafe(n, uncovered, threshold)), None)
 
 
+def _differs_safely(atom: frozenset, earlier: Iterable[ShownRound], threshold: int) -> bool:
+    """Whether `atom` differs from every atom shown in `earlier` by no one or `threshold`+ people."""
+    if not atom:
+        return True  # earlier atoms are empty or at least `threshold` already
+    # An atom differing from `atom` by fewer than `threshold` people holds at least one of any
+    # `threshold` of its members, so only the atoms holding those need comparing.
+    sample = [person for person, _ in zip(atom, range(threshold), strict=False)]
+    for shown_round in earlier:
+        compared: set[int] = set()
+        for person in sample:
+            for other in shown_round.atoms_holding(person):
+                if id(other) in compared or abs(len(other) - len(atom)) >= threshold:
+                    continue
+                compared.add(id(other))
+                if 0 < len(atom ^ other) < threshold:
+                    return False
+    return True
+
+
 def decide(
-    parents: Mapping[Hashable, Hashable | None], own: Mapping[Hashable, int], threshold: int
+    parents: Mapping[Hashable, Hashable | None],
+    own: Mapping[Hashable, int],
+    threshold: int,
+    *,
+    respondents: Mapping[Hashable, Collection[Hashable]] | None = None,
+    earlier: Iterable[ShownRound] = (),
 ) -> dict[Hashable, Decision]:
     """Which groups to hide. `parents` maps every node to its parent (None for a root);
-    `own` gives each node's own respondents (missing: none)."""
+    `own` gives each node's own respondents (missing: none). With `respondents` (who answered,
+    per node) and the `earlier` rounds an observer holds, rule 4 applies too."""
     children, post_order = _tree_order(parents)
     size: dict = {}
     for node in post_order:
         size[node] = own.get(node, 0) + sum(size[c] for c in children[node])
 
+    earlier = list(earlier) if respondents is not None else []
+    groups: dict = {}
+    if earlier:
+        for node in post_order:
+            groups[node] = frozenset(respondents.get(node, ())).union(*(groups[c] for c in children[node]))
+    verdicts: dict = {}
+
+    def leaks_across_rounds(node, shown: set) -> str:
+        """ "", or which of the node's atoms ("group" or "residual") another round singles out."""
+        if not earlier:
+            return ""
+        boundary = frozenset(_shown_below(node, children, shown))
+        if (node, boundary) not in verdicts:
+            verdict = "" if _differs_safely(groups[node], earlier, threshold) else "group"
+            if boundary and not verdict:
+                residual = groups[node].difference(*(groups[b] for b in boundary))
+                verdict = "" if _differs_safely(residual, earlier, threshold) else "residual"
+            verdicts[node, boundary] = verdict
+        return verdicts[node, boundary]
+
+    def shown_above(node, shown: set):
+        parent = parents.get(node)
+        while parent is not None and parent not in shown:
+            parent = parents.get(parent)
+        return parent
+
     shown = {node for node in parents if size[node] >= threshold}
-    complementary: set = set()
+    hidden_for: dict = {}  # node -> COMPLEMENTARY or ACROSS_ROUNDS
     while True:
         uncovered = _uncovered(own, children, post_order, shown)
         node = _first_unsafe(post_order, shown, uncovered, threshold)
+        if node is not None:
+            candidates = [c for c in _shown_below(node, children, shown) if uncovered[c] > 0]
+            hide = min(candidates, key=lambda c: (size[c], repr(c))) if candidates else node
+            shown.discard(hide)
+            hidden_for[hide] = COMPLEMENTARY
+            continue
+        node = next((n for n in post_order if n in shown and leaks_across_rounds(n, shown)), None)
         if node is None:
             break
-        candidates = [c for c in _shown_below(node, children, shown) if uncovered[c] > 0]
-        hide = min(candidates, key=lambda c: (size[c], repr(c))) if candidates else node
+        hide = node
+        if leaks_across_rounds(node, shown) == "residual":
+            # As in rule 2, merging the smallest shown sub-group into the residual changes it
+            # by at least `threshold` people, and keeps the larger group shown.
+            candidates = [c for c in _shown_below(node, children, shown) if uncovered[c] > 0]
+            hide = min(candidates, key=lambda c: (size[c], repr(c))) if candidates else node
         shown.discard(hide)
-        complementary.add(hide)
+        hidden_for[hide] = ACROSS_ROUNDS
 
-    # Show again what hiding does not protect (largest first: the most useful results).
+    # Show again what hiding does not protect (largest first: the most useful results). Adding
+    # a group changes only its own atoms and the residual of the shown group right above it.
     changed = True
     while changed:
         changed = False
-        for node in sorted(complementary, key=lambda n: (-size[n], repr(n))):
+        for node in sorted(hidden_for, key=lambda n: (-size[n], repr(n))):
             trial = shown | {node}
             uncovered = _uncovered(own, children, post_order, trial)
-            if _first_unsafe(post_order, trial, uncovered, threshold) is None:
-                shown, changed = trial, True
-                complementary.discard(node)
+            if _first_unsafe(post_order, trial, uncovered, threshold) is not None:
+                continue
+            above = shown_above(node, trial)
+            if leaks_across_rounds(node, trial) or (above is not None and leaks_across_rounds(above, trial)):
+                continue
+            shown, changed = trial, True
+            del hidden_for[node]
 
     return {
-        node: Decision(False)
-        if node in shown
-        else Decision(True, COMPLEMENTARY if node in complementary else BELOW_THRESHOLD)
+        node: Decision(False) if node in shown else Decision(True, hidden_for.get(node, BELOW_THRESHOLD))
         for node in parents
     }

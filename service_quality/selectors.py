@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.core.cache import cache
-from django.db.models import Max, QuerySet
+from django.db.models import Case, CharField, Count, Max, QuerySet, Subquery, Value, When
 
 from employees.models import Department
 from service_quality.dimensions import (
@@ -20,7 +20,15 @@ from service_quality.dimensions import (
     SKM_ELEMENT_LABELS,
     dimension_label,
 )
-from service_quality.ikm import IKM_SCALE, IkmGrade, ikm_grade, krejcie_morgan_sample_size, round_half_up
+from service_quality.ikm import (
+    IKM_GRADE_BANDS,
+    IKM_LOWEST_GRADE,
+    IKM_SCALE,
+    IkmGrade,
+    ikm_grade,
+    krejcie_morgan_sample_size,
+    round_half_up,
+)
 from service_quality.models import ExternalScore, ImportStatus, InternalScore, ScoreImport, Source
 from service_quality.services import progress_cache_key
 from service_quality.servqual import ServqualResult, servqual_result
@@ -228,6 +236,71 @@ def ikm_overview(*, period: dt.date | None = None, department_ids: Iterable[int]
         result = _ikm_result(unit, unit_period, found) if IKM_DIMENSION in found else None
         overview.append({"department": unit, "period": unit_period if result else None, "result": result})
     return overview
+
+
+@dataclass(frozen=True)
+class LowIkm:
+    department_id: int
+    department_name: str
+    ikm: Decimal
+    grade: IkmGrade
+
+
+@dataclass(frozen=True)
+class IkmSummary:
+    """The latest period's IKM of the service units in brief: how many units hold each grade
+    (every grade, highest first) and the lowest IKMs, lowest first."""
+
+    period: dt.date | None
+    grades: list[tuple[IkmGrade, int]]
+    lowest: list[LowIkm]
+
+    @property
+    def units(self) -> int:
+        return sum(count for _grade, count in self.grades)
+
+
+# ikm_grade reads the IKM at two decimals, halves up: a value reaches a band's lower bound b
+# exactly when it is at least b − 0.005.
+HALF_A_HUNDREDTH = Decimal("0.005")
+LOWEST_IKM_SHOWN = 5
+
+
+def _ikm_grade_letter() -> Case:
+    """The letter of `ikm_grade`, computed by the database from a stored IKM."""
+    return Case(
+        *(When(value__gte=bound - HALF_A_HUNDREDTH, then=Value(grade.letter)) for bound, grade in IKM_GRADE_BANDS[:-1]),
+        default=Value(IKM_LOWEST_GRADE.letter),
+        output_field=CharField(),
+    )
+
+
+def ikm_summary(*, lowest: int = LOWEST_IKM_SHOWN) -> IkmSummary:
+    """The service units' IKM in the latest period that has one, from the stored IKM rows
+    alone: units per grade and the `lowest` lowest IKMs (two queries, whatever the number of
+    units; the element means stay on the overview page)."""
+    ikm_rows = ExternalScore.objects.filter(
+        source=Source.SKM, dimension=IKM_DIMENSION, department__is_service_unit=True
+    ).order_by()
+    latest = ikm_rows.filter(
+        period=Subquery(ikm_rows.order_by("-period").values("period")[:1]),
+    )
+    per_grade = list(latest.values_list("period", _ikm_grade_letter()).annotate(units=Count("id")))
+    if not per_grade:
+        return IkmSummary(period=None, grades=[], lowest=[])
+    counts = {letter: units for _period, letter, units in per_grade}
+    grades = [(grade, counts.get(grade.letter, 0)) for _bound, grade in IKM_GRADE_BANDS]
+    lowest_rows = latest.order_by("value", "department__name", "department_id").values_list(
+        "department_id", "department__name", "value"
+    )[:lowest]
+    return IkmSummary(
+        period=per_grade[0][0],
+        grades=grades,
+        lowest=[
+            LowIkm(department_id, name, value.quantize(Decimal("0.01")), ikm_grade(value))
+            for department_id, name, value in lowest_rows
+        ],
+    )
 
 
 def ikm_trend(*, department: Department) -> list[IkmResult]:

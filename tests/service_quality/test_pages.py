@@ -1,14 +1,19 @@
 """Service-quality pages: cards, trends, the list, and importing through upload → preview →
 confirm. Pages carry no inline style (Content-Security-Policy)."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
-from service_quality import services
+from service_quality import hooks, services
 from service_quality.models import ScoreImport, SkmResponse
-from tests.service_quality.factories import SCORES_HEADER, SKM_HEADER, csv_bytes, skm_rows
+from tests.service_quality.factories import SCORES_HEADER, SKM_HEADER, ExternalScoreFactory, csv_bytes, skm_rows
 
 
 @pytest.fixture
@@ -116,6 +121,38 @@ def test_home_panels_for_hr_and_leadership(measured, client):
     client.force_login(measured.lina)
     html = client.get("/").content.decode()
     assert "IKM per service unit" in html and "84.26" in html and "Recent score imports" not in html
+    assert "1 service unit measured in 2025-03" in html and "Lowest IKM" in html
+    assert 'href="/service-quality/"' in html  # every unit's card, with its elements, is there
+
+
+def test_the_home_panel_in_bahasa_indonesia(measured, client):
+    client.force_login(measured.lina)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "1 unit layanan diukur pada 2025-03" in html and "IKM terendah" in html
+
+
+def _home_panel_queries(user) -> int:
+    request = RequestFactory().get("/")
+    request.user = user
+    with CaptureQueriesContext(connection) as queries:
+        for panel in hooks.home_panels(request):
+            if panel.template == "service_quality/panel_ikm.html":
+                render_to_string(panel.template, {"panel": panel})
+    return len(queries)
+
+
+def test_the_ikm_home_panel_costs_two_queries_whatever_the_number_of_units(org):
+    """The IKM panel: the units per grade of the latest period (a GROUP BY, the latest period
+    as a subquery) and the five lowest IKMs (ORDER BY value LIMIT 5)."""
+    # given two service units with an IKM
+    for _ in range(2):
+        ExternalScoreFactory(source="skm", dimension="ikm", period=dt.date(2025, 6, 1))
+    few = _home_panel_queries(org.lina)
+    # when thirty more have one
+    for _ in range(30):
+        ExternalScoreFactory(source="skm", dimension="ikm", period=dt.date(2025, 6, 1))
+    # then the panel costs the same two queries
+    assert few == _home_panel_queries(org.lina) == 2
 
 
 def test_nav_items_follow_the_role(org, client):

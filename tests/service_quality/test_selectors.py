@@ -1,18 +1,22 @@
 """The series correlation reports read, and SERVQUAL classes."""
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 import pytest
 
+from employees.models import Department
 from service_quality import selectors, services
 from service_quality.dimensions import PRIMA_DIMENSION_MAPPING, SKM_ELEMENT_KEYS
+from service_quality.ikm import ikm_grade
 from service_quality.servqual import expectation_level, servqual_result
 from tests.service_quality.factories import (
     INTERNAL_HEADER,
     SCORES_HEADER,
     SKM_HEADER,
     ExternalScoreFactory,
+    ServiceUnitFactory,
     csv_bytes,
     skm_rows,
 )
@@ -86,6 +90,58 @@ def test_the_overview_shows_each_units_latest_ikm(org):
     chosen = {card["department"].code: card for card in selectors.ikm_overview(period=dt.date(2025, 2, 1))}
     assert chosen["CS"]["result"].ikm == Decimal("50.00")
     assert [result.ikm for result in selectors.ikm_trend(department=org.cs)] == [Decimal("50.00"), Decimal("100.00")]
+
+
+def _ikm(value: str, *, period=dt.date(2025, 6, 1), name: str | None = None, **kwargs):
+    unit = ServiceUnitFactory(**({"name": name} if name else {}))
+    return ExternalScoreFactory(
+        department=unit, period=period, source="skm", dimension="ikm", value=Decimal(value), **kwargs
+    )
+
+
+def test_the_ikm_summary_counts_grades_as_ikm_grade_reads_them_at_two_decimals(db):
+    # given IKMs on both sides of every band's lower bound, at four decimals
+    values = ["100", "88.3050", "88.3049", "76.6050", "76.6049", "65.0000", "64.9949", "25"]
+    for value in values:
+        _ikm(value)
+    # when they are summarised
+    summary = selectors.ikm_summary()
+    # then each grade counts what ikm_grade says of each value
+    expected = Counter(ikm_grade(Decimal(value)).letter for value in values)
+    assert [(grade.letter, units) for grade, units in summary.grades] == [
+        (letter, expected[letter]) for letter in "ABCD"
+    ]
+    assert expected == {"A": 2, "B": 2, "C": 2, "D": 2}
+    assert summary.units == len(values)
+
+
+def test_the_ikm_summary_reads_the_latest_period_and_lists_the_five_lowest(db):
+    # given six service units measured in June, one also in May, and a department that is no
+    # longer a service unit
+    for value, name in [("90", "F"), ("70", "C"), ("60.004", "A"), ("80", "E"), ("60.001", "B"), ("75", "D")]:
+        _ikm(value, name=name)
+    _ikm("10", period=dt.date(2025, 5, 1), name="May only")
+    former = _ikm("30", name="Former unit")
+    Department.objects.filter(pk=former.department_id).update(is_service_unit=False)
+    # when the panel's summary is read
+    summary = selectors.ikm_summary()
+    # then it covers June's service units only, lowest first, at two decimals
+    assert summary.period == dt.date(2025, 6, 1)
+    assert summary.units == 6
+    assert [(unit.department_name, unit.ikm, unit.grade.letter) for unit in summary.lowest] == [
+        ("B", Decimal("60.00"), "D"),
+        ("A", Decimal("60.00"), "D"),
+        ("C", Decimal("70.00"), "C"),
+        ("D", Decimal("75.00"), "C"),
+        ("E", Decimal("80.00"), "B"),
+    ]
+
+
+def test_without_ikm_the_summary_is_empty_after_one_query(db, django_assert_num_queries):
+    ExternalScoreFactory(source="csat", dimension="overall")
+    with django_assert_num_queries(1):
+        summary = selectors.ikm_summary()
+    assert (summary.period, summary.grades, summary.lowest) == (None, [], [])
 
 
 # --- SERVQUAL.

@@ -1,13 +1,11 @@
 """What an observer of a round's results already holds from other rounds (rule 4 of
 `pulse_surveys.anonymity`): for every other materialised round that asks one of the same
-questions, its department tree, the groups it showed, and who answered in which department."""
+questions, its department tree, the groups it showed, and who was invited in which department."""
 
 from collections import defaultdict
 
-from django.db.models import OuterRef, Subquery
-
 from pulse_surveys.anonymity import ShownRound
-from pulse_surveys.models import Invitation, Participation, Round, RoundResult
+from pulse_surveys.models import Invitation, Round, RoundResult
 
 TOTAL = "total"  # the whole audience's node, as in pulse_surveys.services
 
@@ -16,17 +14,11 @@ def _node(department_id):
     return TOTAL if department_id is None else department_id
 
 
-def respondents_by_node(round_ids: list[int]) -> dict[int, dict]:
-    """`{round: {node: [employee ids]}}`, each person in the department they were invited in."""
-    invited_in = Invitation.objects.filter(round_id=OuterRef("round_id"), employee_id=OuterRef("employee_id"))
-    rows = (
-        Participation.objects.filter(round_id__in=round_ids)
-        .annotate(department_id=Subquery(invited_in.values("department_id")[:1]))
-        .values_list("round_id", "department_id", "employee_id")
-        .order_by()
-    )
+def members_by_node(round_ids: list[int]) -> dict[int, dict]:
+    """`{round: {node: [employee ids]}}`: who was invited, in the department they were in."""
     found: dict[int, dict] = {pk: defaultdict(list) for pk in round_ids}
-    for round_id, department_id, employee_id in rows.iterator(chunk_size=20_000):
+    rows = Invitation.objects.filter(round_id__in=round_ids).values_list("round_id", "department_id", "employee_id")
+    for round_id, department_id, employee_id in rows.order_by().iterator(chunk_size=20_000):
         found[round_id][_node(department_id)].append(employee_id)
     return found
 
@@ -51,5 +43,5 @@ def earlier_shown_rounds(pulse_round: Round) -> list[ShownRound]:
         trees[round_id][node] = None if is_total else _node(parent_id)
         if not suppressed:
             shown[round_id].add(node)
-    respondents = respondents_by_node(others)
-    return [ShownRound(parents=trees[pk], shown=shown[pk], respondents=respondents[pk]) for pk in others if shown[pk]]
+    members = members_by_node(others)
+    return [ShownRound(parents=trees[pk], shown=shown[pk], members=members[pk]) for pk in others if shown[pk]]

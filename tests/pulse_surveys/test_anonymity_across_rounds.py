@@ -1,8 +1,8 @@
 """Rule 4 of `pulse_surveys.anonymity`: two rounds' results never differ by a few people.
 
-The observer is assumed to know who answered each round and in which department (participation
-is not secret), the totals of every shown group in both rounds, and — the worst case — that
-everyone answers the same in both rounds. Then the difference of two shown sets of people is a
+The observer is assumed to know who was invited to each round and in which department, the
+totals of every shown group in both rounds, and — the worst case — that everyone answers the
+same in both rounds. (In these tests everyone invited answers.) Then the difference of two shown sets of people is a
 set whose totals are known.
 """
 
@@ -20,9 +20,9 @@ def _own_counts(respondents):
 
 
 def _round(parents, respondents, threshold, earlier=()):
-    decisions = decide(parents, _own_counts(respondents), threshold, respondents=respondents, earlier=earlier)
+    decisions = decide(parents, _own_counts(respondents), threshold, members=respondents, earlier=earlier)
     shown = {node for node, decision in decisions.items() if not decision.suppressed}
-    return decisions, ShownRound(parents=parents, shown=shown, respondents=respondents)
+    return decisions, ShownRound(parents=parents, shown=shown, members=respondents)
 
 
 def _subtree(parents, node):
@@ -143,6 +143,6 @@ def test_a_residual_that_changes_by_one_is_hidden_even_when_its_groups_change_by
 def test_without_earlier_rounds_the_decision_is_the_single_round_one():
     parents = {0: None, 1: 0, 2: 0}
     respondents = {0: [], 1: [1, 2, 3, 4, 5, 6], 2: [7, 8, 9, 10, 11]}
-    assert decide(parents, _own_counts(respondents), 5, respondents=respondents) == decide(
+    assert decide(parents, _own_counts(respondents), 5, members=respondents) == decide(
         parents, _own_counts(respondents), 5
     )

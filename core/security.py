@@ -9,7 +9,8 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from rest_framework import status
+from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
@@ -36,9 +37,29 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(request, "registration/locked_out.html", {"message": lockout_message()}, status=429)
 
 
+# Longer than any password a person types, short enough that hashing one costs nothing (the
+# limit Django itself applied before 1.6.1 for the same reason).
+PASSWORD_MAX_LENGTH = 4096
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """A username no longer than a username can be, and a bounded password: anything longer is
+    refused before it reaches authentication (and the lockout's records of failed attempts)."""
+
+    username = serializers.CharField(max_length=150, write_only=True)  # AbstractUser.username's
+    password = serializers.CharField(
+        max_length=PASSWORD_MAX_LENGTH,
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+    )
+
+
 class ObtainTokenView(ObtainAuthToken):
     """`POST /api/v1/auth/token/`: a token for a username and password, with the same lockout
     as the sign-in page."""
+
+    serializer_class = TokenRequestSerializer
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

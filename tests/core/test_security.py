@@ -86,3 +86,19 @@ def test_passwords_are_hashed_with_argon2_in_the_product():
 
     assert product.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert live.AUTH_PASSWORD_VALIDATORS == product.AUTH_PASSWORD_VALIDATORS
+
+
+class TestTokenRequestBounds:
+    @pytest.mark.parametrize("field", ["username", "password"])
+    def test_an_overlong_credential_is_a_400_and_no_failed_attempt_is_recorded(self, org, client, field):
+        from axes.models import AccessAttempt, AccessFailureLog
+
+        # given
+        credentials = {"username": "ani", "password": TEST_PASSWORD, field: "x" * 100_001}
+        # when
+        response = client.post("/api/v1/auth/token/", credentials)
+        # then
+        assert response.status_code == 400
+        assert field in response.json()
+        assert not AccessAttempt.objects.exists()
+        assert not AccessFailureLog.objects.exists()

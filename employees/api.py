@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.money import MONEY_MAX_DIGITS
+from core.security import PASSWORD_MAX_LENGTH
 from employees import services
 from employees.models import Department, Role, Sex, User
 from employees.permissions import ANYONE, allow, can_see_wage, employees_visible_to
@@ -48,7 +49,9 @@ class DepartmentViewSet(
 
 
 class EmployeeSerializer(serializers.ModelSerializer):
-    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True, required=False, max_length=PASSWORD_MAX_LENGTH, style={"input_type": "password"}
+    )
     monthly_wage = serializers.DecimalField(
         max_digits=MONEY_MAX_DIGITS, decimal_places=2, min_value=0, required=False, allow_null=True
     )

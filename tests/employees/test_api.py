@@ -127,6 +127,7 @@ class TestEmployees:
             ("department", 999999),
             ("hire_date", "31-12-2024"),
             ("password", "123"),
+            ("password", "kopi-susu-" * 10_000),  # longer than any password, and costly to hash
             ("username", ""),
         ],
     )

@@ -53,11 +53,12 @@ def response_submit_raw(request, round_id: int):
             [response_id, round_id, department_id],
         )
         rows = [
-            (uuid.uuid4(), response_id, item["question"], item.get("value"), item.get("text") or "") for item in answers
+            (uuid.uuid4(), round_id, response_id, item["question"], item.get("value"), item.get("text") or "")
+            for item in answers
         ]
         cursor.execute(
-            "INSERT INTO pulse_surveys_answer (id, response_id, question_id, value, text) VALUES "
-            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows)),
+            "INSERT INTO pulse_surveys_answer (id, round_id, response_id, question_id, value, text) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows)),
             [value for row in rows for value in row],
         )
     return JsonResponse({"detail": "recorded"}, status=201)

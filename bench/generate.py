@@ -564,6 +564,7 @@ def _write_round(cursor, rng, pulse_round, people, moods: Moods, rated, comment,
         "pulse_surveys_answer",
         [
             ("id", "uuid", random_uuids(rng, count * len(rated))),
+            ("round_id", "int8", np.full(count * len(rated), pulse_round.pk, dtype=np.int64)),
             ("response_id", "uuid", np.repeat(response_ids, len(rated))[order]),
             ("question_id", "int8", np.tile(np.array([q.pk for q in rated], dtype=np.int64), count)[order]),
             ("value", "int2", values.reshape(-1)[order]),
@@ -576,10 +577,11 @@ def _write_round(cursor, rng, pulse_round, people, moods: Moods, rated, comment,
     copy_rows(
         cursor,
         "pulse_surveys_answer",
-        ["id", "response_id", "question_id", "value", "text"],
+        ["id", "round_id", "response_id", "question_id", "value", "text"],
         (
             (
                 uuid.UUID(bytes=bytes(comment_ids[i])),
+                pulse_round.pk,
                 uuid.UUID(bytes=bytes(response_ids[j])),
                 comment.pk,
                 None,

@@ -271,13 +271,18 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=ResponseInputSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
     def responses(self, request, pk=None):
-        """Answers a round. Not invited: 403; not open or answered before: 409."""
-        pulse_round = get_object_or_404(Round.objects.all(), pk=pk)
+        """Answers a round. Not invited: 403; not open or answered before: 409; unknown: 404."""
         payload = ResponseInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.response_submit(
-            pulse_round=pulse_round, employee=request.user, answers=payload.validated_data["answers"]
-        )
+        try:
+            payload.is_valid(raise_exception=True)
+            services.response_submit(
+                pulse_round=int(pk), employee=request.user, answers=payload.validated_data["answers"]
+            )
+        except (serializers.ValidationError, NotAllowed):
+            # The service reads the round with the invitation; only on the way to an error is
+            # it looked up on its own, so that an unknown round is a 404 whatever the body.
+            get_object_or_404(Round.objects.all(), pk=pk)
+            raise
         return Response({"detail": _("Thank you. Your answers were recorded anonymously.")}, status=201)
 
     @extend_schema(request=None, responses=RoundSerializer)

@@ -286,6 +286,10 @@ class Response(models.Model):
 
 class Answer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The response's round again (it reveals nothing the response does not), so that a round's
+    # results read its own answers through the index below instead of joining the responses of
+    # every round. The index on (round, question, value) serves the foreign key as well.
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="answers", db_index=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     value = models.SmallIntegerField(null=True, blank=True)
@@ -301,6 +305,7 @@ class Answer(models.Model):
                 name="pulse_answer_value_range",
             ),
         ]
+        indexes = [models.Index(fields=["round", "question", "value"], name="pulse_answer_round_values")]
 
     def __str__(self) -> str:
         return str(_("anonymous answer"))

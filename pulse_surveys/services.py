@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -360,46 +360,63 @@ def _clean_answers(questions: dict[int, Question], answers: list[dict]) -> list[
     return cleaned
 
 
-@transaction.atomic
-def response_submit(*, pulse_round: Round, employee: User, answers: list[dict]) -> None:
-    """Stores one person's answers to a round. Who answered (`Participation`) and what was
-    answered (`Response`, `Answer`) are written in this one transaction but share nothing: no
-    key, no time, nothing that points from one to the other. Returns nothing, so that no
-    receipt can tie a person to their response."""
-    invitation = Invitation.objects.filter(round_id=pulse_round.pk, employee=employee).select_related("round").first()
+def response_submit(*, pulse_round: Round | int, employee: User, answers: list[dict]) -> None:
+    """Stores one person's answers to a round (the round or its id: the round is read with the
+    invitation). Who answered (`Participation`) and what was answered (`Response`, `Answer`) are
+    written in one transaction but share nothing: no key, no time, nothing that points from one
+    to the other. Returns nothing, so that no receipt can tie a person to their response.
+
+    Everything is read and checked before the transaction: the invitation with its round and
+    whether the person answered already, then the round's questions. The participation is the
+    first write, so that its unique constraint decides between two submissions that race."""
+    round_id = pulse_round.pk if isinstance(pulse_round, Round) else pulse_round
+    invitation = (
+        Invitation.objects.filter(round_id=round_id, employee=employee)
+        .select_related("round")
+        .annotate(answered=Exists(Participation.objects.filter(round_id=round_id, employee=employee)))
+        .first()
+    )
     if invitation is None:
         raise NotAllowed(_("You are not invited to this round."), code="not_invited")
     pulse_round = invitation.round
     now = timezone.now()
     if pulse_round.status != RoundStatus.OPEN or not pulse_round.opens_at <= now < pulse_round.closes_at:
         raise Conflict(_("This round is not open for answers."), code="round_not_open")
-    if Participation.objects.filter(round=pulse_round, employee=employee).exists():
-        raise Conflict(_("You have already answered this round."), code="already_answered")
-    questions = {q.pk: q for q in pulse_round.questions.all()}
-    cleaned = _clean_answers(questions, answers)
-    try:
-        with transaction.atomic():
+    if invitation.answered:
+        raise _already_answered()
+    cleaned = _clean_answers({q.pk: q for q in pulse_round.questions.all()}, answers)
+    with transaction.atomic():
+        try:
             Participation.objects.create(round=pulse_round, employee=employee, answered_on=timezone.localdate(now))
-    except IntegrityError:
-        # A second submission that raced the first: the unique constraint decides.
-        raise Conflict(_("You have already answered this round."), code="already_answered") from None
-    response = Response.objects.create(round=pulse_round, department_id=invitation.department_id)
-    for answer in cleaned:
-        answer.response = response
-    Answer.objects.bulk_create(cleaned)
+        except IntegrityError:
+            # A second submission that raced the first: the unique constraint decides. Nothing
+            # else is written yet; leaving the block rolls the transaction back.
+            raise _already_answered() from None
+        response = Response.objects.create(round=pulse_round, department_id=invitation.department_id)
+        for answer in cleaned:
+            answer.round, answer.response = pulse_round, response
+        Answer.objects.bulk_create(cleaned)
+
+
+def _already_answered() -> Conflict:
+    return Conflict(_("You have already answered this round."), code="already_answered")
 
 
 # --- Closing: storage order erased, results materialised --------------------------------------
 
 
 def _rewrite_in_random_order(pulse_round: Round) -> None:
-    """Writes the round's participations and responses again, in random order and with new
-    ids, so that neither the rows' storage order (SQLite's rowid, PostgreSQL's physical order
-    and transaction ids) nor anything else still pairs a participation with its response."""
+    """Writes the round's participations, responses and answers again, in random order and
+    with new ids, so that neither the rows' storage order (SQLite's rowid, PostgreSQL's physical
+    order and transaction ids) nor anything else still pairs a participation with its response.
+    On PostgreSQL the rows never leave the database (`_rewrite_in_database`)."""
+    if connection.vendor == "postgresql":
+        _rewrite_in_database(pulse_round.pk)
+        return
     participations = list(Participation.objects.filter(round=pulse_round).values_list("employee_id", "answered_on"))
     responses = list(Response.objects.filter(round=pulse_round).values_list("id", "department_id"))
     answers = defaultdict(list)
-    for response_id, question_id, value, text in Answer.objects.filter(response__round=pulse_round).values_list(
+    for response_id, question_id, value, text in Answer.objects.filter(round=pulse_round).values_list(
         "response_id", "question_id", "value", "text"
     ):
         answers[response_id].append((question_id, value, text))
@@ -414,12 +431,47 @@ def _rewrite_in_random_order(pulse_round: Round) -> None:
     new_responses = [Response(round=pulse_round, department_id=department_id) for _id, department_id in responses]
     Response.objects.bulk_create(new_responses)
     new_answers = [
-        Answer(response=new, question_id=question_id, value=value, text=text)
+        Answer(round=pulse_round, response=new, question_id=question_id, value=value, text=text)
         for (old_id, _department), new in zip(responses, new_responses, strict=True)
         for question_id, value, text in answers[old_id]
     ]
     _SHUFFLE.shuffle(new_answers)
     Answer.objects.bulk_create(new_answers, batch_size=2000)
+
+
+# The round's rewrite in set-based statements: new ids and the new order both come from
+# gen_random_uuid() (PostgreSQL's strong random source, as SystemRandom is in Python). The map
+# from old to new response ids lives in a temporary table only while the rewrite runs.
+_REWRITE_STATEMENTS = (
+    "CREATE TEMPORARY TABLE pulse_rewrite_response ON COMMIT DROP AS "
+    "SELECT id AS old_id, gen_random_uuid() AS new_id, department_id FROM pulse_surveys_response "
+    "WHERE round_id = %(round)s",
+    "INSERT INTO pulse_surveys_response (id, round_id, department_id) "
+    "SELECT new_id, %(round)s, department_id FROM pulse_rewrite_response ORDER BY gen_random_uuid()",
+    "INSERT INTO pulse_surveys_answer (id, round_id, response_id, question_id, value, text) "
+    "SELECT gen_random_uuid(), %(round)s, m.new_id, a.question_id, a.value, a.text "
+    "FROM pulse_surveys_answer a JOIN pulse_rewrite_response m ON m.old_id = a.response_id "
+    "WHERE a.round_id = %(round)s ORDER BY gen_random_uuid()",
+    "DELETE FROM pulse_surveys_answer a USING pulse_rewrite_response m "
+    "WHERE a.round_id = %(round)s AND a.response_id = m.old_id",
+    "DELETE FROM pulse_surveys_response r USING pulse_rewrite_response m WHERE r.id = m.old_id",
+    "DROP TABLE pulse_rewrite_response",
+    # Participations are deleted before they are written again: (round, employee) is unique.
+    "CREATE TEMPORARY TABLE pulse_rewrite_participation ON COMMIT DROP AS "
+    "SELECT employee_id, answered_on FROM pulse_surveys_participation WHERE round_id = %(round)s",
+    "DELETE FROM pulse_surveys_participation WHERE round_id = %(round)s",
+    "INSERT INTO pulse_surveys_participation (id, round_id, employee_id, answered_on) "
+    "SELECT gen_random_uuid(), %(round)s, employee_id, answered_on FROM pulse_rewrite_participation "
+    "ORDER BY gen_random_uuid()",
+    "DROP TABLE pulse_rewrite_participation",
+)
+
+
+def _rewrite_in_database(round_id: int) -> None:
+    """PostgreSQL: the rewrite as set-based statements in the caller's transaction."""
+    with connection.cursor() as cursor:
+        for statement in _REWRITE_STATEMENTS:
+            cursor.execute(statement, {"round": round_id})
 
 
 def likert_score(value_counts: dict[int, int]) -> float | None:
@@ -467,17 +519,18 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
     invited_own = Counter(dict(pulse_round.invitations.values_list("department_id").annotate(n=Count("id")).order_by()))
     responded_own = Counter(dict(pulse_round.responses.values_list("department_id").annotate(n=Count("id")).order_by()))
     values_own: dict = defaultdict(lambda: defaultdict(Counter))
+    # The round's answers through their own index; their responses (for the department) are
+    # looked for among the round's only, not among every round's.
+    round_answers = Answer.objects.filter(round=pulse_round, response__round=pulse_round)
     for department_id, question_id, value, n in (
-        Answer.objects.filter(response__round=pulse_round, value__isnull=False)
+        round_answers.filter(value__isnull=False)
         .values_list("response__department_id", "question_id", "value")
         .annotate(n=Count("id"))
         .order_by()
     ):
         values_own[department_id][question_id][value] += n
     comments_own = defaultdict(list)
-    for department_id, text in Answer.objects.filter(response__round=pulse_round, value__isnull=True).values_list(
-        "response__department_id", "text"
-    ):
+    for department_id, text in round_answers.filter(value__isnull=True).values_list("response__department_id", "text"):
         comments_own[department_id].append(text)
 
     def node_of(department_id):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from django.db.models import F
 
 from pulse_surveys.models import RoundResult
 from tests.factories import DepartmentFactory, UserFactory
@@ -141,6 +142,33 @@ def test_the_results_query_count_does_not_grow_with_departments(
     with django_assert_max_num_queries(6):
         response = client.get(results_url(pulse_round, org.ops))
     assert len(response.json()["breakdown"]) == 2 + extra_departments
+
+
+def test_closing_rewrites_the_rounds_answers_with_new_ids_under_their_round_and_keeps_what_was_answered(
+    org, survey, staff
+):
+    from pulse_surveys.models import Answer
+
+    # given two open rounds answered by the same people
+    first, second = open_round(survey), open_round(survey)
+    for index, person in enumerate(staff["cs"] + staff["lkt"]):
+        answer(first, person, likert=1 + index % 5, enps=index % 11, comment=f"comment {index}")
+        answer(second, person, likert=2)
+
+    def answered(pulse_round) -> list[tuple]:
+        rows = Answer.objects.filter(response__round=pulse_round)
+        return sorted(rows.values_list("response__department_id", "question_id", "value", "text"))
+
+    before, first_ids = answered(first), set(Answer.objects.filter(round=first).values_list("id", flat=True))
+    untouched = set(Answer.objects.filter(round=second).values_list("id", "response_id"))
+    # when the first round closes
+    close(first)
+    # then its answers are written again with new ids, the same contents and their round
+    assert answered(first) == before and len(before) == 12 * 4
+    assert first_ids.isdisjoint(Answer.objects.filter(round=first).values_list("id", flat=True))
+    assert not Answer.objects.exclude(round_id=F("response__round_id")).exists()
+    # and the other round's answers are left as they were
+    assert set(Answer.objects.filter(round=second).values_list("id", "response_id")) == untouched
 
 
 def test_closing_again_rewrites_storage_so_that_order_and_ids_link_nothing(org, survey, staff):

@@ -25,7 +25,8 @@ Rules:
    loses one member between two rounds and the others answer alike, the difference of the
    two results is that person's answers. So every *atom* shown in a round — each shown
    group and each shown group's residual, as sets of the people invited — must differ from
-   every atom shown in another round by no one or by at least `threshold` people. A group
+   every atom shown in another round by no one, by at least `threshold` people, or only by
+   people who answered in neither of the two rounds (their answers are in neither result). A group
    whose own set fails is hidden; a group whose residual fails gets its smallest shown
    sub-group hidden (as in rule 2), or is hidden itself when it has none. Rules 2 and 3 then
    run again on what remains.
@@ -39,10 +40,10 @@ What rule 4 leaves open, measured on the demo organisation (124 people, twelve m
 rounds, about 65% answering each month):
 
 - It compares the people *invited*, not those who answered: who answered is not shown to
-  anyone, and the same rule over the sets of respondents hid 66 of the 133 results otherwise
-  shown (customer service: 10 of 12 months), since who answers changes by a few people every
-  month. Someone who knows that exactly one colleague skipped one round and answered the
-  next can still compare the two.
+  anyone (participation is shown as counts), and the same rule over the sets of respondents
+  hid 66 of the 133 results otherwise shown (customer service: 10 of 12 months), since who
+  answers changes by a few people every month. Someone who knows that exactly one colleague
+  skipped one round and answered the next can still compare the two.
 - It is pairwise: a difference built from three or more atoms of two rounds (one round's
   group minus two groups of the other) is not prevented. The rule that prevents every
   combination of two rounds (each set of people sharing the same residuals in both rounds
@@ -71,6 +72,7 @@ class ShownRound:
     parents: Mapping[Hashable, Hashable | None]
     shown: Collection[Hashable]
     members: Mapping[Hashable, Collection[Hashable]]
+    answered: frozenset = frozenset()
     _node_of: dict = field(init=False, repr=False)
     _children: dict = field(init=False, repr=False)
     _sets: dict = field(init=False, repr=False, default_factory=dict)
@@ -155,12 +157,14 @@ def _first_unsafe(post_order, shown, uncovered, threshold):
     return next((n for n in post_order if n in shown and _unsafe(n, uncovered, threshold)), None)
 
 
-def _differs_safely(atom: frozenset, earlier: Iterable[ShownRound], threshold: int) -> bool:
-    """Whether `atom` differs from every atom shown in `earlier` by no one or `threshold`+ people."""
+def _differs_safely(atom: frozenset, answered: Collection, earlier: Iterable[ShownRound], threshold: int) -> bool:
+    """Whether `atom` differs from every atom shown in `earlier` by no one, by `threshold` or
+    more people, or only by people who answered neither time."""
     if not atom:
-        return True  # earlier atoms are empty or at least `threshold` already
+        return True
     # An atom differing from `atom` by fewer than `threshold` people holds at least one of any
-    # `threshold` of its members, so only the atoms holding those need comparing.
+    # `threshold` of its members, so only the atoms holding those need comparing. (One disjoint
+    # from `atom` cannot single anyone out: both hold no respondent or `threshold` of them.)
     sample = [person for person, _ in zip(atom, range(threshold), strict=False)]
     for shown_round in earlier:
         compared: set[int] = set()
@@ -169,7 +173,9 @@ def _differs_safely(atom: frozenset, earlier: Iterable[ShownRound], threshold: i
                 if id(other) in compared or abs(len(other) - len(atom)) >= threshold:
                     continue
                 compared.add(id(other))
-                if 0 < len(atom ^ other) < threshold:
+                if 0 < len(atom ^ other) < threshold and (
+                    not answered.isdisjoint(atom - other) or not shown_round.answered.isdisjoint(other - atom)
+                ):
                     return False
     return True
 
@@ -180,17 +186,20 @@ def decide(
     threshold: int,
     *,
     members: Mapping[Hashable, Collection[Hashable]] | None = None,
+    answered: Collection[Hashable] = frozenset(),
     earlier: Iterable[ShownRound] = (),
 ) -> dict[Hashable, Decision]:
     """Which groups to hide. `parents` maps every node to its parent (None for a root);
     `own` gives each node's own respondents (missing: none). With `members` (who was invited,
-    per node) and the `earlier` rounds an observer holds, rule 4 applies too."""
+    per node), who of them `answered`, and the `earlier` rounds an observer holds, rule 4
+    applies too."""
     children, post_order = _tree_order(parents)
     size: dict = {}
     for node in post_order:
         size[node] = own.get(node, 0) + sum(size[c] for c in children[node])
 
     earlier = list(earlier) if members is not None else []
+    answered = frozenset(answered)
     groups: dict = {}
     if earlier:
         for node in post_order:
@@ -203,10 +212,10 @@ def decide(
             return ""
         boundary = frozenset(_shown_below(node, children, shown))
         if (node, boundary) not in verdicts:
-            verdict = "" if _differs_safely(groups[node], earlier, threshold) else "group"
+            verdict = "" if _differs_safely(groups[node], answered, earlier, threshold) else "group"
             if boundary and not verdict:
                 residual = groups[node].difference(*(groups[b] for b in boundary))
-                verdict = "" if _differs_safely(residual, earlier, threshold) else "residual"
+                verdict = "" if _differs_safely(residual, answered, earlier, threshold) else "residual"
             verdicts[node, boundary] = verdict
         return verdicts[node, boundary]
 

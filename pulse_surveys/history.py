@@ -5,7 +5,7 @@ questions, its department tree, the groups it showed, and who was invited in whi
 from collections import defaultdict
 
 from pulse_surveys.anonymity import ShownRound
-from pulse_surveys.models import Invitation, Round, RoundResult
+from pulse_surveys.models import Invitation, Participation, Round, RoundResult
 
 TOTAL = "total"  # the whole audience's node, as in pulse_surveys.services
 
@@ -21,6 +21,16 @@ def members_by_node(round_ids: list[int]) -> dict[int, dict]:
     for round_id, department_id, employee_id in rows.order_by().iterator(chunk_size=20_000):
         found[round_id][_node(department_id)].append(employee_id)
     return found
+
+
+def answered(round_ids: list[int]) -> dict[int, frozenset]:
+    """`{round: employee ids}`: who answered."""
+    found = defaultdict(set)
+    for round_id, employee_id in Participation.objects.filter(round_id__in=round_ids).values_list(
+        "round_id", "employee_id"
+    ):
+        found[round_id].add(employee_id)
+    return {pk: frozenset(found[pk]) for pk in round_ids}
 
 
 def earlier_shown_rounds(pulse_round: Round) -> list[ShownRound]:
@@ -43,5 +53,9 @@ def earlier_shown_rounds(pulse_round: Round) -> list[ShownRound]:
         trees[round_id][node] = None if is_total else _node(parent_id)
         if not suppressed:
             shown[round_id].add(node)
-    members = members_by_node(others)
-    return [ShownRound(parents=trees[pk], shown=shown[pk], members=members[pk]) for pk in others if shown[pk]]
+    members, respondents = members_by_node(others), answered(others)
+    return [
+        ShownRound(parents=trees[pk], shown=shown[pk], members=members[pk], answered=respondents[pk])
+        for pk in others
+        if shown[pk]
+    ]

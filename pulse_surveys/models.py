@@ -315,6 +315,7 @@ class SuppressionReason(models.TextChoices):
     NONE = "", _("shown")
     BELOW_THRESHOLD = "below_threshold", _("fewer respondents than the anonymity threshold")
     COMPLEMENTARY = "complementary", _("hidden so that a small group cannot be worked out by subtraction")
+    ACROSS_ROUNDS = "across_rounds", _("hidden so that comparing it with another round singles no one out")
 
 
 class RoundResult(models.Model):

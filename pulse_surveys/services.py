@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
 from employees.models import Department, User
-from pulse_surveys import anonymity
+from pulse_surveys import anonymity, history
 from pulse_surveys.models import (
     TEXT_MAX_LENGTH,
     Answer,
@@ -38,7 +38,7 @@ from pulse_surveys.models import (
 )
 
 # The whole audience's result has no department; this is its key in the suppression tree.
-TOTAL = "total"
+TOTAL = history.TOTAL
 _SHUFFLE = random.SystemRandom()
 
 
@@ -538,7 +538,14 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
 
     parents = _result_tree(set(invited_own) | set(responded_own))
     own_respondents = Counter({node_of(d): n for d, n in responded_own.items()})
-    decisions = anonymity.decide(parents, own_respondents, pulse_round.anonymity_threshold)
+    decisions = anonymity.decide(
+        parents,
+        own_respondents,
+        pulse_round.anonymity_threshold,
+        members=history.members_by_node([pulse_round.pk])[pulse_round.pk],
+        answered=history.answered([pulse_round.pk])[pulse_round.pk],
+        earlier=history.earlier_shown_rounds(pulse_round),
+    )
 
     children = defaultdict(list)
     for node, parent in parents.items():

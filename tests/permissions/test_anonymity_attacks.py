@@ -276,15 +276,6 @@ def test_hidden_groups_show_no_comment_and_no_score_on_any_page_or_api(scenario,
 # --- 2. Consecutive rounds: one person joins or leaves ----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Consecutive rounds are suppressed independently: a group shown with n respondents in one round "
-        "and n±1 in the next (same survey) gives, by subtraction of the two distributions, the one "
-        "person who joined or left — when the others answer alike. No rule in pulse_surveys.anonymity "
-        "looks across rounds."
-    ),
-)
 @pytest.mark.parametrize("change", ["joins", "leaves"])
 def test_the_difference_of_two_rounds_does_not_reveal_the_one_person_who_joined_or_left(change, org, bank, api):  # noqa: F811
     # given CS's own pulse: six people who answer alike in both rounds, and one who changes
@@ -311,21 +302,24 @@ def test_the_difference_of_two_rounds_does_not_reveal_the_one_person_who_joined_
     mover.save(update_fields=["department"])
     second = run_round()
 
-    # when CS's manager reads both rounds' results for CS
-    client = api(org.budi)
-    before, after = (_results(client, r.pk, org.cs.pk).json() for r in (first, second))
-    assert not before["suppressed"] and not after["suppressed"]  # 6 and 7 (or 7 and 6) respondents
-    assert abs(before["responded"] - after["responded"]) == 1
+    # when CS's manager reads both rounds' results for CS, and HR the whole audience
+    payloads = [
+        _results(api(viewer), r.pk, department).json()
+        for viewer, department in ((org.budi, org.cs.pk), (org.hana, None))
+        for r in (first, second)
+    ]
+    assert all(abs(p["responded"] - q["responded"]) == 1 for p, q in (payloads[:2], payloads[2:]))
 
-    # then the difference of the distributions must not be one person's answers
+    # then the first round is shown and the second hidden, saying why
+    for before, after in (payloads[:2], payloads[2:]):
+        assert not before["suppressed"]
+        assert after["suppressed"] and after["reason"] == "across_rounds"
+        assert "distributions" not in after or not after["distributions"]
+
+    # and no difference of two shown distributions is the mover's answers
     def counts(payload):
-        return {d["question"]: {int(v): n for v, n in d["counts"].items()} for d in payload["distributions"]}
+        return {d["question"]: {int(v): n for v, n in d["counts"].items()} for d in payload.get("distributions") or []}
 
-    larger, smaller = (after, before) if change == "joins" else (before, after)
-    difference = {
-        q: {v: n - counts(smaller)[q][v] for v, n in per_value.items()} for q, per_value in counts(larger).items()
-    }
-    recovered = {q: [v for v, n in per_value.items() if n == 1] for q, per_value in difference.items()}
     questions = {q.key: q.pk for q in survey.questions.all()}
     answers = truth[mover.pk]
     actual = {
@@ -333,7 +327,11 @@ def test_the_difference_of_two_rounds_does_not_reveal_the_one_person_who_joined_
         questions["workload-1"]: [answers["ratings"][1]],
         questions["enps"]: [answers["enps"]],
     }
-    assert recovered != actual, f"recovered the {change} person's answers: {recovered}"
+    shown = [counts(p) for p in payloads if not p["suppressed"]]
+    for larger, smaller in itertools.permutations(shown, 2):
+        difference = {q: {v: n - smaller[q][v] for v, n in per_value.items()} for q, per_value in larger.items()}
+        recovered = {q: [v for v, n in per_value.items() if n == 1] for q, per_value in difference.items()}
+        assert recovered != actual, f"recovered the {change} person's answers: {recovered}"
 
 
 # --- 3. Comments: no author, time, id; shuffled ------------------------------------------------

@@ -19,10 +19,15 @@ def _own_counts(respondents):
     return {node: len(people) for node, people in respondents.items()}
 
 
-def _round(parents, respondents, threshold, earlier=()):
-    decisions = decide(parents, _own_counts(respondents), threshold, members=respondents, earlier=earlier)
+def _round(parents, respondents, threshold, earlier=(), invited=None):
+    """Decides a round; `invited` (per node) defaults to the respondents (everyone answers)."""
+    members = invited or respondents
+    answered = frozenset(p for people in respondents.values() for p in people)
+    decisions = decide(
+        parents, _own_counts(respondents), threshold, members=members, answered=answered, earlier=earlier
+    )
     shown = {node for node, decision in decisions.items() if not decision.suppressed}
-    return decisions, ShownRound(parents=parents, shown=shown, members=respondents)
+    return decisions, ShownRound(parents=parents, shown=shown, members=members, answered=answered)
 
 
 def _subtree(parents, node):
@@ -138,6 +143,26 @@ def test_a_residual_that_changes_by_one_is_hidden_even_when_its_groups_change_by
     residual = {6, 7, 8, 9, 10, 16} if {1, 2} <= shown else None
     assert residual is None, shown
     assert any(d.reason == ACROSS_ROUNDS for d in decisions.values())
+
+
+def test_someone_who_joins_without_answering_changes_nothing():
+    # given a unit (1) of seven invited, six of whom answer in both rounds
+    parents = {0: None, 1: 0}
+    answering = {0: [], 1: [1, 2, 3, 4, 5, 6]}
+    _decisions, earlier = _round(parents, answering, 5, invited={0: [], 1: [1, 2, 3, 4, 5, 6, 7]})
+    # when person 8 joins the unit and does not answer, and person 7 leaves (who never answered)
+    decisions, _later = _round(parents, answering, 5, earlier=[earlier], invited={0: [], 1: [1, 2, 3, 4, 5, 6, 8]})
+    # then both results are shown: they hold the same six people's answers
+    assert not any(d.suppressed for d in decisions.values())
+
+
+def test_someone_who_joins_and_answers_hides_the_group():
+    parents = {0: None, 1: 0}
+    _decisions, earlier = _round(parents, {0: [], 1: [1, 2, 3, 4, 5, 6]}, 5, invited={0: [], 1: [1, 2, 3, 4, 5, 6, 7]})
+    decisions, _later = _round(
+        parents, {0: [], 1: [1, 2, 3, 4, 5, 6, 8]}, 5, earlier=[earlier], invited={0: [], 1: [1, 2, 3, 4, 5, 6, 8]}
+    )
+    assert decisions[1].reason == ACROSS_ROUNDS
 
 
 def test_without_earlier_rounds_the_decision_is_the_single_round_one():

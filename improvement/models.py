@@ -46,8 +46,8 @@ class SuggestedAction(models.Model):
     dimension = models.CharField(_("dimension"), max_length=TARGET_KEY_LENGTH, blank=True, db_index=True)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_id = models.CharField(_("title (Bahasa Indonesia)"), max_length=200, blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_id = models.TextField(_("description (Bahasa Indonesia)"), blank=True)
+    description_en = models.TextField(_("description (English)"), max_length=4000, blank=True)
+    description_id = models.TextField(_("description (Bahasa Indonesia)"), max_length=4000, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -80,7 +80,7 @@ class Action(models.Model):
     driver = models.CharField(_("driver"), max_length=TARGET_KEY_LENGTH, blank=True)
     dimension = models.CharField(_("dimension"), max_length=TARGET_KEY_LENGTH, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -151,7 +151,7 @@ class ActionNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("note"), blank=True)
+    text = models.TextField(_("note"), max_length=2000, blank=True)
     status_from = models.CharField(_("status before"), max_length=12, blank=True)
     status_to = models.CharField(_("status after"), max_length=12, blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
@@ -180,7 +180,7 @@ class Training(models.Model):
     """A training session (pelatihan) for the people of a department's subtree (its audience)."""
 
     topic = models.CharField(_("topic"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
     department = models.ForeignKey(
         "employees.Department",
         verbose_name=_("department"),

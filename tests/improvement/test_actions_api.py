@@ -154,6 +154,20 @@ def test_garbage_input_is_a_400_never_a_500(org, api):
         assert response.status_code == 400, body
 
 
+def test_overlong_texts_are_a_400_and_write_nothing(org, api, cs_action):
+    # given
+    client = api(org.budi)
+    overlong = "x" * 100_001
+    # when
+    created = client.post(URL, _body(org, description=overlong), format="json")
+    changed = client.patch(f"{URL}{cs_action.pk}/", {"description": overlong}, format="json")
+    noted = client.post(f"{URL}{cs_action.pk}/notes/", {"text": overlong}, format="json")
+    # then
+    assert [created.status_code, changed.status_code, noted.status_code] == [400, 400, 400]
+    assert list(Action.objects.values_list("pk", "description")) == [(cs_action.pk, cs_action.description)]
+    assert not ActionNote.objects.exists()
+
+
 # --- reading -----------------------------------------------------------------------------
 
 

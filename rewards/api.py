@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from core.money import MONEY_MAX_DIGITS
 from core.periods import Period, PeriodSerializerField
 from employees.models import Department, Role, User
-from employees.permissions import ANYONE, allow, subtree_ids
+from employees.permissions import ANYONE, allow, employees_visible_to, subtree_ids
 from rewards import selectors, services
 from rewards.models import (
     Bonus,
@@ -296,8 +296,18 @@ class BonusTransitionSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "actor", "at", "note"]
 
 
+class VisibleEmployeeField(serializers.PrimaryKeyRelatedField):
+    """An active employee whom the requester may see. Anyone else is answered as an unknown id
+    (400), so that a manager cannot tell another team's people from ids that do not exist."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        people = User.objects.filter(is_active=True)
+        return people if request is None else employees_visible_to(request.user, people)
+
+
 class BonusSerializer(serializers.ModelSerializer):
-    employee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    employee = VisibleEmployeeField()
     kind = serializers.ChoiceField(choices=BonusKind.choices)
     amount = _money()
     period = PeriodSerializerField()

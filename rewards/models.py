@@ -139,7 +139,7 @@ class Reward(models.Model):
     """An item of HR's catalogue. An extra day off adds `leave_days` of annual leave."""
 
     name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=RewardKind.choices)
     points_cost = models.PositiveIntegerField(_("points"), validators=[MinValueValidator(1)])
     leave_days = models.DecimalField(

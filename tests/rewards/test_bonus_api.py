@@ -48,7 +48,7 @@ def test_a_manager_proposes_for_their_own_team_and_may_submit_at_once(rorg, api)
 @pytest.mark.parametrize(
     ("persona", "employee", "expected"),
     [
-        ("budi", "bayu", 403),  # another manager's team
+        ("budi", "bayu", 400),  # another manager's team: as unknown to him as an id that does not exist
         ("budi", "budi", 403),  # themselves
         ("hana", "hana", 403),  # HR for themselves
         ("ani", "andi", 403),  # employees do not propose
@@ -82,6 +82,18 @@ def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(rorg, api, chang
     assert field in response.json()
     assert not Bonus.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="rewards.").exists()
+
+
+def test_another_teams_employee_is_answered_like_an_unknown_id(rorg, api):
+    # given
+    client = api(rorg.budi)
+    # when
+    elsewhere = client.post(URL, _payload(rorg.bayu), format="json")
+    unknown = client.post(URL, {**_payload(rorg.bayu), "employee": 99999999}, format="json")
+    # then
+    assert elsewhere.status_code == unknown.status_code == 400
+    assert list(elsewhere.json()) == list(unknown.json()) == ["employee"]
+    assert not Bonus.objects.exists()
 
 
 def test_a_draft_can_be_corrected_by_its_creator_but_not_once_submitted(rorg, api):

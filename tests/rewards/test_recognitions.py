@@ -223,3 +223,16 @@ def test_the_service_itself_refuses_an_overlong_message(org):
     with pytest.raises(ValidationError) as refused:
         services.recognition_create(giver=org.ani, recipient=org.bayu, dimension="comfort", message="x" * 1001)
     assert "message" in refused.value.message_dict
+
+
+def test_an_overlong_reward_description_is_a_400_and_writes_nothing(org, api):
+    from rewards.models import Reward
+
+    # given
+    body = {"name": "Payung", "kind": "voucher", "points_cost": 5, "description": "x" * 100_001}
+    # when
+    response = api(org.hana).post("/api/v1/rewards/catalogue/", body, format="json")
+    # then
+    assert response.status_code == 400
+    assert list(response.json()) == ["description"]
+    assert not Reward.objects.exists()

@@ -6,6 +6,7 @@ come only from materialised, suppression-checked `RoundResult` rows.
 
 import django_filters
 from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from core.errors import Conflict, NotAllowed
 from employees.models import Department, Role
@@ -230,8 +232,9 @@ def _driver_scores(result: RoundResult) -> list[dict]:
     ]
 
 
-def result_payload(result: RoundResult, *, detailed: bool) -> dict:
-    """What a result shows: counts always; scores only when not suppressed."""
+def result_payload(result: RoundResult, *, detailed: bool, request=None) -> dict:
+    """What a result shows: counts always; scores only when not suppressed; in detail (with the
+    request, for the page of comments) also the distributions and comments."""
     data = {
         "department": result.department_id,
         "name": result.department.name if result.department_id else _("Whole audience"),
@@ -249,8 +252,24 @@ def result_payload(result: RoundResult, *, detailed: bool) -> dict:
             data["distributions"] = [
                 {"question": int(question_id), "counts": counts} for question_id, counts in result.distributions.items()
             ]
-            data["comments"] = result.comments
+            data.update(_comments(result, request))
     return data
+
+
+def _comments(result: RoundResult, request) -> dict:
+    """A page of the result's comments (`?comments_page=N`, the first by default) in their
+    stored shuffled order, their total, and the link to the next page (null on the last)."""
+    try:
+        page = selectors.result_comment_pages(result).page(request.query_params.get("comments_page", 1))
+    except PageNotAnInteger:
+        message = _("A page of comments is given by its number.")
+        raise serializers.ValidationError({"comments_page": [message]}) from None
+    except EmptyPage:
+        raise NotFound(_("There is no such page of comments.")) from None
+    next_url = None
+    if page.has_next():
+        next_url = replace_query_param(request.build_absolute_uri(), "comments_page", page.next_page_number())
+    return {"comments": list(page), "comments_total": page.paginator.count, "comments_next": next_url}
 
 
 class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -302,7 +321,15 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(selectors.round_participation(self.get_object()))
 
     @extend_schema(
-        parameters=[OpenApiParameter("department", int, description="A department id; none: the whole audience")]
+        parameters=[
+            OpenApiParameter("department", int, description="A department id; none: the whole audience"),
+            OpenApiParameter(
+                "comments_page",
+                int,
+                description=f"Which {selectors.RESULT_COMMENTS_PER_PAGE} comments to show (`comments_next` links the "
+                "next page); the first if none",
+            ),
+        ]
     )
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
@@ -318,7 +345,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         result, breakdown = selectors.round_result(pulse_round=pulse_round, department=department)
         if result is None:
             raise NotFound()
-        data = {"round": pulse_round.pk, **result_payload(result, detailed=True)}
+        data = {"round": pulse_round.pk, **result_payload(result, detailed=True, request=request)}
         data["breakdown"] = [result_payload(child, detailed=False) for child in breakdown]
         return Response(data)
 

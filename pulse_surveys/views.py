@@ -196,13 +196,22 @@ def results(request):
     _require(selectors.can_see_results(request.user))
     rounds, chosen = _chosen_round(request)
     department = _chosen_department(request)
-    result, breakdown = (None, [])
+    result, breakdown, comments = (None, [], None)
     if chosen is not None:
         result, breakdown = selectors.round_result(pulse_round=chosen, department=department)
+    if result is not None:
+        comments = selectors.result_comment_pages(result).get_page(request.GET.get("comments_page"))
     return render(
         request,
         "pulse_surveys/results.html",
-        {"rounds": rounds, "round": chosen, "department": department, "result": result, "breakdown": breakdown},
+        {
+            "rounds": rounds,
+            "round": chosen,
+            "department": department,
+            "result": result,
+            "breakdown": breakdown,
+            "comments": comments,
+        },
     )
 
 

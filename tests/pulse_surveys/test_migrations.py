@@ -10,18 +10,25 @@ BEFORE = [("pulse_surveys", "0002_question_bank")]
 AFTER = [("pulse_surveys", "0004_answer_round_required")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+@pytest.fixture
+def migrate():
+    """`migrate(targets)` → the historical apps at those migrations; afterwards the database
+    is migrated to the latest again, whatever the test did."""
+
+    def to(targets):
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    yield to
+    to(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
-def test_existing_answers_get_the_round_of_their_response():
+def test_existing_answers_get_the_round_of_their_response(migrate):
     # given answers of two rounds stored before answers had a round
     apps = migrate(BEFORE)
     survey = apps.get_model("pulse_surveys", "Survey").objects.create(title="Pulse", anonymity_threshold=3)
-    question = apps.get_model("pulse_surveys", "Question").objects.filter(kind="likert").first()
+    question = apps.get_model("pulse_surveys", "Question").objects.create(text_en="Workload is fair", kind="likert")
     rounds = [
         apps.get_model("pulse_surveys", "Round").objects.create(
             survey=survey,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from pulse_surveys import hooks
-from pulse_surveys.models import Participation, Round, Survey
+from pulse_surveys.models import Participation, Round, RoundResult, Survey
 from tests.pulse_surveys.conftest import answer, close, open_round
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +123,21 @@ def test_a_manager_sees_their_team_results_and_nothing_outside(org, closed_round
         "My team&#x27;s pulse" in client.get("/").content.decode()
         or "My team's pulse" in client.get("/").content.decode()
     )
+
+
+def test_the_results_page_shows_a_hundred_comments_at_a_time(org, closed_round, client):
+    # given a result with 150 stored comments
+    stored = [f"remark-{index:03d}" for index in range(150)]
+    RoundResult.objects.filter(round=closed_round, department=org.cs).update(comments=stored)
+    client.force_login(org.budi)
+    # when
+    first = client.get("/pulse/results/").content.decode()
+    second = client.get(f"/pulse/results/?round={closed_round.pk}&comments_page=2").content.decode()
+    # then
+    assert [c for c in stored if c in first] == stored[:100]
+    assert [c for c in stored if c in second] == stored[100:]
+    assert "Comments 1–100 of 150" in first and "comments_page=2" in first
+    assert "Comments 101–150 of 150" in second and "comments_page=1" in second
 
 
 def test_leadership_heatmap_marks_suppressed_cells_with_the_reason(org, closed_round, client):

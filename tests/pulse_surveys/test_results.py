@@ -48,6 +48,34 @@ def test_scores_equal_numpy_on_the_raw_answers(org, staff, answered_round, api):
     distribution = next(d for d in data["distributions"] if d["question"] == pulse_round.questions.first().pk)
     assert sum(distribution["counts"].values()) == 7
     assert sorted(data["comments"]) == sorted(f"comment {i}" for i in range(7))
+    assert (data["comments_total"], data["comments_next"]) == (7, None)
+
+
+def test_a_result_returns_its_comments_a_hundred_at_a_time_in_the_stored_order(org, staff, answered_round, api):
+    # given the whole audience's stored result with 250 comments (as a large organisation's)
+    pulse_round, _values = answered_round
+    stored = [f"remark {index}" for index in range(250)]
+    RoundResult.objects.filter(round=pulse_round, department=org.cs).update(comments=stored)
+    client = api(org.hana)
+    # when
+    first = client.get(results_url(pulse_round, org.cs)).json()
+    second = client.get(first["comments_next"]).json()
+    last = client.get(second["comments_next"]).json()
+    # then each page shows the next hundred, with the total, until there is no next page
+    assert first["comments"] == stored[:100] and second["comments"] == stored[100:200]
+    assert last["comments"] == stored[200:] and last["comments_next"] is None
+    assert {page["comments_total"] for page in (first, second, last)} == {250}
+    assert f"department={org.cs.pk}" in first["comments_next"] and "comments_page=2" in first["comments_next"]
+    # and the rest of the result is the same on every page
+    assert {page["score"] for page in (first, second, last)} == {first["score"]}
+
+
+@pytest.mark.parametrize(("page", "status"), [("4", 404), ("0", 404), ("two", 400)])
+def test_a_page_of_comments_that_does_not_exist_is_refused(org, staff, answered_round, api, page, status):
+    pulse_round, _values = answered_round
+    RoundResult.objects.filter(round=pulse_round, department=org.cs).update(comments=["x"] * 250)
+    response = api(org.hana).get(f"{results_url(pulse_round, org.cs)}&comments_page={page}")
+    assert response.status_code == status
 
 
 def test_a_parent_rolls_up_its_subtree(org, staff, answered_round, api):
@@ -66,7 +94,7 @@ def test_a_small_group_is_hidden_and_so_is_whatever_would_give_it_away(org, staf
     hrd = client.get(results_url(pulse_round, org.hrd)).json()
     assert hrd["suppressed"] is True and hrd["reason"] == "below_threshold"
     assert (hrd["invited"], hrd["responded"]) == (2, 2)
-    for hidden in ("score", "enps", "drivers", "distributions", "comments"):
+    for hidden in ("score", "enps", "drivers", "distributions", "comments", "comments_total", "comments_next"):
         assert hidden not in hrd
     # HQ minus OPS would be HRD: HQ (and the whole audience, which equals it) is hidden too
     hq = client.get(results_url(pulse_round, org.hq)).json()

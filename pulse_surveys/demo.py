@@ -169,7 +169,7 @@ def seed(org: DemoOrg) -> None:
             responses.append(response)
             code = person.department.code if person.department_id else None
             answers.extend(
-                Answer(response=response, question_id=question_id, value=value, text=text)
+                Answer(round=pulse_round, response=response, question_id=question_id, value=value, text=text)
                 for question_id, value, text in _answers(org, questions, code, t)
             )
     # Written in random order, as closing a round would rewrite them.

@@ -1,6 +1,7 @@
 """`Idempotency-Key` on API POSTs: the same key with the same request returns the first answer
 (marked `Idempotent-Replayed: true`); the same key with a different request is refused with
-422; a second request while the first still runs gets 409. Keys are per user and kept for
+422; a second request while the first still runs gets 409. Only answers that did something
+(below 400) are kept: after a refusal the key is free again. Keys are per user and kept for
 IDEMPOTENCY_TTL (a day).
 
 Pulse answers are the exception to "a different request is refused": no fingerprint of an
@@ -64,8 +65,10 @@ class IdempotencyMiddleware:
             return self._replay(IdempotencyRecord.objects.get(scope=scope, key=key), request_hash)
 
         response = self.get_response(request)
-        if response.status_code >= 500 or getattr(response, "streaming", False):
-            record.delete()  # not an answer worth repeating: the client may try again
+        if response.status_code >= 400 or getattr(response, "streaming", False):
+            # Not an answer worth repeating: a refusal changed nothing (and so leaves nothing
+            # behind either), and the client may correct the request and send it again.
+            record.delete()
             return response
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()

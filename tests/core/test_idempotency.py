@@ -38,6 +38,19 @@ def test_the_same_key_with_a_different_body_is_422(org):
     assert not Department.objects.filter(code="BEA").exists()
 
 
+def test_a_refused_request_keeps_nothing_and_frees_its_key(org):
+    from core.models import IdempotencyRecord
+
+    # given
+    client = signed_in(org.hana)
+    # when
+    refused = post(client, {"name": "Loket Pajak", "code": "not a slug"})
+    # then
+    assert refused.status_code == 400
+    assert not IdempotencyRecord.objects.exists()
+    assert post(client, {"name": "Loket Pajak", "code": "PJK"}).status_code == 201
+
+
 def test_keys_belong_to_one_person(org):
     post(signed_in(org.hana), {"name": "Loket Pajak", "code": "PJK"})
     # another HR-capable person using the same key is not answered with hana's response
@@ -74,16 +87,27 @@ def test_a_retried_pulse_answer_keeps_no_fingerprint_of_its_body(org):
 
     from core.idempotency import ANONYMOUS_BODIES
     from core.models import IdempotencyRecord
+    from pulse_surveys import services
+    from pulse_surveys.bank import bank_load
+    from pulse_surveys.models import Question
+    from tests.pulse_surveys.conftest import open_round
 
-    path = "/api/v1/pulse/rounds/123/responses/"
+    # given an open round of one question, which ani is invited to
+    bank_load()
+    question = Question.objects.filter(kind="likert").order_by("pk").first()
+    survey = services.survey_create(title="Pulse", questions=[question], anonymity_threshold=3, actor=org.hana)
+    path = f"/api/v1/pulse/rounds/{open_round(survey).pk}/responses/"
     assert any(pattern.match(path) for pattern in ANONYMOUS_BODIES)
     client = signed_in(org.ani)
+    # when she answers, and retries with the same key and another answer
     first = client.post(
-        path, {"answers": [{"question": 1, "value": 2}]}, format="json", headers={"Idempotency-Key": "a"}
+        path, {"answers": [{"question": question.pk, "value": 2}]}, format="json", headers={"Idempotency-Key": "a"}
     )
     second = client.post(
-        path, {"answers": [{"question": 1, "value": 5}]}, format="json", headers={"Idempotency-Key": "a"}
+        path, {"answers": [{"question": question.pk, "value": 5}]}, format="json", headers={"Idempotency-Key": "a"}
     )
-    assert second.status_code == first.status_code
+    # then the first answer comes back, and the record holds the path only
+    assert first.status_code == second.status_code == 201
+    assert second["Idempotent-Replayed"] == "true"
     record = IdempotencyRecord.objects.get(scope=str(org.ani.pk), key="a")
     assert record.request_hash == hashlib.sha256(b"POST" + path.encode() + b"\0").hexdigest()

@@ -16,6 +16,19 @@ from django.utils import timezone
 from tests.factories import UserFactory
 
 
+def personas_of(org) -> dict:
+    """The matrix's personas: who each is in the organisation (None: signed out)."""
+    return {
+        "anonymous": None,
+        "employee": org.ani,
+        "employee_other": org.bayu,
+        "manager": org.budi,
+        "manager_elsewhere": org.mira,
+        "hr": org.hana,
+        "leadership": org.lina,
+    }
+
+
 def _pulse(org) -> dict:
     from pulse_surveys import services
     from pulse_surveys.bank import bank_load

@@ -2,20 +2,12 @@
 
 import pytest
 
-from tests.builders import objects_of_every_kind
+from tests.builders import objects_of_every_kind, personas_of
 
 
 @pytest.fixture
 def personas(org):
-    return {
-        "anonymous": None,
-        "employee": org.ani,
-        "employee_other": org.bayu,
-        "manager": org.budi,
-        "manager_elsewhere": org.mira,
-        "hr": org.hana,
-        "leadership": org.lina,
-    }
+    return personas_of(org)
 
 
 @pytest.fixture

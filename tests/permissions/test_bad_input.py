@@ -16,7 +16,8 @@ refuse it — and sends it once per field the operation's request serializer dec
 - `unknown_id`: each id field in turn names 99999999, and so does the URL;
 - `invisible`: the persona names objects that exist but that they may not see.
 
-"Nothing written" is checked against every table of the database: its row count and a
+"Nothing written" is checked against every table of the database — the audit trail and the
+idempotency store among them (every POST carries an `Idempotency-Key`) — by its row count and a
 checksum of its rows, before and after each request (taken before the request's savepoint is
 rolled back), together with the jobs and e-mails a request would send on commit.
 
@@ -28,6 +29,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -39,11 +41,12 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.settings import spectacular_settings
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 import tests.conftest
 from config.celery import app as celery_app
-from tests.builders import objects_of_every_kind
+from tests.builders import objects_of_every_kind, personas_of
 from tests.factories import TEST_PASSWORD
 from tests.permissions.routes import api_write_operations
 
@@ -545,6 +548,7 @@ def _more_objects(org, ids: dict) -> dict:
 class World:
     personas: dict
     ids: dict
+    tokens: dict
 
 
 @pytest.fixture(scope="module")
@@ -558,16 +562,9 @@ def world(django_db_setup, django_db_blocker):
             ids = objects_of_every_kind(org)
             with TestCase.captureOnCommitCallbacks(execute=True):
                 ids.update(_more_objects(org, ids))
-            personas = {
-                "anonymous": None,
-                "employee": org.ani,
-                "employee_other": org.bayu,
-                "manager": org.budi,
-                "manager_elsewhere": org.mira,
-                "hr": org.hana,
-                "leadership": org.lina,
-            }
-            yield World(personas, ids)
+            personas = personas_of(org)
+            tokens = {name: Token.objects.create(user=user).key for name, user in personas.items() if user}
+            yield World(personas, ids, tokens)
             transaction.set_rollback(True)
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = eager
@@ -637,19 +634,22 @@ def send(client: APIClient, method: str, url: str, *, body=None, raw: str | None
     """One request inside a savepoint that is rolled back, and what it wrote before that."""
     before = snapshot(set(exclude))
     mail.outbox = []
+    headers = {"Idempotency-Key": uuid.uuid4().hex} if method == "POST" else {}
     answer = None
     try:
         with transaction.atomic():
             with TestCase.captureOnCommitCallbacks() as jobs:
                 if raw is not None:
-                    response = client.generic(method, url, raw, content_type="application/json")
+                    response = client.generic(method, url, raw, content_type="application/json", headers=headers)
                 elif multipart:
                     payload = {**body, "file": body.get("file", _csv_file())}
-                    response = client.generic(method, url, **_multipart(payload))
+                    response = client.generic(method, url, **_multipart(payload), headers=headers)
                 elif body is None:
-                    response = client.generic(method, url)
+                    response = client.generic(method, url, headers=headers)
                 else:
-                    response = client.generic(method, url, json.dumps(body), content_type="application/json")
+                    response = client.generic(
+                        method, url, json.dumps(body), content_type="application/json", headers=headers
+                    )
             answer = Answer(
                 response.status_code,
                 _changes(before, snapshot(set(exclude))),
@@ -819,9 +819,11 @@ def _cases():
 
 
 def _client(world: World, persona: str) -> APIClient:
+    """Signed in with a token, the way scripts call the API: the idempotency store sees who
+    sends, and no session is written."""
     client = APIClient()
     if world.personas[persona] is not None:
-        client.force_authenticate(world.personas[persona])
+        client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[persona]}")
     return client
 
 

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.security.SessionTimeoutMiddleware",
+    "core.api.MalformedJSONMiddleware",
     "core.idempotency.IdempotencyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

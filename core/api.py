@@ -1,7 +1,11 @@
-"""Shared pieces of every Prima API: the error format and pagination."""
+"""Shared pieces of every Prima API: the error format, pagination, and the refusal of a body
+that is not JSON."""
+
+import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
@@ -41,3 +45,35 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+def _refuse_constant(name):
+    raise ValueError(_("%(name)s is not a JSON number") % {"name": name})
+
+
+class MalformedJSONMiddleware:
+    """A write to the API that says it sends JSON and sends something else is refused with 400
+    before any view runs. DRF parses a body only when a view reads it, so without this the
+    actions that take none (approve, cancel, close, fulfil, DELETE) would ignore a broken body
+    and act on the request."""
+
+    WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in self.WRITES
+            and request.path.startswith("/api/")
+            and (request.content_type == "application/json" or request.content_type.endswith("+json"))
+            and request.body
+        ):
+            try:
+                json.loads(request.body, parse_constant=_refuse_constant)
+            except (ValueError, UnicodeDecodeError) as error:
+                return JsonResponse(
+                    {"detail": _("The body is not valid JSON: %(error)s") % {"error": error}, "code": "parse_error"},
+                    status=400,
+                )
+        return self.get_response(request)

@@ -4,11 +4,14 @@ and the token endpoint, and session timeouts."""
 import time
 
 from axes.backends import AxesStandaloneBackend
+from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -52,6 +55,19 @@ class TokenRequestSerializer(AuthTokenSerializer):
         style={"input_type": "password"},
         trim_whitespace=False,
         write_only=True,
+    )
+
+
+class SignInForm(AuthenticationForm):
+    """The sign-in page's form, with the token endpoint's bounds: Django's form only sets the
+    username's length on the widget, and none on the password."""
+
+    username = UsernameField(max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 

@@ -31,27 +31,53 @@ Rules:
    sub-group hidden (as in rule 2), or is hidden itself when it has none. Rules 2 and 3 then
    run again on what remains.
 
+5. *Combinations of two rounds*: rule 4 compares one atom with one atom; an observer can also
+   add and subtract several of both rounds' totals (one round's group minus two groups of the
+   other). Under the same assumptions every such combination is a sum of residual totals of
+   the two rounds with coefficients; a person's answers cancel out of it when they are counted
+   the same in both rounds (their two residuals get the same coefficient), and are held in it
+   otherwise. Draw a graph with a vertex per residual holding answers in either round, an
+   outside vertex (coefficient 0) for a person's round in which their answers are in no shown
+   total or were not asked, and an edge per person who answered in either round, between their
+   two vertices: the people a combination holds are exactly the edges it cuts. So every cut of
+   that graph must weigh nothing or at least `threshold` people. Edges of `threshold` people or
+   more are contracted first (no small cut crosses them), the rest is checked with
+   Stoer–Wagner's minimum cut (networkx); while a small cut exists, the smallest shown group
+   of this round whose residual and the residual above it lie on opposite sides of the cut is
+   hidden, which joins the two. Rule 5 covers rule 4, which stays as the quicker first pass
+   with a finer remedy.
+
 With every residual empty or at least `threshold`, any union of respondents whose totals can
 be derived from shown results has no one or at least `threshold` people in it, and no hidden
 group can be derived. `tests/pulse_surveys/test_anonymity_property.py` checks this with
-linear algebra on random trees; `test_anonymity_across_rounds.py` checks rule 4 by brute force.
+linear algebra on random trees; `test_anonymity_across_rounds.py` checks rules 4 and 5 by
+brute force over every combination of two random rounds' results.
 
-What rule 4 leaves open, measured on the demo organisation (124 people, twelve monthly
-rounds, about 65% answering each month):
+What rules 4 and 5 leave open:
 
-- It compares the people *invited*, not those who answered: who answered is not shown to
-  anyone (participation is shown as counts), and the same rule over the sets of respondents
-  hid 66 of the 133 results otherwise shown (customer service: 10 of 12 months), since who
-  answers changes by a few people every month. Someone who knows that exactly one colleague
-  skipped one round and answered the next can still compare the two.
-- It is pairwise: a difference built from three or more atoms of two rounds (one round's
-  group minus two groups of the other) is not prevented. The rule that prevents every
-  combination of two rounds (each set of people sharing the same residuals in both rounds
-  empty or at least `threshold`) hid 179 of the 192 results.
+- They place people by the round they were *invited* to, not by the answers they gave: who
+  answered is not shown to anyone (participation is shown as counts), and a rule over the
+  respondents hid 66 of the 133 results otherwise shown on the demo organisation (124 people,
+  twelve monthly rounds, about 65% answering each month; customer service: 10 of 12 months),
+  since who answers changes by a few people every month. Someone who knows that exactly one
+  colleague skipped one round and answered the next can still compare the two.
+- They look at two rounds at a time. A combination of three or more rounds needs everyone to
+  answer alike across all of them and is not checked.
+
+What they cost: an observer keeps every round, so a group that gains or loses a few people who
+answer is hidden from then on, for as long as the earlier round is on record. On the demo
+organisation rule 5 hides nothing that rule 4 does not (7 of 192 results). In the benchmark
+organisation (`bench/generate.py`: 50,000 people, 24 monthly rounds, people hired every month),
+rules 1–3 hide 93 of the latest round's 1,001 results, rule 4 another 608 and rule 5 another
+132: 168 are shown. Showing more there takes a decision on what an observer may be assumed not
+to know (how much the others' answers move from one month to the next), not a finer rule.
 """
 
+from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+
+import networkx
 
 BELOW_THRESHOLD = "below_threshold"
 COMPLEMENTARY = "complementary"
@@ -81,6 +107,11 @@ class ShownRound:
         self.shown = frozenset(self.shown)
         self._node_of = {person: node for node, people in self.members.items() for person in people}
         self._children, _post_order = _tree_order(self.parents)
+
+    def view(self) -> "_RoundView":
+        if "_view" not in self._sets:
+            self._sets["_view"] = _RoundView(self.parents, self.shown, self._node_of, self.answered)
+        return self._sets["_view"]
 
     def atoms_holding(self, person) -> list[frozenset]:
         """The shown groups holding `person`, and the residual holding them."""
@@ -180,6 +211,141 @@ def _differs_safely(atom: frozenset, answered: Collection, earlier: Iterable[Sho
     return True
 
 
+_OUTSIDE = ("outside",)  # where a person's answers of a round are in no shown total
+
+
+def _owners(parents: Mapping, shown: Collection) -> dict:
+    """Tree node -> the shown group whose residual holds it (None: no shown group does)."""
+    owner: dict = {}
+    for node in reversed(_tree_order(parents)[1]):  # parents before children
+        parent = parents.get(node)
+        owner[node] = node if node in shown else owner.get(parent) if parent is not None else None
+    return owner
+
+
+class _RoundView:
+    """Rule 5's vertex for each person of a round whose results are fixed: the shown group whose
+    residual holds their answers, or `_OUTSIDE` when none does or that residual holds no answer
+    (its total is then known to be nothing, whatever it is combined with)."""
+
+    def __init__(self, parents, shown, node_of, answered):
+        self._node_of, self._owner = node_of, _owners(parents, shown)
+        self._respondents: dict = defaultdict(int)
+        for person in answered:
+            owner = self._owner.get(node_of.get(person))
+            if owner is not None:
+                self._respondents[owner] += 1
+
+    def vertex(self, person):
+        owner = self._owner.get(self._node_of.get(person))
+        return ("then", owner) if self._respondents.get(owner) else _OUTSIDE
+
+
+class _Pairing:
+    """Who answered in this round or in one earlier round, counted per (the tree node they were
+    invited in this round — None if not invited —, their vertex in the earlier round): the
+    edges of rule 5's graph for any choice of this round's shown groups, summed per pair."""
+
+    def __init__(self, node_of_now: Mapping, answered_now: frozenset, then: "ShownRound"):
+        view = then.view()
+        self.pairs: dict = defaultdict(int)
+        for person in answered_now | then.answered:
+            self.pairs[node_of_now.get(person), view.vertex(person)] += 1
+
+    def edges(self, now_vertex: Mapping) -> dict:
+        weights: dict = defaultdict(int)
+        for (node, then_vertex), count in self.pairs.items():
+            here = now_vertex.get(node, _OUTSIDE)
+            if here != then_vertex:
+                weights[here, then_vertex] += count
+        return weights
+
+
+def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
+    """A cut of the graph weighing 1 to `threshold` - 1 — as (the vertices of its connected
+    component, the vertices on one side) — or None when there is none."""
+    root: dict = {}
+
+    def find(vertex):
+        path = []
+        while root.get(vertex, vertex) != vertex:
+            path.append(vertex)
+            vertex = root[vertex]
+        for step in path:
+            root[step] = vertex
+        return vertex
+
+    def merged_edges() -> dict:
+        merged: dict = defaultdict(int)
+        for (u, v), weight in weights.items():
+            ru, rv = find(u), find(v)
+            if ru != rv:
+                merged[(ru, rv) if repr(ru) <= repr(rv) else (rv, ru)] += weight
+        return merged
+
+    # Two vertices joined by `threshold` or more edge-disjoint paths — here, an edge of that
+    # weight, or a direct edge and two-edge paths through common neighbours adding up to it —
+    # are on the same side of every small cut: contract them, until none are left.
+    while True:
+        merged = merged_edges()
+        around: dict = defaultdict(dict)
+        for (u, v), weight in merged.items():
+            around[u][v] = around[v][u] = weight
+        joined = False
+        for (u, v), weight in merged.items():
+            if find(u) == find(v):
+                continue
+            if weight < threshold:
+                near_u, near_v = around[u], around[v]
+                if len(near_u) > len(near_v):
+                    near_u, near_v = near_v, near_u
+                weight += sum(min(w, near_v[x]) for x, w in near_u.items() if x in near_v)
+            if weight >= threshold:
+                root[find(u)] = find(v)
+                joined = True
+        if not joined:
+            break
+    inside: dict = defaultdict(set)
+    for u, v in weights:
+        for vertex in (u, v):
+            inside[find(vertex)].add(vertex)
+    graph = networkx.Graph()
+    graph.add_weighted_edges_from((u, v, weight) for (u, v), weight in merged.items())
+    for component in networkx.connected_components(graph):
+        if len(component) < 2:
+            continue
+        sub = graph.subgraph(component)
+        light = next((v for v in sorted(component, key=repr) if sub.degree(v, weight="weight") < threshold), None)
+        if light is not None:
+            side = {light}
+        else:
+            value, (side, _rest) = networkx.stoer_wagner(sub)
+            if value >= threshold:
+                continue
+        return set().union(*(inside[v] for v in component)), set().union(*(inside[v] for v in side))
+    return None
+
+
+def _group_to_hide(component: set, side: set, vertex_of: Mapping, owner: Mapping, shown: set, parents, size):
+    """The shown group of this round to hide against a small cut: hiding a group moves its
+    residual's people into the residual above, so the smallest group whose residual lies on
+    the other side of the cut from the one above it; failing that, the smallest one in the
+    cut's component whose residual above lies outside it; failing that, the smallest in it."""
+
+    def above(group):
+        parent = parents.get(group)
+        return vertex_of.get(owner.get(parent), _OUTSIDE) if parent is not None else _OUTSIDE
+
+    ours = [group for group in shown if vertex_of.get(group, _OUTSIDE) in component]
+    tiers = (
+        [g for g in ours if above(g) in component and (vertex_of.get(g, _OUTSIDE) in side) != (above(g) in side)],
+        [g for g in ours if above(g) not in component],
+        ours,
+    )
+    candidates = next((tier for tier in tiers if tier), None)
+    return min(candidates, key=lambda group: (size[group], repr(group))) if candidates else None
+
+
 def decide(
     parents: Mapping[Hashable, Hashable | None],
     own: Mapping[Hashable, int],
@@ -263,6 +429,32 @@ def decide(
                 continue
             shown, changed = trial, True
             del hidden_for[node]
+
+    # Rule 5: no combination of this round's shown totals and another round's singles anyone out.
+    if earlier:
+        node_of = {person: node for node, people in members.items() for person in people}
+        pairings = [_Pairing(node_of, answered, shown_round) for shown_round in earlier]
+        hid = True
+        while hid:  # hiding merges this round's vertices; once more over all rounds after a hide
+            hid = False
+            for pairing in pairings:
+                while True:
+                    uncovered = _uncovered(own, children, post_order, shown)
+                    owner = _owners(parents, shown)
+                    # a tree node's vertex: the residual holding it, if that holds answers
+                    vertex_of = {
+                        node: ("now", owner[node]) if owner[node] is not None and uncovered[owner[node]] else _OUTSIDE
+                        for node in parents
+                    }
+                    cut = _small_cut(pairing.edges(vertex_of), threshold)
+                    # (A cut with none of this round's groups in it lies in the other round
+                    # alone, as when the threshold was raised since: nothing here changes it.)
+                    hide = _group_to_hide(*cut, vertex_of, owner, shown, parents, size) if cut else None
+                    if hide is None:
+                        break
+                    shown.discard(hide)
+                    hidden_for[hide] = ACROSS_ROUNDS
+                    hid = True
 
     return {
         node: Decision(False) if node in shown else Decision(True, hidden_for.get(node, BELOW_THRESHOLD))

@@ -102,3 +102,32 @@ class TestTokenRequestBounds:
         assert field in response.json()
         assert not AccessAttempt.objects.exists()
         assert not AccessFailureLog.objects.exists()
+
+
+class TestSignInPageBounds:
+    @pytest.mark.parametrize("field", ["username", "password"])
+    def test_an_overlong_credential_is_refused_with_a_message_and_no_failed_attempt_is_recorded(
+        self, org, client, field
+    ):
+        from axes.models import AccessAttempt, AccessFailureLog
+
+        # given
+        credentials = {"username": "ani", "password": TEST_PASSWORD, field: "x" * 100_001}
+        # when
+        response = client.post("/accounts/login/", credentials)
+        # then the page comes back with the field's error, and nobody is signed in
+        assert response.status_code == 200
+        assert response.context["form"].errors[field]
+        assert "_auth_user_id" not in client.session
+        assert not AccessAttempt.objects.exists()
+        assert not AccessFailureLog.objects.exists()
+
+    def test_a_password_at_the_bound_still_reaches_authentication(self, org, client):
+        from axes.models import AccessAttempt
+
+        from core.security import PASSWORD_MAX_LENGTH
+
+        response = client.post("/accounts/login/", {"username": "ani", "password": "x" * PASSWORD_MAX_LENGTH})
+        assert response.status_code == 200
+        assert "password" not in response.context["form"].errors
+        assert AccessAttempt.objects.filter(username="ani").exists()

@@ -13,6 +13,11 @@ respondents), joins them to the IKM of the same unit and month, and `scipy.stats
 on what it returns: about the least work that answers "does internal satisfaction go with
 external quality?" on one machine.
 
+With `--answers-kept 0.1`, the same runs happen after all but a tenth of the answers (whole
+responses, chosen by a hash of their id) are deleted, in a transaction that is rolled back
+afterwards: the same organisation and the same closed rounds with their results, a tenth of the
+answers behind them. That is how the job's cost follows the number of answers.
+
 Both run `--repeats` times, alternately, and the medians are compared. The job does far more
 than the baseline (every lag both ways, within-unit tests, drivers × dimensions, levers, Fisher
 intervals, Spearman, Benjamini–Hochberg), but reads materialised results instead of answers;
@@ -237,12 +242,41 @@ def bench(*, repeats: int = 3, profile: bool = True, out=print) -> dict:
     return result
 
 
+def bench_with_answers_kept(fraction: float, *, repeats: int = 3, out=print) -> dict:
+    """`bench` after deleting all but `fraction` of the answers, in a transaction rolled back
+    afterwards (nothing else changes: departments, rounds, materialised results)."""
+    from django.db import connection, transaction
+
+    require_postgresql("The correlation benchmark")
+    with transaction.atomic():
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            # The first byte of md5(id) is uniform over 0..255: keep the responses below the cut.
+            cursor.execute(
+                "DELETE FROM pulse_surveys_answer a USING pulse_surveys_response r "
+                "WHERE r.id = a.response_id AND get_byte(decode(md5(r.id::text), 'hex'), 0) >= %s",
+                [round(256 * fraction)],
+            )
+            deleted = cursor.rowcount
+            cursor.execute("ANALYZE pulse_surveys_answer")
+        out(f"  kept {fraction:.0%} of the answers ({deleted} deleted in {time.perf_counter() - started:.1f} s)")
+        result = bench(repeats=repeats, profile=False, out=out)
+        transaction.set_rollback(True)
+    result["answers_kept"] = fraction
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.correlation", description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--answers-kept", type=float, default=1.0, help="run on this fraction of the answers")
     args = parser.parse_args(argv)
     setup_django()
+    if args.answers_kept < 1:
+        result = bench_with_answers_kept(args.answers_kept, repeats=args.repeats)
+        print(f"Results: {save_results('correlation-answers-kept', result)}")
+        return 0
     result = bench(repeats=args.repeats, profile=not args.no_profile)
     print(f"Results: {save_results('correlation', result)}")
     return 0

@@ -31,3 +31,20 @@ def test_the_job_and_the_baseline_are_timed_and_agree(tiny_org):
     assert baseline["r"] == pytest.approx(stats.pearsonr(*zip(*rows, strict=True))[0], abs=1e-9)
     # the reports it computed were measurements, and are gone
     assert not CorrelationReport.objects.exists()
+
+
+def test_with_a_tenth_of_the_answers_the_job_reads_the_same_results_and_nothing_is_lost(tiny_org):
+    from pulse_surveys.models import Answer, RoundResult
+
+    # given the generated organisation
+    answers, results = Answer.objects.count(), RoundResult.objects.count()
+    full = correlation.bench(repeats=1, profile=False, out=quiet)
+    # when the benchmark runs on a tenth of its answers
+    kept = correlation.bench_with_answers_kept(0.1, repeats=1, out=quiet)
+    # then the baseline saw about a tenth of them, the job the same results as before
+    assert 0 < kept["counts"]["answers"] < answers * 0.25
+    assert kept["counts"]["round_results"] == full["counts"]["round_results"] == results
+    assert kept["job"]["points"] == full["job"]["points"]
+    assert kept["baseline"]["n"] <= full["baseline"]["n"]
+    # and the answers are all back
+    assert Answer.objects.count() == answers

@@ -13,6 +13,9 @@ def test_the_report_shows_every_goal_and_keeps_the_findings(tiny_org, tmp_path):
     # given the results of every benchmark on a tiny organisation
     save_results("generate", tiny_org, directory=tmp_path)
     save_results("correlation", correlation.bench(repeats=1, out=quiet), directory=tmp_path)
+    save_results(
+        "correlation-answers-kept", correlation.bench_with_answers_kept(0.1, repeats=1, out=quiet), directory=tmp_path
+    )
     save_results("api-queries", api.count_queries(out=quiet), directory=tmp_path)
     save_results("api", api.bench(submissions=6, reads=3, leave_requests=3, workers=2, out=quiet), directory=tmp_path)
     # and an earlier report whose findings were written by hand
@@ -36,5 +39,6 @@ def test_the_report_shows_every_goal_and_keeps_the_findings(tiny_org, tmp_path):
         line = next(line for line in text.splitlines() if goal in line)
         assert line.rstrip().endswith(("| met |", "| **missed** |")), line
     assert "pulse: materialise results (service)" in text and "submit: raw SQL baseline" in text
+    assert "100%, a tenth of the answers" in text
     assert "old figures" not in text
     assert "## Findings\n\nThe close job dominates." in text

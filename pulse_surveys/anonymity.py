@@ -40,8 +40,9 @@ Rules:
    outside vertex (coefficient 0) for a person's round in which their answers are in no shown
    total or were not asked, and an edge per person who answered in either round, between their
    two vertices: the people a combination holds are exactly the edges it cuts. So every cut of
-   that graph must weigh nothing or at least `threshold` people. Edges of `threshold` people or
-   more are contracted first (no small cut crosses them), the rest is checked with
+   that graph must weigh nothing or at least `threshold` people. Vertices joined by `threshold`
+   or more edge-disjoint paths are contracted first (no small cut separates them), the rest is
+   checked with
    Stoer–Wagner's minimum cut (networkx); while a small cut exists, the smallest shown group
    of this round whose residual and the residual above it lie on opposite sides of the cut is
    hidden, which joins the two. Rule 5 covers rule 4, which stays as the quicker first pass
@@ -102,6 +103,7 @@ class ShownRound:
     _node_of: dict = field(init=False, repr=False)
     _children: dict = field(init=False, repr=False)
     _sets: dict = field(init=False, repr=False, default_factory=dict)
+    _view: "_RoundView | None" = field(init=False, repr=False, default=None)
 
     def __post_init__(self):
         self.shown = frozenset(self.shown)
@@ -109,9 +111,10 @@ class ShownRound:
         self._children, _post_order = _tree_order(self.parents)
 
     def view(self) -> "_RoundView":
-        if "_view" not in self._sets:
-            self._sets["_view"] = _RoundView(self.parents, self.shown, self._node_of, self.answered)
-        return self._sets["_view"]
+        """Where each person's answers of this round lie, for rule 5 (built once)."""
+        if self._view is None:
+            self._view = _RoundView(self.parents, self.shown, self._node_of, self.answered)
+        return self._view
 
     def atoms_holding(self, person) -> list[frozenset]:
         """The shown groups holding `person`, and the residual holding them."""

@@ -42,10 +42,9 @@ Rules:
    two vertices: the people a combination holds are exactly the edges it cuts. So every cut of
    that graph must weigh nothing or at least `threshold` people. Vertices joined by `threshold`
    or more edge-disjoint paths are contracted first (no small cut separates them), the rest is
-   checked with
-   Stoer–Wagner's minimum cut (networkx); while a small cut exists, the smallest shown group
-   of this round whose residual and the residual above it lie on opposite sides of the cut is
-   hidden, which joins the two. Rule 5 covers rule 4, which stays as the quicker first pass
+   checked with Stoer–Wagner's minimum cut (networkx); while a small cut exists, the smallest
+   shown group of this round whose residual and the residual above it lie on opposite sides of
+   the cut is hidden, which joins the two. Rule 5 covers rule 4, which stays as the quicker first pass
    with a finer remedy.
 
 With every residual empty or at least `threshold`, any union of respondents whose totals can

@@ -1,18 +1,22 @@
 """Organisation API: departments, employees, the signed-in person."""
 
 import django_filters
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.money import MONEY_MAX_DIGITS
 from core.security import PASSWORD_MAX_LENGTH
+from core.uploads import UploadRefused, read_bounded
 from employees import services
-from employees.models import Department, Role, Sex, User
+from employees.models import Department, ImportKind, ImportMode, OrgImport, Role, Sex, User
 from employees.permissions import ANYONE, allow, can_see_wage, employees_visible_to
-from employees.selectors import department_list, employee_list
+from employees.selectors import department_list, employee_list, org_import_list
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -123,3 +127,90 @@ class MeView(APIView):
     def get(self, request):
         me = employees_visible_to(request.user).select_related("department").get(pk=request.user.pk)
         return Response(EmployeeSerializer(me, context={"request": request}).data)
+
+
+# --- The organisation file.
+
+
+class OrgImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class OrgImportSerializer(serializers.ModelSerializer):
+    errors = OrgImportErrorSerializer(many=True, read_only=True)
+    progress = serializers.SerializerMethodField()
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    applied_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = OrgImport
+        fields = [
+            "id",
+            "kind",
+            "mode",
+            "status",
+            "file_name",
+            "file_format",
+            "rows_total",
+            "counts",
+            "errors",
+            "error_count",
+            "changes",
+            "progress",
+            "created_by",
+            "created_at",
+            "applied_by",
+            "applied_at",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, org_import) -> int:
+        return services.org_import_progress(org_import)
+
+
+class OrgImportCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportKind.choices)
+    mode = serializers.ChoiceField(choices=ImportMode.choices, default=ImportMode.PARTIAL)
+    file = serializers.FileField(help_text=gettext_lazy("CSV (UTF-8) or XLSX"))
+
+    def validate_file(self, upload):
+        try:
+            return read_bounded(upload)
+        except UploadRefused as refused:
+            raise serializers.ValidationError(str(refused)) from None
+
+
+class OrgImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """HR brings in the organisation from a file. `POST` checks the whole file and answers `201`
+    with what it would do (`checked`) or every problem (`invalid`); nothing is written until
+    `apply`, which writes all of it or nothing (`202`, then poll until `applied`)."""
+
+    permission_classes = [allow(read={Role.HR}, write={Role.HR})]
+    serializer_class = OrgImportSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["kind", "status"]
+
+    def get_queryset(self):
+        return org_import_list()
+
+    @extend_schema(request=OrgImportCreateSerializer, responses={201: OrgImportSerializer})
+    def create(self, request):
+        form = OrgImportCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        org_import = services.org_import_upload(
+            kind=form.validated_data["kind"],
+            mode=form.validated_data["mode"],
+            file_name=getattr(request.data.get("file"), "name", ""),
+            content=form.validated_data["file"],
+            actor=request.user,
+        )
+        return Response(self.get_serializer(org_import).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={202: OrgImportSerializer})
+    @action(detail=True, methods=["post"])
+    def apply(self, request, pk=None):
+        org_import = services.org_import_apply_start(org_import=self.get_object(), actor=request.user)
+        org_import.refresh_from_db()
+        return Response(self.get_serializer(org_import).data, status=status.HTTP_202_ACCEPTED)

@@ -8,6 +8,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("employees", api.EmployeeViewSet, basename="employee")
+router.register("org/imports", api.OrgImportViewSet, basename="org-import")
 router.register("audit", AuditEntryViewSet, basename="audit-entry")
 
 urlpatterns = [

@@ -1,5 +1,6 @@
 """People, departments and roles."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -92,3 +93,105 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ImportKind(models.TextChoices):
+    DEPARTMENTS = "departments", _("Departments")
+    PEOPLE = "people", _("People")
+
+
+class ImportMode(models.TextChoices):
+    PARTIAL = "partial", _("Partial: add and update only")
+    FULL = "full", _("Full: also deactivate people missing from the file")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", _("Checked, ready to apply")
+    INVALID = "invalid", _("Has problems")
+    APPLYING = "applying", _("Applying")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")
+
+
+class OrgImport(models.Model):
+    """One upload of the organisation file: checked completely on upload (`checked` or
+    `invalid`, nothing written), then applied all or nothing. The file is kept, bounded by the
+    upload limits, so that applying reads exactly what was checked. At most one import is
+    `applying` at a time, enforced by the database."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    mode = models.CharField(_("mode"), max_length=16, choices=ImportMode.choices, default=ImportMode.PARTIAL)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, db_index=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_format = models.CharField(max_length=8, blank=True)
+    content = models.BinaryField(editable=False)
+    rows_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    changes = models.JSONField(default=list, blank=True)  # the first rows that would change, for the preview
+    progress = models.PositiveSmallIntegerField(default=0)
+    failure = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("organisation import")
+        verbose_name_plural = _("organisation imports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status="applying"), name="org_import_one_applying"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.status}"
+
+
+class DepartmentMove(models.Model):
+    """A person's move from one department to another, as the organisation's systems said it.
+    Pulse rounds keep their own department snapshot; this is the person's history."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="department_moves")
+    from_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=64, blank=True)  # "import:12", "scim", "api"
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("department move")
+        verbose_name_plural = _("department moves")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.from_department_id} → {self.to_department_id}"
+
+
+class ScimToken(models.Model):
+    """A bearer token an identity provider uses for SCIM provisioning, and for nothing else.
+    Only its SHA-256 is stored; the token is shown once when it is made."""
+
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)  # shown to tell tokens apart
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("SCIM token")
+        verbose_name_plural = _("SCIM tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

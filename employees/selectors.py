@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from employees.models import Department, User
+from employees.models import Department, OrgImport, User
 from employees.permissions import employees_visible_to
 
 
@@ -25,3 +25,8 @@ def headcount_by_department() -> dict[int, int]:
 
     rows = User.objects.filter(is_active=True, department__isnull=False).values("department_id")
     return {row["department_id"]: row["n"] for row in rows.annotate(n=Count("id"))}
+
+
+def org_import_list() -> QuerySet:
+    """Imports newest first, without the kept file (it can be megabytes)."""
+    return OrgImport.objects.defer("content").select_related("created_by", "applied_by")

@@ -4,14 +4,18 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from employees.models import Department, Role, User
+from core.errors import Conflict
+from core.jobs import enqueue_on_commit
+from employees.models import Department, ImportStatus, OrgImport, Role, User
 
 
 def _path_for(department: Department) -> str:
@@ -139,3 +143,162 @@ def employee_update(*, user: User, password: str | None = None, actor: User | No
             data={"from": old_role, "to": user.role},
         )
     return user
+
+
+def department_paths_rebuild() -> int:
+    """Recomputes every department's path from the parent links (one read, one bulk write of
+    the paths that changed). Used after a file has re-shaped the tree in one go."""
+    rows = list(Department.objects.values_list("pk", "parent_id", "path"))
+    parent_of = {pk: parent for pk, parent, _path in rows}
+    paths: dict[int, str] = {}
+
+    def path_of(pk: int) -> str:
+        chain = []
+        node = pk
+        while node is not None and node not in paths:
+            chain.append(node)
+            node = parent_of[node]
+        prefix = paths[node] if node is not None else "/"
+        for member in reversed(chain):
+            prefix = f"{prefix}{member}/"
+            paths[member] = prefix
+        return paths[pk]
+
+    changed = [Department(pk=pk, path=path_of(pk)) for pk, _parent, path in rows if path_of(pk) != path]
+    Department.objects.bulk_update(changed, ["path"], batch_size=2_000)
+    return len(changed)
+
+
+@transaction.atomic
+def employee_deactivate(*, user: User, actor=None, source: str = "api") -> User:
+    """Switches a person off: they can no longer sign in, their sessions stop authenticating
+    and their API tokens are removed. Nothing of theirs is deleted."""
+    from rest_framework.authtoken.models import Token
+
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor, action="employees.deactivate", target=user, summary=user.username, data={"source": source}
+        )
+    Token.objects.filter(user=user).delete()
+    return user
+
+
+# --- The organisation file.
+
+ORG_IMPORT_PROGRESS_TIMEOUT = 24 * 3600
+
+
+def org_import_progress_key(org_import_id: int) -> str:
+    return f"org-import:{org_import_id}:progress"
+
+
+def org_import_upload(*, kind: str, mode: str, file_name: str, content: bytes, actor) -> OrgImport:
+    """Checks a file completely and keeps it: `checked` (ready to apply) or `invalid` with every
+    problem. Nothing of the organisation is written."""
+    from employees.importing import org_file_check
+
+    plan = org_file_check(kind=kind, mode=mode, content=content)
+    org_import = OrgImport.objects.create(
+        kind=kind,
+        mode=mode,
+        status=ImportStatus.CHECKED if plan.is_valid else ImportStatus.INVALID,
+        file_name=file_name[:255],
+        file_format=plan.file_format,
+        content=content if plan.is_valid else b"",
+        rows_total=plan.rows_total,
+        counts=plan.counts,
+        errors=[error.as_dict() for error in plan.errors],
+        error_count=plan.error_count,
+        changes=plan.changes,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="employees.import.check",
+        target=org_import,
+        summary=f"{kind} {mode} {file_name}"[:300],
+        data={"status": org_import.status, "rows": plan.rows_total, "errors": plan.error_count},
+    )
+    return org_import
+
+
+def org_import_apply_start(*, org_import: OrgImport, actor, queue: bool = True) -> OrgImport:
+    """Marks a checked import `applying` and queues the job (or leaves running it to the caller,
+    `queue=False`); 409 when it is not `checked` or another import is applying (the database
+    allows one at a time)."""
+    with transaction.atomic():
+        locked = OrgImport.objects.select_for_update().get(pk=org_import.pk)
+        if locked.status != ImportStatus.CHECKED:
+            raise Conflict(
+                _("Only a checked import can be applied; this one is “%(status)s”.")
+                % {"status": locked.get_status_display()},
+                code="state",
+            )
+        locked.status = ImportStatus.APPLYING
+        locked.applied_by = actor if getattr(actor, "pk", None) else None
+        locked.progress = 0
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["status", "applied_by", "progress"])
+        except IntegrityError:
+            raise Conflict(_("Another import is being applied; try again when it has finished."), code="busy") from None
+        audit_record(
+            actor=actor, action="employees.import.apply", target=locked, summary=f"{locked.kind} {locked.mode}"
+        )
+        if queue:
+            enqueue_on_commit("tasks.employees.org_import_apply_task", locked.pk)
+    locked.refresh_from_db()
+    return locked
+
+
+def org_import_apply(*, org_import_id: int, on_progress=None) -> OrgImport:
+    """The job: checks the kept file again against the database as it is now and writes it, all
+    or nothing. If the organisation changed so that the file no longer fits, the import becomes
+    `invalid` with the new problems and nothing is written. Running it again does nothing."""
+    from employees.importing import org_file_check, plan_apply
+
+    org_import = OrgImport.objects.get(pk=org_import_id)
+    if org_import.status != ImportStatus.APPLYING:
+        return org_import
+    key = org_import_progress_key(org_import_id)
+
+    def progress(percent: int) -> None:
+        cache.set(key, percent, timeout=ORG_IMPORT_PROGRESS_TIMEOUT)
+        if on_progress:
+            on_progress(percent)
+
+    try:
+        with transaction.atomic():
+            # The import's row lock serialises a job that was delivered twice.
+            locked = OrgImport.objects.select_for_update().get(pk=org_import_id)
+            if locked.status != ImportStatus.APPLYING:
+                return locked
+            plan = org_file_check(kind=locked.kind, mode=locked.mode, content=bytes(locked.content))
+            if not plan.is_valid:
+                locked.status = ImportStatus.INVALID
+                locked.errors = [error.as_dict() for error in plan.errors]
+                locked.error_count = plan.error_count
+                locked.save(update_fields=["status", "errors", "error_count"])
+                return locked
+            counts = plan_apply(plan, source=f"import:{locked.pk}", actor=locked.applied_by, progress=progress)
+            locked.status = ImportStatus.APPLIED
+            locked.counts = counts
+            locked.changes = plan.changes
+            locked.progress = 100
+            locked.applied_at = timezone.now()
+            locked.save(update_fields=["status", "counts", "changes", "progress", "applied_at"])
+    except Exception as error:
+        OrgImport.objects.filter(pk=org_import_id, status=ImportStatus.APPLYING).update(
+            status=ImportStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    progress(100)
+    return locked
+
+
+def org_import_progress(org_import: OrgImport) -> int:
+    if org_import.status == ImportStatus.APPLYING:
+        return int(cache.get(org_import_progress_key(org_import.pk)) or 0)
+    return 100 if org_import.status == ImportStatus.APPLIED else org_import.progress

@@ -16,7 +16,7 @@ from employees.importing import PEOPLE_COLUMNS, org_file_check
 from employees.models import Department, DepartmentMove, ImportStatus, OrgImport, User
 from employees.services import org_import_apply, org_import_apply_start, org_import_upload
 from pulse_surveys.models import Invitation
-from tests.pulse_surveys.conftest import answer, bank, close, open_round  # noqa: F401 - bank is a fixture
+from tests.pulse_surveys.conftest import answer, close, open_round
 
 DEPARTMENTS = """code,name,parent_code,is_service_unit
 KP,Kantor Pusat,,0
@@ -26,7 +26,7 @@ CALL,Pusat Panggilan,DIT,1
 SDM,Biro SDM,KP,0
 """
 
-PEOPLE = """employee_number,first_name,last_name,email,department_code,manager_employee_number,role,hire_date,monthly_wage,sex,active
+PEOPLE = ",".join(PEOPLE_COLUMNS) + """
 100,Sari,Wulandari,sari@kemen.go.id,KP,,leadership,2010-01-04,25000000,female,1
 101,Rudi,Hartono,rudi@kemen.go.id,DIT,100,manager,2012-03-01,18000000.50,male,1
 102,Dewi,Lestari,dewi@kemen.go.id,LOKET,101,employee,2019-07-15,7500000,P,1
@@ -61,7 +61,9 @@ def table_state() -> dict:
     """Everything an import may write, to show that a refused file wrote nothing."""
     return {
         "people": list(
-            User.objects.order_by("pk").values_list("employee_number", "department_id", "manager_id", "is_active", "email")
+            User.objects.order_by("pk").values_list(
+                "employee_number", "department_id", "manager_id", "is_active", "email"
+            )
         ),
         "departments": list(Department.objects.order_by("pk").values_list("code", "parent_id", "name", "path")),
         "moves": DepartmentMove.objects.count(),
@@ -109,7 +111,11 @@ def test_a_department_cycle_is_refused_and_nothing_written(db):
     before = table_state()
     # when KP would sit under LOKET, which sits under KP
     org_import = org_import_upload(
-        kind="departments", mode="partial", file_name="d.csv", content=b"code,name,parent_code\nKP,Kantor Pusat,LOKET\n", actor=None
+        kind="departments",
+        mode="partial",
+        file_name="d.csv",
+        content=b"code,name,parent_code\nKP,Kantor Pusat,LOKET\n",
+        actor=None,
     )
     # then
     assert org_import.status == ImportStatus.INVALID
@@ -143,7 +149,9 @@ def test_a_second_file_moves_changes_a_manager_deactivates_a_leaver_and_brings_b
     assert not User.objects.get(employee_number="104").is_active
     rows = people_rows(PEOPLE)
     untouched = {
-        number: User.objects.filter(employee_number=number).values("department_id", "manager_id", "email", "is_active").get()
+        number: User.objects.filter(employee_number=number)
+        .values("department_id", "manager_id", "email", "is_active")
+        .get()
         for number in ("100", "105")
     }
     # when: Dewi moves to CALL, Agus gets Sari as manager, Rudi leaves (mode=full), Maya returns
@@ -170,9 +178,18 @@ def test_a_second_file_moves_changes_a_manager_deactivates_a_leaver_and_brings_b
     assert not rudi.is_active
     assert User.objects.get(employee_number="104").is_active
     for number, state in untouched.items():
-        assert User.objects.filter(employee_number=number).values("department_id", "manager_id", "email", "is_active").get() == state
+        assert (
+            User.objects.filter(employee_number=number)
+            .values("department_id", "manager_id", "email", "is_active")
+            .get()
+            == state
+        )
     move = DepartmentMove.objects.get(user=dewi)
-    assert (move.from_department.code, move.to_department.code, move.source) == ("LOKET", "CALL", f"import:{org_import.pk}")
+    assert (move.from_department.code, move.to_department.code, move.source) == (
+        "LOKET",
+        "CALL",
+        f"import:{org_import.pk}",
+    )
 
 
 def test_a_closed_round_keeps_the_department_a_person_had(organisation, bank):
@@ -242,7 +259,9 @@ def test_a_file_that_no_longer_fits_at_apply_time_is_refused_whole(organisation)
     # given: a checked file that moves Dewi to CALL
     rows = people_rows(PEOPLE)
     rows[2][4] = "CALL"
-    org_import = org_import_upload(kind="people", mode="partial", file_name="p.csv", content=csv_bytes(people_text(rows)), actor=None)
+    org_import = org_import_upload(
+        kind="people", mode="partial", file_name="p.csv", content=csv_bytes(people_text(rows)), actor=None
+    )
     assert org_import.status == ImportStatus.CHECKED
     # when CALL's code changes before it is applied
     Department.objects.filter(code="CALL").update(code="CC")
@@ -296,7 +315,9 @@ def test_a_bad_people_file_is_refused_with_row_and_column_and_writes_nothing(db,
     content, row, column, words = BAD_PEOPLE[case]
     before = table_state()
     # when
-    org_import = org_import_upload(kind="people", mode="partial", file_name="p.csv", content=csv_bytes(content), actor=None)
+    org_import = org_import_upload(
+        kind="people", mode="partial", file_name="p.csv", content=csv_bytes(content), actor=None
+    )
     # then
     assert org_import.status == ImportStatus.INVALID
     assert org_import.content == b""  # a refused file is not kept
@@ -317,7 +338,9 @@ def test_an_e_mail_of_another_active_person_is_refused(organisation):
 
 def test_a_new_employee_number_that_is_another_accounts_username_is_refused(organisation):
     User.objects.create_user(username="900")
-    plan = org_file_check(kind="people", mode="partial", content=csv_bytes(PEOPLE + "900,Baru,,,LOKET,,employee,,,,1\n"))
+    plan = org_file_check(
+        kind="people", mode="partial", content=csv_bytes(PEOPLE + "900,Baru,,,LOKET,,employee,,,,1\n")
+    )
     assert [(error.row, error.column) for error in plan.errors] == [(8, "employee_number")]
 
 

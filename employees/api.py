@@ -141,8 +141,8 @@ class OrgImportErrorSerializer(serializers.Serializer):
 class OrgImportSerializer(serializers.ModelSerializer):
     errors = OrgImportErrorSerializer(many=True, read_only=True)
     progress = serializers.SerializerMethodField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    applied_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    applied_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = OrgImport

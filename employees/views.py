@@ -1,13 +1,24 @@
+import csv
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
-from employees.models import Department
+from core.errors import Conflict
+from core.uploads import UploadRefused, read_bounded
+from employees import services
+from employees.importing import COLUMNS
+from employees.models import Department, ImportKind, ImportMode, ImportStatus
 from employees.permissions import can_see_wage, is_hr, is_manager
-from employees.selectors import employee_list
+from employees.selectors import employee_list, org_import_list
 
 PEOPLE_PER_PAGE = 50
 
@@ -47,3 +58,113 @@ def directory(request):
             "show_wages": is_hr(request.user),
         },
     )
+
+
+# --- The organisation file (HR).
+
+IMPORTS_PER_PAGE = 25
+TEMPLATE_EXAMPLES = {
+    ImportKind.DEPARTMENTS: [
+        ["KP", "Kantor Pusat", "", "0"],
+        ["DIT-YAN", "Direktorat Pelayanan", "KP", "0"],
+        ["LOKET-1", "Loket Perizinan", "DIT-YAN", "1"],
+    ],
+    ImportKind.PEOPLE: [
+        ["198501012010011001", "Sari", "Wulandari", "sari@example.go.id", "KP", "", "leadership", "2010-01-04",
+         "25000000", "female", "1"],
+        ["199002022015021002", "Dewi", "Lestari", "dewi@example.go.id", "LOKET-1", "198501012010011001", "employee",
+         "2015-02-02", "7500000.00", "female", "1"],
+    ],
+}  # fmt: skip
+
+
+class OrgImportForm(forms.Form):
+    kind = forms.ChoiceField(choices=ImportKind.choices, label=gettext_lazy("What the file holds"))
+    mode = forms.ChoiceField(choices=ImportMode.choices, initial=ImportMode.PARTIAL, label=gettext_lazy("Mode"))
+    file = forms.FileField(label=gettext_lazy("File (CSV UTF-8 or XLSX)"))
+
+    def clean_file(self):
+        try:
+            return read_bounded(self.cleaned_data["file"])
+        except UploadRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+
+
+def _require_hr(user) -> None:
+    if not is_hr(user):
+        raise PermissionDenied
+
+
+@login_required
+def org_imports(request):
+    _require_hr(request.user)
+    form = OrgImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        org_import = services.org_import_upload(
+            kind=form.cleaned_data["kind"],
+            mode=form.cleaned_data["mode"],
+            file_name=request.FILES["file"].name,
+            content=form.cleaned_data["file"],
+            actor=request.user,
+        )
+        return redirect("employees:org-import", pk=org_import.pk)
+    page = Paginator(org_import_list(), IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    formats = [(ImportKind(kind).label, kind, ",".join(columns)) for kind, columns in COLUMNS.items()]
+    return render(request, "employees/org_imports.html", {"form": form, "page": page, "formats": formats})
+
+
+@require_GET
+@login_required
+def org_import_detail(request, pk: int):
+    _require_hr(request.user)
+    org_import = get_object_or_404(org_import_list(), pk=pk)
+    labels = {
+        "created": _("created"),
+        "updated": _("updated"),
+        "moved": _("moved"),
+        "deactivated": _("deactivated"),
+        "reactivated": _("reactivated"),
+    }
+    for change in org_import.changes:
+        change["label"] = labels.get(change["action"], change["action"])
+    return render(
+        request,
+        "employees/org_import.html",
+        {
+            "import": org_import,
+            "progress": services.org_import_progress(org_import),
+            "applying": org_import.status == ImportStatus.APPLYING,
+            "ready": org_import.status == ImportStatus.CHECKED,
+            "columns": ",".join(COLUMNS[org_import.kind]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def org_import_apply(request, pk: int):
+    _require_hr(request.user)
+    org_import = get_object_or_404(org_import_list(), pk=pk)
+    try:
+        result = services.org_import_apply_start(org_import=org_import, actor=request.user)
+    except Conflict as conflict:
+        messages.error(request, str(conflict.message))
+    else:
+        if result.status == ImportStatus.APPLIED:
+            messages.success(request, _("The file was applied."))
+    return redirect("employees:org-import", pk=pk)
+
+
+@require_GET
+@login_required
+def org_import_template(request, kind: str):
+    """The columns of a file kind with example rows, as CSV UTF-8."""
+    _require_hr(request.user)
+    if kind not in ImportKind.values:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="prima-{kind}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS[kind])
+    writer.writerows(TEMPLATE_EXAMPLES[kind])
+    return response

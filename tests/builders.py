@@ -126,6 +126,16 @@ def _service_quality(org) -> dict:
     return {"import": score_import.pk, "score": ExternalScore.objects.get(department=org.cs).pk}
 
 
+def _organisation_import(org) -> dict:
+    from employees import services
+
+    content = b"code,name,parent_code,is_service_unit\nNEW,Unit Baru,HQ,0\n"
+    org_import = services.org_import_upload(
+        kind="departments", mode="partial", file_name="departments.csv", content=content, actor=org.hana
+    )
+    return {"org_import": org_import.pk}
+
+
 def _improvement(org) -> dict:
     from improvement import services
     from improvement.models import SuggestedAction
@@ -191,6 +201,6 @@ def objects_of_every_kind(org) -> dict:
     ids = {"cs": org.cs.pk, "lkt": org.lkt.pk, "ani": org.ani.pk, "bayu": org.bayu.pk}
     ids["audit_entry"] = audit_record(actor=org.hana, action="test.entry", summary="kept").pk
     with TestCase.captureOnCommitCallbacks(execute=True):
-        for build in (_pulse, _leave, _rewards, _service_quality, _improvement, _correlation):
+        for build in (_pulse, _leave, _rewards, _service_quality, _organisation_import, _improvement, _correlation):
             ids.update(build(org))
     return ids

@@ -26,7 +26,9 @@ CALL,Pusat Panggilan,DIT,1
 SDM,Biro SDM,KP,0
 """
 
-PEOPLE = ",".join(PEOPLE_COLUMNS) + """
+PEOPLE = (
+    ",".join(PEOPLE_COLUMNS)
+    + """
 100,Sari,Wulandari,sari@kemen.go.id,KP,,leadership,2010-01-04,25000000,female,1
 101,Rudi,Hartono,rudi@kemen.go.id,DIT,100,manager,2012-03-01,18000000.50,male,1
 102,Dewi,Lestari,dewi@kemen.go.id,LOKET,101,employee,2019-07-15,7500000,P,1
@@ -34,6 +36,7 @@ PEOPLE = ",".join(PEOPLE_COLUMNS) + """
 104,Maya,Putri,maya@kemen.go.id,CALL,101,employee,2021-11-22,7000000,female,1
 105,Hana,Pratiwi,hana.p@kemen.go.id,SDM,100,hr,2015-05-05,15000000,female,1
 """
+)
 
 
 def csv_bytes(text: str) -> bytes:

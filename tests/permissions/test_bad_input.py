@@ -429,6 +429,11 @@ WRITES: dict[tuple[str, str], Write] = {
     ("api/v1/rewards/thr/preview/", "POST"): Write(
         "hr", "/api/v1/rewards/thr/preview/", {"holiday_date": "2026-03-20", "department": "{cs}"}
     ),
+    # the organisation file
+    ("api/v1/org/imports/", "POST"): Write("hr", "/api/v1/org/imports/", {"kind": "departments"}, multipart=True),
+    ("api/v1/org/imports/<pk>/apply/", "POST"): Write(
+        "hr", "/api/v1/org/imports/{org_import}/apply/", {}, "HR sees every import"
+    ),
     # service quality
     ("api/v1/service-quality/imports/", "POST"): Write(
         "hr", "/api/v1/service-quality/imports/", {"kind": "scores"}, multipart=True
@@ -471,6 +476,7 @@ NO_BODY = {
     ("api/v1/leave/holidays/<pk>/", "DELETE"),
     ("api/v1/leave/requests/<pk>/approve/", "POST"),
     ("api/v1/leave/requests/<pk>/cancel/", "POST"),
+    ("api/v1/org/imports/<pk>/apply/", "POST"),
     ("api/v1/pulse/rounds/<pk>/close/", "POST"),
     ("api/v1/rewards/redemptions/<pk>/fulfil/", "POST"),
     ("api/v1/service-quality/scores/<pk>/", "DELETE"),

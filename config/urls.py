@@ -46,6 +46,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("scim/v2/", include("employees.scim_urls")),
     *[path(prefix, include(module)) for prefix, module in PAGE_APPS],
 ]
 

@@ -78,6 +78,8 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EMPLOYEE, db_index=True)
     monthly_wage = MoneyField(_("monthly wage (IDR)"), null=True, blank=True, validators=[MinValueValidator(0)])
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
+    # The identity provider's own id for the person, as SCIM sends it (`externalId`).
+    scim_external_id = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
 
     objects = UserManager()
 

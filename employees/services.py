@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.errors import Conflict
 from core.jobs import enqueue_on_commit
-from employees.models import Department, ImportStatus, OrgImport, Role, User
+from employees.models import Department, ImportStatus, OrgImport, Role, ScimToken, User
 
 
 def _path_for(department: Department) -> str:
@@ -302,3 +302,110 @@ def org_import_progress(org_import: OrgImport) -> int:
     if org_import.status == ImportStatus.APPLYING:
         return int(cache.get(org_import_progress_key(org_import.pk)) or 0)
     return 100 if org_import.status == ImportStatus.APPLIED else org_import.progress
+
+
+# --- Provisioning from the organisation's identity provider (SCIM).
+
+PROVISIONED_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "employee_number",
+    "department",
+    "manager",
+    "is_active",
+    "scim_external_id",
+)
+
+
+class ProvisioningConflict(Exception):
+    """The values would give a person another person's username, number or e-mail."""
+
+
+@transaction.atomic
+def employee_provision(*, user: User | None, values: dict, source: str, actor_label: str) -> User:
+    """Creates a person (`user=None`) or sets the given fields of one, as the organisation's
+    identity provider says. A move is kept in the person's history; switching someone off ends
+    their tokens; every change is in the audit trail with its source."""
+    from employees.models import DepartmentMove
+
+    values = {name: value for name, value in values.items() if name in PROVISIONED_FIELDS}
+    creating = user is None
+    person = user or User(is_active=True)
+    taken = {
+        "username": _("Another person already has the username “%(value)s”."),
+        "employee_number": _("Another person already has the employee number “%(value)s”."),
+    }
+    for name, message in taken.items():
+        value = values.get(name)
+        if value and User.objects.filter(**{name: value}).exclude(pk=person.pk).exists():
+            raise ProvisioningConflict(message % {"value": value})
+    email = values.get("email")
+    if email and User.objects.filter(email__iexact=email, is_active=True).exclude(pk=person.pk).exists():
+        raise ProvisioningConflict(_("The e-mail address “%(email)s” belongs to another person.") % {"email": email})
+    if values.get("manager") is not None and values["manager"].pk == person.pk:
+        raise ValidationError({"manager": _("An employee cannot be their own manager.")})
+    before = {name: getattr(person, name) for name in values} if not creating else {}
+    old_department_id = person.department_id
+    for name, value in values.items():
+        setattr(person, name, value)
+    if creating:
+        person.set_unusable_password()
+    changes = {
+        name: str(getattr(value, "pk", value)) if value is not None else None
+        for name, value in values.items()
+        if creating or before[name] != value
+    }
+    if not creating and not changes:
+        return person
+    person.full_clean(exclude=["password"])
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        raise ProvisioningConflict(_("Another person already has this username or employee number.")) from None
+    if not creating and "department" in changes:
+        DepartmentMove.objects.create(
+            user=person, from_department_id=old_department_id, to_department_id=person.department_id, source=source
+        )
+    if not person.is_active:
+        from rest_framework.authtoken.models import Token
+
+        Token.objects.filter(user=person).delete()
+    audit_record(
+        actor=None,
+        actor_label=actor_label,
+        action="employees.create" if creating else "employees.update",
+        target=person,
+        summary=person.username,
+        data={"source": source, "changes": changes},
+    )
+    return person
+
+
+def scim_token_create(*, name: str, actor=None) -> tuple[ScimToken, str]:
+    """A new SCIM token: returns it with its secret, which is shown this once and stored only
+    as a SHA-256."""
+    import hashlib
+    import secrets
+
+    secret = secrets.token_urlsafe(32)
+    token = ScimToken.objects.create(
+        name=name[:100],
+        prefix=secret[:8],
+        digest=hashlib.sha256(secret.encode()).hexdigest(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(actor=actor, action="employees.scim.token.create", target=token, summary=token.name, actor_label="cli")
+    return token, secret
+
+
+def scim_token_revoke(*, token: ScimToken, actor=None) -> ScimToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor, action="employees.scim.token.revoke", target=token, summary=token.name, actor_label="cli"
+        )
+    return token

@@ -78,7 +78,7 @@ def read_bounded(stream, limits: UploadLimits = DEFAULT_LIMITS) -> bytes:
     """Reads a file-like object (an UploadedFile, an open file) in chunks, refusing it as soon
     as it holds more than `limits.max_bytes`; the size it claims is never trusted."""
     chunks, total = [], 0
-    if hasattr(stream, "seek"):
+    if getattr(stream, "seekable", lambda: False)():
         stream.seek(0)
     while True:
         chunk = stream.read(READ_CHUNK_BYTES)

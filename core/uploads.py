@@ -186,8 +186,10 @@ def normalise_column(name: Cell) -> str:
 
 @dataclass
 class RowStream:
-    """A sniffed upload, read lazily. `header` is known at once; `rows()` streams the data
-    rows, raising UploadRefused when a limit is crossed; `rows_read` counts what it yielded."""
+    """A sniffed upload, read lazily. `header` is known at once; `rows()` streams the non-blank
+    data rows as (row number, cells), raising UploadRefused when a limit is crossed; a row may
+    hold more cells than the header names (the caller says what that means); `rows_read`
+    counts what it yielded."""
 
     file_format: str
     header: list[str]
@@ -226,12 +228,6 @@ def _bounded(
         if width > limits.max_columns:
             raise UploadRefused.because(
                 _("The row has more than %(n)d columns.") % {"n": limits.max_columns}, row=number
-            )
-        if width > header_width:
-            raise UploadRefused.because(
-                _("The row has %(cells)d cells but the header names %(columns)d columns (a separator inside a value?).")
-                % {"cells": width, "columns": header_width},
-                row=number,
             )
         for value in cells:
             if isinstance(value, str) and len(value) > limits.max_cell_chars:

@@ -291,8 +291,19 @@ def _read(plan: Plan, content: bytes, limits: UploadLimits) -> Iterable[tuple[in
     if plan.error_count:
         return
     positions = list(enumerate(table.header))
+    width = len(positions)
     try:
         for number, cells in table.rows():
+            if len(cells) > width:
+                plan.error(
+                    number,
+                    None,
+                    _(
+                        "The row has %(cells)d cells but the header names %(columns)d columns (a separator inside a value?)."  # noqa: E501
+                    )
+                    % {"cells": len(cells), "columns": width},
+                )
+                continue
             yield number, {name: cells[index] if index < len(cells) else None for index, name in positions}
     except UploadRefused as refused:
         for problem in refused.problems:

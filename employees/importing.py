@@ -133,7 +133,7 @@ class Plan:
 
     def change(self, row: int, key: str, action: str, fields: dict) -> None:
         if len(self.changes) < MAX_CHANGES_KEPT:
-            self.changes.append({"row": row, "key": key, "action": action, "fields": fields})
+            self.changes.append({"row": row, "key": key, "action": action, "fields": _shown(fields)})
 
 
 # --- Cells.
@@ -629,7 +629,7 @@ def _plan_people_against_database(plan: Plan, people: list[_Person]) -> None:
         if person.number not in existing:
             plan.creates.append({"row": person.row, "employee_number": person.number, **person.values})
             plan.counts["created"] += 1
-            plan.change(person.row, person.number, "created", _shown(person.values))
+            plan.change(person.row, person.number, "created", person.values)
             continue
         record = existing[person.number]
         current = dict(zip(PERSON_FIELDS, record[1:11], strict=True))
@@ -649,7 +649,7 @@ def _plan_people_against_database(plan: Plan, people: list[_Person]) -> None:
         else:
             action = "updated"
         plan.counts[action] += 1
-        plan.change(person.row, person.number, action, _shown(changes))
+        plan.change(person.row, person.number, action, changes)
     for number in sorted(leaving):
         plan.deactivations.append(existing[number][0])
         plan.counts["deactivated"] += 1
@@ -666,12 +666,10 @@ def _differs(old, new) -> bool:
 
 def _shown(values: dict) -> dict:
     """A change as the preview shows it: columns as the file names them, values as text."""
-    departments = None
     shown = {}
     for name, value in values.items():
         if name == "department_id":
-            departments = departments or dict(Department.objects.values_list("pk", "code"))
-            value = departments.get(value, value)
+            value = Department.objects.filter(pk=value).values_list("code", flat=True).first() or value
         shown[COLUMN_OF_FIELD.get(name, name)] = (
             "" if value is None else str(int(value) if isinstance(value, bool) else value)
         )

@@ -174,7 +174,7 @@ def _user_resource(user: User, base: str) -> ScimUser:
         display_name=user.get_full_name() or None,
         name=Name(given_name=user.first_name or None, family_name=user.last_name or None),
         # Built without validation: an address Prima holds is shown as it is, whatever its domain.
-        emails=[ScimEmail.model_construct(value=user.email, primary=True, type="work")] if user.email else None,
+        emails=[ScimEmail.model_construct(value=user.email, primary=True)] if user.email else None,
         active=user.is_active,
         meta=Meta(
             resource_type="User",

@@ -359,7 +359,8 @@ def employee_provision(*, user: User | None, values: dict, source: str, actor_la
     }
     if not creating and not changes:
         return person
-    person.full_clean(exclude=["password"])
+    # Uniqueness was checked above with messages of its own; the database backs it.
+    person.full_clean(exclude=["password"], validate_unique=False)
     try:
         with transaction.atomic():
             person.save()

@@ -88,6 +88,8 @@ ACROSS_ROUNDS = "across_rounds"
 class Decision:
     suppressed: bool
     reason: str = ""  # "", BELOW_THRESHOLD, COMPLEMENTARY or ACROSS_ROUNDS
+    # Shown with protective noise: rules 1–3 allow it, rules 4–5 would hide its exact figures.
+    protected: bool = False
 
 
 @dataclass
@@ -356,11 +358,62 @@ def decide(
     members: Mapping[Hashable, Collection[Hashable]] | None = None,
     answered: Collection[Hashable] = frozenset(),
     earlier: Iterable[ShownRound] = (),
+    protect: bool = True,
 ) -> dict[Hashable, Decision]:
-    """Which groups to hide. `parents` maps every node to its parent (None for a root);
-    `own` gives each node's own respondents (missing: none). With `members` (who was invited,
-    per node), who of them `answered`, and the `earlier` rounds an observer holds, rule 4
-    applies too."""
+    """Which groups to show exactly, which with protective noise, which to hide. `parents`
+    maps every node to its parent (None for a root); `own` gives each node's own respondents
+    (missing: none). With `members` (who was invited, per node), who of them `answered`, and
+    the `earlier` rounds an observer holds (their exactly shown groups), rules 4 and 5 decide
+    which of the groups that rules 1–3 show keep exact figures; the others are protected (or,
+    with `protect=False`, hidden as before)."""
+    exact = _decide_exact(parents, own, threshold, members=members, answered=answered, earlier=earlier)
+    if not protect or members is None or not any(d.reason == ACROSS_ROUNDS for d in exact.values()):
+        return exact
+    within = _decide_exact(parents, own, threshold)
+    # A group shown within the round but not exactly across rounds is shown with noise. Taking
+    # fewer groups exactly than rules 4 and 5 allow is safe: it only merges residuals.
+    return {
+        node: within[node] if within[node].suppressed else Decision(False, protected=exact[node].suppressed)
+        for node in parents
+    }
+
+
+def protection_shares(
+    parents: Mapping[Hashable, Hashable | None], own: Mapping[Hashable, int], decisions: Mapping[Hashable, Decision]
+) -> dict[Hashable, float]:
+    """Each protected group's share of a person's budget in one round. A person lies in a
+    chain of nested groups; the shares of the protected groups along any chain that holds
+    respondents add up to at most 1. A share is weighted by 1 / the group's respondents, so
+    that the small groups, whose figures one person moves most, get most of it."""
+    children, post_order = _tree_order(parents)
+    size: dict = {}
+    for node in post_order:
+        size[node] = own.get(node, 0) + sum(size[c] for c in children[node])
+
+    def weight(node) -> float:
+        return 1 / size[node] if decisions[node].protected and size[node] else 0.0
+
+    chain: dict = {}
+    for node in reversed(post_order):  # parents before children
+        parent = parents.get(node)
+        chain[node] = weight(node) + (chain[parent] if parent is not None and parent in chain else 0.0)
+    heaviest: dict = {}  # the heaviest chain through the node that ends where someone answered
+    for node in post_order:
+        here = chain[node] if own.get(node, 0) else 0.0
+        heaviest[node] = max([here, *(heaviest[c] for c in children[node])])
+    return {node: weight(node) / heaviest[node] for node in parents if weight(node) and heaviest[node]}
+
+
+def _decide_exact(
+    parents: Mapping[Hashable, Hashable | None],
+    own: Mapping[Hashable, int],
+    threshold: int,
+    *,
+    members: Mapping[Hashable, Collection[Hashable]] | None = None,
+    answered: Collection[Hashable] = frozenset(),
+    earlier: Iterable[ShownRound] = (),
+) -> dict[Hashable, Decision]:
+    """Rules 1 to 5: which groups may be shown exactly."""
     children, post_order = _tree_order(parents)
     size: dict = {}
     for node in post_order:

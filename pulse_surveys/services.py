@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
 from employees.models import Department, User
-from pulse_surveys import anonymity, history
+from pulse_surveys import anonymity, history, noise
 from pulse_surveys.models import (
     TEXT_MAX_LENGTH,
     Answer,
@@ -33,6 +33,7 @@ from pulse_surveys.models import (
     RoundResult,
     RoundResultDriver,
     RoundStatus,
+    SuppressionReason,
     Survey,
     SurveyQuestion,
 )
@@ -547,6 +548,46 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
         earlier=history.earlier_shown_rounds(pulse_round),
     )
 
+    shares = anonymity.protection_shares(parents, own_respondents, decisions)
+    budget = noise.round_epsilon()
+    likert_per_person = sum(q.kind == QuestionKind.LIKERT for q in questions.values())
+    enps_per_person = sum(q.kind == QuestionKind.ENPS for q in questions.values())
+    driver_per_person = Counter(q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT)
+
+    def _protect(result: RoundResult, by_kind, by_driver, *, epsilon: float) -> dict:
+        """Fills a protected result's figures with their noise; hides it when the noise would
+        make even its overall score meaningless. Returns its drivers' (score, margin, scale)."""
+        likert, promoters = by_kind[QuestionKind.LIKERT], by_kind[QuestionKind.ENPS]
+        protected = likert.total() and noise.protect(
+            epsilon=epsilon,
+            likert=noise.Total(sum((v - 1) * n for v, n in likert.items()), likert.total(), likert_per_person),
+            enps=noise.Total(
+                sum(n for v, n in promoters.items() if v >= 9) - sum(n for v, n in promoters.items() if v <= 6),
+                promoters.total(),
+                enps_per_person,
+            ),
+            drivers={
+                d: noise.Total(sum((v - 1) * n for v, n in counts.items()), counts.total(), driver_per_person[d])
+                for d, counts in by_driver.items()
+                if counts
+            },
+        )
+        if not protected:
+            result.suppressed, result.reason = True, SuppressionReason.TOO_NOISY
+            return {}
+        result.protected, result.epsilon = True, protected.epsilon
+        result.score, result.score_margin, result.score_noise_scale = (
+            protected.score,
+            protected.score_margin,
+            protected.score_scale,
+        )
+        result.enps, result.enps_margin, result.enps_noise_scale = (
+            protected.enps,
+            protected.enps_margin,
+            protected.enps_scale,
+        )
+        return dict(protected.drivers)
+
     children = defaultdict(list)
     for node, parent in parents.items():
         if parent is not None:
@@ -587,20 +628,24 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
                 by_kind[question.kind].update(counts)
                 if question.kind == QuestionKind.LIKERT:
                     by_driver[question.driver_id].update(counts)
-            result.score = likert_score(by_kind[QuestionKind.LIKERT])
-            result.enps = enps_score(by_kind[QuestionKind.ENPS])
-            result.distributions = {
-                str(question_id): {
-                    str(value): values[question_id][value]
-                    for value in range(question.value_range[0], question.value_range[1] + 1)
+            if decision.protected:
+                driver_scores = _protect(result, by_kind, by_driver, epsilon=budget * shares.get(node, 0.0))
+            else:
+                result.score = likert_score(by_kind[QuestionKind.LIKERT])
+                result.enps = enps_score(by_kind[QuestionKind.ENPS])
+                result.distributions = {
+                    str(question_id): {
+                        str(value): values[question_id][value]
+                        for value in range(question.value_range[0], question.value_range[1] + 1)
+                    }
+                    for question_id, question in questions.items()
+                    if question.value_range
                 }
-                for question_id, question in questions.items()
-                if question.value_range
-            }
-            shuffled = list(comments)
-            _SHUFFLE.shuffle(shuffled)
-            result.comments = shuffled
-            driver_scores = {d: likert_score(by_driver[d]) for d in drivers if by_driver[d]}
+                driver_scores = {d: (likert_score(by_driver[d]), None, None) for d in drivers if by_driver[d]}
+            if not result.suppressed:
+                shuffled = list(comments)
+                _SHUFFLE.shuffle(shuffled)
+                result.comments = shuffled
         results.append((result, driver_scores))
         return invited, responded, values, comments
 
@@ -608,9 +653,9 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
     RoundResult.objects.filter(round=pulse_round).delete()
     RoundResult.objects.bulk_create([result for result, _scores in results])
     RoundResultDriver.objects.bulk_create(
-        RoundResultDriver(result=result, driver_id=driver_id, score=score)
+        RoundResultDriver(result=result, driver_id=driver_id, score=score, margin=margin, noise_scale=scale)
         for result, scores in results
-        for driver_id, score in scores.items()
+        for driver_id, (score, margin, scale) in scores.items()
     )
     pulse_round.results_ready = True
     pulse_round.save(update_fields=["results_ready"])

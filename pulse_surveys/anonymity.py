@@ -378,20 +378,42 @@ def decide(
     }
 
 
-def protection_shares(
+def protection_sources(
     parents: Mapping[Hashable, Hashable | None], own: Mapping[Hashable, int], decisions: Mapping[Hashable, Decision]
-) -> dict[Hashable, float]:
-    """Each protected group's share of a person's budget in one round. A person lies in a
-    chain of nested groups; the shares of the protected groups along any chain that holds
-    respondents add up to at most 1. A share is weighted by 1 / the group's respondents, so
-    that the small groups, whose figures one person moves most, get most of it."""
+) -> dict[Hashable, Hashable]:
+    """Protected group -> the protected group whose noisy figures it shows. A protected group
+    whose respondents all lie in one protected sub-group holds the same answers: it shows that
+    sub-group's figures, noise and all, which costs no budget of its own."""
     children, post_order = _tree_order(parents)
     size: dict = {}
     for node in post_order:
         size[node] = own.get(node, 0) + sum(size[c] for c in children[node])
+    source: dict = {}
+    for node in post_order:  # children first, so a chain resolves to its lowest group
+        if not decisions[node].protected:
+            continue
+        holding = [c for c in children[node] if size[c]]
+        only = holding[0] if len(holding) == 1 and not own.get(node, 0) else None
+        source[node] = source[only] if only is not None and decisions[only].protected else node
+    return source
+
+
+def protection_shares(
+    parents: Mapping[Hashable, Hashable | None], own: Mapping[Hashable, int], decisions: Mapping[Hashable, Decision]
+) -> dict[Hashable, float]:
+    """Each protected group's share of a person's budget in one round (for the groups that
+    draw their own noise: see `protection_sources`). A person lies in a chain of nested
+    groups; the shares along any chain that holds respondents add up to at most 1. A share is
+    weighted by 1 / the group's respondents, so that the small groups, whose figures one person
+    moves most, get most of it."""
+    children, post_order = _tree_order(parents)
+    size: dict = {}
+    for node in post_order:
+        size[node] = own.get(node, 0) + sum(size[c] for c in children[node])
+    sources = protection_sources(parents, own, decisions)
 
     def weight(node) -> float:
-        return 1 / size[node] if decisions[node].protected and size[node] else 0.0
+        return 1 / size[node] if sources.get(node) == node and size[node] else 0.0
 
     chain: dict = {}
     for node in reversed(post_order):  # parents before children

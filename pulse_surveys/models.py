@@ -322,6 +322,15 @@ class SuppressionReason(models.TextChoices):
     )
 
 
+# What a protected figure means, in plain words, wherever one is shown (page, API, export).
+PROTECTION_NOTE = _(
+    "Protected: this group changed by only a few people since another round, so comparing the two "
+    "rounds' exact figures could reveal how someone answered. The figure therefore carries random "
+    "noise, drawn once and kept, and is shown with its margin: the true value lies within ± the "
+    "margin 95 times out of 100."
+)
+
+
 class RoundResult(models.Model):
     """The materialised result of a closed round for one department's subtree (or, with no
     department, the whole audience). A suppressed result stores no score, eNPS, driver,
@@ -380,6 +389,10 @@ class RoundResult(models.Model):
     @property
     def response_rate(self) -> float | None:
         return round(self.responded / self.invited * 100, 1) if self.invited else None
+
+    @property
+    def protection_note(self) -> str:
+        return str(PROTECTION_NOTE) if self.protected else ""
 
 
 class RoundResultDriver(models.Model):

@@ -505,6 +505,20 @@ def _result_tree(department_ids: set) -> dict:
     return parents
 
 
+_PROTECTED_FIELDS = (
+    "suppressed",
+    "reason",
+    "protected",
+    "epsilon",
+    "score",
+    "score_margin",
+    "score_noise_scale",
+    "enps",
+    "enps_margin",
+    "enps_noise_scale",
+)
+
+
 @transaction.atomic
 def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) -> Round:
     """Computes and stores the results of a closed round for every department's subtree and
@@ -549,6 +563,8 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
     )
 
     shares = anonymity.protection_shares(parents, own_respondents, decisions)
+    sources = anonymity.protection_sources(parents, own_respondents, decisions)
+    protected_results: dict = {}  # source group -> its stored (result, driver figures)
     budget = noise.round_epsilon()
     likert_per_person = sum(q.kind == QuestionKind.LIKERT for q in questions.values())
     enps_per_person = sum(q.kind == QuestionKind.ENPS for q in questions.values())
@@ -628,8 +644,14 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
                 by_kind[question.kind].update(counts)
                 if question.kind == QuestionKind.LIKERT:
                     by_driver[question.driver_id].update(counts)
-            if decision.protected:
+            if decision.protected and sources[node] != node:
+                # the same respondents as a protected sub-group: its figures, noise and all
+                source, driver_scores = protected_results[sources[node]]
+                for name in _PROTECTED_FIELDS:
+                    setattr(result, name, getattr(source, name))
+            elif decision.protected:
                 driver_scores = _protect(result, by_kind, by_driver, epsilon=budget * shares.get(node, 0.0))
+                protected_results[node] = (result, driver_scores)
             else:
                 result.score = likert_score(by_kind[QuestionKind.LIKERT])
                 result.enps = enps_score(by_kind[QuestionKind.ENPS])

@@ -16,7 +16,7 @@ import pytest
 from scipy import stats
 
 from pulse_surveys import noise
-from pulse_surveys.anonymity import ShownRound, decide, protection_shares
+from pulse_surveys.anonymity import ShownRound, decide, protection_shares, protection_sources
 
 EPSILON = math.log(3)
 SENSITIVITY = 1.0  # in these tests one person moves each total by at most one unit
@@ -39,7 +39,11 @@ def _decide_round(parents, invited, answered, threshold, earlier=()):
     respondents = frozenset(p for people in answered.values() for p in people)
     decisions = decide(parents, own, threshold, members=invited, answered=respondents, earlier=earlier)
     shares = protection_shares(parents, own, decisions)
-    scales = {node: SENSITIVITY / (EPSILON / 2 * share) for node, share in shares.items()}
+    # a protected group that shows its sub-group's figures carries the same noise
+    scales = {
+        node: (source, SENSITIVITY / (EPSILON / 2 * shares[source]))
+        for node, source in protection_sources(parents, own, decisions).items()
+    }
     exact = {n for n, d in decisions.items() if not d.suppressed and not d.protected}
     shown = {n for n, d in decisions.items() if not d.suppressed}
     observed = ShownRound(parents=parents, shown=exact, members=invited, answered=respondents)
@@ -64,7 +68,11 @@ def _unprotected_combination(rounds, threshold, *, noise_on=True):
             if not people & observed.answered:
                 continue  # a residual holding no answer adds nothing (and its noise only helps)
             columns.append((sign, people))
-            noises.append({key: (c, scales[key[1]]) for key, c in terms.items()})
+            noises.append({})
+            for (side, group), c in terms.items():
+                source, scale = scales[group]
+                coefficient = noises[-1].get((side, source), (0, scale))[0] + c
+                noises[-1][side, source] = (coefficient, scale)
     respondents = sorted(rounds[0][3].answered | rounds[1][3].answered)
     if not columns or not respondents:
         return None
@@ -152,7 +160,9 @@ def test_a_protected_group_is_shown_with_noise_instead_of_hidden():
     decisions, shown, scales, _observed = _decide_round(parents, seven, seven, 5, earlier=[first[3]])
     # then both groups are shown, with noise; the unit gets most of the budget
     assert shown == {0, 1} and decisions[1].protected and decisions[0].protected
-    assert scales[1] <= scales[0]
+    # and the whole audience, which holds the same seven, shows the unit's figures: the unit's
+    # noise gets the whole budget
+    assert scales[0] == scales[1] == (1, SENSITIVITY / (EPSILON / 2))
 
 
 @pytest.mark.parametrize("scale", [0.7, 2.5, 12.0])

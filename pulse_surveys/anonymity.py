@@ -53,24 +53,42 @@ group can be derived. `tests/pulse_surveys/test_anonymity_property.py` checks th
 linear algebra on random trees; `test_anonymity_across_rounds.py` checks rules 4 and 5 by
 brute force over every combination of two random rounds' results.
 
-What rules 4 and 5 leave open:
+*Protection instead of hiding* (`decide`, `protection_sources`, `protection_shares`, and
+`pulse_surveys.noise`): a group that rules 1–3 show but rules 4–5 would not show exactly is
+shown *protected*: its figures carry random noise, drawn once when the round is materialised
+and stored, and are shown with their 95% margin ("63 ± 9, protected"). Leaving it out of the
+exact figures is enough for rules 4 and 5 (fewer exact groups only merge residuals), and the
+other rounds are compared with this round's exact figures only.
 
-- They place people by the round they were *invited* to, not by the answers they gave: who
+The threat model, in plain words. Someone who knows who belonged to which department in every
+round, sees every figure shown, and assumes that everyone else answered exactly as before, tries
+to work out one colleague's answers by combining two rounds. The guarantee: whatever two
+rounds they combine, the figures change the odds between any two possible answers of that
+colleague by at most a factor of exp(ε) (3 by default: `PRIMA_ANONYMITY_EPSILON` = ln 3, never
+above ln 9). Each round spends ε/2, so two rounds together spend ε. Within a round a person
+lies in a chain of nested groups; the protected ones along the chain share the ε/2, weighted
+by 1 / their size (one person moves a small group's figures most); a protected group holding
+the same people as a protected sub-group shows that sub-group's figures at no further cost.
+Inside a group, the overall score gets three parts, eNPS one and the drivers together one; a
+figure whose margin would be wider than ±25 points is dropped and leaves its part to the
+others, and a group whose overall score would be is hidden (reason "too_noisy").
+`tests/pulse_surveys/test_anonymity_noise.py` checks by brute force that every combination of
+two rounds' shown totals holding 1 to threshold − 1 people carries noise enough for that bound.
+
+What this leaves open:
+
+- People are placed by the round they were *invited* to, not by the answers they gave: who
   answered is not shown to anyone (participation is shown as counts), and a rule over the
-  respondents hid 66 of the 133 results otherwise shown on the demo organisation (124 people,
-  twelve monthly rounds, about 65% answering each month; customer service: 10 of 12 months),
-  since who answers changes by a few people every month. Someone who knows that exactly one
-  colleague skipped one round and answered the next can still compare the two.
-- They look at two rounds at a time. A combination of three or more rounds needs everyone to
-  answer alike across all of them and is not checked.
-
-What they cost: an observer keeps every round, so a group that gains or loses a few people who
-answer is hidden from then on, for as long as the earlier round is on record. On the demo
-organisation rule 5 hides nothing that rule 4 does not (7 of 192 results). In the benchmark
-organisation (`bench/generate.py`: 50,000 people, 24 monthly rounds, people hired every month),
-rules 1–3 hide 93 of the latest round's 1,001 results, rule 4 another 608 and rule 5 another
-132: 168 are shown. Showing more there takes a decision on what an observer may be assumed not
-to know (how much the others' answers move from one month to the next), not a finer rule.
+  respondents hid 66 of the 133 results otherwise shown on the demo organisation, since who
+  answers changes by a few people every month. Someone who knows that exactly one colleague
+  skipped one round and answered the next can still compare the two.
+- Rules 4 and 5 look at two rounds at a time, and the guarantee is per pair of rounds: someone
+  who combines k rounds in which a colleague was protected may move the odds by up to
+  exp(k × ε/2).
+- A person who moved between two sibling groups is in the noise of both (the group left and
+  the group joined), each within the bound above.
+- Exact figures of groups that changed by no one or by the threshold or more stay exact: they
+  are protected by the crowd (rules 1–5), not by noise.
 """
 
 from collections import defaultdict

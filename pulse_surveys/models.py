@@ -358,8 +358,10 @@ class RoundResult(models.Model):
     epsilon = models.FloatField(null=True, blank=True)  # the protected group's share of the budget
     score_margin = models.FloatField(null=True, blank=True)
     score_noise_scale = models.FloatField(null=True, blank=True)
+    score_noise_variance = models.FloatField(null=True, blank=True)  # points²
     enps_margin = models.FloatField(null=True, blank=True)
     enps_noise_scale = models.FloatField(null=True, blank=True)
+    enps_noise_variance = models.FloatField(null=True, blank=True)
     distributions = models.JSONField(default=dict, blank=True)
     comments = models.JSONField(default=list, blank=True)
 
@@ -403,6 +405,7 @@ class RoundResultDriver(models.Model):
     score = models.FloatField()
     margin = models.FloatField(null=True, blank=True)  # protected results: the noise's 95% half-width
     noise_scale = models.FloatField(null=True, blank=True)
+    noise_variance = models.FloatField(null=True, blank=True)  # points²
 
     class Meta:
         ordering = ["driver__position"]

@@ -50,6 +50,11 @@ def draws(scale: float, count: int) -> list[int]:
     return list(mechanism([0] * count))
 
 
+def variance(scale: float) -> float:
+    """The noise's variance, in units of the total squared."""
+    return float(stats.dlaplace(1 / scale).var()) if scale > 0 else 0.0
+
+
 def margin(scale: float) -> int:
     """The half-width, in units of the total, of the noise's central 95% interval."""
     if scale <= 0:
@@ -70,16 +75,19 @@ class Total:
 @dataclass
 class Protected:
     """What a protected group shows: each figure rounded to whole points, with the 95%
-    half-width of its noise (points) and the noise's scale (units of its total)."""
+    half-width of its noise (points), the noise's scale (units of its total) and its variance
+    (points squared, for what the noise does to a correlation)."""
 
     epsilon: float
     score: float
     score_margin: float
     score_scale: float
+    score_variance: float
     enps: float | None = None
     enps_margin: float | None = None
     enps_scale: float | None = None
-    drivers: dict = field(default_factory=dict)  # driver id -> (score, margin, scale)
+    enps_variance: float | None = None
+    drivers: dict = field(default_factory=dict)  # driver id -> (score, margin, scale, variance)
 
 
 def _points_margin(scale: float, points_per_unit: float) -> float:
@@ -137,17 +145,19 @@ def protect(*, epsilon: float, likert: Total, enps: Total | None, drivers: dict[
         score=_noisy(likert, plan["score"], low=0, high=100, points_per_unit=likert_unit),
         score_margin=_points_margin(plan["score"], likert_unit),
         score_scale=plan["score"],
+        score_variance=variance(plan["score"]) * likert_unit**2,
     )
     if "enps" in plan:
         # eNPS = (promoters − detractors) / answers × 100; its total is promoters − detractors.
         unit = 100 / enps.answers
         result.enps = _noisy(enps, plan["enps"], low=-100, high=100, points_per_unit=unit)
         result.enps_margin, result.enps_scale = _points_margin(plan["enps"], unit), plan["enps"]
+        result.enps_variance = variance(plan["enps"]) * unit**2
     if "drivers" in plan:
         scale, kept = plan["drivers"]
         for driver_id in sorted(kept):
             total = drivers[driver_id]
             unit = 100 / (LIKERT_SENSITIVITY * total.answers)
             score = _noisy(total, scale, low=0, high=100, points_per_unit=unit)
-            result.drivers[driver_id] = (score, _points_margin(scale, unit), scale)
+            result.drivers[driver_id] = (score, _points_margin(scale, unit), scale, variance(scale) * unit**2)
     return result

@@ -513,9 +513,11 @@ _PROTECTED_FIELDS = (
     "score",
     "score_margin",
     "score_noise_scale",
+    "score_noise_variance",
     "enps",
     "enps_margin",
     "enps_noise_scale",
+    "enps_noise_variance",
 )
 
 
@@ -592,16 +594,10 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
             result.suppressed, result.reason = True, SuppressionReason.TOO_NOISY
             return {}
         result.protected, result.epsilon = True, protected.epsilon
-        result.score, result.score_margin, result.score_noise_scale = (
-            protected.score,
-            protected.score_margin,
-            protected.score_scale,
-        )
-        result.enps, result.enps_margin, result.enps_noise_scale = (
-            protected.enps,
-            protected.enps_margin,
-            protected.enps_scale,
-        )
+        result.score, result.score_margin = protected.score, protected.score_margin
+        result.score_noise_scale, result.score_noise_variance = protected.score_scale, protected.score_variance
+        result.enps, result.enps_margin = protected.enps, protected.enps_margin
+        result.enps_noise_scale, result.enps_noise_variance = protected.enps_scale, protected.enps_variance
         return dict(protected.drivers)
 
     children = defaultdict(list)
@@ -663,7 +659,7 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
                     for question_id, question in questions.items()
                     if question.value_range
                 }
-                driver_scores = {d: (likert_score(by_driver[d]), None, None) for d in drivers if by_driver[d]}
+                driver_scores = {d: (likert_score(by_driver[d]), None, None, None) for d in drivers if by_driver[d]}
             if not result.suppressed:
                 shuffled = list(comments)
                 _SHUFFLE.shuffle(shuffled)
@@ -675,9 +671,16 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
     RoundResult.objects.filter(round=pulse_round).delete()
     RoundResult.objects.bulk_create([result for result, _scores in results])
     RoundResultDriver.objects.bulk_create(
-        RoundResultDriver(result=result, driver_id=driver_id, score=score, margin=margin, noise_scale=scale)
+        RoundResultDriver(
+            result=result,
+            driver_id=driver_id,
+            score=score,
+            margin=margin,
+            noise_scale=scale,
+            noise_variance=noise_variance,
+        )
         for result, scores in results
-        for driver_id, (score, margin, scale) in scores.items()
+        for driver_id, (score, margin, scale, noise_variance) in scores.items()
     )
     pulse_round.results_ready = True
     pulse_round.save(update_fields=["results_ready"])

@@ -78,3 +78,18 @@ def test_the_api_page_and_export_carry_the_stored_figure_every_time(two_rounds, 
     row = dict(zip(header, next(r for r in rows if r[1] == "BIG"), strict=False))
     assert float(row["score"]) == stored.score and row["protected"] == "yes"
     assert float(row["score_margin"]) == stored.score_margin
+
+
+def test_the_series_behind_correlation_reports_says_which_unit_months_carry_noise(two_rounds):
+    from pulse_surveys.selectors import internal_satisfaction_series
+
+    second, unit = two_rounds["second"], two_rounds["unit"]
+    stored = _stored(second, unit)
+    rows = internal_satisfaction_series(
+        period_from=second.period, period_to=second.period, department_ids=[unit.pk], metrics=["overall"]
+    )
+    # both rounds closed this month: one exact result of 40, one protected of 41, pooled
+    (row,) = rows
+    assert row["protected"] == 1 and row["respondents"] == 81
+    assert row["noise_variance"] == pytest.approx(stored.score_noise_variance * 41**2 / 81**2)
+    assert stored.score_noise_variance > 0

@@ -5,7 +5,8 @@
 For the latest closed round of each survey: of the results that rules 1–3 alone would show,
 how many are shown exactly, how many with protective noise, and how many are hidden because
 the noise would make them meaningless; and the median 95% margin of the overall score by group
-size. With `--time`, materialises the k-th round of the longest survey as if the rounds after it
+size. With `--rematerialise`, first materialises every round again, oldest first (after a change to the
+rules), timing each. With `--time`, materialises the k-th round of the longest survey as if the rounds after it
 had not closed yet (in a transaction that is rolled back), for each k given.
 """
 
@@ -91,14 +92,35 @@ def time_history(positions: list[int]) -> dict:
     return timings
 
 
+def rematerialise_history() -> dict:
+    """Materialises every round of every survey again, oldest first, each seeing only the
+    rounds before it (as when they closed one by one); the seconds each took."""
+    from pulse_surveys.models import Round, Survey
+    from pulse_surveys.services import round_results_materialise
+
+    seconds = {}
+    for survey in Survey.objects.order_by("pk"):
+        rounds = list(Round.objects.filter(survey=survey, results_ready=True).order_by("closed_at", "pk"))
+        Round.objects.filter(pk__in=[r.pk for r in rounds]).update(results_ready=False)
+        for position, pulse_round in enumerate(rounds, start=1):
+            started = time.perf_counter()
+            round_results_materialise(round_id=pulse_round.pk, rewrite_storage=False)
+            seconds[f"{survey.pk}:{position}"] = round(time.perf_counter() - started, 2)
+    return {"per_round": seconds, "total": round(sum(seconds.values()), 1)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.protection", description=__doc__.split("\n")[0])
     parser.add_argument("--time", default="", help="round positions to time, e.g. 6,12,24")
     parser.add_argument("--name", default="protection", help="results file name")
+    parser.add_argument("--rematerialise", action="store_true", help="materialise every round again, oldest first")
     args = parser.parse_args(argv)
     setup_django()
     require_postgresql("bench.protection")
-    report = {"latest_rounds": shares()}
+    report = {}
+    if args.rematerialise:
+        report["rematerialised_history_seconds"] = rematerialise_history()
+    report["latest_rounds"] = shares()
     if args.time:
         report["materialise_seconds_at_round"] = time_history([int(k) for k in args.time.split(",")])
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

@@ -348,11 +348,15 @@ def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
     return None
 
 
-def _group_to_hide(component: set, side: set, vertex_of: Mapping, owner: Mapping, shown: set, parents, size):
+def _group_to_hide(
+    component: set, side: set, vertex_of: Mapping, owner: Mapping, shown: set, parents, size, *, largest: bool
+):
     """The shown group of this round to hide against a small cut: hiding a group moves its
     residual's people into the residual above, so the smallest group whose residual lies on
     the other side of the cut from the one above it; failing that, the smallest one in the
-    cut's component whose residual above lies outside it; failing that, the smallest in it."""
+    cut's component whose residual above lies outside it; failing that, the smallest in it.
+    With `largest`, the largest instead (a group to protect with noise rather than hide: the
+    larger it is, the less noise it needs)."""
 
     def above(group):
         parent = parents.get(group)
@@ -365,7 +369,10 @@ def _group_to_hide(component: set, side: set, vertex_of: Mapping, owner: Mapping
         ours,
     )
     candidates = next((tier for tier in tiers if tier), None)
-    return min(candidates, key=lambda group: (size[group], repr(group))) if candidates else None
+    if not candidates:
+        return None
+    pick = max if largest else min
+    return pick(candidates, key=lambda group: (size[group], repr(group)))
 
 
 def decide(
@@ -384,7 +391,7 @@ def decide(
     the `earlier` rounds an observer holds (their exactly shown groups), rules 4 and 5 decide
     which of the groups that rules 1–3 show keep exact figures; the others are protected (or,
     with `protect=False`, hidden as before)."""
-    exact = _decide_exact(parents, own, threshold, members=members, answered=answered, earlier=earlier)
+    exact = _decide_exact(parents, own, threshold, members=members, answered=answered, earlier=earlier, largest=protect)
     if not protect or members is None or not any(d.reason == ACROSS_ROUNDS for d in exact.values()):
         return exact
     within = _decide_exact(parents, own, threshold)
@@ -452,8 +459,11 @@ def _decide_exact(
     members: Mapping[Hashable, Collection[Hashable]] | None = None,
     answered: Collection[Hashable] = frozenset(),
     earlier: Iterable[ShownRound] = (),
+    largest: bool = False,
 ) -> dict[Hashable, Decision]:
-    """Rules 1 to 5: which groups may be shown exactly."""
+    """Rules 1 to 5: which groups may be shown exactly. With `largest`, rules 4 and 5 take
+    the largest group out of the exact ones where they have a choice (it is then protected,
+    and a larger group needs less noise), instead of hiding the smallest."""
     children, post_order = _tree_order(parents)
     size: dict = {}
     for node in post_order:
@@ -501,7 +511,7 @@ def _decide_exact(
         if node is None:
             break
         hide = node
-        if leaks_across_rounds(node, shown) == "residual":
+        if leaks_across_rounds(node, shown) == "residual" and not largest:
             # As in rule 2, merging the smallest shown sub-group into the residual changes it
             # by at least `threshold` people, and keeps the larger group shown.
             candidates = [c for c in _shown_below(node, children, shown) if uncovered[c] > 0]
@@ -544,7 +554,9 @@ def _decide_exact(
                     cut = _small_cut(pairing.edges(vertex_of), threshold)
                     # (A cut with none of this round's groups in it lies in the other round
                     # alone, as when the threshold was raised since: nothing here changes it.)
-                    hide = _group_to_hide(*cut, vertex_of, owner, shown, parents, size) if cut else None
+                    hide = (
+                        _group_to_hide(*cut, vertex_of, owner, shown, parents, size, largest=largest) if cut else None
+                    )
                     if hide is None:
                         break
                     shown.discard(hide)

@@ -183,11 +183,13 @@ def test_the_noise_follows_the_discrete_laplace_distribution(scale):
     assert stats.chisquare(observed, expected_wrong * sample.size / expected_wrong.sum())[1] < 1e-4
 
 
-def test_the_margin_covers_ninety_five_percent_of_the_noise():
-    for scale in (0.5, 3.0, 40.0):
-        k = noise.margin(scale)
+def test_the_margin_and_variance_equal_scipy_s():
+    for scale in (0.2, 0.5, 1.0, 3.0, 7.3, 40.0, 145.45, 900.0):
         law = stats.dlaplace(1 / scale)
+        assert noise.margin(scale) == int(law.ppf(0.975))
+        k = noise.margin(scale)
         assert law.cdf(k) - law.cdf(-k - 1) >= 0.95 > law.cdf(k - 1) - law.cdf(-k)
+        assert noise.variance(scale) == pytest.approx(law.var(), rel=1e-9)
 
 
 def test_the_least_read_figures_are_dropped_before_the_score_is_hidden():

@@ -95,12 +95,12 @@ def time_history(positions: list[int]) -> dict:
 def rematerialise_history() -> dict:
     """Materialises every round of every survey again, oldest first, each seeing only the
     rounds before it (as when they closed one by one); the seconds each took."""
-    from pulse_surveys.models import Round, Survey
+    from pulse_surveys.models import Round, RoundStatus, Survey
     from pulse_surveys.services import round_results_materialise
 
     seconds = {}
     for survey in Survey.objects.order_by("pk"):
-        rounds = list(Round.objects.filter(survey=survey, results_ready=True).order_by("closed_at", "pk"))
+        rounds = list(Round.objects.filter(survey=survey, status=RoundStatus.CLOSED).order_by("closed_at", "pk"))
         Round.objects.filter(pk__in=[r.pk for r in rounds]).update(results_ready=False)
         for position, pulse_round in enumerate(rounds, start=1):
             started = time.perf_counter()

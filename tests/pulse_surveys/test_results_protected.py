@@ -93,3 +93,17 @@ def test_the_series_behind_correlation_reports_says_which_unit_months_carry_nois
     assert row["protected"] == 1 and row["respondents"] == 81
     assert row["noise_variance"] == pytest.approx(stored.score_noise_variance * 41**2 / 81**2)
     assert stored.score_noise_variance > 0
+
+
+def test_a_correlation_report_says_how_many_unit_months_carry_noise(two_rounds, org):
+    from correlation import inputs
+    from correlation.interpretation import missing_input_sentence
+
+    # given the protected unit's month, and another (exact) unit in the same month
+    second = two_rounds["second"]
+    read = inputs.read(period_from=second.period, period_to=second.period, external_source="skm")
+    # then the report notes one protected unit-month, and says what its noise does
+    (note,) = [n for n in read.notes if n.startswith("protected:")]
+    protected, months, attenuation = note.split(":")[1:]
+    assert protected == "1" and int(months) >= 1 and 0 <= float(attenuation) <= 1
+    assert "carry protective noise" in missing_input_sentence(note)

@@ -139,6 +139,11 @@ def _plan(epsilon: float, likert: Total, enps: Total | None, drivers: dict[int, 
         return plan
 
 
+def score_fits(*, epsilon: float, likert: Total) -> bool:
+    """Whether the overall score alone, given this budget, would have a margin of ±25 points or less."""
+    return epsilon > 0 and likert.answers > 0 and _plan(epsilon, likert, None, {}) is not None
+
+
 def _noisy(total: Total, scale: float, *, low: float, high: float, points_per_unit: float) -> float:
     value = (total.value + draws(scale, 1)[0]) * points_per_unit
     return float(round(min(max(value, low), high)))

@@ -521,6 +521,53 @@ _PROTECTED_FIELDS = (
 )
 
 
+def _likert_totals(questions: dict, values_own: dict) -> dict:
+    """Per department's own respondents: (sum of Likert answers − 1, number of Likert answers)."""
+    totals: dict = defaultdict(lambda: [0, 0])
+    for department_id, by_question in values_own.items():
+        node = TOTAL if department_id is None else department_id
+        for question_id, counts in by_question.items():
+            if questions[question_id].kind == QuestionKind.LIKERT:
+                totals[node][0] += sum((value - 1) * n for value, n in counts.items())
+                totals[node][1] += counts.total()
+    return totals
+
+
+def _without_meaningless_protection(parents, children, own, decisions, likert_own, budget, per_person) -> dict:
+    """Hides, one at a time and smallest first, each protected group whose overall score would
+    be meaningless with its share of the budget; a hidden group draws no noise, so the others'
+    shares grow. (Hiding a group that rules 1–3 show only merges residuals: still safe.)"""
+    subtree: dict = {}
+
+    def fill(node) -> tuple[int, int]:
+        total, answers = likert_own.get(node, (0, 0))
+        for child in children[node]:
+            child_total, child_answers = fill(child)
+            total, answers = total + child_total, answers + child_answers
+        subtree[node] = (total, answers)
+        return subtree[node]
+
+    for root in [n for n, p in parents.items() if p is None]:
+        fill(root)
+    decisions = dict(decisions)
+    while True:
+        shares = anonymity.protection_shares(parents, own, decisions)
+        sources = anonymity.protection_sources(parents, own, decisions)
+        failing = [
+            node
+            for node, source in sources.items()
+            if source == node
+            and not noise.score_fits(
+                epsilon=budget * shares.get(node, 0.0),
+                likert=noise.Total(subtree[node][0], subtree[node][1], per_person),
+            )
+        ]
+        if not failing:
+            return decisions
+        smallest = min(failing, key=lambda node: (subtree[node][1], repr(node)))
+        decisions[smallest] = anonymity.Decision(True, SuppressionReason.TOO_NOISY)
+
+
 @transaction.atomic
 def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) -> Round:
     """Computes and stores the results of a closed round for every department's subtree and
@@ -564,13 +611,21 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
         earlier=history.earlier_shown_rounds(pulse_round),
     )
 
-    shares = anonymity.protection_shares(parents, own_respondents, decisions)
-    sources = anonymity.protection_sources(parents, own_respondents, decisions)
-    protected_results: dict = {}  # source group -> its stored (result, driver figures)
+    children = defaultdict(list)
+    for node, parent in parents.items():
+        if parent is not None:
+            children[parent].append(node)
+
     budget = noise.round_epsilon()
     likert_per_person = sum(q.kind == QuestionKind.LIKERT for q in questions.values())
     enps_per_person = sum(q.kind == QuestionKind.ENPS for q in questions.values())
     driver_per_person = Counter(q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT)
+    decisions = _without_meaningless_protection(
+        parents, children, own_respondents, decisions, _likert_totals(questions, values_own), budget, likert_per_person
+    )
+    shares = anonymity.protection_shares(parents, own_respondents, decisions)
+    sources = anonymity.protection_sources(parents, own_respondents, decisions)
+    protected_results: dict = {}  # source group -> its stored (result, driver figures)
 
     def _protect(result: RoundResult, by_kind, by_driver, *, epsilon: float) -> dict:
         """Fills a protected result's figures with their noise; hides it when the noise would
@@ -599,11 +654,6 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
         result.enps, result.enps_margin = protected.enps, protected.enps_margin
         result.enps_noise_scale, result.enps_noise_variance = protected.enps_scale, protected.enps_variance
         return dict(protected.drivers)
-
-    children = defaultdict(list)
-    for node, parent in parents.items():
-        if parent is not None:
-            children[parent].append(node)
 
     drivers = {q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT}
     results: list[tuple[RoundResult, dict]] = []

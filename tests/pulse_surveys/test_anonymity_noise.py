@@ -207,3 +207,25 @@ def test_the_least_read_figures_are_dropped_before_the_score_is_hidden():
     # a group of 5 (or 20) would need a noise wider than ±25 points: hidden
     assert noise.protect(epsilon=0.55, likert=noise.Total(15, 10, 2), enps=None, drivers={}) is None
     assert noise.protect(epsilon=0.55, likert=noise.Total(60, 40, 2), enps=None, drivers={}) is None
+
+
+def test_a_group_too_small_for_its_noise_is_hidden_and_leaves_its_share_to_the_others():
+    from pulse_surveys.anonymity import Decision
+    from pulse_surveys.services import _without_meaningless_protection
+
+    # given a department (0) of two protected units: 1 with ten respondents, 2 with forty
+    parents = {0: None, 1: 0, 2: 0}
+    children = {0: [1, 2], 1: [], 2: []}
+    own = {1: 10, 2: 40}
+    protected = {node: Decision(False, protected=True) for node in parents}
+    likert = {1: (20, 20), 2: (80, 80)}  # (sum of answers − 1, answers): two Likert answers each
+    shares_before = protection_shares(parents, own, protected)
+    assert not noise.score_fits(epsilon=EPSILON / 2 * shares_before[0], likert=noise.Total(100, 100, 2))
+    # when
+    decisions = _without_meaningless_protection(parents, children, own, protected, likert, EPSILON / 2, 2)
+    # then the unit of ten is hidden, and the department now fits beside the unit of forty
+    assert decisions[1].suppressed and decisions[1].reason == "too_noisy"
+    assert decisions[0].protected and decisions[2].protected
+    shares = protection_shares(parents, own, decisions)
+    assert shares[0] > shares_before[0]
+    assert noise.score_fits(epsilon=EPSILON / 2 * shares[0], likert=noise.Total(100, 100, 2))

@@ -424,31 +424,52 @@ def protection_sources(
 
 
 def protection_shares(
-    parents: Mapping[Hashable, Hashable | None], own: Mapping[Hashable, int], decisions: Mapping[Hashable, Decision]
+    parents: Mapping[Hashable, Hashable | None],
+    own: Mapping[Hashable, int],
+    decisions: Mapping[Hashable, Decision],
+    needed: Mapping[Hashable, float] | None = None,
 ) -> dict[Hashable, float]:
     """Each protected group's share of a person's budget in one round (for the groups that
     draw their own noise: see `protection_sources`). A person lies in a chain of nested
-    groups; the shares along any chain that holds respondents add up to at most 1. A share is
-    weighted by 1 / the group's respondents, so that the small groups, whose figures one person
-    moves most, get most of it."""
+    groups; the shares along any chain that holds respondents add up to at most 1.
+
+    Each group first gets the share it `needed` (for its figures to mean something; none
+    given: nothing), scaled down where a chain needs more than the whole budget; what a chain
+    leaves over is shared by 1 / the group's respondents, so that the small groups, whose
+    figures one person moves most, get most of it."""
     children, post_order = _tree_order(parents)
     size: dict = {}
     for node in post_order:
         size[node] = own.get(node, 0) + sum(size[c] for c in children[node])
     sources = protection_sources(parents, own, decisions)
+    needed = needed or {}
 
-    def weight(node) -> float:
-        return 1 / size[node] if sources.get(node) == node and size[node] else 0.0
+    def drawing(node) -> bool:
+        return sources.get(node) == node and size[node] > 0
 
-    chain: dict = {}
-    for node in reversed(post_order):  # parents before children
-        parent = parents.get(node)
-        chain[node] = weight(node) + (chain[parent] if parent is not None and parent in chain else 0.0)
-    heaviest: dict = {}  # the heaviest chain through the node that ends where someone answered
-    for node in post_order:
-        here = chain[node] if own.get(node, 0) else 0.0
-        heaviest[node] = max([here, *(heaviest[c] for c in children[node])])
-    return {node: weight(node) / heaviest[node] for node in parents if weight(node) and heaviest[node]}
+    def heaviest(weight) -> dict:
+        """For each node, the heaviest chain through it (root to where someone answered)."""
+        chain: dict = {}
+        for node in reversed(post_order):  # parents before children
+            parent = parents.get(node)
+            above = chain[parent] if parent is not None and parent in chain else 0.0
+            chain[node] = above + (weight(node) if drawing(node) else 0.0)
+        most: dict = {}
+        for node in post_order:
+            here = chain[node] if own.get(node, 0) else 0.0
+            most[node] = max([here, *(most[c] for c in children[node])])
+        return most
+
+    most_weight = heaviest(lambda node: 1 / size[node])
+    most_needed = heaviest(lambda node: needed.get(node, 0.0))
+    shares = {}
+    for node in parents:
+        if not drawing(node) or not most_weight[node]:
+            continue
+        over = max(1.0, most_needed[node])
+        left = max(0.0, 1.0 - most_needed[node])
+        shares[node] = needed.get(node, 0.0) / over + left * (1 / size[node]) / most_weight[node]
+    return shares
 
 
 def _decide_exact(

@@ -144,6 +144,18 @@ def score_fits(*, epsilon: float, likert: Total) -> bool:
     return epsilon > 0 and likert.answers > 0 and _plan(epsilon, likert, None, {}) is not None
 
 
+def score_epsilon_needed(likert: Total, *, at_most: float) -> float:
+    """The least budget (up to `at_most`) with which the overall score alone has a margin of
+    ±25 points or less; `at_most` × 2 when even that is not enough."""
+    if not score_fits(epsilon=at_most, likert=likert):
+        return at_most * 2
+    low, high = 0.0, at_most
+    for _step in range(40):  # bisection: the margin shrinks as the budget grows
+        middle = (low + high) / 2
+        low, high = (low, middle) if score_fits(epsilon=middle, likert=likert) else (middle, high)
+    return high
+
+
 def _noisy(total: Total, scale: float, *, low: float, high: float, points_per_unit: float) -> float:
     value = (total.value + draws(scale, 1)[0]) * points_per_unit
     return float(round(min(max(value, low), high)))

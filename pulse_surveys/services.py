@@ -536,7 +536,8 @@ def _likert_totals(questions: dict, values_own: dict) -> dict:
 def _without_meaningless_protection(parents, children, own, decisions, likert_own, budget, per_person) -> dict:
     """Hides, one at a time and smallest first, each protected group whose overall score would
     be meaningless with its share of the budget; a hidden group draws no noise, so the others'
-    shares grow. (Hiding a group that rules 1–3 show only merges residuals: still safe.)"""
+    shares grow. (Hiding a group that rules 1–3 show only merges residuals: still safe.)
+    Returns the decisions and each protected group's needed share (see `protection_shares`)."""
     subtree: dict = {}
 
     def fill(node) -> tuple[int, int]:
@@ -550,20 +551,22 @@ def _without_meaningless_protection(parents, children, own, decisions, likert_ow
     for root in [n for n, p in parents.items() if p is None]:
         fill(root)
     decisions = dict(decisions)
+    totals = {node: noise.Total(subtree[node][0], subtree[node][1], per_person) for node in subtree}
+    needed = {
+        node: noise.score_epsilon_needed(totals[node], at_most=budget) / budget
+        for node, decision in decisions.items()
+        if decision.protected and totals[node].answers
+    }
     while True:
-        shares = anonymity.protection_shares(parents, own, decisions)
+        shares = anonymity.protection_shares(parents, own, decisions, needed)
         sources = anonymity.protection_sources(parents, own, decisions)
         failing = [
             node
             for node, source in sources.items()
-            if source == node
-            and not noise.score_fits(
-                epsilon=budget * shares.get(node, 0.0),
-                likert=noise.Total(subtree[node][0], subtree[node][1], per_person),
-            )
+            if source == node and not noise.score_fits(epsilon=budget * shares.get(node, 0.0), likert=totals[node])
         ]
         if not failing:
-            return decisions
+            return decisions, needed
         smallest = min(failing, key=lambda node: (subtree[node][1], repr(node)))
         decisions[smallest] = anonymity.Decision(True, SuppressionReason.TOO_NOISY)
 
@@ -620,10 +623,10 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
     likert_per_person = sum(q.kind == QuestionKind.LIKERT for q in questions.values())
     enps_per_person = sum(q.kind == QuestionKind.ENPS for q in questions.values())
     driver_per_person = Counter(q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT)
-    decisions = _without_meaningless_protection(
+    decisions, needed = _without_meaningless_protection(
         parents, children, own_respondents, decisions, _likert_totals(questions, values_own), budget, likert_per_person
     )
-    shares = anonymity.protection_shares(parents, own_respondents, decisions)
+    shares = anonymity.protection_shares(parents, own_respondents, decisions, needed)
     sources = anonymity.protection_sources(parents, own_respondents, decisions)
     protected_results: dict = {}  # source group -> its stored (result, driver figures)
 

@@ -141,15 +141,18 @@ def test_a_person_s_shares_along_their_groups_add_up_to_at_most_one():
         parents, threshold, rounds = _random_pair(rng)
         _invited, answered = rounds[1]
         decisions, _shown, _scales, _observed = _pair(parents, threshold, rounds)[1]
-        shares = protection_shares(parents, {n: len(p) for n, p in answered.items()}, decisions)
-        for node, people in answered.items():
-            if not people:
-                continue
-            chain, current = 0.0, node
-            while current is not None:
-                chain += shares.get(current, 0.0)
-                current = parents[current]
-            assert chain <= 1 + 1e-9, (parents, decisions, shares)
+        own = {n: len(p) for n, p in answered.items()}
+        # with no needs, and with random needs (some chains needing more than the whole budget)
+        for needed in ({}, {node: rng.random() * 0.8 for node in parents}):
+            shares = protection_shares(parents, own, decisions, needed)
+            for node, people in answered.items():
+                if not people:
+                    continue
+                chain, current = 0.0, node
+                while current is not None:
+                    chain += shares.get(current, 0.0)
+                    current = parents[current]
+                assert chain <= 1 + 1e-9, (parents, decisions, needed, shares)
 
 
 def test_a_protected_group_is_shown_with_noise_instead_of_hidden():
@@ -209,6 +212,35 @@ def test_the_least_read_figures_are_dropped_before_the_score_is_hidden():
     assert noise.protect(epsilon=0.55, likert=noise.Total(60, 40, 2), enps=None, drivers={}) is None
 
 
+def test_a_group_gets_at_least_what_it_needs_when_its_chains_can_afford_it():
+    from pulse_surveys.anonymity import Decision
+
+    # given a department of 300 (0) with a unit of 27 (1) and a unit of 200 (2), all protected
+    parents = {0: None, 1: 0, 2: 0}
+    own = {0: 73, 1: 27, 2: 200}
+    decisions = {node: Decision(False, protected=True) for node in parents}
+    needed = {0: 0.1, 1: 0.8, 2: 0.15}
+    # when
+    shares = protection_shares(parents, own, decisions, needed)
+    # then each gets its need, and the chains' leftovers go mostly to the small unit
+    assert all(shares[node] >= needed[node] - 1e-12 for node in parents)
+    assert shares[0] + shares[1] == pytest.approx(1) and shares[0] + shares[2] <= 1 + 1e-12
+    # and the unit of 27 keeps a score within ±25 points
+    unit = noise.Total(value=150, answers=27 * 9, per_person=9)
+    assert noise.score_fits(epsilon=EPSILON / 2 * shares[1], likert=unit)
+    # while under 1 / size alone the department would get less than it needs
+    plain = protection_shares(parents, own, decisions)
+    assert plain[0] < needed[0] <= shares[0]
+
+
+def test_the_budget_needed_is_the_least_that_keeps_the_score_meaningful():
+    unit = noise.Total(value=150, answers=27 * 9, per_person=9)
+    needed = noise.score_epsilon_needed(unit, at_most=EPSILON / 2)
+    assert noise.score_fits(epsilon=needed, likert=unit)
+    assert not noise.score_fits(epsilon=needed * 0.99, likert=unit)
+    assert noise.score_epsilon_needed(noise.Total(15, 10 * 9, 9), at_most=EPSILON / 2) > EPSILON / 2
+
+
 def test_a_group_too_small_for_its_noise_is_hidden_and_leaves_its_share_to_the_others():
     from pulse_surveys.anonymity import Decision
     from pulse_surveys.services import _without_meaningless_protection
@@ -222,7 +254,7 @@ def test_a_group_too_small_for_its_noise_is_hidden_and_leaves_its_share_to_the_o
     shares_before = protection_shares(parents, own, protected)
     assert not noise.score_fits(epsilon=EPSILON / 2 * shares_before[0], likert=noise.Total(100, 100, 2))
     # when
-    decisions = _without_meaningless_protection(parents, children, own, protected, likert, EPSILON / 2, 2)
+    decisions, _needed = _without_meaningless_protection(parents, children, own, protected, likert, EPSILON / 2, 2)
     # then the unit of ten is hidden, and the department now fits beside the unit of forty
     assert decisions[1].suppressed and decisions[1].reason == "too_noisy"
     assert decisions[0].protected and decisions[2].protected

@@ -66,8 +66,9 @@ to work out one colleague's answers by combining two rounds. The guarantee: what
 rounds they combine, the figures change the odds between any two possible answers of that
 colleague by at most a factor of exp(ε) (3 by default: `PRIMA_ANONYMITY_EPSILON` = ln 3, never
 above ln 9). Each round spends ε/2, so two rounds together spend ε. Within a round a person
-lies in a chain of nested groups; the protected ones along the chain share the ε/2, weighted
-by 1 / their size (one person moves a small group's figures most); a protected group holding
+lies in a chain of nested groups; the protected ones along the chain share the ε/2: each first
+gets what its overall score needs to stay within ±25 points, and what is left is shared by
+1 / their size (one person moves a small group's figures most); a protected group holding
 the same people as a protected sub-group shows that sub-group's figures at no further cost.
 Inside a group, the overall score gets three parts, eNPS one and the drivers together one; a
 figure whose margin would be wider than ±25 points is dropped and leaves its part to the

@@ -6,6 +6,8 @@ in-process, e-mail printed to the console, debug on. `DATABASE_URL`, `CELERY_BRO
 """
 
 import datetime as dt
+import math
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -13,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import envbool, envint, envlist, envstr, envurl
+from config.env import envbool, envdecimal, envint, envlist, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -290,6 +292,15 @@ LOGGING = {
 # --- Prima's own knobs.
 PRIMA_ANONYMITY_THRESHOLD_DEFAULT = 5
 PRIMA_ANONYMITY_THRESHOLD_MINIMUM = 3
+# Across rounds, the figures of any two rounds may move the odds between two answers of one
+# person by at most exp(ε): ln 3 (a factor of 3) by default, never more than ln 9.
+PRIMA_ANONYMITY_EPSILON_MAXIMUM = math.log(9)
+PRIMA_ANONYMITY_EPSILON = float(envdecimal("PRIMA_ANONYMITY_EPSILON", Decimal(repr(math.log(3)))))
+if not 0 < PRIMA_ANONYMITY_EPSILON <= PRIMA_ANONYMITY_EPSILON_MAXIMUM:
+    raise ImproperlyConfigured(
+        f"PRIMA_ANONYMITY_EPSILON must be above 0 and at most ln 9 ({PRIMA_ANONYMITY_EPSILON_MAXIMUM:.4f}); "
+        f"got {PRIMA_ANONYMITY_EPSILON}."
+    )
 # The site's own address, for links in e-mails (e.g. https://prima.example.go.id).
 PRIMA_BASE_URL = envurl("PRIMA_BASE_URL", schemes=("http", "https"))
 PRIMA_RECOGNITION_MONTHLY_POINTS = envint("PRIMA_RECOGNITION_MONTHLY_POINTS", 100, minimum=0)

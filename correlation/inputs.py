@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
 
+import numpy as np
+
 # The sources an external score can come from (CONTRACT.md), accepted before the
 # service-quality app can list which ones hold data.
 KNOWN_SOURCES = ("skm", "servqual", "csat", "nps", "custom")
@@ -75,6 +77,7 @@ def read(*, period_from: dt.date, period_to: dt.date, external_source: str) -> I
     units = unit_ids()
     span = {"period_from": period_from, "period_to": period_to, "department_ids": units}
     inputs.internal = list(_call(inputs, "pulse_surveys.selectors", "internal_satisfaction_series", [], **span))
+    _note_protected(inputs)
     inputs.drivers = sorted(_call(inputs, "pulse_surveys.selectors", "driver_keys", []))
     inputs.internal_imports = list(_call(inputs, "service_quality.selectors", "internal_import_series", [], **span))
     inputs.external = list(
@@ -88,6 +91,20 @@ def read(*, period_from: dt.date, period_to: dt.date, external_source: str) -> I
     unit_set = set(units)
     inputs.headcount = {unit: people for unit, people in headcount_by_department().items() if unit in unit_set}
     return inputs
+
+
+def _note_protected(inputs: Inputs) -> None:
+    """Notes how many unit-months' overall pulse scores carry protective noise, and the factor
+    by which that noise shrinks their correlations: the square root of the share of their
+    spread that is not noise (the classic attenuation of a correlation by measurement error)."""
+    overall = [row for row in inputs.internal if row["metric"] == "overall"]
+    protected = [row for row in overall if row.get("protected")]
+    if not protected:
+        return
+    spread = float(np.var([row["value"] for row in overall])) if len(overall) > 1 else 0.0
+    noise = float(np.mean([row.get("noise_variance", 0.0) for row in overall]))
+    attenuation = float(np.sqrt(max(0.0, 1 - noise / spread))) if spread else 0.0
+    inputs.notes.append(f"protected:{len(protected)}:{len(overall)}:{attenuation:.2f}")
 
 
 def external_sources_and_dimensions() -> list[tuple[str, str]] | None:

@@ -306,5 +306,12 @@ MISSING_INPUTS = {
 
 
 def missing_input_sentence(note: str) -> str:
+    if note.startswith("protected:"):
+        protected, months, attenuation = note.split(":")[1:]
+        return _(
+            "%(protected)s of the %(months)s unit-months of pulse results carry protective noise (their groups "
+            "changed by a few people since another round); the noise is known, and it shrinks their "
+            "correlations by a factor of about %(attenuation)s."
+        ) % {"protected": protected, "months": months, "attenuation": attenuation}
     app = note.removeprefix("missing:").split(".")[0]
     return str(MISSING_INPUTS.get(app, note))

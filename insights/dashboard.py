@@ -134,6 +134,12 @@ def heatmap_csv() -> CsvTable:
             "score",
             "enps",
             *(f"driver:{driver.key}" for driver in drivers),
+            # A protected result's figures carry stored noise; the margins are their 95% half-widths.
+            "protected",
+            "score_margin",
+            "enps_margin",
+            *(f"driver_margin:{driver.key}" for driver in drivers),
+            "note",
         ],
     )
     for row in heatmap.rows if heatmap else []:
@@ -150,6 +156,11 @@ def heatmap_csv() -> CsvTable:
                 None if result.suppressed else _round(result.score, 2),
                 None if result.suppressed else _round(result.enps, 1),
                 *(None if result.suppressed else _round(cell["score"], 2) for cell in row.cells),
+                "yes" if result.protected else "no",
+                result.score_margin,
+                result.enps_margin,
+                *(cell["margin"] if result.protected else None for cell in row.cells),
+                result.protection_note,
             ]
         )
     return table

@@ -144,9 +144,14 @@ def latest_heatmap() -> Heatmap | None:
     drivers = [driver for driver in drivers if driver.pk in asked]
     rows = []
     for result in results:
-        scores = {score.driver_id: score.score for score in result.driver_scores.all()}
+        scores = {score.driver_id: (score.score, score.margin) for score in result.driver_scores.all()}
         cells = [
-            {"driver": driver, "score": scores.get(driver.pk), "css": heat_class(scores.get(driver.pk))}
+            {
+                "driver": driver,
+                "score": scores.get(driver.pk, (None, None))[0],
+                "margin": scores.get(driver.pk, (None, None))[1],
+                "css": heat_class(scores.get(driver.pk, (None, None))[0]),
+            }
             for driver in drivers
         ]
         depth = result.department.depth if result.department_id else 0

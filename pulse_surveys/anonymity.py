@@ -53,24 +53,43 @@ group can be derived. `tests/pulse_surveys/test_anonymity_property.py` checks th
 linear algebra on random trees; `test_anonymity_across_rounds.py` checks rules 4 and 5 by
 brute force over every combination of two random rounds' results.
 
-What rules 4 and 5 leave open:
+*Protection instead of hiding* (`decide`, `protection_sources`, `protection_shares`, and
+`pulse_surveys.noise`): a group that rules 1–3 show but rules 4–5 would not show exactly is
+shown *protected*: its figures carry random noise, drawn once when the round is materialised
+and stored, and are shown with their 95% margin ("63 ± 9, protected"). Leaving it out of the
+exact figures is enough for rules 4 and 5 (fewer exact groups only merge residuals), and the
+other rounds are compared with this round's exact figures only.
 
-- They place people by the round they were *invited* to, not by the answers they gave: who
+The threat model, in plain words. Someone who knows who belonged to which department in every
+round, sees every figure shown, and assumes that everyone else answered exactly as before, tries
+to work out one colleague's answers by combining two rounds. The guarantee: whatever two
+rounds they combine, the figures change the odds between any two possible answers of that
+colleague by at most a factor of exp(ε) (3 by default: `PRIMA_ANONYMITY_EPSILON` = ln 3, never
+above ln 9). Each round spends ε/2, so two rounds together spend ε. Within a round a person
+lies in a chain of nested groups; the protected ones along the chain share the ε/2: each first
+gets what its overall score needs to stay within ±25 points, and what is left is shared by
+1 / their size (one person moves a small group's figures most); a protected group holding
+the same people as a protected sub-group shows that sub-group's figures at no further cost.
+Inside a group, the overall score gets three parts, eNPS one and the drivers together one; a
+figure whose margin would be wider than ±25 points is dropped and leaves its part to the
+others, and a group whose overall score would be is hidden (reason "too_noisy").
+`tests/pulse_surveys/test_anonymity_noise.py` checks by brute force that every combination of
+two rounds' shown totals holding 1 to threshold − 1 people carries noise enough for that bound.
+
+What this leaves open:
+
+- People are placed by the round they were *invited* to, not by the answers they gave: who
   answered is not shown to anyone (participation is shown as counts), and a rule over the
-  respondents hid 66 of the 133 results otherwise shown on the demo organisation (124 people,
-  twelve monthly rounds, about 65% answering each month; customer service: 10 of 12 months),
-  since who answers changes by a few people every month. Someone who knows that exactly one
-  colleague skipped one round and answered the next can still compare the two.
-- They look at two rounds at a time. A combination of three or more rounds needs everyone to
-  answer alike across all of them and is not checked.
-
-What they cost: an observer keeps every round, so a group that gains or loses a few people who
-answer is hidden from then on, for as long as the earlier round is on record. On the demo
-organisation rule 5 hides nothing that rule 4 does not (7 of 192 results). In the benchmark
-organisation (`bench/generate.py`: 50,000 people, 24 monthly rounds, people hired every month),
-rules 1–3 hide 93 of the latest round's 1,001 results, rule 4 another 608 and rule 5 another
-132: 168 are shown. Showing more there takes a decision on what an observer may be assumed not
-to know (how much the others' answers move from one month to the next), not a finer rule.
+  respondents hid 66 of the 133 results otherwise shown on the demo organisation, since who
+  answers changes by a few people every month. Someone who knows that exactly one colleague
+  skipped one round and answered the next can still compare the two.
+- Rules 4 and 5 look at two rounds at a time, and the guarantee is per pair of rounds: someone
+  who combines k rounds in which a colleague was protected may move the odds by up to
+  exp(k × ε/2).
+- A person who moved between two sibling groups is in the noise of both (the group left and
+  the group joined), each within the bound above.
+- Exact figures of groups that changed by no one or by the threshold or more stay exact: they
+  are protected by the crowd (rules 1–5), not by noise.
 """
 
 from collections import defaultdict
@@ -88,6 +107,8 @@ ACROSS_ROUNDS = "across_rounds"
 class Decision:
     suppressed: bool
     reason: str = ""  # "", BELOW_THRESHOLD, COMPLEMENTARY or ACROSS_ROUNDS
+    # Shown with protective noise: rules 1–3 allow it, rules 4–5 would hide its exact figures.
+    protected: bool = False
 
 
 @dataclass
@@ -328,11 +349,15 @@ def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
     return None
 
 
-def _group_to_hide(component: set, side: set, vertex_of: Mapping, owner: Mapping, shown: set, parents, size):
+def _group_to_hide(
+    component: set, side: set, vertex_of: Mapping, owner: Mapping, shown: set, parents, size, *, largest: bool
+):
     """The shown group of this round to hide against a small cut: hiding a group moves its
     residual's people into the residual above, so the smallest group whose residual lies on
     the other side of the cut from the one above it; failing that, the smallest one in the
-    cut's component whose residual above lies outside it; failing that, the smallest in it."""
+    cut's component whose residual above lies outside it; failing that, the smallest in it.
+    With `largest`, the largest instead (a group to protect with noise rather than hide: the
+    larger it is, the less noise it needs)."""
 
     def above(group):
         parent = parents.get(group)
@@ -345,7 +370,10 @@ def _group_to_hide(component: set, side: set, vertex_of: Mapping, owner: Mapping
         ours,
     )
     candidates = next((tier for tier in tiers if tier), None)
-    return min(candidates, key=lambda group: (size[group], repr(group))) if candidates else None
+    if not candidates:
+        return None
+    pick = max if largest else min
+    return pick(candidates, key=lambda group: (size[group], repr(group)))
 
 
 def decide(
@@ -356,11 +384,108 @@ def decide(
     members: Mapping[Hashable, Collection[Hashable]] | None = None,
     answered: Collection[Hashable] = frozenset(),
     earlier: Iterable[ShownRound] = (),
+    protect: bool = True,
 ) -> dict[Hashable, Decision]:
-    """Which groups to hide. `parents` maps every node to its parent (None for a root);
-    `own` gives each node's own respondents (missing: none). With `members` (who was invited,
-    per node), who of them `answered`, and the `earlier` rounds an observer holds, rule 4
-    applies too."""
+    """Which groups to show exactly, which with protective noise, which to hide. `parents`
+    maps every node to its parent (None for a root); `own` gives each node's own respondents
+    (missing: none). With `members` (who was invited, per node), who of them `answered`, and
+    the `earlier` rounds an observer holds (their exactly shown groups), rules 4 and 5 decide
+    which of the groups that rules 1–3 show keep exact figures; the others are protected (or,
+    with `protect=False`, hidden as before)."""
+    exact = _decide_exact(parents, own, threshold, members=members, answered=answered, earlier=earlier, largest=protect)
+    if not protect or members is None or not any(d.reason == ACROSS_ROUNDS for d in exact.values()):
+        return exact
+    within = _decide_exact(parents, own, threshold)
+    # A group shown within the round but not exactly across rounds is shown with noise. Taking
+    # fewer groups exactly than rules 4 and 5 allow is safe: it only merges residuals.
+    return {
+        node: within[node] if within[node].suppressed else Decision(False, protected=exact[node].suppressed)
+        for node in parents
+    }
+
+
+def protection_sources(
+    parents: Mapping[Hashable, Hashable | None], own: Mapping[Hashable, int], decisions: Mapping[Hashable, Decision]
+) -> dict[Hashable, Hashable]:
+    """Protected group -> the protected group whose noisy figures it shows. A protected group
+    whose respondents all lie in one protected sub-group holds the same answers: it shows that
+    sub-group's figures, noise and all, which costs no budget of its own."""
+    children, post_order = _tree_order(parents)
+    size: dict = {}
+    for node in post_order:
+        size[node] = own.get(node, 0) + sum(size[c] for c in children[node])
+    source: dict = {}
+    for node in post_order:  # children first, so a chain resolves to its lowest group
+        if not decisions[node].protected:
+            continue
+        holding = [c for c in children[node] if size[c]]
+        only = holding[0] if len(holding) == 1 and not own.get(node, 0) else None
+        source[node] = source[only] if only is not None and decisions[only].protected else node
+    return source
+
+
+def protection_shares(
+    parents: Mapping[Hashable, Hashable | None],
+    own: Mapping[Hashable, int],
+    decisions: Mapping[Hashable, Decision],
+    needed: Mapping[Hashable, float] | None = None,
+) -> dict[Hashable, float]:
+    """Each protected group's share of a person's budget in one round (for the groups that
+    draw their own noise: see `protection_sources`). A person lies in a chain of nested
+    groups; the shares along any chain that holds respondents add up to at most 1.
+
+    Each group first gets the share it `needed` (for its figures to mean something; none
+    given: nothing), scaled down where a chain needs more than the whole budget; what a chain
+    leaves over is shared by 1 / the group's respondents, so that the small groups, whose
+    figures one person moves most, get most of it."""
+    children, post_order = _tree_order(parents)
+    size: dict = {}
+    for node in post_order:
+        size[node] = own.get(node, 0) + sum(size[c] for c in children[node])
+    sources = protection_sources(parents, own, decisions)
+    needed = needed or {}
+
+    def drawing(node) -> bool:
+        return sources.get(node) == node and size[node] > 0
+
+    def heaviest(weight) -> dict:
+        """For each node, the heaviest chain through it (root to where someone answered)."""
+        chain: dict = {}
+        for node in reversed(post_order):  # parents before children
+            parent = parents.get(node)
+            above = chain[parent] if parent is not None and parent in chain else 0.0
+            chain[node] = above + (weight(node) if drawing(node) else 0.0)
+        most: dict = {}
+        for node in post_order:
+            here = chain[node] if own.get(node, 0) else 0.0
+            most[node] = max([here, *(most[c] for c in children[node])])
+        return most
+
+    most_weight = heaviest(lambda node: 1 / size[node])
+    most_needed = heaviest(lambda node: needed.get(node, 0.0))
+    shares = {}
+    for node in parents:
+        if not drawing(node) or not most_weight[node]:
+            continue
+        over = max(1.0, most_needed[node])
+        left = max(0.0, 1.0 - most_needed[node])
+        shares[node] = needed.get(node, 0.0) / over + left * (1 / size[node]) / most_weight[node]
+    return shares
+
+
+def _decide_exact(
+    parents: Mapping[Hashable, Hashable | None],
+    own: Mapping[Hashable, int],
+    threshold: int,
+    *,
+    members: Mapping[Hashable, Collection[Hashable]] | None = None,
+    answered: Collection[Hashable] = frozenset(),
+    earlier: Iterable[ShownRound] = (),
+    largest: bool = False,
+) -> dict[Hashable, Decision]:
+    """Rules 1 to 5: which groups may be shown exactly. With `largest`, rules 4 and 5 take
+    the largest group out of the exact ones where they have a choice (it is then protected,
+    and a larger group needs less noise), instead of hiding the smallest."""
     children, post_order = _tree_order(parents)
     size: dict = {}
     for node in post_order:
@@ -408,7 +533,7 @@ def decide(
         if node is None:
             break
         hide = node
-        if leaks_across_rounds(node, shown) == "residual":
+        if leaks_across_rounds(node, shown) == "residual" and not largest:
             # As in rule 2, merging the smallest shown sub-group into the residual changes it
             # by at least `threshold` people, and keeps the larger group shown.
             candidates = [c for c in _shown_below(node, children, shown) if uncovered[c] > 0]
@@ -451,7 +576,9 @@ def decide(
                     cut = _small_cut(pairing.edges(vertex_of), threshold)
                     # (A cut with none of this round's groups in it lies in the other round
                     # alone, as when the threshold was raised since: nothing here changes it.)
-                    hide = _group_to_hide(*cut, vertex_of, owner, shown, parents, size) if cut else None
+                    hide = (
+                        _group_to_hide(*cut, vertex_of, owner, shown, parents, size, largest=largest) if cut else None
+                    )
                     if hide is None:
                         break
                     shown.discard(hide)

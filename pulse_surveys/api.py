@@ -22,6 +22,7 @@ from employees.models import Department, Role
 from employees.permissions import ANYONE, allow, is_hr, is_manager, managed_department_ids
 from pulse_surveys import selectors, services
 from pulse_surveys.models import (
+    PROTECTION_NOTE,
     TEXT_MAX_LENGTH,
     Driver,
     Question,
@@ -226,15 +227,20 @@ class RoundFilter(django_filters.FilterSet):
 
 
 def _driver_scores(result: RoundResult) -> list[dict]:
-    return [
-        {"driver": item.driver.key, "name": item.driver.name, "score": round(item.score, 1)}
-        for item in result.driver_scores.all()
-    ]
+    scores = []
+    for item in result.driver_scores.all():
+        score = {"driver": item.driver.key, "name": item.driver.name, "score": round(item.score, 1)}
+        if result.protected:
+            score["margin"] = item.margin
+        scores.append(score)
+    return scores
 
 
 def result_payload(result: RoundResult, *, detailed: bool, request=None) -> dict:
     """What a result shows: counts always; scores only when not suppressed; in detail (with the
-    request, for the page of comments) also the distributions and comments."""
+    request, for the page of comments) also the distributions and comments. A protected result
+    carries its figures as stored (whole points, noise included), each with its margin, and
+    the note that says why; it has no distributions."""
     data = {
         "department": result.department_id,
         "name": result.department.name if result.department_id else _("Whole audience"),
@@ -243,15 +249,19 @@ def result_payload(result: RoundResult, *, detailed: bool, request=None) -> dict
         "response_rate": result.response_rate,
         "suppressed": result.suppressed,
         "reason": result.reason or None,
+        "protected": result.protected,
     }
     if not result.suppressed:
         data["score"] = None if result.score is None else round(result.score, 1)
         data["enps"] = None if result.enps is None else round(result.enps, 1)
+        if result.protected:
+            data.update(score_margin=result.score_margin, enps_margin=result.enps_margin, note=str(PROTECTION_NOTE))
         data["drivers"] = _driver_scores(result)
-        if detailed:
+        if detailed and not result.protected:
             data["distributions"] = [
                 {"question": int(question_id), "counts": counts} for question_id, counts in result.distributions.items()
             ]
+        if detailed:
             data.update(_comments(result, request))
     return data
 

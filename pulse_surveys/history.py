@@ -34,7 +34,8 @@ def answered(round_ids: list[int]) -> dict[int, frozenset]:
 
 
 def earlier_shown_rounds(pulse_round: Round) -> list[ShownRound]:
-    """The other rounds whose results are out and share a question with `pulse_round`."""
+    """The other rounds whose results are out and share a question with `pulse_round`, with
+    the groups they showed exactly (a protected group's figures carry their own noise)."""
     others = list(
         Round.objects.filter(results_ready=True, questions__in=pulse_round.questions.all())
         .exclude(pk=pulse_round.pk)
@@ -46,12 +47,12 @@ def earlier_shown_rounds(pulse_round: Round) -> list[ShownRound]:
         return []
     trees: dict[int, dict] = defaultdict(dict)
     shown: dict[int, set] = defaultdict(set)
-    for round_id, department_id, parent_id, is_total, suppressed in RoundResult.objects.filter(
+    for round_id, department_id, parent_id, is_total, suppressed, protected in RoundResult.objects.filter(
         round_id__in=others
-    ).values_list("round_id", "department_id", "parent_department_id", "is_total", "suppressed"):
+    ).values_list("round_id", "department_id", "parent_department_id", "is_total", "suppressed", "protected"):
         node = TOTAL if is_total else department_id
         trees[round_id][node] = None if is_total else _node(parent_id)
-        if not suppressed:
+        if not suppressed and not protected:
             shown[round_id].add(node)
     members, respondents = members_by_node(others), answered(others)
     return [

@@ -316,12 +316,28 @@ class SuppressionReason(models.TextChoices):
     BELOW_THRESHOLD = "below_threshold", _("fewer respondents than the anonymity threshold")
     COMPLEMENTARY = "complementary", _("hidden so that a small group cannot be worked out by subtraction")
     ACROSS_ROUNDS = "across_rounds", _("hidden so that comparing it with another round singles no one out")
+    TOO_NOISY = (
+        "too_noisy",
+        _("hidden: the noise that would protect it against comparison with another round would make it meaningless"),
+    )
+
+
+# What a protected figure means, in plain words, wherever one is shown (page, API, export).
+PROTECTION_NOTE = _(
+    "Protected: this group changed by only a few people since another round, so comparing the two "
+    "rounds' exact figures could reveal how someone answered. The figure therefore carries random "
+    "noise, drawn once and kept, and is shown with its margin: the true value lies within ± the "
+    "margin 95 times out of 100."
+)
 
 
 class RoundResult(models.Model):
     """The materialised result of a closed round for one department's subtree (or, with no
     department, the whole audience). A suppressed result stores no score, eNPS, driver,
-    distribution or comment at all: what may not be shown is never written."""
+    distribution or comment at all: what may not be shown is never written. A `protected`
+    result stores its figures with their noise already added (drawn once, see
+    `pulse_surveys.noise`), rounded to whole points, with the 95% half-width of the noise
+    (`*_margin`) and its scale; it stores no distribution."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="results")
     department = models.ForeignKey(
@@ -338,6 +354,14 @@ class RoundResult(models.Model):
     reason = models.CharField(max_length=20, choices=SuppressionReason.choices, blank=True)
     score = models.FloatField(null=True, blank=True)
     enps = models.FloatField(null=True, blank=True)
+    protected = models.BooleanField(default=False)
+    epsilon = models.FloatField(null=True, blank=True)  # the protected group's share of the budget
+    score_margin = models.FloatField(null=True, blank=True)
+    score_noise_scale = models.FloatField(null=True, blank=True)
+    score_noise_variance = models.FloatField(null=True, blank=True)  # points²
+    enps_margin = models.FloatField(null=True, blank=True)
+    enps_noise_scale = models.FloatField(null=True, blank=True)
+    enps_noise_variance = models.FloatField(null=True, blank=True)
     distributions = models.JSONField(default=dict, blank=True)
     comments = models.JSONField(default=list, blank=True)
 
@@ -355,6 +379,10 @@ class RoundResult(models.Model):
                 condition=models.Q(suppressed=False) | models.Q(score__isnull=True, enps__isnull=True),
                 name="pulse_result_suppressed_is_empty",
             ),
+            models.CheckConstraint(
+                condition=models.Q(protected=False) | models.Q(suppressed=False, score_margin__isnull=False),
+                name="pulse_result_protected_is_shown_with_margin",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -364,6 +392,10 @@ class RoundResult(models.Model):
     def response_rate(self) -> float | None:
         return round(self.responded / self.invited * 100, 1) if self.invited else None
 
+    @property
+    def protection_note(self) -> str:
+        return str(PROTECTION_NOTE) if self.protected else ""
+
 
 class RoundResultDriver(models.Model):
     """A driver's score in a shown result (a table rather than JSON, so that series are SQL)."""
@@ -371,6 +403,9 @@ class RoundResultDriver(models.Model):
     result = models.ForeignKey(RoundResult, on_delete=models.CASCADE, related_name="driver_scores")
     driver = models.ForeignKey(Driver, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
+    margin = models.FloatField(null=True, blank=True)  # protected results: the noise's 95% half-width
+    noise_scale = models.FloatField(null=True, blank=True)
+    noise_variance = models.FloatField(null=True, blank=True)  # points²
 
     class Meta:
         ordering = ["driver__position"]

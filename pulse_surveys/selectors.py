@@ -190,7 +190,9 @@ def internal_satisfaction_series(
     """Internal satisfaction per department and month, from materialised results of closed
     rounds that are not suppressed: metric "overall" (0–100), "enps" (−100..100) and
     "driver:<key>" (0–100). Rounds closing in the same month are pooled, weighted by their
-    respondents. Computed with GROUP BY in the database."""
+    respondents. Computed with GROUP BY in the database. Each row also says how many of the
+    pooled results are protected (`protected`: their figures carry stored noise) and the
+    variance that noise adds to the pooled value (`noise_variance`, points², 0 when exact)."""
     shown = RoundResult.objects.filter(
         suppressed=False,
         is_total=False,
@@ -204,24 +206,36 @@ def internal_satisfaction_series(
     series: list[dict] = []
     for metric, field in (("overall", "score"), ("enps", "enps")):
         if wanted is None or metric in wanted:
-            rows = _pooled(shown.filter(**{f"{field}__isnull": False}), field, prefix="", key=Value(metric))
+            rows = _pooled(
+                shown.filter(**{f"{field}__isnull": False}),
+                field,
+                prefix="",
+                key=Value(metric),
+                variance=f"{field}_noise_variance",
+            )
             series.extend(_series_rows(rows, prefix=""))
     driver_metrics = None if wanted is None else {m.split(":", 1)[1] for m in wanted if m.startswith("driver:")}
     if driver_metrics is None or driver_metrics:
         scores = RoundResultDriver.objects.filter(result__in=shown)
         if driver_metrics is not None:
             scores = scores.filter(driver__key__in=driver_metrics)
-        rows = _pooled(scores, "score", prefix="result__", key=F("driver__key"))
+        rows = _pooled(scores, "score", prefix="result__", key=F("driver__key"), variance="noise_variance")
         series.extend(_series_rows(rows, prefix="driver:"))
     return sorted(series, key=lambda row: (row["department_id"], row["period"], row["metric"]))
 
 
-def _pooled(queryset, value_field: str, *, prefix: str, key):
-    """Sums of value × respondents and of respondents per department, month and `key`."""
-    responded = F(f"{prefix}responded")
+def _pooled(queryset, value_field: str, *, prefix: str, key, variance: str):
+    """Sums of value × respondents and of respondents per department, month and `key`; how many
+    results are protected, and the sum of their noise variances × respondents²."""
+    responded = Cast(F(f"{prefix}responded"), FloatField())
     return (
         queryset.values(unit=F(f"{prefix}department_id"), month=F(f"{prefix}round__period"), key=key)
-        .annotate(weighted=Sum(F(value_field) * Cast(responded, FloatField())), respondents=Sum(responded))
+        .annotate(
+            weighted=Sum(F(value_field) * responded),
+            respondents=Sum(f"{prefix}responded"),
+            protected=Count("pk", filter=Q(**{f"{prefix}protected": True})),
+            noise=Sum(F(variance) * responded * responded, default=0.0),
+        )
         .order_by()
     )
 
@@ -234,6 +248,8 @@ def _series_rows(rows, *, prefix: str) -> list[dict]:
             "metric": f"{prefix}{row['key']}",
             "value": row["weighted"] / row["respondents"],
             "respondents": row["respondents"],
+            "protected": row["protected"],
+            "noise_variance": (row["noise"] or 0.0) / row["respondents"] ** 2,
         }
         for row in rows
         if row["respondents"]

@@ -210,6 +210,7 @@ def results(request):
             "department": department,
             "result": result,
             "breakdown": breakdown,
+            "breakdown_note": next((child.protection_note for child in breakdown if child.protected), ""),
             "comments": comments,
         },
     )
@@ -231,13 +232,19 @@ def heatmap(request):
     if chosen is not None:
         for result in selectors.round_results_all(chosen):
             scores = {item.driver_id: item.score for item in result.driver_scores.all()}
+            margins = {item.driver_id: item.margin for item in result.driver_scores.all()}
             rows.append(
                 {
                     "result": result,
                     "depth": result.department.depth if result.department_id else 0,
                     "overall_class": _heat(result.score),
                     "cells": [
-                        {"score": scores.get(driver.pk), "class": _heat(scores.get(driver.pk))} for driver in drivers
+                        {
+                            "score": scores.get(driver.pk),
+                            "margin": margins.get(driver.pk),
+                            "class": _heat(scores.get(driver.pk)),
+                        }
+                        for driver in drivers
                     ],
                 }
             )

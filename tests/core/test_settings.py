@@ -33,6 +33,8 @@ def run_check(**env) -> subprocess.CompletedProcess:
         ("CELERY_BROKER_URL", "amqp://guest@x//"),
         ("SESSION_IDLE_TIMEOUT", "soon"),
         ("LANGUAGE_CODE", "fr"),
+        ("PRIMA_ANONYMITY_EPSILON", "2.5"),  # above ln 9
+        ("PRIMA_ANONYMITY_EPSILON", "lots"),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(variable, value):

@@ -1,4 +1,6 @@
-"""Rule 4 of `pulse_surveys.anonymity`: two rounds' results never differ by a few people.
+"""Rules 4 and 5 of `pulse_surveys.anonymity`: two rounds' *exact* results never differ by a
+few people (a group they would hide is shown with protective noise instead; its guarantee is
+tested in test_anonymity_noise.py).
 
 The observer is assumed to know who was invited to each round and in which department, the
 totals of every shown group in both rounds, and — the worst case — that everyone answers the
@@ -12,7 +14,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pulse_surveys.anonymity import ACROSS_ROUNDS, ShownRound, decide
+from pulse_surveys.anonymity import ShownRound, decide
 
 
 def _own_counts(respondents):
@@ -26,8 +28,11 @@ def _round(parents, respondents, threshold, earlier=(), invited=None):
     decisions = decide(
         parents, _own_counts(respondents), threshold, members=members, answered=answered, earlier=earlier
     )
-    shown = {node for node, decision in decisions.items() if not decision.suppressed}
-    return decisions, ShownRound(parents=parents, shown=shown, members=members, answered=answered)
+    return decisions, ShownRound(parents=parents, shown=_exact(decisions), members=members, answered=answered)
+
+
+def _exact(decisions):
+    return {node for node, decision in decisions.items() if not decision.suppressed and not decision.protected}
 
 
 def _subtree(parents, node):
@@ -80,7 +85,7 @@ def test_no_atom_of_a_round_differs_from_an_earlier_round_s_atom_by_fewer_than_t
     parents, threshold, _people, (first, second) = case
     _decisions, earlier = _round(parents, first, threshold)
     decisions, _later = _round(parents, second, threshold, earlier=[earlier])
-    shown = {node for node, decision in decisions.items() if not decision.suppressed}
+    shown = _exact(decisions)
     for atom, other in itertools.product(_atoms(parents, second, shown), _atoms(parents, first, earlier.shown)):
         assert not 0 < len(atom ^ other) < threshold, (sorted(atom), sorted(other))
     # and within the round every residual is still empty or at least the threshold
@@ -151,7 +156,7 @@ def test_a_group_of_one_round_minus_two_groups_of_another_does_not_isolate_anyon
     second = {0: [10, 22, 23], 1: [], 2: [11, 12], 3: [13], 4: [14, 15], 5: [16, 17, 18, 19]}
     _decisions, earlier = _round(parents, first, 3)
     decisions, later = _round(parents, second, 3, earlier=[earlier])
-    shown_now = {n for n, d in decisions.items() if not d.suppressed}
+    shown_now = _exact(decisions)
     # then unit 3 of round 2 minus sub-units 4 and 5 of round 1 is not person 13 alone
     assert not (3 in shown_now and {4, 5} <= earlier.shown), (shown_now, earlier.shown)
     # and no other combination of the two rounds singles anyone out
@@ -160,7 +165,7 @@ def test_a_group_of_one_round_minus_two_groups_of_another_does_not_isolate_anyon
     assert _isolating_combination([_round(parents, second, 3)[1], earlier], 3) is not None
 
 
-def test_one_person_joining_a_shown_group_hides_the_group_in_the_next_round():
+def test_one_person_joining_a_shown_group_protects_the_group_in_the_next_round():
     # given a unit (1) under the whole audience (0): six answer in round 1, the same six and one more in round 2
     parents = {0: None, 1: 0}
     first = {0: [], 1: [1, 2, 3, 4, 5, 6]}
@@ -168,9 +173,11 @@ def test_one_person_joining_a_shown_group_hides_the_group_in_the_next_round():
     # when
     _decisions, earlier = _round(parents, first, 5)
     decisions, _later = _round(parents, second, 5, earlier=[earlier])
-    # then neither the unit nor the whole audience is shown: each would be round 1 plus person 7
+    # then neither the unit nor the whole audience is shown exactly: each would be round 1 plus
+    # person 7; both are shown with protective noise
     assert earlier.shown == {0, 1}
-    assert decisions[1].reason == ACROSS_ROUNDS and decisions[0].reason == ACROSS_ROUNDS
+    assert decisions[1].protected and decisions[0].protected
+    assert not decisions[1].suppressed and not decisions[0].suppressed
 
 
 def test_the_same_people_or_a_change_of_the_threshold_or_more_is_shown():
@@ -179,7 +186,7 @@ def test_the_same_people_or_a_change_of_the_threshold_or_more_is_shown():
     _decisions, earlier = _round(parents, first, 5)
     for second in ({0: [], 1: [1, 2, 3, 4, 5, 6]}, {0: [], 1: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]}):
         decisions, _later = _round(parents, second, 5, earlier=[earlier])
-        assert not any(d.suppressed for d in decisions.values()), second
+        assert not any(d.suppressed or d.protected for d in decisions.values()), second
 
 
 def test_a_residual_that_changes_by_one_is_hidden_even_when_its_groups_change_by_more():
@@ -191,10 +198,10 @@ def test_a_residual_that_changes_by_one_is_hidden_even_when_its_groups_change_by
     _decisions, earlier = _round(parents, first, 5)
     decisions, _later = _round(parents, second, 5, earlier=[earlier])
     # then (department 1 − unit 2) in round 2 minus the same in round 1 would be person 16 alone
-    shown = {n for n, d in decisions.items() if not d.suppressed}
+    shown = _exact(decisions)
     residual = {6, 7, 8, 9, 10, 16} if {1, 2} <= shown else None
     assert residual is None, shown
-    assert any(d.reason == ACROSS_ROUNDS for d in decisions.values())
+    assert any(d.protected for d in decisions.values())
 
 
 def test_someone_who_joins_without_answering_changes_nothing():
@@ -204,17 +211,17 @@ def test_someone_who_joins_without_answering_changes_nothing():
     _decisions, earlier = _round(parents, answering, 5, invited={0: [], 1: [1, 2, 3, 4, 5, 6, 7]})
     # when person 8 joins the unit and does not answer, and person 7 leaves (who never answered)
     decisions, _later = _round(parents, answering, 5, earlier=[earlier], invited={0: [], 1: [1, 2, 3, 4, 5, 6, 8]})
-    # then both results are shown: they hold the same six people's answers
-    assert not any(d.suppressed for d in decisions.values())
+    # then both results are shown exactly: they hold the same six people's answers
+    assert not any(d.suppressed or d.protected for d in decisions.values())
 
 
-def test_someone_who_joins_and_answers_hides_the_group():
+def test_someone_who_joins_and_answers_protects_the_group():
     parents = {0: None, 1: 0}
     _decisions, earlier = _round(parents, {0: [], 1: [1, 2, 3, 4, 5, 6]}, 5, invited={0: [], 1: [1, 2, 3, 4, 5, 6, 7]})
     decisions, _later = _round(
         parents, {0: [], 1: [1, 2, 3, 4, 5, 6, 8]}, 5, earlier=[earlier], invited={0: [], 1: [1, 2, 3, 4, 5, 6, 8]}
     )
-    assert decisions[1].reason == ACROSS_ROUNDS
+    assert decisions[1].protected
 
 
 def test_without_earlier_rounds_the_decision_is_the_single_round_one():

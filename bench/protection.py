@@ -1,0 +1,133 @@
+"""What protected results show, and what materialising a round costs along the history.
+
+    DATABASE_URL=postgres://…/prima_bench python -m bench.protection [--time 6,12,24]
+
+For the latest closed round of each survey: of the results that rules 1–3 alone would show,
+how many are shown exactly, how many with protective noise, and how many are hidden because
+the noise would make them meaningless; and the median 95% margin of the overall score by group
+size. With `--rematerialise`, first materialises every round again, oldest first (after a change to the
+rules), timing each. With `--time`, materialises the k-th round of the longest survey as if the rounds after it
+had not closed yet (in a transaction that is rolled back), for each k given.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+
+from bench._common import RESULTS_DIR, require_postgresql, setup_django
+
+SIZE_BANDS = ((5, 19), (20, 49), (50, 99), (100, 499), (500, None))
+
+
+def shares() -> list[dict]:
+    from pulse_surveys.models import RoundResult, SuppressionReason, Survey
+    from pulse_surveys.selectors import latest_closed_round
+
+    found = []
+    for survey in Survey.objects.order_by("pk"):
+        pulse_round = latest_closed_round(survey=survey)
+        if pulse_round is None:
+            continue
+        fields = ("suppressed", "reason", "protected", "responded", "score_margin")
+        rows = list(RoundResult.objects.filter(round=pulse_round).values_list(*fields))
+        every = list(RoundResult.objects.filter(round__survey=survey, round__results_ready=True).values_list(*fields))
+        every_allowed = [r for r in every if not r[0] or r[1] == SuppressionReason.TOO_NOISY]
+        allowed = [r for r in rows if not r[0] or r[1] == SuppressionReason.TOO_NOISY]
+        margins = defaultdict(list)
+        for suppressed, _reason, protected, responded, margin in allowed:
+            if protected and not suppressed:
+                band = next(b for b in SIZE_BANDS if responded >= b[0] and (b[1] is None or responded <= b[1]))
+                margins[band].append(margin)
+        found.append(
+            {
+                "survey": survey.title,
+                "round": pulse_round.number,
+                "allowed_by_rules_1_to_3": len(allowed),
+                "exact": sum(1 for r in allowed if not r[0] and not r[2]),
+                "protected": sum(1 for r in allowed if not r[0] and r[2]),
+                "hidden_too_noisy": sum(1 for r in allowed if r[0]),
+                "every_round": {
+                    "allowed_by_rules_1_to_3": len(every_allowed),
+                    "exact": sum(1 for r in every_allowed if not r[0] and not r[2]),
+                    "protected": sum(1 for r in every_allowed if not r[0] and r[2]),
+                    "hidden_too_noisy": sum(1 for r in every_allowed if r[0]),
+                },
+                "median_margin_by_respondents": {
+                    f"{low}–{high or ''}": {"groups": len(values), "median": statistics.median(values)}
+                    for (low, high), values in sorted(margins.items())
+                },
+            }
+        )
+    return found
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def time_history(positions: list[int]) -> dict:
+    from django.db import transaction
+
+    from pulse_surveys.models import Round, Survey
+    from pulse_surveys.services import round_results_materialise
+
+    survey = max(Survey.objects.all(), key=lambda s: s.rounds.filter(results_ready=True).count())
+    rounds = list(Round.objects.filter(survey=survey, results_ready=True).order_by("closed_at", "pk"))
+    timings = {}
+    for k in positions:
+        if k > len(rounds):
+            continue
+        try:
+            with transaction.atomic():
+                Round.objects.filter(pk__in=[r.pk for r in rounds[k:]]).update(results_ready=False)
+                started = time.perf_counter()
+                round_results_materialise(round_id=rounds[k - 1].pk, rewrite_storage=False)
+                timings[k] = round(time.perf_counter() - started, 2)
+                raise _RolledBack
+        except _RolledBack:
+            pass
+    return timings
+
+
+def rematerialise_history() -> dict:
+    """Materialises every round of every survey again, oldest first, each seeing only the
+    rounds before it (as when they closed one by one); the seconds each took."""
+    from pulse_surveys.models import Round, RoundStatus, Survey
+    from pulse_surveys.services import round_results_materialise
+
+    seconds = {}
+    for survey in Survey.objects.order_by("pk"):
+        rounds = list(Round.objects.filter(survey=survey, status=RoundStatus.CLOSED).order_by("closed_at", "pk"))
+        Round.objects.filter(pk__in=[r.pk for r in rounds]).update(results_ready=False)
+        for position, pulse_round in enumerate(rounds, start=1):
+            started = time.perf_counter()
+            round_results_materialise(round_id=pulse_round.pk, rewrite_storage=False)
+            seconds[f"{survey.pk}:{position}"] = round(time.perf_counter() - started, 2)
+    return {"per_round": seconds, "total": round(sum(seconds.values()), 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.protection", description=__doc__.split("\n")[0])
+    parser.add_argument("--time", default="", help="round positions to time, e.g. 6,12,24")
+    parser.add_argument("--name", default="protection", help="results file name")
+    parser.add_argument("--rematerialise", action="store_true", help="materialise every round again, oldest first")
+    args = parser.parse_args(argv)
+    setup_django()
+    require_postgresql("bench.protection")
+    report = {}
+    if args.rematerialise:
+        report["rematerialised_history_seconds"] = rematerialise_history()
+    report["latest_rounds"] = shares()
+    if args.time:
+        report["materialise_seconds_at_round"] = time_history([int(k) for k in args.time.split(",")])
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"{args.name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -192,6 +192,45 @@ def _scim_cycle(people: int, prefix: str) -> dict:
     }
 
 
+def bench(*, people: int, departments: int, scim_people: int, seed: int = 20261205) -> dict:
+    """Empties the organisation, then runs every step; returns the figures."""
+    rng = random.Random(seed)
+    watch = Stopwatch()
+    _empty_organisation()
+    results: dict = {"machine": machine(), "people": people, "departments": departments}
+    rows = people_rows(people, departments, rng)
+    content = as_csv(rows)
+    results["file_mib"] = round(len(content) / 1024 / 1024, 2)
+    started = time.perf_counter()
+    results["departments_counts"] = _import("departments", departments_file(departments), watch, "departments")
+    results["departments_seconds"] = round(time.perf_counter() - started, 2)
+    started = time.perf_counter()
+    results["people_counts"] = _import("people", content, watch, "people")
+    results["people_seconds"] = round(time.perf_counter() - started, 2)
+    results["peak_mib"] = _peak_mib()
+    # 1% of the rows change: a third move, a third get another manager, a third a new address.
+    changed = rng.sample(range(departments, people), people // 100)
+    for position, index in enumerate(changed):
+        row = rows[index]
+        if position % 3 == 0:
+            row[4] = f"D{(int(row[4][1:]) + 1) % departments:04d}"
+        elif position % 3 == 1:
+            row[5] = f"{199000000000000000 + (index % departments + 1) % departments}"
+        else:
+            row[3] = f"baru{index}@kemen.go.id"
+    before = _table_writes()
+    started = time.perf_counter()
+    results["again_counts"] = _import("people", as_csv(rows), watch, "1% changed")
+    results["again_seconds"] = round(time.perf_counter() - started, 2)
+    after = _table_writes()
+    results["again_rows_written"] = {table: after.get(table, 0) - before.get(table, 0) for table in after}
+    results["again_rows_changed"] = len(changed)
+    results["scim_small_organisation"] = _scim_cycle(max(scim_people // 10, 2), "kecil")
+    results["scim"] = _scim_cycle(scim_people, "scim")
+    results["stages"] = watch.stages
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.org_import", description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=50_000)
@@ -204,42 +243,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if "bench" not in connection.settings_dict["NAME"]:
         raise SystemExit("Refusing to empty a database whose name does not contain 'bench'.")
-    rng = random.Random(20261205)
-    watch = Stopwatch()
-    _empty_organisation()
-    results: dict = {"machine": machine(), "people": args.people, "departments": args.departments}
-    departments = departments_file(args.departments)
-    rows = people_rows(args.people, args.departments, rng)
-    people = as_csv(rows)
-    results["file_mib"] = round(len(people) / 1024 / 1024, 2)
-    started = time.perf_counter()
-    results["departments_counts"] = _import("departments", departments, watch, "departments")
-    results["departments_seconds"] = round(time.perf_counter() - started, 2)
-    started = time.perf_counter()
-    results["people_counts"] = _import("people", people, watch, "people")
-    results["people_seconds"] = round(time.perf_counter() - started, 2)
-    results["peak_mib"] = _peak_mib()
-    # 1% of the rows change: a third move, a third get another manager, a third a new address.
-    changed = rng.sample(range(args.departments, args.people), args.people // 100)
-    for position, index in enumerate(changed):
-        row = rows[index]
-        if position % 3 == 0:
-            row[4] = f"D{(int(row[4][1:]) + 1) % args.departments:04d}"
-        elif position % 3 == 1:
-            row[5] = f"{199000000000000000 + (index % args.departments + 1) % args.departments}"
-        else:
-            row[3] = f"baru{index}@kemen.go.id"
-    before = _table_writes()
-    started = time.perf_counter()
-    results["again_counts"] = _import("people", as_csv(rows), watch, "1% changed")
-    results["again_seconds"] = round(time.perf_counter() - started, 2)
-    after = _table_writes()
-    results["again_rows_written"] = {table: after.get(table, 0) - before.get(table, 0) for table in after}
-    results["again_rows_changed"] = len(changed)
-    small = _scim_cycle(max(args.scim_people // 10, 10), "kecil")
-    results["scim_small_organisation"] = small
-    results["scim"] = _scim_cycle(args.scim_people, "scim")
-    results["stages"] = watch.stages
+    results = bench(people=args.people, departments=args.departments, scim_people=args.scim_people)
     path = save_results("org-import", results)
     print(json.dumps({key: value for key, value in results.items() if key != "machine"}, indent=2))
     print(f"Wrote {path}")

@@ -51,7 +51,7 @@ MAX_ERRORS_KEPT = 1_000  # every problem is counted; the first thousand are kept
 MAX_CHANGES_KEPT = 200  # the preview lists the first changes; counts cover them all
 WRITE_BATCH = 2_000  # rows per bulk statement: one round trip each, a few MB of parameters
 WAGE_DIGITS, WAGE_PLACES = 14, 2  # core.money.MoneyField
-EMPLOYEE_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$")
+EMPLOYEE_NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")  # also a valid username
 
 TRUE_WORDS = {"1", "true", "yes", "y", "ya"}
 FALSE_WORDS = {"0", "false", "no", "n", "tidak"}
@@ -160,7 +160,7 @@ def _employee_number(value) -> str:
     if not text:
         raise CellError(_("The employee number is required."))
     if not EMPLOYEE_NUMBER_PATTERN.match(text):
-        raise CellError(_("Use letters, digits, “.”, “-”, “_” or “/” only, starting with a letter or digit."))
+        raise CellError(_("Use letters, digits, “.”, “-” or “_” only, starting with a letter or digit."))
     return text
 
 

@@ -186,3 +186,45 @@ def test_leadership_pages_work_at_phone_width(phone, path):
     phone.goto(path)
     screenshot(phone, "phone-" + path.strip("/").replace("/", "-"))
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+
+def test_hr_brings_in_people_from_a_file_fixing_a_bad_row(page):
+    # given a people file whose second person names a department that does not exist
+    header = (
+        "employee_number,first_name,last_name,email,department_code,manager_employee_number,"
+        "role,hire_date,monthly_wage,sex,active"
+    )
+    good = "E2E-001,Wulan,Sari,wulan.e2e@kemen.go.id,{unit},,employee,2024-02-01,6500000,female,1"
+    bad = "E2E-002,Bima,Putra,bima.e2e@kemen.go.id,{unit},E2E-001,employee,2024-3-01,6500000,male,1"
+
+    def upload(text: str) -> None:
+        page.goto("/people/imports/")
+        page.select_option("#id_kind", "people")
+        page.set_input_files(
+            "#id_file", files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": text.encode()}]
+        )
+        page.get_by_role("button", name="Upload and check").click()
+        page.wait_for_url(re.compile(r"/people/imports/\d+/$"))
+
+    sign_in(page, "hr")
+    upload("\n".join([header, good.format(unit=SKM_UNIT), bad.format(unit=SKM_UNIT)]) + "\n")
+    # then the bad row is named, with its column, and nothing can be applied
+    problem = page.locator("tr.org-error").first
+    assert problem.locator("td").nth(0).inner_text() == "3"
+    assert problem.locator("td").nth(1).inner_text() == "hire_date"
+    assert page.get_by_role("button", name="Apply the file").count() == 0
+    screenshot(page, "org-import-problem")
+    # when HR fixes the row and uploads again
+    upload(
+        "\n".join([header, good.format(unit=SKM_UNIT), bad.format(unit=SKM_UNIT).replace("2024-3-01", "2024-03-01")])
+        + "\n"
+    )
+    assert page.locator('[data-count="created"]').inner_text() == "2"
+    screenshot(page, "org-import-preview")
+    page.get_by_role("button", name="Apply the file").click()
+    page.wait_for_load_state()
+    # then the file is applied (the page follows its progress until then)
+    page.get_by_text("The file was applied.").wait_for(timeout=60_000)
+    assert page.locator("#org-status").inner_text() == "Applied"
+    page.goto("/people/?q=Bima")
+    assert "Bima" in page.locator("main").inner_text()

@@ -196,3 +196,20 @@ def test_the_templates_download_with_the_columns(client, org):
         "role,hire_date,monthly_wage,sex,active"
     )
     assert client.get("/people/imports/template/rooms.csv").status_code == 404
+
+
+def test_the_page_shows_the_progress_of_an_import_being_applied(client, org):
+    from django.core.cache import cache
+
+    from employees.services import org_import_progress_key
+
+    org_import = org_import_upload(
+        kind="departments", mode="partial", file_name="a.csv", content=DEPARTMENTS.encode(), actor=None
+    )
+    org_import_apply_start(org_import=org_import, actor=org.hana, queue=False)
+    cache.set(org_import_progress_key(org_import.pk), 40)
+    client.force_login(org.hana)
+    page = client.get(f"/people/imports/{org_import.pk}/").content.decode()
+    assert '<progress id="org-progress" max="100" value="40">' in page
+    assert 'http-equiv="refresh"' in page
+    assert client.get(f"/api/v1/org/imports/{org_import.pk}/").json()["progress"] == 40

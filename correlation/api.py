@@ -18,6 +18,7 @@ from correlation.models import (
     Family,
     Granularity,
     ReportStatus,
+    Variant,
 )
 from correlation.selectors import report_detail_queryset, report_list
 from employees.models import Role
@@ -45,6 +46,7 @@ class ResultSerializer(serializers.ModelSerializer):
         fields = [
             "family",
             "variant",
+            "role",
             "internal_metric",
             "external_metric",
             "lag",
@@ -52,6 +54,7 @@ class ResultSerializer(serializers.ModelSerializer):
             "n",
             "units",
             "insufficient_data",
+            "reason",
             "pearson_r",
             "pearson_p",
             "ci_low",
@@ -59,12 +62,16 @@ class ResultSerializer(serializers.ModelSerializer):
             "spearman_rho",
             "spearman_p",
             "q_value",
+            "spearman_q",
             "min_detectable_r",
+            "effective_n",
+            "design_effect",
+            "coefficient",
             "interpretation",
         ]
 
     def get_direction(self, result) -> str:
-        if result.lag == 0:
+        if result.lag == 0 or result.variant == Variant.BETWEEN_UNIT:
             return "same_period"
         if result.family == Family.LEVERS:
             return "lever_leads" if result.lag > 0 else "satisfaction_leads"
@@ -109,6 +116,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "latest_input_period",
             "input_fingerprint",
             "notes",
+            "disclosure",
         ]
         read_only_fields = fields
 

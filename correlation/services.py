@@ -233,17 +233,19 @@ def correlation_report_statistics(*, report_id: int) -> None:
     if report.status != ReportStatus.RUNNING or not report.input_fingerprint:
         return
     panel = analysis.Panel(report.series)
+    floors = analysis.Floors.from_settings()
     span = PROGRESS_AFTER_STATISTICS - PROGRESS_AFTER_AGGREGATE
     rows = analysis.run(
         panel,
         max_lag=report.max_lag,
         external_source=report.external_source,
         external_dimension=report.external_dimension,
+        floors=floors,
         on_progress=lambda done: _set_progress(report_id, PROGRESS_AFTER_AGGREGATE + int(span * done * 0.9)),
     )
-    points = analysis.headline_points(
-        panel, external_source=report.external_source, external_dimension=report.external_dimension
-    )
+    headline = {"external_source": report.external_source, "external_dimension": report.external_dimension}
+    points = analysis.headline_points(panel, **headline)
+    disclosure = analysis.disclosure(panel, floors=floors, **headline)
     with transaction.atomic():
         report = _locked().get(pk=report_id)
         if report.status != ReportStatus.RUNNING:
@@ -256,9 +258,10 @@ def correlation_report_statistics(*, report_id: int) -> None:
             CorrelationPoint(report=report, department_id=department_id, period=period, internal=x, external=y)
             for department_id, period, x, y in points
         )
+        report.disclosure = disclosure
         report.progress = PROGRESS_AFTER_STATISTICS
         report.timings = _record_timing(report, "statistics", started)
-        report.save(update_fields=["progress", "timings"])
+        report.save(update_fields=["disclosure", "progress", "timings"])
 
 
 @transaction.atomic

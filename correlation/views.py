@@ -126,7 +126,9 @@ def report_detail(request, pk: int):
             "points": points,
             "points_in_table": points[:POINTS_IN_TABLE],
             "points_not_in_table": max(0, len(points) - POINTS_IN_TABLE),
-            "scatter": charts.scatter([p.internal for p in points], [p.external for p in points]),
+            "scatter": charts.scatter(
+                [p.internal for p in points], [p.external for p in points], [p.department_id for p in points]
+            ),
             "lag_chart": charts.lag_chart(headline, max_lag=report.max_lag),
             "headline": headline,
             "matrix": _matrix([r for r in results if r.family == Family.DRIVERS_DIMENSIONS]),

@@ -106,11 +106,11 @@ def _text(x, y, text, *, size=7, anchor="start", color=MUTED, bold=False) -> Str
 
 def scatter_drawing(points, *, external_label: str) -> Drawing:
     """Internal satisfaction (across) against the external score (up) per unit-period, with the
-    least-squares line and the 95% confidence band of its mean."""
+    least-squares line and the 95% confidence band of its mean, clustered by unit."""
     drawing = Drawing(CHART_WIDTH, CHART_HEIGHT)
     xs = [point.internal for point in points]
     ys = [point.external for point in points]
-    band = stats.regression_band(xs, ys)
+    band = stats.regression_band(xs, ys, units=[point.department_id for point in points])
     y_values = ys + ([float(band.low.min()), float(band.high.max())] if band is not None else [])
     x_ticks, y_ticks = nice_ticks(min(xs), max(xs)), nice_ticks(min(y_values), max(y_values))
     x_of = _Scale(x_ticks[0], x_ticks[-1], LEFT, CHART_WIDTH - RIGHT)

@@ -80,7 +80,8 @@ def test_a_finished_report_carries_status_progress_results_and_points(org, api, 
     assert body["points"] == []
     headline = [r for r in body["results"] if r["family"] == "satisfaction_external"]
     assert sorted({r["lag"] for r in headline}) == [-1, 0, 1]
-    assert {r["variant"] for r in headline} == {"pooled", "within_unit"}
+    assert {r["variant"] for r in headline} == {"pooled", "within_unit", "between_unit", "cross_lagged"}
+    assert {r["role"] for r in headline} == {"confirmatory", "exploratory"}
     first = headline[0]
     for key in (
         "internal_metric",
@@ -94,14 +95,20 @@ def test_a_finished_report_carries_status_progress_results_and_points(org, api, 
         "spearman_rho",
         "spearman_p",
         "q_value",
+        "spearman_q",
+        "role",
+        "reason",
+        "effective_n",
+        "design_effect",
+        "coefficient",
     ):
         assert key in first
     assert first["internal_metric"] == "overall"
     assert first["external_metric"] == "skm:ikm"
     # too little data: the report succeeds and says so
     assert all(r["insufficient_data"] and r["pearson_r"] is None for r in body["results"])
-    assert first["interpretation"].startswith("Insufficient data")
-    assert any("Insufficient data" in paragraph for paragraph in body["summary"])
+    assert first["interpretation"].startswith("Not computed")
+    assert body["summary"][0].startswith("The data cannot tell whether internal satisfaction and SKM · IKM go together")
 
 
 def test_an_unknown_report_is_a_404(org, api):

@@ -70,7 +70,7 @@ def test_an_interval_that_includes_zero_and_a_high_q_are_said_plainly():
             _result(pearson_r=0.2, ci_low=-0.05, ci_high=0.43, q_value=0.3), granularity="month"
         )
     assert "The interval includes zero" in text
-    assert "this could be chance (q = 0.30)" in text
+    assert "Counting the other tests of its family, this could be chance (adjusted p = 0.30)" in text
 
 
 def test_each_direction_and_variant_says_what_came_first_without_claiming_a_cause():
@@ -92,7 +92,22 @@ def test_each_direction_and_variant_says_what_came_first_without_claiming_a_caus
         assert "because" not in text and "leads to" not in text
 
 
-def test_too_few_pairs_read_as_insufficient_data():
+def test_an_analysis_that_could_not_be_run_says_why_in_words():
     with translation.override("en"):
-        text = interpretation.describe(_result(n=7, insufficient_data=True, pearson_r=None), granularity="month")
-    assert text == "Insufficient data: 7 pairs; at least 10 are needed."
+        few_pairs = interpretation.describe(
+            _result(n=7, insufficient_data=True, pearson_r=None, reason="few_pairs"), granularity="month"
+        )
+        few_units = interpretation.describe(
+            _result(n=10, units=2, insufficient_data=True, pearson_r=None, reason="few_units"), granularity="month"
+        )
+        few_units_within = interpretation.describe(
+            _result(n=10, units=2, insufficient_data=True, pearson_r=None, reason="few_units", variant="within_unit"),
+            granularity="month",
+        )
+        constant = interpretation.describe(
+            _result(insufficient_data=True, pearson_r=None, reason="constant"), granularity="month"
+        )
+    assert few_pairs == "Not computed: 7 pairs; at least 10 are needed."
+    assert few_units == "Not computed: 2 units have data; at least 8 are needed."
+    assert few_units_within == "Not computed: 2 units have at least 3 periods of data; at least 5 are needed."
+    assert constant == "Not computed: one of the two series does not vary, so nothing can go with it."

@@ -6,9 +6,10 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from scipy import stats as sps
+from statsmodels.stats.multitest import multipletests
 
 from core.periods import Period
-from correlation import analysis, series
+from correlation import analysis, series, stats
 from correlation.inputs import Inputs
 from correlation.models import Granularity
 
@@ -238,7 +239,7 @@ def test_a_lag_pairs_each_unit_period_with_the_other_series_k_periods_later():
     assert len(got) == 3 * 5  # six months of each, one lost to the lag
 
 
-def test_the_report_results_equal_scipys_on_the_paired_arrays():
+def test_the_report_results_are_corrected_family_by_family():
     aggregated = series.aggregate(
         _planted(0, units=8, periods=6, strength=0.4),
         granularity=Granularity.MONTH,
@@ -247,15 +248,36 @@ def test_the_report_results_equal_scipys_on_the_paired_arrays():
         external_source="skm",
         external_dimension="",
     )
-    rows = analysis.run(aggregated, max_lag=0, external_source="skm", external_dimension="")
-    pooled = next(r for r in rows if r["variant"] == "pooled")
-    x, y, _units, _periods = analysis.Panel(aggregated).pairs("internal:overall", "external:skm:ikm", 0)
+    rows = analysis.run(aggregated, max_lag=1, external_source="skm", external_dimension="")
+    pooled = next(r for r in rows if r["variant"] == "pooled" and r["lag"] == 0)
+    x, y, units, _periods = analysis.Panel(aggregated).pairs("internal:overall", "external:skm:ikm", 0)
     assert pooled["n"] == 48
     assert pooled["pearson_r"] == pytest.approx(sps.pearsonr(x, y).statistic, abs=1e-9)
-    assert pooled["spearman_p"] == pytest.approx(sps.spearmanr(x, y).pvalue, abs=1e-9)
-    tested = [r for r in rows if r["pearson_p"] is not None]
-    expected_q = sps.false_discovery_control([r["pearson_p"] for r in tested])
-    assert [r["q_value"] for r in tested] == pytest.approx(list(expected_q), abs=1e-9)
+    assert pooled["pearson_p"] == pytest.approx(stats.correlate(x, y, units=units).pearson_p, abs=1e-12)
+    # the confirmatory family: within and between units in the same period, and which came first
+    confirmatory = [r for r in rows if r["role"] == "confirmatory"]
+    assert sorted((r["variant"], r["lag"]) for r in confirmatory) == [
+        ("between_unit", 0),
+        ("cross_lagged", -1),
+        ("cross_lagged", 1),
+        ("within_unit", 0),
+    ]
+    tested = [r for r in confirmatory if r["pearson_p"] is not None]
+    expected = multipletests([r["pearson_p"] for r in tested], method="holm")[1]
+    assert [r["q_value"] for r in tested] == pytest.approx(list(expected), abs=1e-9)
+    # each exploratory family on its own, Spearman's p-values too
+    explored = [r for r in rows if r["role"] == "exploratory" and r["family"] == "satisfaction_external"]
+    assert sorted((r["variant"], r["lag"]) for r in explored) == [
+        ("pooled", -1),
+        ("pooled", 0),
+        ("pooled", 1),
+        ("within_unit", -1),
+        ("within_unit", 1),
+    ]
+    for p_field, q_field in (("pearson_p", "q_value"), ("spearman_p", "spearman_q")):
+        tested = [r for r in explored if r[p_field] is not None]
+        expected_q = sps.false_discovery_control([r[p_field] for r in tested])
+        assert [r[q_field] for r in tested] == pytest.approx(list(expected_q), abs=1e-9)
 
 
 def test_drivers_are_crossed_with_every_dimension_of_the_source_in_the_same_period():
@@ -305,8 +327,9 @@ def test_levers_are_tested_against_internal_satisfaction_lever_first_at_positive
         ("overall", "lever:recognitions_per_head")
     }
     assert sorted({r["lag"] for r in levers}) == [-1, 0, 1]
-    same_period = next(r for r in levers if r["lag"] == 0 and r["variant"] == "pooled")
+    same_period = next(r for r in levers if r["lag"] == 0 and r["variant"] == "within_unit")
     assert same_period["n"] == 6 * 4  # every month from the first recognition on, zero where none
+    assert {r["variant"] for r in levers} == {"within_unit", "between_unit"}
 
 
 def test_improvement_actions_and_training_hours_are_levers_per_head():

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 from scipy import stats as sps
 
 # Below this many pairs no test is computed at all.
@@ -89,7 +90,7 @@ def fisher_interval(r: float, n: float, *, confidence: float = CONFIDENCE) -> tu
     z_{1−α/2} / √(n − 3)). `n` is the (effective) number of pairs, more than three."""
     if n <= 3:
         raise ValueError("a Fisher interval needs more than three pairs")
-    z_critical = sps.norm.ppf(1 - (1 - confidence) / 2)
+    z_critical = special.ndtri(1 - (1 - confidence) / 2)
     with np.errstate(divide="ignore"):
         z = np.arctanh(r)
     half_width = z_critical / math.sqrt(n - 3)
@@ -101,7 +102,7 @@ def min_detectable_r(n: float, *, alpha: float = ALPHA, power: float = POWER) ->
     independent pairs (Fisher z approximation): tanh((z_{1−α/2} + z_{power}) / √(n − 3))."""
     if n is None or n <= 3:
         return None
-    return float(np.tanh((sps.norm.ppf(1 - alpha / 2) + sps.norm.ppf(power)) / math.sqrt(n - 3)))
+    return float(np.tanh((special.ndtri(1 - alpha / 2) + special.ndtri(power)) / math.sqrt(n - 3)))
 
 
 def t_test_p(r: float, df: int) -> float:
@@ -109,7 +110,7 @@ def t_test_p(r: float, df: int) -> float:
     if abs(r) >= 1:
         return 0.0
     t = r * math.sqrt(df / (1 - r * r))
-    return float(2 * sps.t.sf(abs(t), df))
+    return float(2 * special.stdtr(df, -abs(t)))
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> np.ndarray:
@@ -184,10 +185,10 @@ class ClusteredFit:
         se = self.standard_error(index)
         if se == 0:
             return 0.0
-        return float(2 * sps.t.sf(abs(self.params[index]) / se, self.df))
+        return float(2 * special.stdtr(self.df, -abs(self.params[index]) / se))
 
     def interval(self, index: int, *, confidence: float = CONFIDENCE) -> tuple[float, float]:
-        half = sps.t.ppf(1 - (1 - confidence) / 2, self.df) * self.standard_error(index)
+        half = special.stdtrit(self.df, 1 - (1 - confidence) / 2) * self.standard_error(index)
         return float(self.params[index] - half), float(self.params[index] + half)
 
 
@@ -494,5 +495,5 @@ def regression_band(x, y, *, units=None, steps: int = 40, confidence: float = CO
     grid = np.column_stack([np.ones(steps), xs])
     fitted = grid @ fit.params
     spread = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", grid, fit.cov, grid), 0.0))
-    half = sps.t.ppf(1 - (1 - confidence) / 2, fit.df) * spread
+    half = special.stdtrit(fit.df, 1 - (1 - confidence) / 2) * spread
     return RegressionBand(float(fit.params[1]), float(fit.params[0]), xs, fitted, fitted - half, fitted + half)

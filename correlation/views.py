@@ -26,6 +26,9 @@ from employees.permissions import has_role
 REPORTS_PER_PAGE = 25
 # The scatter's data table on the page shows this many unit-periods; the CSV holds them all.
 POINTS_IN_TABLE = 500
+# The lag charts draw r by lag; a between-unit result has no lag and a test of which came first
+# no r.
+LAG_CHART_VARIANTS = (Variant.POOLED, Variant.WITHIN_UNIT)
 
 
 def reader_required(view):
@@ -107,12 +110,13 @@ def report_detail(request, pk: int):
         levers = []
         for lever in LEVERS:
             lever_results = [r for r in results if r.family == Family.LEVERS and r.external_metric == lever]
+            by_lag = [r for r in lever_results if r.variant in LAG_CHART_VARIANTS]
             if lever_results:
                 levers.append(
                     {
                         "id": f"lever-{len(levers) + 1}",
                         "label": interpretation.metric_label(lever),
-                        "chart": charts.lag_chart(lever_results, max_lag=report.max_lag),
+                        "chart": charts.lag_chart(by_lag, max_lag=report.max_lag),
                         "results": lever_results,
                     }
                 )
@@ -129,7 +133,9 @@ def report_detail(request, pk: int):
             "scatter": charts.scatter(
                 [p.internal for p in points], [p.external for p in points], [p.department_id for p in points]
             ),
-            "lag_chart": charts.lag_chart(headline, max_lag=report.max_lag),
+            "lag_chart": charts.lag_chart(
+                [r for r in headline if r.variant in LAG_CHART_VARIANTS], max_lag=report.max_lag
+            ),
             "headline": headline,
             "matrix": _matrix([r for r in results if r.family == Family.DRIVERS_DIMENSIONS]),
             "levers": levers,

@@ -35,6 +35,7 @@ class ReportRequestSerializer(serializers.Serializer):
     max_lag = serializers.IntegerField(min_value=0, max_value=MAX_LAG)
     external_source = serializers.CharField(max_length=32)
     external_dimension = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    external_higher_is_better = serializers.BooleanField(required=False, default=True)
 
 
 class ResultSerializer(serializers.ModelSerializer):
@@ -78,7 +79,11 @@ class ResultSerializer(serializers.ModelSerializer):
         return "internal_leads" if result.lag > 0 else "external_leads"
 
     def get_interpretation(self, result) -> str:
-        return interpretation.describe(result, granularity=self.context["granularity"])
+        return interpretation.describe(
+            result,
+            granularity=self.context["granularity"],
+            higher_is_better=self.context.get("higher_is_better", True),
+        )
 
 
 class PointSerializer(serializers.ModelSerializer):
@@ -107,6 +112,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "max_lag",
             "external_source",
             "external_dimension",
+            "external_higher_is_better",
             "is_standard",
             "requested_by",
             "created_at",
@@ -135,7 +141,11 @@ class ReportDetailSerializer(ReportSerializer):
 
     @extend_schema_field(ResultSerializer(many=True))
     def get_results(self, report) -> list[dict]:
-        context = {**self.context, "granularity": report.granularity}
+        context = {
+            **self.context,
+            "granularity": report.granularity,
+            "higher_is_better": report.external_higher_is_better,
+        }
         return ResultSerializer(report.results.all(), many=True, context=context).data
 
 

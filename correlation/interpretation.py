@@ -115,8 +115,9 @@ def dimension_label(dimension: str) -> str:
     return dimension.replace("_", " ")
 
 
-def _satisfaction_and_external(r: float, lag: int, variant: str, later: str) -> str:
-    better = r >= 0
+def _satisfaction_and_external(r: float, lag: int, variant: str, later: str, higher_is_better: bool) -> str:
+    # a lower-is-better score (complaints, waiting time) is better when it falls
+    better = (r >= 0) == higher_is_better
     if variant == Variant.WITHIN_UNIT:
         if lag >= 0:
             text = (
@@ -199,32 +200,32 @@ def _lever_and_satisfaction(r: float, lag: int, variant: str, later: str, lever:
     return text % {"lever": lever, "when": later}
 
 
-def _driver_and_dimension(r: float, driver: str, dimension: str, later: str) -> str:
+def _driver_and_dimension(r: float, driver: str, dimension: str, later: str, higher_is_better: bool) -> str:
     text = (
         _("units scoring higher on %(driver)s received better %(dimension)s scores %(when)s")
-        if r >= 0
+        if (r >= 0) == higher_is_better
         else _("units scoring higher on %(driver)s received worse %(dimension)s scores %(when)s")
     )
     return text % {"driver": driver, "dimension": dimension, "when": later}
 
 
-def describe(result, *, granularity: str) -> str:
+def describe(result, *, granularity: str, higher_is_better: bool = True) -> str:
     """One result in a sentence (or two): strength, r with its interval and n, what went with
     what and when, and that correlation does not prove cause."""
     if result.insufficient_data or (result.pearson_r is None and getattr(result, "coefficient", None) is None):
         return not_run(result)
     if result.variant == Variant.CROSS_LAGGED:
-        return lead_sentence(result, granularity=granularity)
+        return lead_sentence(result, granularity=granularity, higher_is_better=higher_is_better)
     r = result.pearson_r
     later = when(result.lag, granularity)
     if result.family == Family.LEVERS:
         what = _lever_and_satisfaction(r, result.lag, result.variant, later, metric_label(result.external_metric))
     elif result.family == Family.DRIVERS_DIMENSIONS:
         what = _driver_and_dimension(
-            r, metric_label(result.internal_metric), metric_label(result.external_metric), later
+            r, metric_label(result.internal_metric), metric_label(result.external_metric), later, higher_is_better
         )
     else:
-        what = _satisfaction_and_external(r, result.lag, result.variant, later)
+        what = _satisfaction_and_external(r, result.lag, result.variant, later, higher_is_better)
     text = _("%(relationship)s (r = %(r)s, 95%% CI %(low)s to %(high)s, n = %(n)d): %(what)s.") % {
         "relationship": _relationship(r),
         "r": number(r),
@@ -277,11 +278,11 @@ def not_run(result) -> str:
     }
 
 
-def lead_sentence(result, *, granularity: str) -> str:
+def lead_sentence(result, *, granularity: str, higher_is_better: bool = True) -> str:
     """The test of which came first, in words: the later series on the earlier one, beyond
     their same-period link and the later series' own previous value."""
     steps = when(result.lag, granularity)
-    up = result.coefficient >= 0
+    up = (result.coefficient >= 0) == higher_is_better
     if result.lag > 0:
         text = (
             _("when a unit's staff were more satisfied than usual, its external scores were better %(when)s")
@@ -361,13 +362,18 @@ def headline_sentence(report, results: list) -> str:
     within, between = confirmatory.get((Variant.WITHIN_UNIT, 0)), confirmatory.get((Variant.BETWEEN_UNIT, 0))
     leads = claimed_leads(results)
     granularity = report.granularity
+    better = getattr(report, "external_higher_is_better", True)
     if leads:
-        return _("Within the same units over time: %(text)s") % {"text": describe(leads[0], granularity=granularity)}
+        return _("Within the same units over time: %(text)s") % {
+            "text": describe(leads[0], granularity=granularity, higher_is_better=better)
+        }
     if _supported(within):
-        return _("Within the same units over time: %(text)s") % {"text": describe(within, granularity=granularity)}
+        return _("Within the same units over time: %(text)s") % {
+            "text": describe(within, granularity=granularity, higher_is_better=better)
+        }
     if _supported(between):
         return _("Between units (each unit's average over the periods): %(text)s") % {
-            "text": describe(between, granularity=granularity)
+            "text": describe(between, granularity=granularity, higher_is_better=better)
         }
     tested = [r for r in (within, between) if r is not None and r.pearson_r is not None]
     if not tested:
@@ -421,6 +427,7 @@ def summarise(report, results: list) -> list[str]:
     other confirmatory readings, whether either series came first, what the report could
     detect, the test families, and what was left out."""
     granularity = report.granularity
+    better = getattr(report, "external_higher_is_better", True)
     paragraphs = [headline_sentence(report, results)] if results else []
     confirmatory = {
         (r.variant, r.lag): r
@@ -431,12 +438,12 @@ def summarise(report, results: list) -> list[str]:
     if within is not None:
         paragraphs.append(
             _("Within units (each unit compared with itself over time): %(text)s")
-            % {"text": describe(within, granularity=granularity)}
+            % {"text": describe(within, granularity=granularity, higher_is_better=better)}
         )
     if between is not None:
         paragraphs.append(
             _("Between units (each unit's average over the periods): %(text)s")
-            % {"text": describe(between, granularity=granularity)}
+            % {"text": describe(between, granularity=granularity, higher_is_better=better)}
         )
     if report.max_lag and results:
         leads = claimed_leads(results)

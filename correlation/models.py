@@ -83,6 +83,9 @@ class CorrelationReport(models.Model):
     )
     external_source = models.CharField(_("external source"), max_length=32)
     external_dimension = models.CharField(_("external dimension"), max_length=64, blank=True)
+    # A mortality ratio, complaints or a waiting time are better when they fall: every sentence
+    # and chart reads the external score in its own direction.
+    external_higher_is_better = models.BooleanField(_("higher external scores are better"), default=True)
     is_standard = models.BooleanField(_("standard monthly report"), default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

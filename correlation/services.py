@@ -88,6 +88,7 @@ def correlation_report_request(
     max_lag: int,
     external_source: str,
     external_dimension: str = "",
+    external_higher_is_better: bool = True,
     is_standard: bool = False,
 ) -> CorrelationReport:
     """A new report, pending; its job starts when this transaction commits."""
@@ -107,6 +108,7 @@ def correlation_report_request(
         max_lag=max_lag,
         external_source=external_source,
         external_dimension=external_dimension,
+        external_higher_is_better=external_higher_is_better,
         is_standard=is_standard,
         requested_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -187,6 +189,7 @@ def _fingerprint(report: CorrelationReport, aggregated: dict) -> str:
         report.max_lag,
         report.external_source,
         report.external_dimension,
+        report.external_higher_is_better,
     ]
     payload = json.dumps({"parameters": parameters, "series": aggregated}, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()

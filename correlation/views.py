@@ -122,9 +122,13 @@ def report_detail(request, pk: int):
                 )
         context |= {
             "summary": interpretation.summarise(report, results),
-            "external_label": interpretation.headline_label(report),
+            "external_label": interpretation.headline_label(report)
+            if report.external_higher_is_better
+            else _("%(score)s (lower is better)") % {"score": interpretation.headline_label(report)},
             "same_period": same_period,
-            "same_period_text": interpretation.describe(same_period, granularity=report.granularity)
+            "same_period_text": interpretation.describe(
+                same_period, granularity=report.granularity, higher_is_better=report.external_higher_is_better
+            )
             if same_period is not None and same_period.pearson_r is not None
             else "",
             "points": points,
@@ -178,7 +182,8 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
 @reader_required
 def report_results_csv(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
-    data = ResultSerializer(report.results.all(), many=True, context={"granularity": report.granularity}).data
+    context = {"granularity": report.granularity, "higher_is_better": report.external_higher_is_better}
+    data = ResultSerializer(report.results.all(), many=True, context=context).data
     header = list(ResultSerializer.Meta.fields)
     return _csv_response(
         f"correlation-report-{report.pk}-results.csv", header, ([row[key] for key in header] for row in data)

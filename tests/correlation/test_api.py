@@ -31,6 +31,19 @@ def test_hr_and_leadership_request_a_report_and_get_202_pending_at_once(
     assert len(callbacks) == 1  # the job starts once the request's transaction commits
 
 
+def test_a_report_may_read_its_external_score_as_lower_is_better(org, api, django_capture_on_commit_callbacks):
+    client = api(org.hana)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(URL, {**VALID, "external_higher_is_better": False}, format="json")
+    report = CorrelationReport.objects.get(pk=response.json()["id"])
+    assert report.external_higher_is_better is False
+    assert client.get(f"{URL}{report.pk}/").json()["external_higher_is_better"] is False
+    # and by default higher is better
+    with django_capture_on_commit_callbacks(execute=False):
+        other = client.post(URL, {**VALID, "max_lag": 0}, format="json").json()["id"]
+    assert CorrelationReport.objects.get(pk=other).external_higher_is_better is True
+
+
 @pytest.mark.parametrize("persona", ["budi", "ani"])
 def test_managers_and_employees_are_refused(org, api, persona):
     client = api(getattr(org, persona))

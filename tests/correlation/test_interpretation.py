@@ -92,6 +92,30 @@ def test_each_direction_and_variant_says_what_came_first_without_claiming_a_caus
         assert "because" not in text and "leads to" not in text
 
 
+def test_a_lower_is_better_score_turns_every_sentence_around():
+    # given a complaints rate, which is better when it falls, that rises with satisfaction
+    with translation.override("en"):
+        pooled = interpretation.describe(_result(lag=0), granularity="month", higher_is_better=False)
+        within = interpretation.describe(
+            _result(lag=0, variant="within_unit"), granularity="month", higher_is_better=False
+        )
+        lead = interpretation.describe(
+            _result(variant="cross_lagged", pearson_r=None, coefficient=0.3, units=30),
+            granularity="month",
+            higher_is_better=False,
+        )
+        drivers = interpretation.describe(
+            _result(family="drivers_dimensions", internal_metric="driver:workload", lag=0),
+            granularity="month",
+            higher_is_better=False,
+        )
+    # then the sentences say the external scores got worse, as they did
+    assert "units whose staff were more satisfied received worse external scores in the same month" in pooled
+    assert "its external scores were worse than usual in the same month" in within
+    assert "its external scores were worse one month later" in lead
+    assert "units scoring higher on workload received worse SKM · IKM scores" in drivers
+
+
 def test_an_analysis_that_could_not_be_run_says_why_in_words():
     with translation.override("en"):
         few_pairs = interpretation.describe(

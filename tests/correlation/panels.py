@@ -1,8 +1,13 @@
 """Synthetic panels for the calibration tests: units × periods matrices with unit effects,
 persistence and planted effects, turned into a report's stored series."""
 
-import numpy as np
+from types import SimpleNamespace
 
+import numpy as np
+from django.utils import translation
+from scipy import stats as sps
+
+from correlation import analysis, interpretation
 from correlation.series import INTERNAL_OVERALL
 
 HEADLINE = "external:skm:ikm"
@@ -58,3 +63,43 @@ def series(internal: np.ndarray, external: np.ndarray) -> dict:
         ]
 
     return {"periods": periods, "metrics": {INTERNAL_OVERALL: rows(internal), HEADLINE: rows(external)}}
+
+
+REPORT = SimpleNamespace(
+    granularity="month", max_lag=1, external_source="skm", external_dimension="ikm", notes=[], disclosure={}
+)
+NO_CLAIM = ("There is no reliable evidence", "The data cannot tell")
+
+
+def simulate(seed: int, reports: int, **scenario) -> dict:
+    """`reports` reports over panels drawn with `scenario` (see `panel`): each test's rate of
+    p < 0.05, how often the summary's first sentence claims anything and how often it claims a
+    lead, the first sentences, and the pooled p both naive (every unit-period independent) and
+    clustered by unit."""
+    rng = np.random.default_rng(seed)
+    rejections: dict[tuple, int] = {}
+    claims = leads = 0
+    first_sentences, naive_p, pooled_p = [], [], []
+    with translation.override("en"):
+        for _ in range(reports):
+            internal, external = panel(rng, **scenario)
+            naive_p.append(float(sps.pearsonr(internal.ravel(), external.ravel()).pvalue))
+            rows = analysis.run(series(internal, external), max_lag=1, external_source="skm", external_dimension="ikm")
+            results = [SimpleNamespace(**row) for row in rows]
+            pooled_p.append(next(r.pearson_p for r in results if (r.variant, r.lag) == ("pooled", 0)))
+            for result in results:
+                if result.pearson_p is not None:
+                    key = (result.variant, result.lag)
+                    rejections[key] = rejections.get(key, 0) + (result.pearson_p < 0.05)
+            first = interpretation.headline_sentence(REPORT, results)
+            first_sentences.append(first)
+            claims += not first.startswith(NO_CLAIM)
+            leads += bool(interpretation.claimed_leads(results))
+    return {
+        "rates": {key: count / reports for key, count in rejections.items()},
+        "claims": claims / reports,
+        "leads": leads / reports,
+        "first_sentences": first_sentences,
+        "naive_p": naive_p,
+        "pooled_p": pooled_p,
+    }

@@ -8,14 +8,10 @@ of the time would fall outside it with probability above 0.9). The full runs (2,
 scenario, window 3–7%) are `python -m bench.calibration`, with the figures in docs/CORRELATION.md.
 """
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
-from django.utils import translation
 
-from correlation import analysis, interpretation
-from tests.correlation.panels import panel, series
+from tests.correlation.panels import simulate
 
 REPORTS = 250
 NOMINAL_WINDOW = (0.02, 0.08)
@@ -23,47 +19,16 @@ NOMINAL_WINDOW = (0.02, 0.08)
 # sandwich, which is known to run a little liberal when both series are dominated by unit
 # effects (7–8% at 30 units, see docs/CORRELATION.md); it is bounded, not claimed nominal.
 POOLED_CEILING = 0.11
-REPORT = SimpleNamespace(
-    granularity="month", max_lag=1, external_source="skm", external_dimension="ikm", notes=[], disclosure={}
-)
-NO_CLAIM = ("There is no reliable evidence", "The data cannot tell")
-
-
-def _simulate(seed: int, reports: int, **scenario) -> dict:
-    rng = np.random.default_rng(seed)
-    rejections: dict[tuple, int] = {}
-    claims = leads = 0
-    first_sentences = []
-    with translation.override("en"):
-        for _ in range(reports):
-            rows = analysis.run(
-                series(*panel(rng, **scenario)), max_lag=1, external_source="skm", external_dimension="ikm"
-            )
-            results = [SimpleNamespace(**row) for row in rows]
-            for result in results:
-                if result.pearson_p is not None:
-                    key = (result.variant, result.lag)
-                    rejections[key] = rejections.get(key, 0) + (result.pearson_p < 0.05)
-            first = interpretation.headline_sentence(REPORT, results)
-            first_sentences.append(first)
-            claims += not first.startswith(NO_CLAIM)
-            leads += bool(interpretation.claimed_leads(results))
-    return {
-        "rates": {key: count / reports for key, count in rejections.items()},
-        "claims": claims / reports,
-        "leads": leads / reports,
-        "first_sentences": first_sentences,
-    }
 
 
 @pytest.fixture(scope="module")
 def no_relation_unit_effects():
-    return _simulate(101, REPORTS, icc=0.7)
+    return simulate(101, REPORTS, icc=0.7)
 
 
 @pytest.fixture(scope="module")
 def no_relation_persistent():
-    return _simulate(202, REPORTS, icc=0.7, phi=0.8)
+    return simulate(202, REPORTS, icc=0.7, phi=0.8)
 
 
 READINGS = [("within_unit", 0), ("between_unit", 0)]
@@ -96,6 +61,25 @@ def test_with_no_relation_the_summary_claims_one_in_at_most_5_percent_of_reports
     assert no_relation_unit_effects["first_sentences"][0].startswith("There is no reliable evidence")
 
 
+def test_where_the_naive_pooled_test_is_significant_and_the_clustered_one_is_not_the_summary_says_so(
+    no_relation_unit_effects,
+):
+    # given the reports in which counting every unit-period as independent gives p < 0.01 while
+    # counting units gives p ≥ 0.05 (a real five-year panel of hospitals: 0.005 against 0.09)
+    outcome = no_relation_unit_effects
+    fooled = [
+        sentence
+        for sentence, naive, clustered in zip(
+            outcome["first_sentences"], outcome["naive_p"], outcome["pooled_p"], strict=True
+        )
+        if naive < 0.01 and clustered >= 0.05
+    ]
+    # (with strong unit effects that happens in far more than 1% of reports)
+    assert len(fooled) / REPORTS > 0.1
+    # then the summary's first sentence says there is no reliable evidence in nearly all of them
+    assert np.mean([sentence.startswith("There is no reliable evidence") for sentence in fooled]) >= 0.95
+
+
 def test_with_no_relation_the_exploratory_within_unit_lags_are_nominal_and_the_pooled_reading_bounded(
     no_relation_unit_effects, no_relation_persistent
 ):
@@ -107,7 +91,7 @@ def test_with_no_relation_the_exploratory_within_unit_lags_are_nominal_and_the_p
 
 def test_a_same_period_effect_between_persistent_series_is_never_read_as_a_lead():
     # given only a same-period link between two series that persist (AR(1), φ = 0.7)
-    outcome = _simulate(303, 150, icc=0.7, phi=0.7, same_period=0.5)
+    outcome = simulate(303, 150, icc=0.7, phi=0.7, same_period=0.5)
     # then the raw lagged within-unit correlations are "significant" in most reports ...
     assert outcome["rates"][("within_unit", 1)] > 0.5
     # ... but the summary claims that either came first in at most 5% of them
@@ -121,7 +105,7 @@ def test_a_same_period_effect_between_persistent_series_is_never_read_as_a_lead(
 def test_a_lagged_within_unit_effect_against_an_opposite_confounder_leads_the_summary_with_its_sign_and_lag():
     # given a negative within-unit effect one month later and units whose levels go together
     # strongly the other way (the pooled correlation is strongly positive)
-    outcome = _simulate(404, 40, icc=0.7, between=0.9, lagged=-0.5)
+    outcome = simulate(404, 40, icc=0.7, between=0.9, lagged=-0.5)
     # then every report's first sentence names the within-unit effect, negative, one month later
     for sentence in outcome["first_sentences"]:
         assert sentence.startswith(

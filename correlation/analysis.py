@@ -53,6 +53,7 @@ class Panel:
 
     def __init__(self, series: dict):
         self.periods = [Period.parse(text).first_day for text in series.get("periods", [])]
+        self.headcount = {int(unit): people for unit, people in series.get("headcount", {}).items()}
         columns = {
             name: tuple(zip(*rows, strict=True)) if rows else ((), (), ())
             for name, rows in series.get("metrics", {}).items()
@@ -225,6 +226,38 @@ def run(
     return rows
 
 
+# A unit of fewer people than this is "small" for the sensitivity line: below twice the default
+# anonymity threshold, its results are the first to be hidden and its means the least precise.
+SMALL_UNIT_PEOPLE = 10
+
+
+def _without_small_units(panel: Panel, headline: str, floors: Floors) -> dict:
+    """The confirmatory same-period readings again, without the units of fewer than
+    SMALL_UNIT_PEOPLE people: whether the result leans on them."""
+    x, y, units, times = panel.indexed_pairs(INTERNAL_OVERALL, headline, 0)
+    small = sorted(unit for unit in set(units.tolist()) if panel.headcount.get(unit, 0) < SMALL_UNIT_PEOPLE)
+    if not small:
+        return {"small_units": 0, "people": SMALL_UNIT_PEOPLE}
+    keep = ~np.isin(units, small)
+    within = stats.correlate_within_units(
+        x[keep],
+        y[keep],
+        units[keep],
+        times=times[keep],
+        min_units=floors.units_within,
+        min_periods=floors.periods_within,
+    )
+    between = stats.correlate_between_units(x[keep], y[keep], units=units[keep], min_units=floors.units)
+    return {
+        "small_units": len(small),
+        "people": SMALL_UNIT_PEOPLE,
+        **{
+            name: {"r": result.pearson_r, "low": result.ci_low, "high": result.ci_high, "p": result.pearson_p}
+            for name, result in (("within", within), ("between", between))
+        },
+    }
+
+
 def disclosure(series: dict | Panel, *, external_source: str, external_dimension: str, floors: Floors) -> dict:
     """What the headline rests on and what it leaves out: the units and periods, the unit-periods
     without an internal or an external value (hidden for anonymity or not measured), and the
@@ -243,6 +276,7 @@ def disclosure(series: dict | Panel, *, external_source: str, external_dimension
         "internal_missing": int((~internal).sum()),
         "external_missing": int((~external).sum()),
         "units_paired": int(np.count_nonzero(paired_per_unit)),
+        "without_small_units": _without_small_units(panel, headline, floors),
         "units_too_short_for_within": int(
             np.count_nonzero((paired_per_unit > 0) & (paired_per_unit < floors.periods_within))
         ),

@@ -5,10 +5,9 @@ speaks of units whose staff were more satisfied and the scores they received, an
 sentence about a relationship ends by saying that correlation does not prove cause.
 
 The summary leads with what the confirmatory tests support (`correlation.analysis`): a lead of
-one series over the other only where the test of which came first says so (and not the
-opposite direction too), else the within-unit relationship, else the between-unit one, else
-that there is no reliable evidence. Exploratory tests never lead it, and no lag is picked
-because its r happens to be the largest.
+one series over the other only where the test of which came first says so, else the
+within-unit relationship, else the between-unit one, else that there is no reliable evidence.
+Exploratory tests never lead it, and no lag is picked because its r happens to be the largest.
 
 Strength words by |r| (Cohen 1988's conventions for r): below 0.10 no clear relationship,
 0.10–0.29 weak, 0.30–0.49 moderate, 0.50 and above strong.
@@ -337,17 +336,18 @@ def _supported(result) -> bool:
 
 
 def claimed_leads(results: list) -> list:
-    """The confirmatory tests of which came first that support a lead: significant after the
-    family's correction, while the opposite direction at the same lag is not."""
-    leads = {
-        r.lag: r
-        for r in results
-        if r.variant == Variant.CROSS_LAGGED
-        and r.family == Family.SATISFACTION_EXTERNAL
-        and r.role == Role.CONFIRMATORY
-    }
+    """The confirmatory tests of which came first that support a lead (significant after the
+    family's Holm correction), the strongest evidence first. Choosing among tests that each
+    passed the correction adds no error: Holm bounds the chance of any false one."""
     return sorted(
-        (r for lag, r in leads.items() if _supported(r) and not _supported(leads.get(-lag))),
+        (
+            r
+            for r in results
+            if r.variant == Variant.CROSS_LAGGED
+            and r.family == Family.SATISFACTION_EXTERNAL
+            and r.role == Role.CONFIRMATORY
+            and _supported(r)
+        ),
         key=lambda r: (r.q_value, abs(r.lag)),
     )
 
@@ -419,7 +419,38 @@ def disclosure_sentences(report) -> list[str]:
     sentences.append(
         _("Between units, each unit counts once, whatever its size; a small unit's average is less precise.")
     )
+    sentences += sensitivity_sentences(facts.get("without_small_units") or {})
     return sentences
+
+
+def sensitivity_sentences(without: dict) -> list[str]:
+    """The same-period readings again without the small units, so that a reader sees whether
+    the result leans on them."""
+    if not without.get("small_units"):
+        return []
+    readings = []
+    for key, label in (("within", _("within units")), ("between", _("between units"))):
+        reading = without.get(key) or {}
+        if reading.get("r") is None:
+            readings.append(_("%(reading)s: not computed") % {"reading": label})
+        else:
+            readings.append(
+                _("%(reading)s: r = %(r)s (95%% CI %(low)s to %(high)s)")
+                % {
+                    "reading": label,
+                    "r": number(reading["r"]),
+                    "low": number(reading["low"]),
+                    "high": number(reading["high"]),
+                }
+            )
+    return [
+        ngettext(
+            "Without the %(count)d unit of fewer than %(people)d people: %(readings)s.",
+            "Without the %(count)d units of fewer than %(people)d people: %(readings)s.",
+            without["small_units"],
+        )
+        % {"count": without["small_units"], "people": without["people"], "readings": "; ".join(readings)}
+    ]
 
 
 def summarise(report, results: list) -> list[str]:
@@ -447,6 +478,11 @@ def summarise(report, results: list) -> list[str]:
         )
     if report.max_lag and results:
         leads = claimed_leads(results)
+        paragraphs += [
+            _("The test of which came first also supports: %(text)s")
+            % {"text": describe(lead, granularity=granularity, higher_is_better=better)}
+            for lead in leads[1:]
+        ]
         if not leads:
             paragraphs.append(
                 _(

@@ -168,7 +168,8 @@ def lag_drawing(results, *, max_lag: int, left_label: str, right_label: str) -> 
     drawing.add(_text(CHART_WIDTH - RIGHT, 4, f"{right_label} »", size=7.5, anchor="end", color=INK))
     offsets = {Variant.POOLED: -0.15, Variant.WITHIN_UNIT: 0.15}
     for result in results:
-        if result.pearson_r is None:
+        # r by lag: a between-unit result has no lag, a test of which came first no r
+        if result.pearson_r is None or result.variant not in offsets:
             continue
         colour = BRAND if result.variant == Variant.POOLED else WITHIN
         x = LEFT + (result.lag + max_lag + 0.5 + offsets.get(result.variant, 0)) * slot

@@ -2,16 +2,20 @@
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from django.utils import translation
 from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
 from core.periods import Period
-from correlation import analysis, series, stats
+from correlation import analysis, interpretation, series, stats
 from correlation.inputs import Inputs
 from correlation.models import Granularity
+from tests.correlation.panels import panel
+from tests.correlation.panels import series as series_of
 
 JAN, FEB, MAR, APR = (dt.date(2025, month, 1) for month in (1, 2, 3, 4))
 
@@ -363,3 +367,31 @@ def test_the_inputs_read_done_actions_and_attended_training(org):
     backdate(action, start_date=dt.date(2025, 1, 2), due_date=dt.date(2025, 2, 20), completed_on=dt.date(2025, 2, 10))
     inputs = read(period_from=dt.date(2025, 1, 1), period_to=dt.date(2025, 3, 1), external_source="skm")
     assert inputs.actions_completed == [{"department_id": org.cs.pk, "period": dt.date(2025, 2, 1), "count": 1}]
+
+
+def test_the_disclosure_counts_what_was_left_out_and_reruns_the_headline_without_small_units():
+    # given 12 units over 6 months, three of them of fewer than ten people, one month of one
+    # unit's internal result hidden
+    internal, external = panel(np.random.default_rng(31), units=12, periods=6, same_period=0.6)
+    internal[0, 2] = np.nan
+    stored = series_of(internal, external)
+    stored["headcount"] = {str(unit): (4 if unit <= 3 else 40) for unit in range(1, 13)}
+    # when
+    facts = analysis.disclosure(stored, external_source="skm", external_dimension="ikm", floors=analysis.Floors())
+    # then
+    assert (facts["units"], facts["periods"], facts["paired"]) == (12, 6, 71)
+    assert (facts["internal_missing"], facts["external_missing"]) == (1, 0)
+    without = facts["without_small_units"]
+    assert (without["small_units"], without["people"]) == (3, 10)
+    x, y, units, times = analysis.Panel(stored).indexed_pairs("internal:overall", "external:skm:ikm", 0)
+    keep = units > 3
+    expected = stats.correlate_within_units(x[keep], y[keep], units[keep], times=times[keep])
+    assert without["within"]["r"] == pytest.approx(expected.pearson_r, abs=1e-12)
+    assert without["between"]["r"] == pytest.approx(
+        stats.correlate_between_units(x[keep], y[keep], units=units[keep]).pearson_r, abs=1e-12
+    )
+    with translation.override("en"):
+        sentences = interpretation.disclosure_sentences(SimpleNamespace(disclosure=facts))
+    assert sentences[0].startswith("The headline rests on 71 unit-periods of 12 units.")
+    assert "1 have no internal result (hidden for anonymity or not measured)" in sentences[0]
+    assert sentences[-1].startswith("Without the 3 units of fewer than 10 people: within units: r = ")

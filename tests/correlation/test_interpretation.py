@@ -135,3 +135,65 @@ def test_an_analysis_that_could_not_be_run_says_why_in_words():
     assert few_units == "Not computed: 2 units have data; at least 8 are needed."
     assert few_units_within == "Not computed: 2 units have at least 3 periods of data; at least 5 are needed."
     assert constant == "Not computed: one of the two series does not vary, so nothing can go with it."
+
+
+def _confirmatory(variant, lag, **values):
+    base = {
+        "family": "satisfaction_external",
+        "variant": variant,
+        "role": "confirmatory",
+        "internal_metric": "overall",
+        "external_metric": "skm:ikm",
+        "lag": lag,
+        "n": 300,
+        "units": 30,
+        "insufficient_data": False,
+        "reason": "",
+        "pearson_r": None,
+        "coefficient": None,
+        "ci_low": -0.1,
+        "ci_high": 0.1,
+        "q_value": 0.5,
+        "min_detectable_r": None,
+        "effective_n": None,
+        "design_effect": None,
+    }
+    return SimpleNamespace(**{**base, **values})
+
+
+REPORT = SimpleNamespace(
+    granularity="month", max_lag=1, external_source="skm", external_dimension="ikm", notes=[], disclosure={}
+)
+
+
+def test_the_summary_leads_with_the_strongest_supported_lead_and_names_the_other():
+    results = [
+        _confirmatory("within_unit", 0, pearson_r=0.02),
+        _confirmatory("between_unit", 0, pearson_r=0.6, ci_low=0.3, ci_high=0.8, q_value=0.001),
+        _confirmatory("cross_lagged", 1, coefficient=-0.4, ci_low=-0.5, ci_high=-0.3, q_value=0.0001),
+        _confirmatory("cross_lagged", -1, coefficient=0.1, ci_low=0.02, ci_high=0.2, q_value=0.03),
+    ]
+    with translation.override("en"):
+        summary = interpretation.summarise(REPORT, results)
+    # the strongest evidence first, not the between-unit relationship the confounded pool shows
+    assert summary[0].startswith(
+        "Within the same units over time: When a unit's staff were more satisfied than usual, its external "
+        "scores were worse one month later"
+    )
+    assert any(
+        paragraph.startswith("The test of which came first also supports: When a unit's external scores were better")
+        for paragraph in summary
+    )
+
+
+def test_with_nothing_supported_the_summary_says_there_is_no_reliable_evidence():
+    results = [
+        _confirmatory("within_unit", 0, pearson_r=0.2, q_value=0.09),
+        _confirmatory("between_unit", 0, pearson_r=0.4, q_value=0.2),
+        _confirmatory("cross_lagged", 1, coefficient=0.2, q_value=0.3),
+        _confirmatory("cross_lagged", -1, coefficient=0.1, q_value=0.6),
+    ]
+    with translation.override("id"):
+        summary = interpretation.summarise(REPORT, results)
+    assert summary[0].startswith("Tidak ada bukti yang andal bahwa kepuasan internal dan SKM · IKM bergerak bersama")
+    assert any(paragraph.startswith("Mana yang lebih dahulu: tidak ada uji") for paragraph in summary)

@@ -54,6 +54,7 @@ class Panel:
     def __init__(self, series: dict):
         self.periods = [Period.parse(text).first_day for text in series.get("periods", [])]
         self.headcount = {int(unit): people for unit, people in series.get("headcount", {}).items()}
+        self.imported = {(unit, Period.parse(period).first_day) for unit, period in series.get("imported", [])}
         columns = {
             name: tuple(zip(*rows, strict=True)) if rows else ((), (), ())
             for name, rows in series.get("metrics", {}).items()
@@ -258,6 +259,23 @@ def _without_small_units(panel: Panel, headline: str, floors: Floors) -> dict:
     }
 
 
+def _instruments(panel: Panel, headline: str) -> dict:
+    """How many of the headline's unit-periods rest on an imported historical score, and in how
+    many units the internal series changes instrument (import and pulse both present): there a
+    change within the unit may be a change of instrument."""
+    _x, _y, units, columns = panel.indexed_pairs(INTERNAL_OVERALL, headline, 0)
+    from_import = np.fromiter(
+        (
+            (unit, panel.periods[column]) in panel.imported
+            for unit, column in zip(units.tolist(), columns.tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=units.size,
+    )
+    switching = set(units[from_import].tolist()) & set(units[~from_import].tolist())
+    return {"imported_paired": int(from_import.sum()), "units_changing_instrument": len(switching)}
+
+
 def disclosure(series: dict | Panel, *, external_source: str, external_dimension: str, floors: Floors) -> dict:
     """What the headline rests on and what it leaves out: the units and periods, the unit-periods
     without an internal or an external value (hidden for anonymity or not measured), and the
@@ -277,6 +295,7 @@ def disclosure(series: dict | Panel, *, external_source: str, external_dimension
         "external_missing": int((~external).sum()),
         "units_paired": int(np.count_nonzero(paired_per_unit)),
         "without_small_units": _without_small_units(panel, headline, floors),
+        **_instruments(panel, headline),
         "units_too_short_for_within": int(
             np.count_nonzero((paired_per_unit > 0) & (paired_per_unit < floors.periods_within))
         ),

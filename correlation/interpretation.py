@@ -419,6 +419,15 @@ def disclosure_sentences(report) -> list[str]:
     sentences.append(
         _("Between units, each unit counts once, whatever its size; a small unit's average is less precise.")
     )
+    if facts.get("imported_paired"):
+        sentences.append(
+            _(
+                "%(cells)d of the headline's unit-periods rest on imported historical scores rather than pulse "
+                "results; in %(units)d units the series changes from one to the other, so a change within those "
+                "units may be a change of instrument."
+            )
+            % {"cells": facts["imported_paired"], "units": facts.get("units_changing_instrument", 0)}
+        )
     sentences += sensitivity_sentences(facts.get("without_small_units") or {})
     return sentences
 

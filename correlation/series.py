@@ -11,7 +11,7 @@ granularity.
 
 The result is plain JSON (stored on the report between the job's steps):
 `{"periods": ["YYYY-MM", ...], "metrics": {name: [[department_id, "YYYY-MM", value], ...]},
-"headcount": {"department_id": people}}`
+"headcount": {"department_id": people}, "imported": [[department_id, "YYYY-MM"], ...]}`
 with names `internal:overall`, `internal:driver:<key>`, `external:<source>:<dimension>` and
 `lever:<name>`.
 """
@@ -178,4 +178,18 @@ def aggregate(
             metrics[name] = cells.rows(periods)
     # Today's headcount of each unit, for the sensitivity of the result to small units.
     headcount = {str(unit): people for unit, people in sorted(inputs.headcount.items())}
-    return {"periods": periods, "metrics": metrics, "headcount": headcount}
+    # The unit-periods whose internal satisfaction rests (at least partly) on an imported
+    # historical score rather than on a pulse: another instrument.
+    imported = sorted(
+        {
+            (row["department_id"], str(Period.of(granularity.bucket(row["period"]))))
+            for row in imports
+            if row["metric"] == "overall"
+        }
+    )
+    return {
+        "periods": periods,
+        "metrics": metrics,
+        "headcount": headcount,
+        "imported": [list(cell) for cell in imported],
+    }

@@ -54,6 +54,26 @@ def test_historical_internal_scores_fill_months_without_a_pulse_result():
     )
     aggregated = _aggregate(inputs, Granularity.MONTH)
     assert aggregated["metrics"]["internal:overall"] == [[7, "2025-01", 70.0], [7, "2025-02", 80.0]]
+    # and the month that rests on the imported score is marked: another instrument
+    assert aggregated["imported"] == [[7, "2025-01"]]
+
+
+def test_a_series_that_changes_instrument_is_disclosed():
+    # given units whose first two months come from imported historical scores, then pulses
+    internal, external = panel(np.random.default_rng(32), units=10, periods=6)
+    stored = series_of(internal, external)
+    stored["imported"] = [[unit, period] for unit in (1, 2, 3) for period in stored["periods"][:2]]
+    # when
+    facts = analysis.disclosure(stored, external_source="skm", external_dimension="ikm", floors=analysis.Floors())
+    # then
+    assert (facts["imported_paired"], facts["units_changing_instrument"]) == (6, 3)
+    with translation.override("en"):
+        sentences = interpretation.disclosure_sentences(SimpleNamespace(disclosure=facts))
+    assert any(
+        sentence.startswith("6 of the headline's unit-periods rest on imported historical scores")
+        and "in 3 units the series changes from one to the other" in sentence
+        for sentence in sentences
+    )
 
 
 def test_external_scores_keep_each_dimension_and_the_headline_is_the_ikm_for_skm():

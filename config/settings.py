@@ -304,3 +304,9 @@ if not 0 < PRIMA_ANONYMITY_EPSILON <= PRIMA_ANONYMITY_EPSILON_MAXIMUM:
 # The site's own address, for links in e-mails (e.g. https://prima.example.go.id).
 PRIMA_BASE_URL = envurl("PRIMA_BASE_URL", schemes=("http", "https"))
 PRIMA_RECOGNITION_MONTHLY_POINTS = envint("PRIMA_RECOGNITION_MONTHLY_POINTS", 100, minimum=0)
+# Correlation reports: the least data a result needs, counted in units (not unit-periods): a
+# between-unit or pooled result needs this many units, a within-unit one this many units with
+# at least this many periods each.
+PRIMA_CORRELATION_MIN_UNITS = envint("PRIMA_CORRELATION_MIN_UNITS", 8, minimum=3)
+PRIMA_CORRELATION_MIN_UNITS_WITHIN = envint("PRIMA_CORRELATION_MIN_UNITS_WITHIN", 5, minimum=2)
+PRIMA_CORRELATION_MIN_PERIODS_WITHIN = envint("PRIMA_CORRELATION_MIN_PERIODS_WITHIN", 3, minimum=2)

@@ -18,6 +18,7 @@ from correlation.models import (
     Family,
     Granularity,
     ReportStatus,
+    Variant,
 )
 from correlation.selectors import report_detail_queryset, report_list
 from employees.models import Role
@@ -34,6 +35,7 @@ class ReportRequestSerializer(serializers.Serializer):
     max_lag = serializers.IntegerField(min_value=0, max_value=MAX_LAG)
     external_source = serializers.CharField(max_length=32)
     external_dimension = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    external_higher_is_better = serializers.BooleanField(required=False, default=True)
 
 
 class ResultSerializer(serializers.ModelSerializer):
@@ -45,6 +47,7 @@ class ResultSerializer(serializers.ModelSerializer):
         fields = [
             "family",
             "variant",
+            "role",
             "internal_metric",
             "external_metric",
             "lag",
@@ -52,6 +55,7 @@ class ResultSerializer(serializers.ModelSerializer):
             "n",
             "units",
             "insufficient_data",
+            "reason",
             "pearson_r",
             "pearson_p",
             "ci_low",
@@ -59,19 +63,27 @@ class ResultSerializer(serializers.ModelSerializer):
             "spearman_rho",
             "spearman_p",
             "q_value",
+            "spearman_q",
             "min_detectable_r",
+            "effective_n",
+            "design_effect",
+            "coefficient",
             "interpretation",
         ]
 
     def get_direction(self, result) -> str:
-        if result.lag == 0:
+        if result.lag == 0 or result.variant == Variant.BETWEEN_UNIT:
             return "same_period"
         if result.family == Family.LEVERS:
             return "lever_leads" if result.lag > 0 else "satisfaction_leads"
         return "internal_leads" if result.lag > 0 else "external_leads"
 
     def get_interpretation(self, result) -> str:
-        return interpretation.describe(result, granularity=self.context["granularity"])
+        return interpretation.describe(
+            result,
+            granularity=self.context["granularity"],
+            higher_is_better=self.context.get("higher_is_better", True),
+        )
 
 
 class PointSerializer(serializers.ModelSerializer):
@@ -100,6 +112,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "max_lag",
             "external_source",
             "external_dimension",
+            "external_higher_is_better",
             "is_standard",
             "requested_by",
             "created_at",
@@ -109,6 +122,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "latest_input_period",
             "input_fingerprint",
             "notes",
+            "disclosure",
         ]
         read_only_fields = fields
 
@@ -127,7 +141,11 @@ class ReportDetailSerializer(ReportSerializer):
 
     @extend_schema_field(ResultSerializer(many=True))
     def get_results(self, report) -> list[dict]:
-        context = {**self.context, "granularity": report.granularity}
+        context = {
+            **self.context,
+            "granularity": report.granularity,
+            "higher_is_better": report.external_higher_is_better,
+        }
         return ResultSerializer(report.results.all(), many=True, context=context).data
 
 

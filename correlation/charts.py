@@ -73,14 +73,15 @@ class ScatterChart:
     band: str = ""  # SVG polygon points
 
 
-def scatter(xs: list[float], ys: list[float]) -> ScatterChart | None:
+def scatter(xs: list[float], ys: list[float], units: list[int] | None = None) -> ScatterChart | None:
     """Internal satisfaction (x) against the external score (y), with the least-squares line
-    and the 95% confidence band of its mean."""
+    and the 95% confidence band of its mean, clustered by unit (a unit's periods are not
+    independent pairs)."""
     if not xs:
         return None
     x_ticks = nice_ticks(min(xs), max(xs))
     y_values = list(ys)
-    band = stats.regression_band(xs, ys)
+    band = stats.regression_band(xs, ys, units=units)
     if band is not None:
         y_values += [float(band.low.min()), float(band.high.max())]
     y_ticks = nice_ticks(min(y_values), max(y_values))

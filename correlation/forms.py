@@ -37,6 +37,17 @@ class ReportForm(forms.Form):
     )
     external_source = forms.ChoiceField(label=_("External source"))
     external_dimension = forms.ChoiceField(label=_("External dimension"), required=False)
+    external_higher_is_better = forms.TypedChoiceField(
+        label=_("Which external scores are better"),
+        choices=[
+            ("1", _("higher is better (satisfaction, IKM)")),
+            ("0", _("lower is better (complaints, waiting time)")),
+        ],
+        coerce=lambda value: value == "1",
+        initial="1",
+        required=False,
+        empty_value=True,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

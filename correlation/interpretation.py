@@ -4,17 +4,23 @@ A correlation says that two things went together, never that one caused the othe
 speaks of units whose staff were more satisfied and the scores they received, and every
 sentence about a relationship ends by saying that correlation does not prove cause.
 
+The summary leads with what the confirmatory tests support (`correlation.analysis`): a lead of
+one series over the other only where the test of which came first says so, else the
+within-unit relationship, else the between-unit one, else that there is no reliable evidence.
+Exploratory tests never lead it, and no lag is picked because its r happens to be the largest.
+
 Strength words by |r| (Cohen 1988's conventions for r): below 0.10 no clear relationship,
 0.10–0.29 weak, 0.30–0.49 moderate, 0.50 and above strong.
 """
 
+from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.dimensions import ServiceDimension
-from correlation.models import Family, Granularity, Variant
-from correlation.stats import MIN_PAIRS
+from correlation import stats
+from correlation.models import Family, Granularity, Role, Variant
 
 # (lower bound of |r|, strength key), strongest first.
 STRENGTH_BANDS = ((0.50, "strong"), (0.30, "moderate"), (0.10, "weak"), (0.0, "negligible"))
@@ -108,8 +114,9 @@ def dimension_label(dimension: str) -> str:
     return dimension.replace("_", " ")
 
 
-def _satisfaction_and_external(r: float, lag: int, variant: str, later: str) -> str:
-    better = r >= 0
+def _satisfaction_and_external(r: float, lag: int, variant: str, later: str, higher_is_better: bool) -> str:
+    # a lower-is-better score (complaints, waiting time) is better when it falls
+    better = (r >= 0) == higher_is_better
     if variant == Variant.WITHIN_UNIT:
         if lag >= 0:
             text = (
@@ -135,6 +142,12 @@ def _satisfaction_and_external(r: float, lag: int, variant: str, later: str) -> 
                     "its staff were less satisfied than usual %(when)s"
                 )
             )
+    elif variant == Variant.BETWEEN_UNIT:
+        text = (
+            _("units whose staff are generally more satisfied generally receive better external scores")
+            if better
+            else _("units whose staff are generally more satisfied generally receive worse external scores")
+        )
     elif lag >= 0:
         text = (
             _("units whose staff were more satisfied received better external scores %(when)s")
@@ -165,6 +178,12 @@ def _lever_and_satisfaction(r: float, lag: int, variant: str, later: str, lever:
                 if more
                 else _("when a unit's staff were more satisfied than usual, it had less %(lever)s than usual %(when)s")
             )
+    elif variant == Variant.BETWEEN_UNIT:
+        text = (
+            _("units that generally have more %(lever)s generally have more satisfied staff")
+            if more
+            else _("units that generally have more %(lever)s generally have less satisfied staff")
+        )
     elif lag >= 0:
         text = (
             _("units with more %(lever)s had more satisfied staff %(when)s")
@@ -180,33 +199,32 @@ def _lever_and_satisfaction(r: float, lag: int, variant: str, later: str, lever:
     return text % {"lever": lever, "when": later}
 
 
-def _driver_and_dimension(r: float, driver: str, dimension: str, later: str) -> str:
+def _driver_and_dimension(r: float, driver: str, dimension: str, later: str, higher_is_better: bool) -> str:
     text = (
         _("units scoring higher on %(driver)s received better %(dimension)s scores %(when)s")
-        if r >= 0
+        if (r >= 0) == higher_is_better
         else _("units scoring higher on %(driver)s received worse %(dimension)s scores %(when)s")
     )
     return text % {"driver": driver, "dimension": dimension, "when": later}
 
 
-def describe(result, *, granularity: str) -> str:
+def describe(result, *, granularity: str, higher_is_better: bool = True) -> str:
     """One result in a sentence (or two): strength, r with its interval and n, what went with
     what and when, and that correlation does not prove cause."""
-    if result.insufficient_data or result.pearson_r is None:
-        return _("Insufficient data: %(n)d pairs; at least %(minimum)d are needed.") % {
-            "n": result.n,
-            "minimum": MIN_PAIRS,
-        }
+    if result.insufficient_data or (result.pearson_r is None and getattr(result, "coefficient", None) is None):
+        return not_run(result)
+    if result.variant == Variant.CROSS_LAGGED:
+        return lead_sentence(result, granularity=granularity, higher_is_better=higher_is_better)
     r = result.pearson_r
     later = when(result.lag, granularity)
     if result.family == Family.LEVERS:
         what = _lever_and_satisfaction(r, result.lag, result.variant, later, metric_label(result.external_metric))
     elif result.family == Family.DRIVERS_DIMENSIONS:
         what = _driver_and_dimension(
-            r, metric_label(result.internal_metric), metric_label(result.external_metric), later
+            r, metric_label(result.internal_metric), metric_label(result.external_metric), later, higher_is_better
         )
     else:
-        what = _satisfaction_and_external(r, result.lag, result.variant, later)
+        what = _satisfaction_and_external(r, result.lag, result.variant, later, higher_is_better)
     text = _("%(relationship)s (r = %(r)s, 95%% CI %(low)s to %(high)s, n = %(n)d): %(what)s.") % {
         "relationship": _relationship(r),
         "r": number(r),
@@ -221,75 +239,285 @@ def describe(result, *, granularity: str) -> str:
         notes.append(_("The interval includes zero, so the data are also consistent with no relationship."))
     if result.q_value is not None and result.q_value >= SIGNIFICANCE:
         notes.append(
-            _("Counting every test in this report, this could be chance (q = %(q)s).") % {"q": number(result.q_value)}
+            _("Counting the other tests of its family, this could be chance (adjusted p = %(q)s).")
+            % {"q": number(result.q_value)}
         )
     notes.append(_("Correlation does not prove cause."))
     return " ".join([text, *notes])
 
 
-def min_detectable_sentence(n: int, r: float | None) -> str:
-    if r is None:
+def not_run(result) -> str:
+    """Which analysis could not be run, and why, in words."""
+    reason = getattr(result, "reason", "") or stats.FEW_PAIRS
+    if reason == stats.FEW_UNITS:
+        minimum = stats.MIN_UNITS_WITHIN if result.variant in (Variant.WITHIN_UNIT, Variant.CROSS_LAGGED) else 0
+        if minimum:
+            return _(
+                "Not computed: %(units)d units have at least %(periods)d periods of data; at least %(minimum)d are "
+                "needed."
+            ) % {
+                "units": result.units,
+                "periods": settings.PRIMA_CORRELATION_MIN_PERIODS_WITHIN,
+                "minimum": settings.PRIMA_CORRELATION_MIN_UNITS_WITHIN,
+            }
+        return _("Not computed: %(units)d units have data; at least %(minimum)d are needed.") % {
+            "units": result.units,
+            "minimum": settings.PRIMA_CORRELATION_MIN_UNITS,
+        }
+    if reason == stats.CONSTANT:
+        return _("Not computed: one of the two series does not vary, so nothing can go with it.")
+    if reason == stats.SINGULAR:
+        return _(
+            "Not computed: the series move in lockstep with the periods or with each other, so their parts "
+            "cannot be told apart."
+        )
+    return _("Not computed: %(n)d pairs; at least %(minimum)d are needed.") % {
+        "n": result.n,
+        "minimum": stats.MIN_PAIRS,
+    }
+
+
+def lead_sentence(result, *, granularity: str, higher_is_better: bool = True) -> str:
+    """The test of which came first, in words: the later series on the earlier one, beyond
+    their same-period link and the later series' own previous value."""
+    steps = when(result.lag, granularity)
+    up = (result.coefficient >= 0) == higher_is_better
+    if result.lag > 0:
+        text = (
+            _("when a unit's staff were more satisfied than usual, its external scores were better %(when)s")
+            if up
+            else _("when a unit's staff were more satisfied than usual, its external scores were worse %(when)s")
+        )
+    else:
+        text = (
+            _("when a unit's external scores were better than usual, its staff were more satisfied %(when)s")
+            if up
+            else _("when a unit's external scores were better than usual, its staff were less satisfied %(when)s")
+        )
+    text = text % {"when": steps}
+    sentence = _(
+        "%(what)s, beyond what the same period and the previous period already tell (standardised effect "
+        "%(b)s, 95%% CI %(low)s to %(high)s, %(units)d units, adjusted p = %(q)s)."
+    ) % {
+        "what": text[:1].upper() + text[1:],
+        "b": number(result.coefficient),
+        "low": number(result.ci_low),
+        "high": number(result.ci_high),
+        "units": result.units,
+        "q": p_value(result.q_value if result.q_value is not None else result.pearson_p),
+    }
+    return " ".join([sentence, _("Correlation does not prove cause.")])
+
+
+def power_sentence(result) -> str:
+    """What a test could detect, counted in independent pairs rather than unit-periods."""
+    if result is None or result.min_detectable_r is None or result.effective_n is None:
         return ""
+    if result.variant == Variant.BETWEEN_UNIT:
+        return _(
+            "Between units the evidence rests on %(units)d units, not on %(n)d unit-periods: it reliably detects "
+            "(80%% power, two-sided α = 0.05) only relationships of |r| ≥ %(r)s."
+        ) % {"units": result.units, "n": result.n, "r": number(result.min_detectable_r)}
     return _(
-        "With n = %(n)d, this report reliably detects (80%% power, two-sided α = 0.05) only relationships of "
-        "|r| ≥ %(r)s; weaker ones may go unseen."
-    ) % {"n": n, "r": number(r)}
+        "Within units, %(n)d unit-periods of %(units)d units are worth about %(effective)s independent pairs, "
+        "as a unit's periods resemble each other (design effect %(deff)s): it reliably detects (80%% power, "
+        "two-sided α = 0.05) only relationships of |r| ≥ %(r)s; weaker ones may go unseen."
+    ) % {
+        "n": result.n,
+        "units": result.units,
+        "effective": number(result.effective_n, 0),
+        "deff": number(result.design_effect),
+        "r": number(result.min_detectable_r),
+    }
 
 
-def _lag_phrase(lag: int, granularity: str) -> str:
-    if lag == 0:
-        return when(0, granularity)
-    if lag > 0:
-        return _("internal satisfaction first, external scores %(when)s") % {"when": when(lag, granularity)}
-    return _("external scores first, internal satisfaction %(when)s") % {"when": when(lag, granularity)}
+def _supported(result) -> bool:
+    return result is not None and result.q_value is not None and result.q_value < SIGNIFICANCE
+
+
+def claimed_leads(results: list) -> list:
+    """The confirmatory tests of which came first that support a lead (significant after the
+    family's Holm correction), the strongest evidence first. Choosing among tests that each
+    passed the correction adds no error: Holm bounds the chance of any false one."""
+    return sorted(
+        (
+            r
+            for r in results
+            if r.variant == Variant.CROSS_LAGGED
+            and r.family == Family.SATISFACTION_EXTERNAL
+            and r.role == Role.CONFIRMATORY
+            and _supported(r)
+        ),
+        key=lambda r: (r.q_value, abs(r.lag)),
+    )
+
+
+def headline_sentence(report, results: list) -> str:
+    """The summary's first sentence: what the confirmatory tests support, and nothing more."""
+    confirmatory = {
+        (r.variant, r.lag): r
+        for r in results
+        if r.role == Role.CONFIRMATORY and r.family == Family.SATISFACTION_EXTERNAL
+    }
+    within, between = confirmatory.get((Variant.WITHIN_UNIT, 0)), confirmatory.get((Variant.BETWEEN_UNIT, 0))
+    leads = claimed_leads(results)
+    granularity = report.granularity
+    better = getattr(report, "external_higher_is_better", True)
+    if leads:
+        return _("Within the same units over time: %(text)s") % {
+            "text": describe(leads[0], granularity=granularity, higher_is_better=better)
+        }
+    if _supported(within):
+        return _("Within the same units over time: %(text)s") % {
+            "text": describe(within, granularity=granularity, higher_is_better=better)
+        }
+    if _supported(between):
+        return _("Between units (each unit's average over the periods): %(text)s") % {
+            "text": describe(between, granularity=granularity, higher_is_better=better)
+        }
+    tested = [r for r in (within, between) if r is not None and r.pearson_r is not None]
+    if not tested:
+        return _(
+            "The data cannot tell whether internal satisfaction and %(external)s go together: neither the "
+            "within-unit nor the between-unit analysis could be run (see below)."
+        ) % {"external": headline_label(report)}
+    return _(
+        "There is no reliable evidence that internal satisfaction and %(external)s go together, neither within "
+        "the same units over time nor between units, once each unit's periods are counted as one unit's and the "
+        "report's tests are counted."
+    ) % {"external": headline_label(report)}
+
+
+def disclosure_sentences(report) -> list[str]:
+    """What the headline rests on and what it leaves out."""
+    facts = getattr(report, "disclosure", None) or {}
+    if not facts:
+        return []
+    sentences = [
+        _(
+            "The headline rests on %(paired)d unit-periods of %(units)d units. Of the %(cells)d unit-periods in the "
+            "report, %(internal)d have no internal result (hidden for anonymity or not measured) and %(external)d "
+            "no external score; they are left out, never counted as 0."
+        )
+        % {
+            "paired": facts["paired"],
+            "units": facts["units_paired"],
+            "cells": facts["units"] * facts["periods"],
+            "internal": facts["internal_missing"],
+            "external": facts["external_missing"],
+        }
+    ]
+    if facts.get("units_too_short_for_within"):
+        sentences.append(
+            ngettext(
+                "%(count)d unit has too few periods for the within-unit reading and is left out of it.",
+                "%(count)d units have too few periods for the within-unit reading and are left out of it.",
+                facts["units_too_short_for_within"],
+            )
+            % {"count": facts["units_too_short_for_within"]}
+        )
+    sentences.append(
+        _("Between units, each unit counts once, whatever its size; a small unit's average is less precise.")
+    )
+    if facts.get("imported_paired"):
+        sentences.append(
+            _(
+                "%(cells)d of the headline's unit-periods rest on imported historical scores rather than pulse "
+                "results; in %(units)d units the series changes from one to the other, so a change within those "
+                "units may be a change of instrument."
+            )
+            % {"cells": facts["imported_paired"], "units": facts.get("units_changing_instrument", 0)}
+        )
+    sentences += sensitivity_sentences(facts.get("without_small_units") or {})
+    return sentences
+
+
+def sensitivity_sentences(without: dict) -> list[str]:
+    """The same-period readings again without the small units, so that a reader sees whether
+    the result leans on them."""
+    if not without.get("small_units"):
+        return []
+    readings = []
+    for key, label in (("within", _("within units")), ("between", _("between units"))):
+        reading = without.get(key) or {}
+        if reading.get("r") is None:
+            readings.append(_("%(reading)s: not computed") % {"reading": label})
+        else:
+            readings.append(
+                _("%(reading)s: r = %(r)s (95%% CI %(low)s to %(high)s)")
+                % {
+                    "reading": label,
+                    "r": number(reading["r"]),
+                    "low": number(reading["low"]),
+                    "high": number(reading["high"]),
+                }
+            )
+    return [
+        ngettext(
+            "Without the %(count)d unit of fewer than %(people)d people: %(readings)s.",
+            "Without the %(count)d units of fewer than %(people)d people: %(readings)s.",
+            without["small_units"],
+        )
+        % {"count": without["small_units"], "people": without["people"], "readings": "; ".join(readings)}
+    ]
 
 
 def summarise(report, results: list) -> list[str]:
-    """The report's plain-language summary: the headline (same period, all unit-periods), the
-    lag at which the link is strongest, the within-unit reading, what the report could detect,
-    and how many findings survive the multiple-testing correction."""
-    headline = [r for r in results if r.family == Family.SATISFACTION_EXTERNAL]
-    pooled = {r.lag: r for r in headline if r.variant == Variant.POOLED}
-    within = {r.lag: r for r in headline if r.variant == Variant.WITHIN_UNIT}
-    paragraphs = []
-    same_period = pooled.get(0)
-    if same_period is not None:
-        paragraphs.append(describe(same_period, granularity=report.granularity))
-    tested = [r for r in pooled.values() if r.pearson_r is not None]
-    if tested:
-        strongest = max(tested, key=lambda r: (abs(r.pearson_r), -abs(r.lag)))
-        if strongest.lag != 0:
-            paragraphs.append(
-                _("The relationship is strongest with %(lag)s: %(text)s")
-                % {
-                    "lag": _lag_phrase(strongest.lag, report.granularity),
-                    "text": describe(strongest, granularity=report.granularity),
-                }
-            )
-    if within.get(0) is not None and within[0].pearson_r is not None:
+    """The report's plain-language summary: the headline the confirmatory tests support, the
+    other confirmatory readings, whether either series came first, what the report could
+    detect, the test families, and what was left out."""
+    granularity = report.granularity
+    better = getattr(report, "external_higher_is_better", True)
+    paragraphs = [headline_sentence(report, results)] if results else []
+    confirmatory = {
+        (r.variant, r.lag): r
+        for r in results
+        if r.role == Role.CONFIRMATORY and r.family == Family.SATISFACTION_EXTERNAL
+    }
+    within, between = confirmatory.get((Variant.WITHIN_UNIT, 0)), confirmatory.get((Variant.BETWEEN_UNIT, 0))
+    if within is not None:
         paragraphs.append(
             _("Within units (each unit compared with itself over time): %(text)s")
-            % {"text": describe(within[0], granularity=report.granularity)}
+            % {"text": describe(within, granularity=granularity, higher_is_better=better)}
         )
-    if same_period is not None and same_period.min_detectable_r is not None:
-        paragraphs.append(min_detectable_sentence(same_period.n, same_period.min_detectable_r))
+    if between is not None:
+        paragraphs.append(
+            _("Between units (each unit's average over the periods): %(text)s")
+            % {"text": describe(between, granularity=granularity, higher_is_better=better)}
+        )
+    if report.max_lag and results:
+        leads = claimed_leads(results)
+        paragraphs += [
+            _("The test of which came first also supports: %(text)s")
+            % {"text": describe(lead, granularity=granularity, higher_is_better=better)}
+            for lead in leads[1:]
+        ]
+        if not leads:
+            paragraphs.append(
+                _(
+                    "Which came first: no test supports that either series leads the other, once each series' "
+                    "same-period link and the later series' own previous value are taken into account."
+                )
+            )
+    paragraphs += [text for text in (power_sentence(within), power_sentence(between)) if text]
     counted = [r for r in results if r.q_value is not None]
     if counted:
-        discoveries = sum(1 for r in counted if r.q_value < SIGNIFICANCE)
+        confirmed = [r for r in counted if r.role == Role.CONFIRMATORY]
+        explored = [r for r in counted if r.role != Role.CONFIRMATORY]
         paragraphs.append(
-            ngettext(
-                "q-values control the false discovery rate over the %(tests)d test in this report "
-                "(Benjamini–Hochberg); %(found)d has q < 0.05.",
-                "q-values control the false discovery rate over the %(tests)d tests in this report "
-                "(Benjamini–Hochberg); %(found)d of them have q < 0.05.",
-                len(counted),
+            _(
+                "The %(confirmatory)d confirmatory tests were fixed before the data were seen and are corrected "
+                "together (Holm); only they may lead this summary. The other %(exploratory)d tests are "
+                "exploratory, corrected within their own families (Benjamini–Hochberg, Spearman's too): "
+                "%(found)d have an adjusted p below 0.05, and they are leads to look into, not findings."
             )
-            % {"tests": len(counted), "found": discoveries}
+            % {
+                "confirmatory": len(confirmed),
+                "exploratory": len(explored),
+                "found": sum(1 for r in explored if r.q_value < SIGNIFICANCE),
+            }
         )
-    elif results:
-        paragraphs.append(
-            _("Insufficient data: no test had at least %(minimum)d pairs of values.") % {"minimum": MIN_PAIRS}
-        )
+    paragraphs += disclosure_sentences(report)
     for sentence in dict.fromkeys(missing_input_sentence(note) for note in report.notes):
         paragraphs.append(sentence)
     return paragraphs

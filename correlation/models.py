@@ -51,7 +51,8 @@ class Granularity(models.TextChoices):
 
 
 class Family(models.TextChoices):
-    """The groups of tests a report runs; Benjamini–Hochberg runs over all of them together."""
+    """What a test compares. Each family is corrected for multiple testing on its own, separately
+    for its confirmatory and its exploratory tests (see `correlation.analysis`)."""
 
     SATISFACTION_EXTERNAL = "satisfaction_external", _("internal satisfaction and external scores")
     DRIVERS_DIMENSIONS = "drivers_dimensions", _("drivers and external dimensions")
@@ -61,6 +62,16 @@ class Family(models.TextChoices):
 class Variant(models.TextChoices):
     POOLED = "pooled", _("all unit-periods")
     WITHIN_UNIT = "within_unit", _("within units")
+    BETWEEN_UNIT = "between_unit", _("between units")
+    CROSS_LAGGED = "cross_lagged", _("which came first")
+
+
+class Role(models.TextChoices):
+    """Confirmatory tests are fixed before the data are seen and may lead the summary;
+    exploratory ones are reported as leads to look into."""
+
+    CONFIRMATORY = "confirmatory", _("confirmatory")
+    EXPLORATORY = "exploratory", _("exploratory")
 
 
 class CorrelationReport(models.Model):
@@ -72,6 +83,9 @@ class CorrelationReport(models.Model):
     )
     external_source = models.CharField(_("external source"), max_length=32)
     external_dimension = models.CharField(_("external dimension"), max_length=64, blank=True)
+    # A mortality ratio, complaints or a waiting time are better when they fall: every sentence
+    # and chart reads the external score in its own direction.
+    external_higher_is_better = models.BooleanField(_("higher external scores are better"), default=True)
     is_standard = models.BooleanField(_("standard monthly report"), default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -93,6 +107,8 @@ class CorrelationReport(models.Model):
     series = models.JSONField(default=dict, blank=True)
     # Inputs that were not available (e.g. an app without data yet), as codes.
     notes = models.JSONField(default=list, blank=True)
+    # What the headline rests on and leaves out (`correlation.analysis.disclosure`).
+    disclosure = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -130,17 +146,24 @@ class CorrelationReport(models.Model):
 class CorrelationResult(models.Model):
     """One test. `lag` counts periods of the report's granularity and is signed: positive when
     the first series leads (internal satisfaction before the external score; a lever before
-    satisfaction), negative when the second leads, 0 for the same period."""
+    satisfaction), negative when the second leads, 0 for the same period.
+
+    `q_value` is the p-value adjusted within the test's family: Holm's for the confirmatory
+    family, Benjamini–Hochberg's for an exploratory one. A `cross_lagged` test has no r: its
+    `coefficient` is the standardised effect of the earlier series."""
 
     report = models.ForeignKey(CorrelationReport, on_delete=models.CASCADE, related_name="results")
     family = models.CharField(max_length=24, choices=Family.choices)
     variant = models.CharField(max_length=12, choices=Variant.choices)
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.EXPLORATORY)
     internal_metric = models.CharField(max_length=80)
     external_metric = models.CharField(max_length=80)
     lag = models.SmallIntegerField(validators=[MinValueValidator(-MAX_LAG), MaxValueValidator(MAX_LAG)])
     n = models.PositiveIntegerField()
     units = models.PositiveIntegerField()
     insufficient_data = models.BooleanField()
+    # Why there are no numbers: few_pairs, few_units, constant or singular.
+    reason = models.CharField(max_length=12, blank=True)
     pearson_r = models.FloatField(null=True)
     pearson_p = models.FloatField(null=True)
     ci_low = models.FloatField(null=True)
@@ -148,7 +171,11 @@ class CorrelationResult(models.Model):
     spearman_rho = models.FloatField(null=True)
     spearman_p = models.FloatField(null=True)
     q_value = models.FloatField(null=True)
+    spearman_q = models.FloatField(null=True)
     min_detectable_r = models.FloatField(null=True)
+    effective_n = models.FloatField(null=True)
+    design_effect = models.FloatField(null=True)
+    coefficient = models.FloatField(null=True)
 
     class Meta:
         ordering = ["id"]

@@ -10,7 +10,8 @@ granularity.
   organisation recorded any of that lever (before it, the lever was not in use).
 
 The result is plain JSON (stored on the report between the job's steps):
-`{"periods": ["YYYY-MM", ...], "metrics": {name: [[department_id, "YYYY-MM", value], ...]}}`
+`{"periods": ["YYYY-MM", ...], "metrics": {name: [[department_id, "YYYY-MM", value], ...]},
+"headcount": {"department_id": people}, "imported": [[department_id, "YYYY-MM"], ...]}`
 with names `internal:overall`, `internal:driver:<key>`, `external:<source>:<dimension>` and
 `lever:<name>`.
 """
@@ -175,4 +176,20 @@ def aggregate(
     for name, cells in sorted({**internal, **external, **levers}.items()):
         if cells is not None and cells.present.any():
             metrics[name] = cells.rows(periods)
-    return {"periods": periods, "metrics": metrics}
+    # Today's headcount of each unit, for the sensitivity of the result to small units.
+    headcount = {str(unit): people for unit, people in sorted(inputs.headcount.items())}
+    # The unit-periods whose internal satisfaction rests (at least partly) on an imported
+    # historical score rather than on a pulse: another instrument.
+    imported = sorted(
+        {
+            (row["department_id"], str(Period.of(granularity.bucket(row["period"]))))
+            for row in imports
+            if row["metric"] == "overall"
+        }
+    )
+    return {
+        "periods": periods,
+        "metrics": metrics,
+        "headcount": headcount,
+        "imported": [list(cell) for cell in imported],
+    }

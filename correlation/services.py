@@ -88,6 +88,7 @@ def correlation_report_request(
     max_lag: int,
     external_source: str,
     external_dimension: str = "",
+    external_higher_is_better: bool = True,
     is_standard: bool = False,
 ) -> CorrelationReport:
     """A new report, pending; its job starts when this transaction commits."""
@@ -107,6 +108,7 @@ def correlation_report_request(
         max_lag=max_lag,
         external_source=external_source,
         external_dimension=external_dimension,
+        external_higher_is_better=external_higher_is_better,
         is_standard=is_standard,
         requested_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -187,6 +189,7 @@ def _fingerprint(report: CorrelationReport, aggregated: dict) -> str:
         report.max_lag,
         report.external_source,
         report.external_dimension,
+        report.external_higher_is_better,
     ]
     payload = json.dumps({"parameters": parameters, "series": aggregated}, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -233,17 +236,19 @@ def correlation_report_statistics(*, report_id: int) -> None:
     if report.status != ReportStatus.RUNNING or not report.input_fingerprint:
         return
     panel = analysis.Panel(report.series)
+    floors = analysis.Floors.from_settings()
     span = PROGRESS_AFTER_STATISTICS - PROGRESS_AFTER_AGGREGATE
     rows = analysis.run(
         panel,
         max_lag=report.max_lag,
         external_source=report.external_source,
         external_dimension=report.external_dimension,
+        floors=floors,
         on_progress=lambda done: _set_progress(report_id, PROGRESS_AFTER_AGGREGATE + int(span * done * 0.9)),
     )
-    points = analysis.headline_points(
-        panel, external_source=report.external_source, external_dimension=report.external_dimension
-    )
+    headline = {"external_source": report.external_source, "external_dimension": report.external_dimension}
+    points = analysis.headline_points(panel, **headline)
+    disclosure = analysis.disclosure(panel, floors=floors, **headline)
     with transaction.atomic():
         report = _locked().get(pk=report_id)
         if report.status != ReportStatus.RUNNING:
@@ -256,9 +261,10 @@ def correlation_report_statistics(*, report_id: int) -> None:
             CorrelationPoint(report=report, department_id=department_id, period=period, internal=x, external=y)
             for department_id, period, x, y in points
         )
+        report.disclosure = disclosure
         report.progress = PROGRESS_AFTER_STATISTICS
         report.timings = _record_timing(report, "statistics", started)
-        report.save(update_fields=["progress", "timings"])
+        report.save(update_fields=["disclosure", "progress", "timings"])
 
 
 @transaction.atomic

@@ -1,15 +1,27 @@
 """The statistics of a correlation report: pure functions over numpy arrays.
 
-Every coefficient, p-value and interval is computed with numpy/scipy, or (where Prima computes
-it itself: the Benjamini–Hochberg q-values, the within-unit test) checked against scipy to 1e-9
-in `tests/correlation/test_stats.py`.
+A report's series are repeated measures: the same units, period after period. A unit's
+unit-periods are not independent observations, so no test here counts them as if they were.
+Every p-value and interval is *cluster-robust by unit* (the CR1 sandwich with Student's t on
+G − 1 degrees of freedom, G = units), equal to statsmodels' `OLS(...).fit(cov_type="cluster",
+use_t=True)` on the same design to 1e-6 in `tests/correlation/test_stats.py`.
 
-Two variants of each test:
+Three readings of one pair of series:
 
-- *pooled*: every unit-period is one pair; it mixes "better units" with "units that got better";
-- *within-unit*: each unit's own mean is removed from both series first (the repeated-measures
-  correlation of Bakdash & Marusich 2017, after Bland & Altman 1995), so only changes within a
-  unit over time count. Removing k unit means costs k degrees of freedom: df = n − k − 1.
+- *between units*: each unit's mean of both series (units, not unit-periods, are the pairs):
+  do units that are generally more satisfied get better scores?
+- *within units*: each unit's own mean removed from both series (the repeated-measures
+  correlation of Bakdash & Marusich 2017): when a unit is more satisfied than usual, is its
+  score better than usual? Its slope test is the unit-fixed-effects regression with errors
+  clustered by unit, so that a series that persists over time does not pass for evidence;
+- *pooled*: every unit-period one pair, with the interval and p clustered by unit. It mixes the
+  two readings above and is never the headline.
+
+And a test of which came first (`cross_lagged`): the later series on the earlier one k
+periods before, controlling for the later series' same-period partner (x_t), with unit and
+period fixed effects; once without and once with the later series' own previous value. Both
+must agree (the larger of the two p-values is the test's p, an intersection–union test), so
+that neither persistent errors nor persistence of the outcome can fake a lead.
 """
 
 import math
@@ -17,23 +29,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 from scipy import stats as sps
 
-# Below this many pairs a report says "insufficient data" instead of a number.
+# Below this many pairs no test is computed at all.
 MIN_PAIRS = 10
+# Floors counted in units (the reports' defaults; settings may raise them): a between-unit or
+# pooled result needs this many units; a within-unit result this many units with at least
+# MIN_PERIODS_WITHIN periods each.
+MIN_UNITS = 8
+MIN_UNITS_WITHIN = 5
+MIN_PERIODS_WITHIN = 3
 CONFIDENCE = 0.95
 # Minimum detectable effect: two-sided α = .05 at 80% power (Cohen 1988).
 ALPHA = 0.05
 POWER = 0.80
 
+# Why a test has no numbers.
+FEW_PAIRS = "few_pairs"
+FEW_UNITS = "few_units"
+CONSTANT = "constant"
+SINGULAR = "singular"
+
 
 @dataclass(frozen=True)
 class Correlation:
-    """One test. Every number is None when `insufficient_data` (or when a series is constant)."""
+    """One test. Every number is None when `insufficient_data`, and `reason` says why."""
 
     n: int
     units: int
     insufficient_data: bool
+    reason: str = ""
     pearson_r: float | None = None
     pearson_p: float | None = None
     ci_low: float | None = None
@@ -41,26 +67,42 @@ class Correlation:
     spearman_rho: float | None = None
     spearman_p: float | None = None
     min_detectable_r: float | None = None
+    # The number of independent pairs the n unit-periods are worth (n / design effect).
+    effective_n: float | None = None
+    design_effect: float | None = None
+    # cross_lagged only: the standardised coefficient of the earlier series.
+    coefficient: float | None = None
 
 
-def fisher_interval(r: float, n: int, *, confidence: float = CONFIDENCE) -> tuple[float, float]:
+def _without_numbers(n: int, units: int, reason: str) -> Correlation:
+    return Correlation(n=n, units=units, insufficient_data=True, reason=reason)
+
+
+def _below_floor(n: int, units: int, min_units: int) -> str:
+    """Why n pairs from `units` units are too few for a result ("" when they are enough)."""
+    if n < MIN_PAIRS:
+        return FEW_PAIRS
+    return FEW_UNITS if units < min_units else ""
+
+
+def fisher_interval(r: float, n: float, *, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """The confidence interval of a correlation by Fisher's z transformation: tanh(atanh(r) ±
-    z_{1−α/2} / √(n − 3)). `n` is the (effective) number of pairs, at least 4."""
+    z_{1−α/2} / √(n − 3)). `n` is the (effective) number of pairs, more than three."""
     if n <= 3:
         raise ValueError("a Fisher interval needs more than three pairs")
-    z_critical = sps.norm.ppf(1 - (1 - confidence) / 2)
+    z_critical = special.ndtri(1 - (1 - confidence) / 2)
     with np.errstate(divide="ignore"):
         z = np.arctanh(r)
     half_width = z_critical / math.sqrt(n - 3)
     return float(np.tanh(z - half_width)), float(np.tanh(z + half_width))
 
 
-def min_detectable_r(n: int, *, alpha: float = ALPHA, power: float = POWER) -> float | None:
+def min_detectable_r(n: float, *, alpha: float = ALPHA, power: float = POWER) -> float | None:
     """The smallest |r| a two-sided test at `alpha` detects with probability `power` given n
-    pairs (Fisher z approximation): tanh((z_{1−α/2} + z_{power}) / √(n − 3))."""
-    if n <= 3:
+    independent pairs (Fisher z approximation): tanh((z_{1−α/2} + z_{power}) / √(n − 3))."""
+    if n is None or n <= 3:
         return None
-    return float(np.tanh((sps.norm.ppf(1 - alpha / 2) + sps.norm.ppf(power)) / math.sqrt(n - 3)))
+    return float(np.tanh((special.ndtri(1 - alpha / 2) + special.ndtri(power)) / math.sqrt(n - 3)))
 
 
 def t_test_p(r: float, df: int) -> float:
@@ -68,7 +110,7 @@ def t_test_p(r: float, df: int) -> float:
     if abs(r) >= 1:
         return 0.0
     t = r * math.sqrt(df / (1 - r * r))
-    return float(2 * sps.t.sf(abs(t), df))
+    return float(2 * special.stdtr(df, -abs(t)))
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> np.ndarray:
@@ -86,85 +128,343 @@ def benjamini_hochberg(p_values: Sequence[float]) -> np.ndarray:
     return q
 
 
+def holm(p_values: Sequence[float]) -> np.ndarray:
+    """Holm (1979) step-down adjusted p-values of one family (family-wise error control):
+    p_(i) · (m − i + 1), made non-decreasing, capped at 1, in the input order."""
+    p = np.asarray(p_values, dtype=float)
+    m = p.size
+    if m == 0:
+        return p
+    order = np.argsort(p, kind="stable")
+    scaled = np.maximum.accumulate(p[order] * (m - np.arange(m)))
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(scaled, 1.0)
+    return adjusted
+
+
 def demean_within(units: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Each value minus the mean of its unit's values."""
+    """Each value minus the mean of its unit's values (works on a column matrix too)."""
     units = np.asarray(units)
     values = np.asarray(values, dtype=float)
     _labels, inverse = np.unique(units, return_inverse=True)
-    sums = np.bincount(inverse, weights=values)
-    counts = np.bincount(inverse)
-    return values - (sums / counts)[inverse]
+    inverse = inverse.reshape(-1)
+    counts = np.bincount(inverse).astype(float)
+    if values.ndim == 1:
+        return values - (np.bincount(inverse, weights=values) / counts)[inverse]
+    sums = np.zeros((counts.size, values.shape[1]))
+    np.add.at(sums, inverse, values)
+    return values - (sums / counts[:, None])[inverse]
 
 
 def _is_constant(values: np.ndarray) -> bool:
     return values.size == 0 or bool(np.ptp(values) == 0)
 
 
-def _finite_pairs(x, y, units=None):
+def _finite_pairs(x, y, units=None, times=None):
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     keep = np.isfinite(x) & np.isfinite(y)
-    units = np.zeros(x.size, dtype=int) if units is None else np.asarray(units)
-    return x[keep], y[keep], units[keep]
+    units = np.arange(x.size) if units is None else np.asarray(units)
+    times = np.zeros(x.size, dtype=int) if times is None else np.asarray(times)
+    return x[keep], y[keep], units[keep], times[keep]
 
 
-def correlate(x, y, *, units=None) -> Correlation:
-    """The pooled test of two aligned series (pairs with a missing value are dropped)."""
-    x, y, units = _finite_pairs(x, y, units)
-    n = int(x.size)
-    unit_count = int(np.unique(units).size)
-    if n < MIN_PAIRS or _is_constant(x) or _is_constant(y):
-        return Correlation(n=n, units=unit_count, insufficient_data=True)
-    pearson = sps.pearsonr(x, y)
-    r = float(pearson.statistic)
-    low, high = fisher_interval(r, n)
-    spearman = sps.spearmanr(x, y)
-    return Correlation(
-        n=n,
-        units=unit_count,
-        insufficient_data=False,
-        pearson_r=r,
-        pearson_p=float(pearson.pvalue),
-        ci_low=low,
-        ci_high=high,
-        spearman_rho=float(spearman.statistic),
-        spearman_p=float(spearman.pvalue),
-        min_detectable_r=min_detectable_r(n),
-    )
+@dataclass(frozen=True)
+class ClusteredFit:
+    """Least squares with a cluster-robust (CR1) covariance: coefficients, their covariance and
+    the degrees of freedom of the t reference (clusters − 1)."""
+
+    params: np.ndarray
+    cov: np.ndarray
+    df: int
+
+    def standard_error(self, index: int) -> float:
+        return math.sqrt(max(float(self.cov[index, index]), 0.0))
+
+    def p_value(self, index: int) -> float:
+        se = self.standard_error(index)
+        if se == 0:
+            return 0.0
+        return float(2 * special.stdtr(self.df, -abs(self.params[index]) / se))
+
+    def interval(self, index: int, *, confidence: float = CONFIDENCE) -> tuple[float, float]:
+        half = special.stdtrit(self.df, 1 - (1 - confidence) / 2) * self.standard_error(index)
+        return float(self.params[index] - half), float(self.params[index] + half)
 
 
-def correlate_within_units(x, y, units) -> Correlation:
-    """The within-unit test: each unit's mean removed from both series (units with a single
-    pair carry no within-unit information and are left out). Pearson r and Spearman ρ of the
-    centred series, with p-values and the Fisher interval on df = n − k − 1."""
-    x, y, units = _finite_pairs(x, y, units)
+def ols_clustered(design: np.ndarray, y: np.ndarray, clusters: np.ndarray, *, absorbed: int = 0) -> ClusteredFit | None:
+    """y on the columns of `design`, errors clustered by `clusters`. `absorbed` counts the
+    parameters already partialled out of every column (unit means), so that the small-sample
+    factor G/(G − 1) · (N − 1)/(N − K) counts them as statsmodels does when the same unit
+    dummies are columns of its design. None for a design that is singular."""
+    design = np.asarray(design, dtype=float)
+    n, k = design.shape
+    _labels, inverse = np.unique(clusters, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    groups = int(inverse.max()) + 1 if n else 0
+    parameters = k + absorbed
+    if groups < 2 or n <= parameters:
+        return None
+    gram = design.T @ design
+    if np.linalg.matrix_rank(gram) < k:
+        return None
+    bread = np.linalg.inv(gram)
+    params = bread @ (design.T @ y)
+    residuals = y - design @ params
+    scores = np.zeros((groups, k))
+    np.add.at(scores, inverse, design * residuals[:, None])
+    factor = groups / (groups - 1) * (n - 1) / (n - parameters)
+    cov = factor * bread @ (scores.T @ scores) @ bread
+    return ClusteredFit(params=params, cov=cov, df=groups - 1)
+
+
+def _standardised(values: np.ndarray) -> np.ndarray:
+    return (values - values.mean()) / values.std()
+
+
+def _clustered_r(x: np.ndarray, y: np.ndarray, units: np.ndarray, *, absorbed: int):
+    """(slope, p, low, high) of standardised y on standardised x, clustered by unit: the slope is
+    Pearson's r of x and y. With `absorbed` unit means already removed, no intercept."""
+    xs, ys = _standardised(x), _standardised(y)
+    design = xs[:, None] if absorbed else np.column_stack([np.ones(xs.size), xs])
+    fit = ols_clustered(design, ys, units, absorbed=absorbed)
+    if fit is None:
+        return None
+    index = design.shape[1] - 1
+    low, high = fit.interval(index)
+    return float(fit.params[index]), fit.p_value(index), max(low, -1.0), min(high, 1.0)
+
+
+def intraclass_correlation(units: np.ndarray, values: np.ndarray) -> float:
+    """ICC(1) of one-way ANOVA with unequal group sizes (the n₀ of Snedecor & Cochran): the share
+    of a series' variance that lies between units, cut to 0..1."""
     _labels, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
-    keep = counts[inverse] >= 2
-    x, y, units = x[keep], y[keep], units[keep]
+    inverse = inverse.reshape(-1)
+    k, n = counts.size, values.size
+    if k < 2 or n <= k:
+        return 0.0
+    means = np.bincount(inverse, weights=values) / counts
+    between = float(np.sum(counts * (means - values.mean()) ** 2)) / (k - 1)
+    within = float(np.sum((values - means[inverse]) ** 2)) / (n - k)
+    size = (n - float(np.sum(counts**2)) / n) / (k - 1)
+    denominator = between + (size - 1) * within
+    if denominator <= 0:
+        return 0.0
+    return float(min(max((between - within) / denominator, 0.0), 1.0))
+
+
+def pooled_design_effect(x: np.ndarray, y: np.ndarray, units: np.ndarray) -> float:
+    """Kish's design effect of a correlation over clustered pairs, 1 + (m̄ − 1)·ρₓ·ρᵧ (Scott &
+    Holt 1982), with m̄ the mean number of periods per unit and ρ each series' ICC(1)."""
+    unit_count = np.unique(units).size
+    periods = x.size / unit_count
+    return float(1 + (periods - 1) * intraclass_correlation(units, x) * intraclass_correlation(units, y))
+
+
+def lag_one_autocorrelation(units: np.ndarray, times: np.ndarray, values: np.ndarray) -> float:
+    """The correlation of each unit-centred value with the same unit's value one period
+    earlier, over every such neighbour pair (0 when there are fewer than three)."""
+    order = np.lexsort((times, units))
+    units, times, values = units[order], times[order], values[order]
+    neighbours = (units[1:] == units[:-1]) & (times[1:] == times[:-1] + 1)
+    if neighbours.sum() < 3:
+        return 0.0
+    earlier, later = values[:-1][neighbours], values[1:][neighbours]
+    if _is_constant(earlier) or _is_constant(later):
+        return 0.0
+    return float(np.corrcoef(earlier, later)[0, 1])
+
+
+def serial_design_effect(units, times, x_within, y_within) -> float:
+    """Bartlett's variance inflation of a correlation between two AR(1) series, (1 + φₓφᵧ) /
+    (1 − φₓφᵧ), from the lag-one autocorrelations of the unit-centred series (at least 1)."""
+    product = lag_one_autocorrelation(units, times, x_within) * lag_one_autocorrelation(units, times, y_within)
+    product = min(product, 0.95)
+    return float(max((1 + product) / (1 - product), 1.0))
+
+
+def correlate(x, y, *, units, min_units: int = MIN_UNITS) -> Correlation:
+    """The pooled test: every unit-period one pair, p and interval clustered by unit."""
+    x, y, units, _times = _finite_pairs(x, y, units)
     n = int(x.size)
     unit_count = int(np.unique(units).size)
-    df = n - unit_count - 1
-    effective_n = df + 2
-    if n < MIN_PAIRS or effective_n <= 3:
-        return Correlation(n=n, units=unit_count, insufficient_data=True)
-    x_within = demean_within(units, x)
-    y_within = demean_within(units, y)
-    if _is_constant(x_within) or _is_constant(y_within):
-        return Correlation(n=n, units=unit_count, insufficient_data=True)
-    r = float(np.corrcoef(x_within, y_within)[0, 1])
-    low, high = fisher_interval(r, effective_n)
-    rho = float(sps.spearmanr(x_within, y_within).statistic)
+    if short := _below_floor(n, unit_count, min_units):
+        return _without_numbers(n, unit_count, short)
+    if _is_constant(x) or _is_constant(y):
+        return _without_numbers(n, unit_count, CONSTANT)
+    fitted = _clustered_r(x, y, units, absorbed=0)
+    if fitted is None:
+        return _without_numbers(n, unit_count, SINGULAR)
+    r, p, low, high = fitted
+    rho = float(sps.spearmanr(x, y).statistic)
+    ranked = _clustered_r(sps.rankdata(x), sps.rankdata(y), units, absorbed=0)
+    design_effect = pooled_design_effect(x, y, units)
+    effective_n = n / design_effect
     return Correlation(
         n=n,
         units=unit_count,
         insufficient_data=False,
         pearson_r=r,
-        pearson_p=t_test_p(r, df),
+        pearson_p=p,
         ci_low=low,
         ci_high=high,
         spearman_rho=rho,
-        spearman_p=t_test_p(rho, df),
+        spearman_p=ranked[1] if ranked is not None else None,
         min_detectable_r=min_detectable_r(effective_n),
+        effective_n=effective_n,
+        design_effect=design_effect,
+    )
+
+
+def correlate_between_units(x, y, *, units, min_units: int = MIN_UNITS) -> Correlation:
+    """The between-unit test: Pearson's r (and Spearman's ρ) of the units' means, n = units.
+    Each unit counts once, whatever its size or number of periods."""
+    x, y, units, _times = _finite_pairs(x, y, units)
+    n = int(x.size)
+    labels, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
+    unit_count = int(labels.size)
+    if short := _below_floor(n, unit_count, min_units):
+        return _without_numbers(n, unit_count, short)
+    inverse = inverse.reshape(-1)
+    x_means = np.bincount(inverse, weights=x) / counts
+    y_means = np.bincount(inverse, weights=y) / counts
+    if _is_constant(x_means) or _is_constant(y_means):
+        return _without_numbers(n, unit_count, CONSTANT)
+    pearson = sps.pearsonr(x_means, y_means)
+    interval = pearson.confidence_interval(confidence_level=CONFIDENCE)
+    spearman = sps.spearmanr(x_means, y_means)
+    return Correlation(
+        n=n,
+        units=unit_count,
+        insufficient_data=False,
+        pearson_r=float(pearson.statistic),
+        pearson_p=float(pearson.pvalue),
+        ci_low=float(interval.low),
+        ci_high=float(interval.high),
+        spearman_rho=float(spearman.statistic),
+        spearman_p=float(spearman.pvalue),
+        min_detectable_r=min_detectable_r(unit_count),
+        effective_n=float(unit_count),
+        design_effect=n / unit_count,
+    )
+
+
+def _units_with_periods(units: np.ndarray, minimum: int) -> np.ndarray:
+    _labels, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
+    return counts[inverse.reshape(-1)] >= minimum
+
+
+def correlate_within_units(
+    x,
+    y,
+    units,
+    *,
+    times=None,
+    min_units: int = MIN_UNITS_WITHIN,
+    min_periods: int = MIN_PERIODS_WITHIN,
+) -> Correlation:
+    """The within-unit test: each unit's mean removed from both series (units with fewer than
+    `min_periods` pairs are left out). r and ρ are Pearson's and Spearman's of the centred
+    series; p and interval are the unit-fixed-effects slope test clustered by unit. `times`
+    (period positions) let the effective sample size count the series' persistence."""
+    x, y, units, times = _finite_pairs(x, y, units, times)
+    keep = _units_with_periods(units, min_periods)
+    x, y, units, times = x[keep], y[keep], units[keep], times[keep]
+    n = int(x.size)
+    unit_count = int(np.unique(units).size)
+    if short := _below_floor(n, unit_count, min_units):
+        return _without_numbers(n, unit_count, short)
+    x_within = demean_within(units, x)
+    y_within = demean_within(units, y)
+    if _is_constant(x_within) or _is_constant(y_within):
+        return _without_numbers(n, unit_count, CONSTANT)
+    fitted = _clustered_r(x_within, y_within, units, absorbed=unit_count)
+    if fitted is None:
+        return _without_numbers(n, unit_count, SINGULAR)
+    r, p, low, high = fitted
+    rho = float(sps.spearmanr(x_within, y_within).statistic)
+    ranked = _clustered_r(
+        demean_within(units, sps.rankdata(x_within)),
+        demean_within(units, sps.rankdata(y_within)),
+        units,
+        absorbed=unit_count,
+    )
+    design_effect = serial_design_effect(units, times, x_within, y_within)
+    effective_n = (n - unit_count + 1) / design_effect
+    return Correlation(
+        n=n,
+        units=unit_count,
+        insufficient_data=False,
+        pearson_r=r,
+        pearson_p=p,
+        ci_low=low,
+        ci_high=high,
+        spearman_rho=rho,
+        spearman_p=ranked[1] if ranked is not None else None,
+        min_detectable_r=min_detectable_r(effective_n),
+        effective_n=effective_n,
+        design_effect=design_effect,
+    )
+
+
+def _period_columns(times: np.ndarray) -> np.ndarray:
+    """One indicator column per period but the first."""
+    periods = np.unique(times)
+    return (times[:, None] == periods[None, 1:]).astype(float)
+
+
+def lead_test(
+    earlier: np.ndarray,
+    later: np.ndarray,
+    *,
+    lag: int,
+    min_units: int = MIN_UNITS_WITHIN,
+    min_periods: int = MIN_PERIODS_WITHIN,
+) -> Correlation:
+    """Does `earlier` (a units × periods matrix) predict `later` `lag` periods on, beyond their
+    same-period link? later[t] on earlier[t − lag] and earlier[t] with unit and period fixed
+    effects, errors clustered by unit (the *static* model), and the same with later[t − 1] added
+    (the *dynamic* model). p is the larger of the two p-values of earlier[t − lag]; the
+    coefficient (of the static model) is in standard deviations of the unit-centred series."""
+    periods = earlier.shape[1]
+    start = max(lag, 1)
+    if lag < 1 or periods <= start:
+        return _without_numbers(0, 0, FEW_PAIRS)
+    columns = np.arange(start, periods)
+    outcome = later[:, columns]
+    lead = earlier[:, columns - lag]
+    same = earlier[:, columns]
+    previous = later[:, columns - 1]
+    present = np.isfinite(outcome) & np.isfinite(lead) & np.isfinite(same) & np.isfinite(previous)
+    rows, cols = np.nonzero(present)
+    units, times = rows, columns[cols]
+    keep = _units_with_periods(units, min_periods)
+    units, times = units[keep], times[keep]
+    rows, cols = rows[keep], cols[keep]
+    n = int(units.size)
+    unit_count = int(np.unique(units).size)
+    if short := _below_floor(n, unit_count, min_units):
+        return _without_numbers(n, unit_count, short)
+    variables = np.column_stack([outcome[rows, cols], lead[rows, cols], same[rows, cols], previous[rows, cols]])
+    centred = demean_within(units, np.column_stack([variables, _period_columns(times)]))
+    scale = centred[:, :4].std(axis=0)
+    if np.any(scale == 0):
+        return _without_numbers(n, unit_count, CONSTANT)
+    centred[:, :4] /= scale
+    y, regressors, fixed_periods = centred[:, 0], centred[:, 1:4], centred[:, 4:]
+    static = ols_clustered(np.column_stack([regressors[:, :2], fixed_periods]), y, units, absorbed=unit_count)
+    dynamic = ols_clustered(np.column_stack([regressors, fixed_periods]), y, units, absorbed=unit_count)
+    if static is None or dynamic is None:
+        return _without_numbers(n, unit_count, SINGULAR)
+    low, high = static.interval(0)
+    return Correlation(
+        n=n,
+        units=unit_count,
+        insufficient_data=False,
+        pearson_p=max(static.p_value(0), dynamic.p_value(0)),
+        ci_low=low,
+        ci_high=high,
+        coefficient=float(static.params[0]),
     )
 
 
@@ -180,16 +480,20 @@ class RegressionBand:
     high: np.ndarray
 
 
-def regression_band(x, y, *, steps: int = 40, confidence: float = CONFIDENCE) -> RegressionBand | None:
-    """Line and band over the range of x (None below three pairs or for a constant x)."""
-    x, y, _units = _finite_pairs(x, y)
-    n = x.size
-    if n < 3 or _is_constant(x):
+def regression_band(x, y, *, units=None, steps: int = 40, confidence: float = CONFIDENCE) -> RegressionBand | None:
+    """Line and band over the range of x (None below three pairs, for a constant x, or with
+    fewer than two units). With `units` the band is clustered by unit (t on units − 1 degrees
+    of freedom), so that it is as wide as the unit-periods are really worth."""
+    x, y, units, _times = _finite_pairs(x, y, units)
+    if x.size < 3 or _is_constant(x):
         return None
-    fit = sps.linregress(x, y)
+    design = np.column_stack([np.ones(x.size), x])
+    fit = ols_clustered(design, y, units)
+    if fit is None:
+        return None
     xs = np.linspace(x.min(), x.max(), steps)
-    fitted = fit.intercept + fit.slope * xs
-    residual_sd = math.sqrt(float(np.sum((y - (fit.intercept + fit.slope * x)) ** 2)) / (n - 2))
-    sxx = float(np.sum((x - x.mean()) ** 2))
-    half = sps.t.ppf(1 - (1 - confidence) / 2, n - 2) * residual_sd * np.sqrt(1 / n + (xs - x.mean()) ** 2 / sxx)
-    return RegressionBand(float(fit.slope), float(fit.intercept), xs, fitted, fitted - half, fitted + half)
+    grid = np.column_stack([np.ones(steps), xs])
+    fitted = grid @ fit.params
+    spread = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", grid, fit.cov, grid), 0.0))
+    half = special.stdtrit(fit.df, 1 - (1 - confidence) / 2) * spread
+    return RegressionBand(float(fit.params[1]), float(fit.params[0]), xs, fitted, fitted - half, fitted + half)

@@ -26,6 +26,9 @@ from employees.permissions import has_role
 REPORTS_PER_PAGE = 25
 # The scatter's data table on the page shows this many unit-periods; the CSV holds them all.
 POINTS_IN_TABLE = 500
+# The lag charts draw r by lag; a between-unit result has no lag and a test of which came first
+# no r.
+LAG_CHART_VARIANTS = (Variant.POOLED, Variant.WITHIN_UNIT)
 
 
 def reader_required(view):
@@ -107,27 +110,36 @@ def report_detail(request, pk: int):
         levers = []
         for lever in LEVERS:
             lever_results = [r for r in results if r.family == Family.LEVERS and r.external_metric == lever]
+            by_lag = [r for r in lever_results if r.variant in LAG_CHART_VARIANTS]
             if lever_results:
                 levers.append(
                     {
                         "id": f"lever-{len(levers) + 1}",
                         "label": interpretation.metric_label(lever),
-                        "chart": charts.lag_chart(lever_results, max_lag=report.max_lag),
+                        "chart": charts.lag_chart(by_lag, max_lag=report.max_lag),
                         "results": lever_results,
                     }
                 )
         context |= {
             "summary": interpretation.summarise(report, results),
-            "external_label": interpretation.headline_label(report),
+            "external_label": interpretation.headline_label(report)
+            if report.external_higher_is_better
+            else _("%(score)s (lower is better)") % {"score": interpretation.headline_label(report)},
             "same_period": same_period,
-            "same_period_text": interpretation.describe(same_period, granularity=report.granularity)
+            "same_period_text": interpretation.describe(
+                same_period, granularity=report.granularity, higher_is_better=report.external_higher_is_better
+            )
             if same_period is not None and same_period.pearson_r is not None
             else "",
             "points": points,
             "points_in_table": points[:POINTS_IN_TABLE],
             "points_not_in_table": max(0, len(points) - POINTS_IN_TABLE),
-            "scatter": charts.scatter([p.internal for p in points], [p.external for p in points]),
-            "lag_chart": charts.lag_chart(headline, max_lag=report.max_lag),
+            "scatter": charts.scatter(
+                [p.internal for p in points], [p.external for p in points], [p.department_id for p in points]
+            ),
+            "lag_chart": charts.lag_chart(
+                [r for r in headline if r.variant in LAG_CHART_VARIANTS], max_lag=report.max_lag
+            ),
             "headline": headline,
             "matrix": _matrix([r for r in results if r.family == Family.DRIVERS_DIMENSIONS]),
             "levers": levers,
@@ -170,7 +182,8 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
 @reader_required
 def report_results_csv(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
-    data = ResultSerializer(report.results.all(), many=True, context={"granularity": report.granularity}).data
+    context = {"granularity": report.granularity, "higher_is_better": report.external_higher_is_better}
+    data = ResultSerializer(report.results.all(), many=True, context=context).data
     header = list(ResultSerializer.Meta.fields)
     return _csv_response(
         f"correlation-report-{report.pk}-results.csv", header, ([row[key] for key in header] for row in data)

@@ -106,11 +106,11 @@ def _text(x, y, text, *, size=7, anchor="start", color=MUTED, bold=False) -> Str
 
 def scatter_drawing(points, *, external_label: str) -> Drawing:
     """Internal satisfaction (across) against the external score (up) per unit-period, with the
-    least-squares line and the 95% confidence band of its mean."""
+    least-squares line and the 95% confidence band of its mean, clustered by unit."""
     drawing = Drawing(CHART_WIDTH, CHART_HEIGHT)
     xs = [point.internal for point in points]
     ys = [point.external for point in points]
-    band = stats.regression_band(xs, ys)
+    band = stats.regression_band(xs, ys, units=[point.department_id for point in points])
     y_values = ys + ([float(band.low.min()), float(band.high.max())] if band is not None else [])
     x_ticks, y_ticks = nice_ticks(min(xs), max(xs)), nice_ticks(min(y_values), max(y_values))
     x_of = _Scale(x_ticks[0], x_ticks[-1], LEFT, CHART_WIDTH - RIGHT)
@@ -168,7 +168,8 @@ def lag_drawing(results, *, max_lag: int, left_label: str, right_label: str) -> 
     drawing.add(_text(CHART_WIDTH - RIGHT, 4, f"{right_label} »", size=7.5, anchor="end", color=INK))
     offsets = {Variant.POOLED: -0.15, Variant.WITHIN_UNIT: 0.15}
     for result in results:
-        if result.pearson_r is None:
+        # r by lag: a between-unit result has no lag, a test of which came first no r
+        if result.pearson_r is None or result.variant not in offsets:
             continue
         colour = BRAND if result.variant == Variant.POOLED else WITHIN
         x = LEFT + (result.lag + max_lag + 0.5 + offsets.get(result.variant, 0)) * slot

@@ -31,6 +31,19 @@ def test_hr_and_leadership_request_a_report_and_get_202_pending_at_once(
     assert len(callbacks) == 1  # the job starts once the request's transaction commits
 
 
+def test_a_report_may_read_its_external_score_as_lower_is_better(org, api, django_capture_on_commit_callbacks):
+    client = api(org.hana)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(URL, {**VALID, "external_higher_is_better": False}, format="json")
+    report = CorrelationReport.objects.get(pk=response.json()["id"])
+    assert report.external_higher_is_better is False
+    assert client.get(f"{URL}{report.pk}/").json()["external_higher_is_better"] is False
+    # and by default higher is better
+    with django_capture_on_commit_callbacks(execute=False):
+        other = client.post(URL, {**VALID, "max_lag": 0}, format="json").json()["id"]
+    assert CorrelationReport.objects.get(pk=other).external_higher_is_better is True
+
+
 @pytest.mark.parametrize("persona", ["budi", "ani"])
 def test_managers_and_employees_are_refused(org, api, persona):
     client = api(getattr(org, persona))
@@ -80,7 +93,8 @@ def test_a_finished_report_carries_status_progress_results_and_points(org, api, 
     assert body["points"] == []
     headline = [r for r in body["results"] if r["family"] == "satisfaction_external"]
     assert sorted({r["lag"] for r in headline}) == [-1, 0, 1]
-    assert {r["variant"] for r in headline} == {"pooled", "within_unit"}
+    assert {r["variant"] for r in headline} == {"pooled", "within_unit", "between_unit", "cross_lagged"}
+    assert {r["role"] for r in headline} == {"confirmatory", "exploratory"}
     first = headline[0]
     for key in (
         "internal_metric",
@@ -94,14 +108,20 @@ def test_a_finished_report_carries_status_progress_results_and_points(org, api, 
         "spearman_rho",
         "spearman_p",
         "q_value",
+        "spearman_q",
+        "role",
+        "reason",
+        "effective_n",
+        "design_effect",
+        "coefficient",
     ):
         assert key in first
     assert first["internal_metric"] == "overall"
     assert first["external_metric"] == "skm:ikm"
     # too little data: the report succeeds and says so
     assert all(r["insufficient_data"] and r["pearson_r"] is None for r in body["results"])
-    assert first["interpretation"].startswith("Insufficient data")
-    assert any("Insufficient data" in paragraph for paragraph in body["summary"])
+    assert first["interpretation"].startswith("Not computed")
+    assert body["summary"][0].startswith("The data cannot tell whether internal satisfaction and SKM · IKM go together")
 
 
 def test_an_unknown_report_is_a_404(org, api):

@@ -70,7 +70,7 @@ def test_an_interval_that_includes_zero_and_a_high_q_are_said_plainly():
             _result(pearson_r=0.2, ci_low=-0.05, ci_high=0.43, q_value=0.3), granularity="month"
         )
     assert "The interval includes zero" in text
-    assert "this could be chance (q = 0.30)" in text
+    assert "Counting the other tests of its family, this could be chance (adjusted p = 0.30)" in text
 
 
 def test_each_direction_and_variant_says_what_came_first_without_claiming_a_cause():
@@ -92,7 +92,108 @@ def test_each_direction_and_variant_says_what_came_first_without_claiming_a_caus
         assert "because" not in text and "leads to" not in text
 
 
-def test_too_few_pairs_read_as_insufficient_data():
+def test_a_lower_is_better_score_turns_every_sentence_around():
+    # given a complaints rate, which is better when it falls, that rises with satisfaction
     with translation.override("en"):
-        text = interpretation.describe(_result(n=7, insufficient_data=True, pearson_r=None), granularity="month")
-    assert text == "Insufficient data: 7 pairs; at least 10 are needed."
+        pooled = interpretation.describe(_result(lag=0), granularity="month", higher_is_better=False)
+        within = interpretation.describe(
+            _result(lag=0, variant="within_unit"), granularity="month", higher_is_better=False
+        )
+        lead = interpretation.describe(
+            _result(variant="cross_lagged", pearson_r=None, coefficient=0.3, units=30),
+            granularity="month",
+            higher_is_better=False,
+        )
+        drivers = interpretation.describe(
+            _result(family="drivers_dimensions", internal_metric="driver:workload", lag=0),
+            granularity="month",
+            higher_is_better=False,
+        )
+    # then the sentences say the external scores got worse, as they did
+    assert "units whose staff were more satisfied received worse external scores in the same month" in pooled
+    assert "its external scores were worse than usual in the same month" in within
+    assert "its external scores were worse one month later" in lead
+    assert "units scoring higher on workload received worse SKM · IKM scores" in drivers
+
+
+def test_an_analysis_that_could_not_be_run_says_why_in_words():
+    with translation.override("en"):
+        few_pairs = interpretation.describe(
+            _result(n=7, insufficient_data=True, pearson_r=None, reason="few_pairs"), granularity="month"
+        )
+        few_units = interpretation.describe(
+            _result(n=10, units=2, insufficient_data=True, pearson_r=None, reason="few_units"), granularity="month"
+        )
+        few_units_within = interpretation.describe(
+            _result(n=10, units=2, insufficient_data=True, pearson_r=None, reason="few_units", variant="within_unit"),
+            granularity="month",
+        )
+        constant = interpretation.describe(
+            _result(insufficient_data=True, pearson_r=None, reason="constant"), granularity="month"
+        )
+    assert few_pairs == "Not computed: 7 pairs; at least 10 are needed."
+    assert few_units == "Not computed: 2 units have data; at least 8 are needed."
+    assert few_units_within == "Not computed: 2 units have at least 3 periods of data; at least 5 are needed."
+    assert constant == "Not computed: one of the two series does not vary, so nothing can go with it."
+
+
+def _confirmatory(variant, lag, **values):
+    base = {
+        "family": "satisfaction_external",
+        "variant": variant,
+        "role": "confirmatory",
+        "internal_metric": "overall",
+        "external_metric": "skm:ikm",
+        "lag": lag,
+        "n": 300,
+        "units": 30,
+        "insufficient_data": False,
+        "reason": "",
+        "pearson_r": None,
+        "coefficient": None,
+        "ci_low": -0.1,
+        "ci_high": 0.1,
+        "q_value": 0.5,
+        "min_detectable_r": None,
+        "effective_n": None,
+        "design_effect": None,
+    }
+    return SimpleNamespace(**{**base, **values})
+
+
+REPORT = SimpleNamespace(
+    granularity="month", max_lag=1, external_source="skm", external_dimension="ikm", notes=[], disclosure={}
+)
+
+
+def test_the_summary_leads_with_the_strongest_supported_lead_and_names_the_other():
+    results = [
+        _confirmatory("within_unit", 0, pearson_r=0.02),
+        _confirmatory("between_unit", 0, pearson_r=0.6, ci_low=0.3, ci_high=0.8, q_value=0.001),
+        _confirmatory("cross_lagged", 1, coefficient=-0.4, ci_low=-0.5, ci_high=-0.3, q_value=0.0001),
+        _confirmatory("cross_lagged", -1, coefficient=0.1, ci_low=0.02, ci_high=0.2, q_value=0.03),
+    ]
+    with translation.override("en"):
+        summary = interpretation.summarise(REPORT, results)
+    # the strongest evidence first, not the between-unit relationship the confounded pool shows
+    assert summary[0].startswith(
+        "Within the same units over time: When a unit's staff were more satisfied than usual, its external "
+        "scores were worse one month later"
+    )
+    assert any(
+        paragraph.startswith("The test of which came first also supports: When a unit's external scores were better")
+        for paragraph in summary
+    )
+
+
+def test_with_nothing_supported_the_summary_says_there_is_no_reliable_evidence():
+    results = [
+        _confirmatory("within_unit", 0, pearson_r=0.2, q_value=0.09),
+        _confirmatory("between_unit", 0, pearson_r=0.4, q_value=0.2),
+        _confirmatory("cross_lagged", 1, coefficient=0.2, q_value=0.3),
+        _confirmatory("cross_lagged", -1, coefficient=0.1, q_value=0.6),
+    ]
+    with translation.override("id"):
+        summary = interpretation.summarise(REPORT, results)
+    assert summary[0].startswith("Tidak ada bukti yang andal bahwa kepuasan internal dan SKM · IKM bergerak bersama")
+    assert any(paragraph.startswith("Mana yang lebih dahulu: tidak ada uji") for paragraph in summary)

@@ -2,15 +2,20 @@
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from django.utils import translation
 from scipy import stats as sps
+from statsmodels.stats.multitest import multipletests
 
 from core.periods import Period
-from correlation import analysis, series
+from correlation import analysis, interpretation, series, stats
 from correlation.inputs import Inputs
 from correlation.models import Granularity
+from tests.correlation.panels import panel
+from tests.correlation.panels import series as series_of
 
 JAN, FEB, MAR, APR = (dt.date(2025, month, 1) for month in (1, 2, 3, 4))
 
@@ -49,6 +54,26 @@ def test_historical_internal_scores_fill_months_without_a_pulse_result():
     )
     aggregated = _aggregate(inputs, Granularity.MONTH)
     assert aggregated["metrics"]["internal:overall"] == [[7, "2025-01", 70.0], [7, "2025-02", 80.0]]
+    # and the month that rests on the imported score is marked: another instrument
+    assert aggregated["imported"] == [[7, "2025-01"]]
+
+
+def test_a_series_that_changes_instrument_is_disclosed():
+    # given units whose first two months come from imported historical scores, then pulses
+    internal, external = panel(np.random.default_rng(32), units=10, periods=6)
+    stored = series_of(internal, external)
+    stored["imported"] = [[unit, period] for unit in (1, 2, 3) for period in stored["periods"][:2]]
+    # when
+    facts = analysis.disclosure(stored, external_source="skm", external_dimension="ikm", floors=analysis.Floors())
+    # then
+    assert (facts["imported_paired"], facts["units_changing_instrument"]) == (6, 3)
+    with translation.override("en"):
+        sentences = interpretation.disclosure_sentences(SimpleNamespace(disclosure=facts))
+    assert any(
+        sentence.startswith("6 of the headline's unit-periods rest on imported historical scores")
+        and "in 3 units the series changes from one to the other" in sentence
+        for sentence in sentences
+    )
 
 
 def test_external_scores_keep_each_dimension_and_the_headline_is_the_ikm_for_skm():
@@ -238,7 +263,7 @@ def test_a_lag_pairs_each_unit_period_with_the_other_series_k_periods_later():
     assert len(got) == 3 * 5  # six months of each, one lost to the lag
 
 
-def test_the_report_results_equal_scipys_on_the_paired_arrays():
+def test_the_report_results_are_corrected_family_by_family():
     aggregated = series.aggregate(
         _planted(0, units=8, periods=6, strength=0.4),
         granularity=Granularity.MONTH,
@@ -247,15 +272,36 @@ def test_the_report_results_equal_scipys_on_the_paired_arrays():
         external_source="skm",
         external_dimension="",
     )
-    rows = analysis.run(aggregated, max_lag=0, external_source="skm", external_dimension="")
-    pooled = next(r for r in rows if r["variant"] == "pooled")
-    x, y, _units, _periods = analysis.Panel(aggregated).pairs("internal:overall", "external:skm:ikm", 0)
+    rows = analysis.run(aggregated, max_lag=1, external_source="skm", external_dimension="")
+    pooled = next(r for r in rows if r["variant"] == "pooled" and r["lag"] == 0)
+    x, y, units, _periods = analysis.Panel(aggregated).pairs("internal:overall", "external:skm:ikm", 0)
     assert pooled["n"] == 48
     assert pooled["pearson_r"] == pytest.approx(sps.pearsonr(x, y).statistic, abs=1e-9)
-    assert pooled["spearman_p"] == pytest.approx(sps.spearmanr(x, y).pvalue, abs=1e-9)
-    tested = [r for r in rows if r["pearson_p"] is not None]
-    expected_q = sps.false_discovery_control([r["pearson_p"] for r in tested])
-    assert [r["q_value"] for r in tested] == pytest.approx(list(expected_q), abs=1e-9)
+    assert pooled["pearson_p"] == pytest.approx(stats.correlate(x, y, units=units).pearson_p, abs=1e-12)
+    # the confirmatory family: within and between units in the same period, and which came first
+    confirmatory = [r for r in rows if r["role"] == "confirmatory"]
+    assert sorted((r["variant"], r["lag"]) for r in confirmatory) == [
+        ("between_unit", 0),
+        ("cross_lagged", -1),
+        ("cross_lagged", 1),
+        ("within_unit", 0),
+    ]
+    tested = [r for r in confirmatory if r["pearson_p"] is not None]
+    expected = multipletests([r["pearson_p"] for r in tested], method="holm")[1]
+    assert [r["q_value"] for r in tested] == pytest.approx(list(expected), abs=1e-9)
+    # each exploratory family on its own, Spearman's p-values too
+    explored = [r for r in rows if r["role"] == "exploratory" and r["family"] == "satisfaction_external"]
+    assert sorted((r["variant"], r["lag"]) for r in explored) == [
+        ("pooled", -1),
+        ("pooled", 0),
+        ("pooled", 1),
+        ("within_unit", -1),
+        ("within_unit", 1),
+    ]
+    for p_field, q_field in (("pearson_p", "q_value"), ("spearman_p", "spearman_q")):
+        tested = [r for r in explored if r[p_field] is not None]
+        expected_q = sps.false_discovery_control([r[p_field] for r in tested])
+        assert [r[q_field] for r in tested] == pytest.approx(list(expected_q), abs=1e-9)
 
 
 def test_drivers_are_crossed_with_every_dimension_of_the_source_in_the_same_period():
@@ -305,8 +351,9 @@ def test_levers_are_tested_against_internal_satisfaction_lever_first_at_positive
         ("overall", "lever:recognitions_per_head")
     }
     assert sorted({r["lag"] for r in levers}) == [-1, 0, 1]
-    same_period = next(r for r in levers if r["lag"] == 0 and r["variant"] == "pooled")
+    same_period = next(r for r in levers if r["lag"] == 0 and r["variant"] == "within_unit")
     assert same_period["n"] == 6 * 4  # every month from the first recognition on, zero where none
+    assert {r["variant"] for r in levers} == {"within_unit", "between_unit"}
 
 
 def test_improvement_actions_and_training_hours_are_levers_per_head():
@@ -340,3 +387,31 @@ def test_the_inputs_read_done_actions_and_attended_training(org):
     backdate(action, start_date=dt.date(2025, 1, 2), due_date=dt.date(2025, 2, 20), completed_on=dt.date(2025, 2, 10))
     inputs = read(period_from=dt.date(2025, 1, 1), period_to=dt.date(2025, 3, 1), external_source="skm")
     assert inputs.actions_completed == [{"department_id": org.cs.pk, "period": dt.date(2025, 2, 1), "count": 1}]
+
+
+def test_the_disclosure_counts_what_was_left_out_and_reruns_the_headline_without_small_units():
+    # given 12 units over 6 months, three of them of fewer than ten people, one month of one
+    # unit's internal result hidden
+    internal, external = panel(np.random.default_rng(31), units=12, periods=6, same_period=0.6)
+    internal[0, 2] = np.nan
+    stored = series_of(internal, external)
+    stored["headcount"] = {str(unit): (4 if unit <= 3 else 40) for unit in range(1, 13)}
+    # when
+    facts = analysis.disclosure(stored, external_source="skm", external_dimension="ikm", floors=analysis.Floors())
+    # then
+    assert (facts["units"], facts["periods"], facts["paired"]) == (12, 6, 71)
+    assert (facts["internal_missing"], facts["external_missing"]) == (1, 0)
+    without = facts["without_small_units"]
+    assert (without["small_units"], without["people"]) == (3, 10)
+    x, y, units, times = analysis.Panel(stored).indexed_pairs("internal:overall", "external:skm:ikm", 0)
+    keep = units > 3
+    expected = stats.correlate_within_units(x[keep], y[keep], units[keep], times=times[keep])
+    assert without["within"]["r"] == pytest.approx(expected.pearson_r, abs=1e-12)
+    assert without["between"]["r"] == pytest.approx(
+        stats.correlate_between_units(x[keep], y[keep], units=units[keep]).pearson_r, abs=1e-12
+    )
+    with translation.override("en"):
+        sentences = interpretation.disclosure_sentences(SimpleNamespace(disclosure=facts))
+    assert sentences[0].startswith("The headline rests on 71 unit-periods of 12 units.")
+    assert "1 have no internal result (hidden for anonymity or not measured)" in sentences[0]
+    assert sentences[-1].startswith("Without the 3 units of fewer than 10 people: within units: r = ")

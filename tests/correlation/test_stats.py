@@ -1,17 +1,20 @@
-"""The report's statistics equal scipy's on the same arrays (to 1e-9) and match published
-hand-checks."""
+"""The report's statistics equal scipy's (to 1e-9) and statsmodels' (to 1e-6) on the same
+arrays, and match published hand-checks."""
 
 import math
 
 import numpy as np
 import pytest
+import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
+from statsmodels.stats.multitest import multipletests
 
 from correlation import stats
 
 TOLERANCE = 1e-9
+STATSMODELS_TOLERANCE = 1e-6
 
 
 def _correlated(seed: int, n: int, rho: float = 0.4):
@@ -21,36 +24,87 @@ def _correlated(seed: int, n: int, rho: float = 0.4):
     return x, y
 
 
-@pytest.mark.parametrize(("seed", "n"), [(1, 10), (2, 25), (3, 200), (4, 1000)])
-def test_pearson_r_p_and_interval_equal_scipys(seed, n):
-    x, y = _correlated(seed, n)
-    result = stats.correlate(x, y)
-    expected = sps.pearsonr(x, y)
-    interval = expected.confidence_interval(confidence_level=0.95)
-    assert result.n == n
-    assert result.pearson_r == pytest.approx(expected.statistic, abs=TOLERANCE)
-    assert result.pearson_p == pytest.approx(expected.pvalue, abs=TOLERANCE)
-    assert result.ci_low == pytest.approx(interval.low, abs=TOLERANCE)
-    assert result.ci_high == pytest.approx(interval.high, abs=TOLERANCE)
+def _clustered_fit(design, y, groups):
+    return sm.OLS(y, design).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
 
 
-@pytest.mark.parametrize(("seed", "n"), [(5, 12), (6, 80)])
-def test_spearman_rho_and_p_equal_scipys(seed, n):
-    x, y = _correlated(seed, n)
-    result = stats.correlate(x, y)
-    expected = sps.spearmanr(x, y)
-    assert result.spearman_rho == pytest.approx(expected.statistic, abs=TOLERANCE)
-    assert result.spearman_p == pytest.approx(expected.pvalue, abs=TOLERANCE)
+def _standardised(values):
+    return (values - values.mean()) / values.std()
 
 
-def test_spearman_matches_the_published_hand_check():
-    # Five pairs are below the report's minimum, so the check is on scipy's call the report makes.
-    result = sps.spearmanr([1, 2, 3, 4, 5], [5, 6, 7, 8, 7])
-    assert result.statistic == pytest.approx(0.8207826816681233, abs=TOLERANCE)
-    assert result.pvalue == pytest.approx(0.08858700531354384, abs=TOLERANCE)
-    # and the same arrays twice over give the report's own Spearman ρ (ties and all)
-    doubled = stats.correlate([1, 2, 3, 4, 5] * 2, [5, 6, 7, 8, 7] * 2)
-    assert doubled.spearman_rho == pytest.approx(0.8207826816681233, abs=TOLERANCE)
+@pytest.mark.parametrize(("seed", "units", "periods"), [(1, 8, 3), (2, 30, 12), (3, 129, 5)])
+def test_the_pooled_r_is_pearsons_and_its_p_and_interval_are_statsmodels_clustered_by_unit(seed, units, periods):
+    unit, x, y = _panel(seed, units=units, periods=periods)
+    result = stats.correlate(x, y, units=unit)
+    fit = _clustered_fit(sm.add_constant(_standardised(x)), _standardised(y), unit)
+    assert result.pearson_r == pytest.approx(sps.pearsonr(x, y).statistic, abs=TOLERANCE)
+    assert result.pearson_r == pytest.approx(fit.params[1], abs=STATSMODELS_TOLERANCE)
+    assert result.pearson_p == pytest.approx(fit.pvalues[1], abs=STATSMODELS_TOLERANCE)
+    low, high = fit.conf_int()[1]
+    assert (result.ci_low, result.ci_high) == pytest.approx((max(low, -1), min(high, 1)), abs=STATSMODELS_TOLERANCE)
+    ranked = _clustered_fit(sm.add_constant(_standardised(sps.rankdata(x))), _standardised(sps.rankdata(y)), unit)
+    assert result.spearman_rho == pytest.approx(sps.spearmanr(x, y).statistic, abs=TOLERANCE)
+    assert result.spearman_p == pytest.approx(ranked.pvalues[1], abs=STATSMODELS_TOLERANCE)
+    assert (result.n, result.units) == (units * periods, units)
+
+
+def test_the_pooled_test_counts_units_not_unit_periods():
+    # given 30 units whose levels differ a lot and 12 periods each, and no relation at all
+    rng = np.random.default_rng(21)
+    unit = np.repeat(np.arange(30), 12)
+    x = rng.normal(scale=3, size=30)[unit] + rng.normal(size=unit.size)
+    y = rng.normal(scale=3, size=30)[unit] + rng.normal(size=unit.size)
+    result = stats.correlate(x, y, units=unit)
+    # then the design effect is large and the effective sample a fraction of the 360 unit-periods
+    assert result.design_effect > 5
+    assert result.effective_n == pytest.approx(360 / result.design_effect)
+    assert result.min_detectable_r == pytest.approx(stats.min_detectable_r(result.effective_n))
+    assert result.min_detectable_r > 2 * stats.min_detectable_r(360)
+
+
+def test_the_intraclass_correlation_is_one_way_anovas():
+    unit, x, _y = _panel(22, units=9, periods=4)
+    groups = [x[unit == g] for g in range(9)]
+    between = 4 * np.var([g.mean() for g in groups], ddof=1)
+    within = np.mean([np.var(g, ddof=1) for g in groups])
+    assert stats.intraclass_correlation(unit, x) == pytest.approx((between - within) / (between + 3 * within))
+
+
+def test_the_between_unit_test_is_pearsons_on_the_unit_means():
+    unit, x, y = _panel(23, units=12, periods=5)
+    result = stats.correlate_between_units(x, y, units=unit)
+    x_means = [x[unit == g].mean() for g in range(12)]
+    y_means = [y[unit == g].mean() for g in range(12)]
+    expected = sps.pearsonr(x_means, y_means)
+    interval = expected.confidence_interval()
+    assert (result.pearson_r, result.pearson_p) == pytest.approx((expected.statistic, expected.pvalue), abs=TOLERANCE)
+    assert (result.ci_low, result.ci_high) == pytest.approx((interval.low, interval.high), abs=TOLERANCE)
+    assert result.spearman_p == pytest.approx(sps.spearmanr(x_means, y_means).pvalue, abs=TOLERANCE)
+    assert (result.effective_n, result.units, result.n) == (12, 12, 60)
+
+
+def test_floors_are_counted_in_units_not_pairs():
+    # ten pairs from two units pass a floor of pairs but not one of units
+    unit, x, y = _panel(24, units=2, periods=5)
+    for result in (
+        stats.correlate(x, y, units=unit),
+        stats.correlate_between_units(x, y, units=unit),
+        stats.correlate_within_units(x, y, unit),
+    ):
+        assert result.insufficient_data
+        assert result.reason == stats.FEW_UNITS
+        assert result.pearson_r is None
+    unit, x, y = _panel(25, units=7, periods=5)
+    assert stats.correlate(x, y, units=unit).reason == stats.FEW_UNITS
+    assert not stats.correlate_within_units(x, y, unit).insufficient_data
+    assert not stats.correlate(x, y, units=unit, min_units=7).insufficient_data
+
+
+def test_units_with_fewer_than_three_periods_are_left_out_of_the_within_unit_test():
+    unit, x, y = _panel(26, units=6, periods=4)
+    unit, x, y = np.append(unit, [50, 50]), np.append(x, [1000.0, 0]), np.append(y, [-1000.0, 0])
+    result = stats.correlate_within_units(x, y, unit)
+    assert (result.n, result.units) == (24, 6)
 
 
 def test_the_fisher_interval_matches_the_published_hand_check():
@@ -83,30 +137,26 @@ def test_benjamini_hochberg_of_no_tests_is_empty():
 
 def test_fewer_than_ten_pairs_is_insufficient_data_without_numbers():
     x, y = _correlated(7, 9)
-    result = stats.correlate(x, y)
+    result = stats.correlate(x, y, units=np.arange(9))
     assert result.insufficient_data
-    assert result.n == 9
+    assert (result.n, result.reason) == (9, stats.FEW_PAIRS)
     assert (result.pearson_r, result.pearson_p, result.ci_low, result.spearman_rho) == (None, None, None, None)
-
-
-def test_ten_pairs_are_enough():
-    x, y = _correlated(8, 10)
-    assert not stats.correlate(x, y).insufficient_data
 
 
 def test_pairs_with_a_missing_value_are_dropped():
     x, y = _correlated(9, 30)
     x_gappy = x.copy()
     x_gappy[[2, 5, 11]] = np.nan
-    result = stats.correlate(x_gappy, y)
+    result = stats.correlate(x_gappy, y, units=np.arange(30))
     keep = np.isfinite(x_gappy)
     assert result.n == 27
     assert result.pearson_r == pytest.approx(sps.pearsonr(x[keep], y[keep]).statistic, abs=TOLERANCE)
 
 
 def test_a_constant_series_has_no_correlation():
-    result = stats.correlate(np.full(20, 70.0), np.arange(20.0))
+    result = stats.correlate(np.full(20, 70.0), np.arange(20.0), units=np.arange(20))
     assert result.insufficient_data
+    assert result.reason == stats.CONSTANT
     assert result.pearson_r is None
 
 
@@ -147,20 +197,54 @@ def test_the_within_unit_r_is_pearsons_r_of_the_unit_centred_series():
     assert (result.n, result.units) == (48, 8)
 
 
-def test_the_within_unit_p_is_the_slope_test_of_a_regression_with_unit_intercepts():
-    # Frisch–Waugh–Lovell: the within-unit correlation's t-test is the slope's t-test in
-    # y = b·x + one intercept per unit, with n − k − 1 degrees of freedom.
+def test_the_within_unit_p_and_interval_are_the_fixed_effects_slope_clustered_by_unit_as_statsmodels():
+    # Frisch–Waugh–Lovell: the within-unit slope is the slope in y = b·x + one intercept per
+    # unit; its errors are clustered by unit, the unit intercepts counted as parameters.
     unit, x, y = _panel(12, units=7, periods=5)
-    design = np.column_stack([x, (unit[:, None] == np.arange(7)).astype(float)])
-    coefficients, residuals, _rank, _sv = np.linalg.lstsq(design, y, rcond=None)
-    df = x.size - 7 - 1
-    sigma2 = residuals[0] / df
-    standard_error = math.sqrt(sigma2 * np.linalg.inv(design.T @ design)[0, 0])
-    expected_p = 2 * sps.t.sf(abs(coefficients[0] / standard_error), df)
+    x_within = stats.demean_within(unit, x)
+    y_within = stats.demean_within(unit, y)
+    dummies = (unit[:, None] == np.arange(7)).astype(float)
+    fit = _clustered_fit(np.column_stack([x_within / x_within.std(), dummies]), y_within / y_within.std(), unit)
     result = stats.correlate_within_units(x, y, unit)
-    assert result.pearson_p == pytest.approx(expected_p, abs=TOLERANCE)
-    low, high = stats.fisher_interval(result.pearson_r, df + 2)
-    assert (result.ci_low, result.ci_high) == pytest.approx((low, high), abs=TOLERANCE)
+    assert result.pearson_r == pytest.approx(fit.params[0], abs=STATSMODELS_TOLERANCE)
+    assert result.pearson_p == pytest.approx(fit.pvalues[0], abs=STATSMODELS_TOLERANCE)
+    low, high = fit.conf_int()[0]
+    assert (result.ci_low, result.ci_high) == pytest.approx((max(low, -1), min(high, 1)), abs=STATSMODELS_TOLERANCE)
+
+
+def test_the_lead_test_equals_statsmodels_fixed_effects_regressions_clustered_by_unit():
+    rng = np.random.default_rng(27)
+    earlier = rng.normal(size=(9, 8)) + rng.normal(size=(9, 1))
+    later = rng.normal(size=(9, 8))
+    later[:, 1:] += 0.4 * earlier[:, :-1]
+    later[2, 5] = np.nan
+    result = stats.lead_test(earlier, later, lag=1)
+    # the rows: periods 1..7 where the outcome, its previous value and both x's exist
+    unit, period = np.nonzero(np.isfinite(later[:, 1:]) & np.isfinite(later[:, :-1]))
+    period = period + 1
+    outcome, lead, same, previous = (
+        later[unit, period],
+        earlier[unit, period - 1],
+        earlier[unit, period],
+        later[unit, period - 1],
+    )
+    scale = [stats.demean_within(unit, v).std() for v in (outcome, lead, same, previous)]
+    unit_dummies = (unit[:, None] == np.arange(9)).astype(float)
+    period_dummies = (period[:, None] == np.arange(2, 8)).astype(float)
+    columns = [lead / scale[1], same / scale[2]]
+    static = _clustered_fit(np.column_stack([*columns, period_dummies, unit_dummies]), outcome / scale[0], unit)
+    columns.append(previous / scale[3])
+    dynamic = _clustered_fit(np.column_stack([*columns, period_dummies, unit_dummies]), outcome / scale[0], unit)
+    assert result.coefficient == pytest.approx(static.params[0], abs=STATSMODELS_TOLERANCE)
+    assert result.pearson_p == pytest.approx(max(static.pvalues[0], dynamic.pvalues[0]), abs=STATSMODELS_TOLERANCE)
+    assert (result.ci_low, result.ci_high) == pytest.approx(tuple(static.conf_int()[0]), abs=STATSMODELS_TOLERANCE)
+    assert (result.n, result.units) == (unit.size, 9)
+
+
+def test_holm_equals_statsmodels_multipletests():
+    p = [0.01, 0.04, 0.03, 0.005, 0.20, 0.5]
+    expected = multipletests(p, method="holm")[1]
+    assert stats.holm(p) == pytest.approx(expected, abs=TOLERANCE)
 
 
 def test_within_units_separates_units_that_got_better_from_better_units():
@@ -180,16 +264,18 @@ def test_units_with_a_single_pair_are_left_out_of_the_within_unit_test():
     assert (result.n, result.units) == (20, 5)
 
 
-def test_the_regression_band_is_least_squares_with_a_t_band_around_the_mean():
-    x, y = _correlated(15, 30)
-    band = stats.regression_band(x, y, steps=5)
-    slope, intercept = np.polyfit(x, y, 1)
-    assert (band.slope, band.intercept) == pytest.approx((slope, intercept), abs=TOLERANCE)
-    assert band.fitted == pytest.approx(intercept + slope * band.xs, abs=TOLERANCE)
-    assert np.all(band.low < band.fitted) and np.all(band.fitted < band.high)
-    # the half-width is t(.975, n − 2) · s · √(1/n + (x − x̄)² / Sxx): narrowest at the mean of x
-    residual_sd = math.sqrt(np.sum((y - intercept - slope * x) ** 2) / 28)
-    sxx = np.sum((x - x.mean()) ** 2)
-    half = sps.t.ppf(0.975, 28) * residual_sd * np.sqrt(1 / 30 + (band.xs - x.mean()) ** 2 / sxx)
-    assert band.high - band.fitted == pytest.approx(half, abs=TOLERANCE)
+def test_the_regression_band_is_least_squares_with_a_band_clustered_by_unit():
+    unit, x, y = _panel(15, units=10, periods=4)
+    band = stats.regression_band(x, y, units=unit, steps=5)
+    fit = _clustered_fit(sm.add_constant(x), y, unit)
+    assert (band.intercept, band.slope) == pytest.approx(tuple(fit.params), abs=STATSMODELS_TOLERANCE)
+    # the band is the mean's interval from statsmodels' clustered covariance, with Student's t on
+    # units − 1 degrees of freedom (the reference of its clustered p-values)
+    grid = sm.add_constant(band.xs)
+    spread = np.sqrt(np.einsum("ij,jk,ik->i", grid, fit.cov_params(), grid))
+    half = sps.t.ppf(0.975, fit.df_resid_inference) * spread
+    assert fit.df_resid_inference == 9
+    assert band.fitted == pytest.approx(grid @ fit.params, abs=STATSMODELS_TOLERANCE)
+    assert band.low == pytest.approx(grid @ fit.params - half, abs=STATSMODELS_TOLERANCE)
+    assert band.high == pytest.approx(grid @ fit.params + half, abs=STATSMODELS_TOLERANCE)
     assert stats.regression_band([1.0, 1.0, 1.0], [1.0, 2.0, 3.0]) is None

@@ -4,6 +4,7 @@ would load them."""
 
 import numpy as np
 import pytest
+import statsmodels.api as sm
 from scipy import stats as sps
 
 from correlation.models import ReportStatus
@@ -35,35 +36,40 @@ def test_the_interval_covers_the_true_correlation_of_200_unit_periods(org, synth
         external_source="skm",
         external_dimension="ikm",
     )
-    # then its headline has all 200 pairs, the numbers are scipy's, and the interval covers 0.5
+    # then its pooled reading has all 200 pairs, r is scipy's, and p and interval are clustered
+    # by unit as statsmodels clusters them
     assert report.status == ReportStatus.SUCCEEDED
     headline = report.results.get(family="satisfaction_external", variant="pooled", lag=0)
     assert headline.n == 200
     x, y = np.round(internal.ravel(), 4), np.round(external.ravel(), 4)
-    expected = sps.pearsonr(x, y)
-    assert headline.pearson_r == pytest.approx(expected.statistic, abs=1e-9)
-    assert headline.pearson_p == pytest.approx(expected.pvalue, abs=1e-9)
-    interval = expected.confidence_interval()
-    assert (headline.ci_low, headline.ci_high) == pytest.approx((interval.low, interval.high), abs=1e-9)
+    assert headline.pearson_r == pytest.approx(sps.pearsonr(x, y).statistic, abs=1e-9)
+    units = np.repeat(np.arange(20), 10)
+    standardised = [(v - v.mean()) / v.std() for v in (x, y)]
+    fit = sm.OLS(standardised[1], sm.add_constant(standardised[0])).fit(
+        cov_type="cluster", cov_kwds={"groups": units}, use_t=True
+    )
+    assert headline.pearson_p == pytest.approx(fit.pvalues[1], abs=1e-6)
+    assert (headline.ci_low, headline.ci_high) == pytest.approx(tuple(fit.conf_int()[1]), abs=1e-6)
     assert headline.ci_low < TRUE_RHO < headline.ci_high
     assert report.points.count() == 200
 
 
 def test_across_many_draws_the_95_percent_interval_covers_the_truth_about_95_percent_of_the_time():
     # The same computation the report stores (correlation.stats over the paired arrays), over
-    # 400 synthetic organisations of 200 unit-periods: coverage within binomial error of 95%.
+    # 400 synthetic organisations of 200 independent unit-periods (each its own unit): the
+    # clustered interval's coverage is within binomial error of 95%.
     from correlation import stats
 
     rng = np.random.default_rng(7)
     covered = 0
     for _ in range(400):
         internal, external = _bivariate(rng, (200,), TRUE_RHO)
-        result = stats.correlate(internal, external)
+        result = stats.correlate(internal, external, units=np.arange(200))
         covered += result.ci_low < TRUE_RHO < result.ci_high
     assert 0.92 <= covered / 400 <= 0.98
 
 
-def test_an_effect_planted_at_lag_one_is_strongest_at_lag_one_with_internal_satisfaction_first(
+def test_an_effect_planted_at_lag_one_leads_the_summary_with_internal_satisfaction_first(
     org, synthetic_organisation, request_report
 ):
     # given external scores that follow internal satisfaction one month later (and no other link)
@@ -82,21 +88,23 @@ def test_an_effect_planted_at_lag_one_is_strongest_at_lag_one_with_internal_sati
         max_lag=3,
         external_source="skm",
     )
-    # then the strongest relationship is at +1 (internal first), positive, and survives the correction
-    pooled = list(report.results.filter(family="satisfaction_external", variant="pooled"))
-    assert sorted(r.lag for r in pooled) == [-3, -2, -1, 0, 1, 2, 3]
-    strongest = max(pooled, key=lambda r: abs(r.pearson_r))
-    assert strongest.lag == 1
-    assert strongest.pearson_r > 0.4
-    assert strongest.q_value < 0.05
-    assert all(abs(r.pearson_r) < strongest.pearson_r for r in pooled if r.lag != 1)
-    # and the summary says so, in the reader's words, without claiming a cause
+    # then the confirmatory test of which came first supports internal satisfaction first at +1,
+    # positive, and no other lead
+    leads = {r.lag: r for r in report.results.filter(family="satisfaction_external", variant="cross_lagged")}
+    assert sorted(leads) == [-3, -2, -1, 1, 2, 3]
+    assert {r.role for r in leads.values()} == {"confirmatory"}
+    assert leads[1].coefficient > 0.4
+    assert leads[1].q_value < 0.05
+    assert all(r.q_value >= 0.05 for lag, r in leads.items() if lag != 1)
+    # and the summary's first sentence says so, in the reader's words, without claiming a cause
     from correlation import interpretation
 
-    summary = " ".join(interpretation.summarise(report, list(report.results.all())))
-    assert "one month later" in summary
-    assert "Correlation does not prove cause." in summary
-    assert "caus" not in summary.replace("does not prove cause", "")
+    summary = interpretation.summarise(report, list(report.results.all()))
+    assert summary[0].startswith("Within the same units over time: When a unit's staff were more satisfied")
+    assert "its external scores were better one month later" in summary[0]
+    text = " ".join(summary)
+    assert "Correlation does not prove cause." in text
+    assert "caus" not in text.replace("does not prove cause", "")
 
 
 def test_a_quarterly_report_weights_months_by_respondents_and_still_finds_the_link(

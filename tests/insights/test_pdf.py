@@ -89,7 +89,9 @@ def test_the_scatter_draws_every_unit_period_with_the_fitted_line_and_its_band(r
 
 def test_the_lag_chart_marks_every_tested_lag_with_its_interval(report):
     headline = [r for r in report.results.all() if r.family == Family.SATISFACTION_EXTERNAL]
-    tested = [r for r in headline if r.pearson_r is not None]
+    # r by lag: the pooled and within-unit readings (a between-unit result has no lag, a test of
+    # which came first no r)
+    tested = [r for r in headline if r.pearson_r is not None and r.variant in ("pooled", "within_unit")]
     drawing = pdf.lag_drawing(headline, max_lag=report.max_lag, left_label="left", right_label="right")
     legend = 2  # a circle and a square in the legend
     marks = _shapes(drawing, Circle) + _shapes(drawing, Rect)

@@ -24,6 +24,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (production mode).")
     SECRET_KEY = "prima-insecure-development-key-do-not-use-in-production-0123456789"  # noqa: S105
+# Earlier keys, still accepted for signatures and for opening pulse ballots sealed before a change.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -123,9 +125,16 @@ CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Longer than the longest job (a full correlation report at organisation scale), so that
-# Redis does not hand a running job to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 7200, minimum=1)}
+# A job whose worker dies goes back to the queue once its lease lapses: a minute. A live
+# worker renews the lease of every job it holds (running, or waiting for a retry) every quarter
+# of that (`config.celery.LeaseRenewal`), so a job longer than a minute is never handed to a
+# second worker; workers look for lapsed leases every few seconds, not every 100.
+_visibility_timeout = envint("CELERY_VISIBILITY_TIMEOUT", 60, minimum=2)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout,
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 6)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "prima")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -293,3 +302,11 @@ PRIMA_ANONYMITY_THRESHOLD_MINIMUM = 3
 # The site's own address, for links in e-mails (e.g. https://prima.example.go.id).
 PRIMA_BASE_URL = envurl("PRIMA_BASE_URL", schemes=("http", "https"))
 PRIMA_RECOGNITION_MONTHLY_POINTS = envint("PRIMA_RECOGNITION_MONTHLY_POINTS", 100, minimum=0)
+# Seals pulse answers while their round is open (`pulse_surveys.ballots`); unset: derived from
+# SECRET_KEY. Either way it lives outside the database.
+PRIMA_BALLOT_KEY = envstr("PRIMA_BALLOT_KEY")
+# /healthz gives its details (database, broker, worker) to staff and to probes sending this token.
+PRIMA_HEALTHZ_TOKEN = envstr("PRIMA_HEALTHZ_TOKEN")
+# A report or import still running with no sign of life from its job for this long is started
+# again by the stuck-job sweep (at most twice), then failed with the reason.
+PRIMA_JOB_STUCK_MINUTES = envint("PRIMA_JOB_STUCK_MINUTES", 15, minimum=1)

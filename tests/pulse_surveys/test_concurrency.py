@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from core.errors import Conflict
 from pulse_surveys import services
-from pulse_surveys.models import Answer, Participation, Response
-from tests.pulse_surveys.conftest import answers_for, open_round
+from pulse_surveys.models import Answer, Ballot, Participation, Response
+from tests.pulse_surveys.conftest import answers_for, close, open_round
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -44,8 +44,12 @@ def test_racing_submissions_store_exactly_one(org, survey, staff):
     for person in people:
         assert race(person, url, payload, runners=3) == [201, 409, 409]
     assert Participation.objects.filter(round=pulse_round).count() == len(people)
+    assert Ballot.objects.filter(round=pulse_round).count() == len(people)
+    # and closing the round opens exactly one response per person, with all their answers
+    close(pulse_round)
     assert Response.objects.filter(round=pulse_round).count() == len(people)
     assert Answer.objects.filter(response__round=pulse_round).count() == 3 * len(people)
+    assert not Ballot.objects.exists()
 
 
 def test_a_submission_that_passes_every_check_while_the_first_is_uncommitted_is_refused_by_the_constraint(org, survey):
@@ -85,4 +89,4 @@ def test_a_submission_that_passes_every_check_while_the_first_is_uncommitted_is_
     assert waiting == 1, "the second submission never reached the insert"
     assert outcomes == ["conflict"]
     assert Participation.objects.filter(round=pulse_round).count() == 1
-    assert Response.objects.filter(round=pulse_round).count() == 1
+    assert Ballot.objects.filter(round=pulse_round).count() == 1

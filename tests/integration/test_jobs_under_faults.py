@@ -22,20 +22,25 @@ pytestmark = pytest.mark.integration
 SHIPPED_VISIBILITY_TIMEOUT = 60  # config/settings.py, when CELERY_VISIBILITY_TIMEOUT is not set
 
 
+def psycopg_connection() -> psycopg.Connection:
+    """A connection of its own to the test database, outside Django, in a transaction."""
+    db = connection.settings_dict
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=db["NAME"],
+        autocommit=False,
+    )
+
+
 class RowLock:
     """Holds `SELECT … FOR UPDATE` on one report row from a separate connection, so that a
     worker touching the report waits inside its job until the lock is released."""
 
     def __init__(self, report_id: int):
-        db = connection.settings_dict
-        self.conn = psycopg.connect(
-            host=db["HOST"] or "127.0.0.1",
-            port=db["PORT"] or 5432,
-            user=db["USER"],
-            password=db["PASSWORD"] or None,
-            dbname=db["NAME"],
-            autocommit=False,
-        )
+        self.conn = psycopg_connection()
         self.conn.execute("SELECT id FROM correlation_correlationreport WHERE id = %s FOR UPDATE", [report_id])
 
     def release(self) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,11 +88,14 @@ def job_heartbeat(label: str, pk: int, *, every: float = HEARTBEAT_SECONDS) -> I
     stopping = threading.Event()
 
     def beat() -> None:
-        while not stopping.wait(every):
-            try:
-                job_alive(label, pk)
-            except Exception:  # a missed beat is retried; the sweep allows many
-                logger.warning("no heartbeat for %s %s", label, pk, exc_info=True)
+        try:
+            while not stopping.wait(every):
+                try:
+                    job_alive(label, pk)
+                except Exception:  # a missed beat is retried; the sweep allows many
+                    logger.warning("no heartbeat for %s %s", label, pk, exc_info=True)
+        finally:
+            caches.close_all()  # this thread's own cache connections
 
     thread = threading.Thread(target=beat, name=f"heartbeat-{label}-{pk}", daemon=True)
     thread.start()

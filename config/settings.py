@@ -26,6 +26,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (production mode).")
     SECRET_KEY = "prima-insecure-development-key-do-not-use-in-production-0123456789"  # noqa: S105
+# Earlier keys, still accepted for signatures and for opening pulse ballots sealed before a change.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -125,9 +127,16 @@ CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Longer than the longest job (a full correlation report at organisation scale), so that
-# Redis does not hand a running job to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 7200, minimum=1)}
+# A job whose worker dies goes back to the queue once its lease lapses: a minute. A live
+# worker renews the lease of every job it holds (running, or waiting for a retry) every quarter
+# of that (`config.celery.LeaseRenewal`), so a job longer than a minute is never handed to a
+# second worker; workers look for lapsed leases every few seconds, not every 100.
+_visibility_timeout = envint("CELERY_VISIBILITY_TIMEOUT", 60, minimum=2)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout,
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 6)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "prima")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -310,3 +319,11 @@ PRIMA_RECOGNITION_MONTHLY_POINTS = envint("PRIMA_RECOGNITION_MONTHLY_POINTS", 10
 PRIMA_CORRELATION_MIN_UNITS = envint("PRIMA_CORRELATION_MIN_UNITS", 8, minimum=3)
 PRIMA_CORRELATION_MIN_UNITS_WITHIN = envint("PRIMA_CORRELATION_MIN_UNITS_WITHIN", 5, minimum=2)
 PRIMA_CORRELATION_MIN_PERIODS_WITHIN = envint("PRIMA_CORRELATION_MIN_PERIODS_WITHIN", 3, minimum=2)
+# Seals pulse answers while their round is open (`pulse_surveys.ballots`); unset: derived from
+# SECRET_KEY. Either way it lives outside the database.
+PRIMA_BALLOT_KEY = envstr("PRIMA_BALLOT_KEY")
+# /healthz gives its details (database, broker, worker) to staff and to probes sending this token.
+PRIMA_HEALTHZ_TOKEN = envstr("PRIMA_HEALTHZ_TOKEN")
+# A report or import still running with no sign of life from its job for this long is started
+# again by the stuck-job sweep (at most twice), then failed with the reason.
+PRIMA_JOB_STUCK_MINUTES = envint("PRIMA_JOB_STUCK_MINUTES", 15, minimum=1)

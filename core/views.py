@@ -1,5 +1,7 @@
 """The home page, the health probe and the error pages."""
 
+import hmac
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -46,11 +48,23 @@ def _check_worker() -> str:
     return "ok" if replies else "unreachable"
 
 
+def _may_read_health_details(request) -> bool:
+    """Staff, or a probe that sends the operators' token (`PRIMA_HEALTHZ_TOKEN`) in the
+    `X-Health-Token` header. Everyone else learns only whether Prima is up: the details name
+    the broker and the worker mode, which is nobody else's business."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    token = settings.PRIMA_HEALTHZ_TOKEN
+    sent = request.headers.get("X-Health-Token", "")
+    return bool(token) and hmac.compare_digest(sent.encode(), token.encode())
+
+
 @require_GET
 @never_cache
 def healthz(request):
     """Reachability of the database, the broker and at least one worker (eager mode: no
-    broker or worker is needed and both report `eager`)."""
+    broker or worker is needed and both report `eager`). The public answer is only
+    `{"status": "ok"}` or `{"status": "unavailable"}` (503); staff and the token see each check."""
     report, healthy = {}, True
     for name, check in (("database", _check_database), ("broker", _check_broker), ("worker", _check_worker)):
         try:
@@ -58,8 +72,9 @@ def healthz(request):
         except Exception as error:  # noqa: BLE001 - a probe reports every failure
             report[name] = f"error: {type(error).__name__}"
         healthy = healthy and report[name] in ("ok", "eager")
-    report["status"] = "ok" if healthy else "unhealthy"
-    return JsonResponse(report, status=200 if healthy else 503)
+    status = "ok" if healthy else "unavailable"
+    body = {**report, "status": status} if _may_read_health_details(request) else {"status": status}
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def not_found(request, exception=None):

@@ -14,10 +14,11 @@ from django.utils import timezone
 from core.demo import DemoOrg
 from core.periods import Period
 from employees.models import User
-from pulse_surveys import services
+from pulse_surveys import ballots, services
 from pulse_surveys.bank import bank_load
 from pulse_surveys.models import (
     Answer,
+    Ballot,
     Invitation,
     Participation,
     Question,
@@ -141,7 +142,8 @@ def seed(org: DemoOrg) -> None:
         actor=org.people.get("hr"),
     )
 
-    invitations, participations, responses, answers = [], [], [], []
+    invitations, participations, responses, answers, sealed_ballots = [], [], [], [], []
+    ballot_size = ballots.ballot_size(questions)
     rounds = []
     now = timezone.now()
     for index in range(CLOSED_ROUNDS + 1):
@@ -165,9 +167,16 @@ def seed(org: DemoOrg) -> None:
             days_in = org.rng.randint(0, (min(closes_at, now) - opens_at).days)
             answered_on = timezone.localdate(opens_at + dt.timedelta(days=days_in))
             participations.append(Participation(round=pulse_round, employee=person, answered_on=answered_on))
+            code = person.department.code if person.department_id else None
+            if is_open:  # sealed until the round closes, as a submission leaves it
+                items = list(_answers(org, questions, code, t))
+                sealed = ballots.ballot_seal(
+                    round_id=pulse_round.pk, size=ballot_size, department_id=person.department_id, items=items
+                )
+                sealed_ballots.append(Ballot(round=pulse_round, sealed=sealed))
+                continue
             response = Response(round=pulse_round, department=person.department)
             responses.append(response)
-            code = person.department.code if person.department_id else None
             answers.extend(
                 Answer(round=pulse_round, response=response, question_id=question_id, value=value, text=text)
                 for question_id, value, text in _answers(org, questions, code, t)
@@ -180,6 +189,8 @@ def seed(org: DemoOrg) -> None:
     Participation.objects.bulk_create(participations, batch_size=2000)
     Response.objects.bulk_create(responses, batch_size=2000)
     Answer.objects.bulk_create(answers, batch_size=2000)
+    org.rng.shuffle(sealed_ballots)
+    Ballot.objects.bulk_create(sealed_ballots, batch_size=2000)
     for pulse_round in rounds[:-1]:
         services.round_results_materialise(round_id=pulse_round.pk, rewrite_storage=False)
     suppressed = Counter(rounds[-2].results.filter(suppressed=True).values_list("reason", flat=True))

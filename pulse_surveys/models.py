@@ -1,7 +1,9 @@
 """Pulse surveys: drivers, the question bank, surveys, rounds, and what people answered.
 
 Anonymity is structural. `Participation` records *who* took part in a round; `Response` and
-`Answer` record *what* was answered. The two share no key (random UUIDs on both sides), no
+`Answer` record *what* was answered. While the round is open, what was answered exists only as
+a sealed `Ballot` (`pulse_surveys.ballots`); closing the round opens the ballots into responses
+and answers written in random order. The two sides share no key (random UUIDs on both sides), no
 time finer than the day (a `Response` carries no date at all: the day plus the department
 would single out the only person of a unit who answered that day), and no storage order:
 closing a round rewrites both in random order (`services.round_results_materialise`). Nothing
@@ -264,6 +266,24 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}:{self.employee_id}"
+
+
+class Ballot(models.Model):
+    """A submission while its round is open, sealed (`pulse_surveys.ballots`): written with the
+    person's participation, unreadable without a key the database does not hold, and of one
+    length for the whole round. Closing the round opens every ballot into a `Response` and its
+    `Answer`s, written in random order, and deletes the ballots."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots")
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("sealed ballot")
+        verbose_name_plural = _("sealed ballots")
+
+    def __str__(self) -> str:
+        return str(_("sealed ballot"))
 
 
 class Response(models.Model):

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
 from employees.models import Department, User
-from pulse_surveys import anonymity, history, noise
+from pulse_surveys import anonymity, ballots, history, noise
 from pulse_surveys.models import (
     TEXT_MAX_LENGTH,
     Answer,
+    Ballot,
     Cadence,
     Driver,
     Invitation,
@@ -363,9 +364,11 @@ def _clean_answers(questions: dict[int, Question], answers: list[dict]) -> list[
 
 def response_submit(*, pulse_round: Round | int, employee: User, answers: list[dict]) -> None:
     """Stores one person's answers to a round (the round or its id: the round is read with the
-    invitation). Who answered (`Participation`) and what was answered (`Response`, `Answer`) are
-    written in one transaction but share nothing: no key, no time, nothing that points from one
-    to the other. Returns nothing, so that no receipt can tie a person to their response.
+    invitation). Who answered (`Participation`) and a sealed ballot of what was answered
+    (`pulse_surveys.ballots`) are written in one transaction — so that nothing is lost or doubled
+    — and nothing readable pairs them: the ballot opens only when the round closes, into a
+    response written in random order among all the others. Returns nothing, so that no receipt
+    can tie a person to their response.
 
     Everything is read and checked before the transaction: the invitation with its round and
     whether the person answered already, then the round's questions. The participation is the
@@ -385,25 +388,75 @@ def response_submit(*, pulse_round: Round | int, employee: User, answers: list[d
         raise Conflict(_("This round is not open for answers."), code="round_not_open")
     if invitation.answered:
         raise _already_answered()
-    cleaned = _clean_answers({q.pk: q for q in pulse_round.questions.all()}, answers)
+    questions = {q.pk: q for q in pulse_round.questions.all()}
+    cleaned = _clean_answers(questions, answers)
+    sealed = ballots.ballot_seal(
+        round_id=pulse_round.pk,
+        size=ballots.ballot_size(questions.values()),
+        department_id=invitation.department_id,
+        items=[(answer.question_id, answer.value, answer.text) for answer in cleaned],
+    )
     with transaction.atomic():
+        if not _round_open_for_this_transaction(pulse_round.pk):
+            raise Conflict(_("This round is not open for answers."), code="round_not_open")
         try:
             Participation.objects.create(round=pulse_round, employee=employee, answered_on=timezone.localdate(now))
         except IntegrityError:
             # A second submission that raced the first: the unique constraint decides. Nothing
             # else is written yet; leaving the block rolls the transaction back.
             raise _already_answered() from None
-        response = Response.objects.create(round=pulse_round, department_id=invitation.department_id)
-        for answer in cleaned:
-            answer.round, answer.response = pulse_round, response
-        Answer.objects.bulk_create(cleaned)
+        Ballot.objects.create(round=pulse_round, sealed=sealed)
+
+
+def _round_open_for_this_transaction(round_id: int) -> bool:
+    """Whether the round is still open, holding it open until this transaction ends: on
+    PostgreSQL a KEY SHARE lock, which submissions share among themselves and which closing
+    (`FOR UPDATE`) waits for — so no ballot is ever written after its round's ballots were
+    opened, where it would never be opened (SQLite writes one transaction at a time)."""
+    if connection.vendor != "postgresql":
+        return Round.objects.filter(pk=round_id, status=RoundStatus.OPEN).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT status FROM pulse_surveys_round WHERE id = %s FOR KEY SHARE", [round_id])
+        row = cursor.fetchone()
+    return row is not None and row[0] == RoundStatus.OPEN
 
 
 def _already_answered() -> Conflict:
     return Conflict(_("You have already answered this round."), code="already_answered")
 
 
-# --- Closing: storage order erased, results materialised --------------------------------------
+# --- Closing: ballots opened, storage order erased, results materialised -----------------------
+
+# Ballots opened per batch when a round closes: a batch holds at most this many padded ballots
+# (a few kB each with a free-text question) and their answers in memory.
+BALLOTS_OPENED_PER_BATCH = 2000
+
+
+def _open_ballots(pulse_round: Round) -> None:
+    """Opens the round's sealed ballots into responses and answers, inside the caller's
+    transaction, and deletes the ballots. Ballots are taken in random order, batch by batch,
+    and each batch's responses and answers are written in an order of their own drawing, so
+    that neither the rows' places nor the order of the writes follows the ballots (nor the
+    participations written with them). Opening twice is impossible: the ballots go with the
+    transaction that writes their responses."""
+    ballot_ids = list(Ballot.objects.filter(round=pulse_round).values_list("id", flat=True))
+    _SHUFFLE.shuffle(ballot_ids)
+    for start in range(0, len(ballot_ids), BALLOTS_OPENED_PER_BATCH):
+        batch = ballot_ids[start : start + BALLOTS_OPENED_PER_BATCH]
+        responses, answers = [], []
+        for sealed in Ballot.objects.filter(pk__in=batch).values_list("sealed", flat=True):
+            department_id, items = ballots.ballot_open(bytes(sealed), round_id=pulse_round.pk)
+            response = Response(round=pulse_round, department_id=department_id)
+            responses.append(response)
+            answers.extend(
+                Answer(round=pulse_round, response=response, question_id=question_id, value=value, text=text)
+                for question_id, value, text in items
+            )
+        _SHUFFLE.shuffle(responses)
+        _SHUFFLE.shuffle(answers)
+        Response.objects.bulk_create(responses, batch_size=BALLOTS_OPENED_PER_BATCH)
+        Answer.objects.bulk_create(answers, batch_size=BALLOTS_OPENED_PER_BATCH)
+    Ballot.objects.filter(round=pulse_round).delete()
 
 
 def _rewrite_in_random_order(pulse_round: Round) -> None:
@@ -579,6 +632,7 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
     pulse_round = Round.objects.select_for_update().get(pk=round_id)
     if pulse_round.status != RoundStatus.CLOSED:
         raise Conflict(_("Results are materialised once a round is closed."), code="round_state")
+    _open_ballots(pulse_round)
     if rewrite_storage:
         _rewrite_in_random_order(pulse_round)
 

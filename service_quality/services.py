@@ -699,3 +699,13 @@ def external_score_delete(*, score: ExternalScore, actor) -> None:
     key = (score.department_id, score.period)
     score.delete()
     _derive_prima_dimensions({key}, source=score.source, score_import=None)
+
+
+def score_import_abandon(*, score_import_id: int, reason: str) -> None:
+    """Ends an import whose job was lost (the stuck-job sweep of `core.jobs`) as failed, with
+    `reason`; an import that finished meanwhile stays as it is."""
+    with transaction.atomic():
+        score_import = ScoreImport.objects.select_for_update().defer("content").filter(pk=score_import_id).first()
+        if score_import is None or score_import.is_finished:
+            return
+        _fail(score_import_id, importing.CheckedFile(kind=score_import.kind), [RowError(None, None, reason)])

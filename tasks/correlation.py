@@ -3,6 +3,8 @@
 from celery import Task, chain, shared_task
 from django.utils import timezone
 
+from core.jobs import job_heartbeat
+from correlation.apps import JOB_LABEL
 from correlation.errors import TRANSIENT_ERRORS
 
 
@@ -31,7 +33,8 @@ class ReportStepTask(Task):
 def correlation_report_aggregate_task(report_id: int) -> int:
     from correlation.services import correlation_report_run_step
 
-    correlation_report_run_step(report_id=report_id, step="aggregate")
+    with job_heartbeat(JOB_LABEL, report_id):
+        correlation_report_run_step(report_id=report_id, step="aggregate")
     return report_id
 
 
@@ -39,7 +42,8 @@ def correlation_report_aggregate_task(report_id: int) -> int:
 def correlation_report_statistics_task(report_id: int) -> int:
     from correlation.services import correlation_report_run_step
 
-    correlation_report_run_step(report_id=report_id, step="statistics")
+    with job_heartbeat(JOB_LABEL, report_id):
+        correlation_report_run_step(report_id=report_id, step="statistics")
     return report_id
 
 
@@ -47,7 +51,8 @@ def correlation_report_statistics_task(report_id: int) -> int:
 def correlation_report_finish_task(report_id: int) -> int:
     from correlation.services import correlation_report_run_step
 
-    correlation_report_run_step(report_id=report_id, step="finish")
+    with job_heartbeat(JOB_LABEL, report_id):
+        correlation_report_run_step(report_id=report_id, step="finish")
     return report_id
 
 

@@ -5,6 +5,8 @@ from celery.schedules import crontab
 BEAT_SCHEDULE: dict[str, dict] = {
     # Every 5 minutes: proves to /healthz that beat and a worker are alive.
     "system-heartbeat": {"task": "tasks.system.heartbeat_task", "schedule": 300.0},
+    # Every 5 minutes: reports and imports left running by a lost job are started again or failed.
+    "system-stuck-jobs-sweep": {"task": "tasks.system.stuck_jobs_sweep_task", "schedule": 300.0},
     # Monthly, 2nd at 03:30 (after the month's pulse rounds and imports): the standard correlation
     # report of the last twelve complete months (once per set of parameters).
     "correlation-standard-report": {

@@ -2,13 +2,17 @@
 
 from celery import shared_task
 
+from core.jobs import job_heartbeat
+from service_quality.apps import JOB_LABEL
+
 
 @shared_task
 def service_quality_import_task(score_import_id: int) -> str:
     """Checks and imports a queued file (all or nothing); safe to run again."""
     from service_quality.services import score_import_run
 
-    return score_import_run(score_import_id=score_import_id).status
+    with job_heartbeat(JOB_LABEL, score_import_id):
+        return score_import_run(score_import_id=score_import_id).status
 
 
 @shared_task

@@ -33,3 +33,12 @@ def idempotency_purge_task() -> int:
     from core.idempotency import idempotency_records_purge
 
     return idempotency_records_purge()
+
+
+@shared_task
+def stuck_jobs_sweep_task() -> dict:
+    """Beat: starts again (or, after two tries, fails with the reason) every report or import
+    left running by a job that shows no sign of life."""
+    from core.jobs import stuck_jobs_sweep
+
+    return stuck_jobs_sweep()

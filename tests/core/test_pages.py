@@ -59,11 +59,40 @@ def test_pages_send_a_content_security_policy(org, client):
     assert "default-src 'self'" in policy
 
 
-def test_healthz_in_the_embedded_default(client, settings):
+def test_healthz_in_the_embedded_default(client, settings, admin_user):
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    client.force_login(admin_user)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "broker": "eager", "worker": "eager", "status": "ok"}
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "hana", "lina", "ani"])
+def test_healthz_tells_the_public_only_whether_prima_is_up(org, client, settings, persona):
+    # given a probe token set, and someone who is not staff (signed in or not)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PRIMA_HEALTHZ_TOKEN = "the-operators-token"
+    if persona != "anonymous":
+        client.force_login(getattr(org, persona))
+    # when they ask, with no token or a wrong one
+    plain = client.get("/healthz")
+    wrong = client.get("/healthz", headers={"X-Health-Token": "a-guess"})
+    # then they learn only the status: nothing about the broker or the worker mode
+    assert plain.status_code == wrong.status_code == 200
+    assert plain.json() == wrong.json() == {"status": "ok"}
+
+
+def test_healthz_gives_the_details_to_the_token(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PRIMA_HEALTHZ_TOKEN = "the-operators-token"
+    response = client.get("/healthz", headers={"X-Health-Token": "the-operators-token"})
+    assert response.json() == {"database": "ok", "broker": "eager", "worker": "eager", "status": "ok"}
+
+
+def test_healthz_without_a_configured_token_gives_no_details_to_an_empty_one(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PRIMA_HEALTHZ_TOKEN = ""
+    assert client.get("/healthz", headers={"X-Health-Token": ""}).json() == {"status": "ok"}
 
 
 def test_an_unknown_api_url_is_a_json_404(client):

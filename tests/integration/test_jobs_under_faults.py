@@ -1,6 +1,8 @@
 """Jobs under faults: a worker killed in the middle of a correlation report. The job is
 acknowledged late and rejected on a lost worker, so Redis hands it to the next worker once the
-visibility timeout passes; the report then completes, and completes once."""
+visibility timeout passes — with the shipped settings, a minute; the report then completes, and
+completes once. A live worker renews the lease of a job longer than the timeout, so that job is
+never handed to a second worker."""
 
 import threading
 import time
@@ -8,6 +10,7 @@ import time
 import numpy as np
 import psycopg
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from correlation.models import CorrelationReport, CorrelationResult, ReportStatus
@@ -16,7 +19,20 @@ from tests.correlation.conftest import SyntheticOrganisation
 
 pytestmark = pytest.mark.integration
 
-VISIBILITY_TIMEOUT = 3  # seconds before Redis re-delivers an unacknowledged job (production: 7200)
+SHIPPED_VISIBILITY_TIMEOUT = 60  # config/settings.py, when CELERY_VISIBILITY_TIMEOUT is not set
+
+
+def psycopg_connection() -> psycopg.Connection:
+    """A connection of its own to the test database, outside Django, in a transaction."""
+    db = connection.settings_dict
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=db["NAME"],
+        autocommit=False,
+    )
 
 
 class RowLock:
@@ -24,15 +40,7 @@ class RowLock:
     worker touching the report waits inside its job until the lock is released."""
 
     def __init__(self, report_id: int):
-        db = connection.settings_dict
-        self.conn = psycopg.connect(
-            host=db["HOST"] or "127.0.0.1",
-            port=db["PORT"] or 5432,
-            user=db["USER"],
-            password=db["PASSWORD"] or None,
-            dbname=db["NAME"],
-            autocommit=False,
-        )
+        self.conn = psycopg_connection()
         self.conn.execute("SELECT id FROM correlation_correlationreport WHERE id = %s FOR UPDATE", [report_id])
 
     def release(self) -> None:
@@ -58,14 +66,13 @@ def wait_for(condition, seconds: float, what: str):
     raise AssertionError(f"gave up waiting for {what} after {seconds:.0f}s")
 
 
-def test_a_report_whose_worker_is_killed_mid_job_completes_exactly_once(worker_factory, org, monkeypatch):
-    # given a year of data for twelve units and a pending report
-    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", str(VISIBILITY_TIMEOUT))
+def _pending_report(org) -> CorrelationReport:
+    """A year of data for twelve units and a pending report on it."""
     organisation = SyntheticOrganisation(org, units=12, first=SyntheticOrganisation.FIRST_MONTH, months=12)
     rng = np.random.default_rng(7)
     internal = 70 + 8 * rng.standard_normal((12, 12))
     organisation.load(internal, 80 + 0.5 * (internal - 70) + 4 * rng.standard_normal((12, 12)))
-    report = CorrelationReport.objects.create(
+    return CorrelationReport.objects.create(
         period_from=organisation.first.first_day,
         period_to=organisation.first.shift(11).first_day,
         granularity="quarter",
@@ -73,6 +80,23 @@ def test_a_report_whose_worker_is_killed_mid_job_completes_exactly_once(worker_f
         external_source="skm",
         external_dimension="ikm",
     )
+
+
+def _assert_completed_once(report: CorrelationReport) -> None:
+    results = CorrelationResult.objects.filter(report=report)
+    keys = list(results.values_list("family", "variant", "internal_metric", "external_metric", "lag"))
+    assert len(keys) > 0
+    assert len(keys) == len(set(keys))
+
+
+def test_a_report_whose_worker_is_killed_mid_job_completes_exactly_once(worker_factory, org, monkeypatch):
+    # given the shipped settings (no visibility timeout set in the environment)
+    monkeypatch.delenv("CELERY_VISIBILITY_TIMEOUT", raising=False)
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    assert options["visibility_timeout"] == SHIPPED_VISIBILITY_TIMEOUT
+    bound = options["visibility_timeout"] + options["unacked_restore_interval"] + 30
+    # and a pending report
+    report = _pending_report(org)
     # and a first worker that is stuck inside the report's job (the report row is locked)
     lock = RowLock(report.pk)
     first = worker_factory()
@@ -81,21 +105,52 @@ def test_a_report_whose_worker_is_killed_mid_job_completes_exactly_once(worker_f
         wait_for(backends_waiting_on_a_lock, 60, "the worker to block inside the job")
         # when the worker dies abruptly (SIGKILL: no chance to acknowledge or hand back the job)
         first.kill()
+        killed_at = time.monotonic()
     finally:
         threading.Thread(target=lock.release).start()
     # and a new worker starts
     worker_factory()
-    # then the job is delivered again and the report completes
+    # then the job is delivered again and the report completes within the bound
     finished = wait_for(
         lambda: CorrelationReport.objects.filter(
             pk=report.pk, status__in=[ReportStatus.SUCCEEDED, ReportStatus.FAILED]
         ).first(),
-        120,
+        bound,
         "the report to finish on the second worker",
     )
+    recovered_in = time.monotonic() - killed_at
     assert finished.status == ReportStatus.SUCCEEDED, finished.error
+    assert recovered_in < bound
     # and completes once: one result per test, no duplicates
-    results = CorrelationResult.objects.filter(report=report)
-    keys = list(results.values_list("family", "variant", "internal_metric", "external_metric", "lag"))
-    assert len(keys) > 0
-    assert len(keys) == len(set(keys))
+    _assert_completed_once(report)
+
+
+def test_a_live_worker_keeps_a_job_longer_than_the_visibility_timeout(worker_factory, org, monkeypatch):
+    # given a visibility timeout of 3 s, and two workers
+    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "3")
+    report = _pending_report(org)
+    lock = RowLock(report.pk)
+    worker_factory()
+    worker_factory()
+    # when the job waits inside the first worker four times as long as the timeout
+    correlation_report_pipeline(report.pk).delay()
+    try:
+        wait_for(backends_waiting_on_a_lock, 60, "a worker to block inside the job")
+        waiting = []
+        deadline = time.monotonic() + 12
+        while time.monotonic() < deadline:
+            waiting.append(backends_waiting_on_a_lock())
+            time.sleep(0.2)
+    finally:
+        lock.release()
+    # then the job was never handed to the second worker (only one backend ever waited)
+    assert max(waiting) == 1
+    finished = wait_for(
+        lambda: CorrelationReport.objects.filter(
+            pk=report.pk, status__in=[ReportStatus.SUCCEEDED, ReportStatus.FAILED]
+        ).first(),
+        60,
+        "the report to finish",
+    )
+    assert finished.status == ReportStatus.SUCCEEDED, finished.error
+    _assert_completed_once(report)

@@ -13,9 +13,9 @@ from django.contrib import admin
 from django.db import models
 
 from employees.models import Department
-from pulse_surveys.models import Answer, Participation, Question, Response, Round
+from pulse_surveys.models import Answer, Ballot, Participation, Question, Response, Round
 
-ANONYMOUS = {Response, Answer}
+ANONYMOUS = {Response, Answer, Ballot}
 # What an anonymous row may point at: things that describe a group, never a person.
 GROUP_LEVEL = {Round, Question, Department, Response}
 

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from pulse_surveys import services
-from pulse_surveys.models import Answer, Participation, Response, Round
+from pulse_surveys.ballots import ballot_open
+from pulse_surveys.models import Answer, Ballot, Participation, Response, Round
 from tests.pulse_surveys.conftest import answers_for, close, open_round
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +18,13 @@ def url(pulse_round) -> str:
 
 
 def stored(pulse_round) -> tuple[int, int, int]:
+    """Participations, sealed ballots, and the answers inside the ballots (opened with the key,
+    as closing the round opens them)."""
+    sealed = [bytes(s) for s in Ballot.objects.filter(round=pulse_round).values_list("sealed", flat=True)]
     return (
         Participation.objects.filter(round=pulse_round).count(),
-        Response.objects.filter(round=pulse_round).count(),
-        Answer.objects.filter(response__round=pulse_round).count(),
+        len(sealed),
+        sum(len(ballot_open(ballot, round_id=pulse_round.pk)[1]) for ballot in sealed),
     )
 
 
@@ -34,8 +38,14 @@ def test_an_invited_employee_answers_once_and_nothing_identifies_the_response(or
     assert stored(pulse_round) == (1, 1, 4)
     participation = Participation.objects.get()
     assert participation.employee == org.ani and participation.answered_on == timezone.localdate()
+    # and while the round is open, no response or answer exists: only the sealed ballot
+    assert not Response.objects.exists() and not Answer.objects.exists()
+    # when the round closes, the ballot opens into one response of the person's department
+    close(pulse_round)
+    assert not Ballot.objects.exists()
     assert Response.objects.get().department == org.cs
     assert set(Answer.objects.values_list("round_id", flat=True)) == {pulse_round.pk}
+    assert sorted(Answer.objects.values_list("text", flat=True)) == ["", "", "", "Ok"]
 
 
 def test_a_second_submission_is_a_conflict_and_stores_nothing(org, survey, api):
@@ -144,8 +154,8 @@ def test_submitting_runs_the_baseline_statements_plus_the_questions(org, survey,
     client, payload = api(org.ani), {"answers": answers_for(pulse_round, comment="x")}
     # when / then: the invitation with its round and "answered before?" in one query, the
     # round's questions, then the transaction (SAVEPOINT and RELEASE here, as the test runs in
-    # a transaction of its own; BEGIN and COMMIT in production): participation, response, all
-    # answers in one insert. With the token's query, production runs 8 statements.
+    # a transaction of its own; BEGIN and COMMIT in production): the round held open (KEY
+    # SHARE), participation, sealed ballot. With the token's query, production runs 8 statements.
     with django_assert_num_queries(7):
         response = client.post(url(pulse_round), payload, format="json")
     assert response.status_code == 201

@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from core.errors import Conflict
 from pulse_surveys import services
-from pulse_surveys.models import Answer, Participation, Response
-from tests.pulse_surveys.conftest import answers_for, open_round
+from pulse_surveys.models import Answer, Ballot, Participation, Response
+from tests.pulse_surveys.conftest import answers_for, close, open_round
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -44,8 +44,12 @@ def test_racing_submissions_store_exactly_one(org, survey, staff):
     for person in people:
         assert race(person, url, payload, runners=3) == [201, 409, 409]
     assert Participation.objects.filter(round=pulse_round).count() == len(people)
+    assert Ballot.objects.filter(round=pulse_round).count() == len(people)
+    # and closing the round opens exactly one response per person, with all their answers
+    close(pulse_round)
     assert Response.objects.filter(round=pulse_round).count() == len(people)
     assert Answer.objects.filter(response__round=pulse_round).count() == 3 * len(people)
+    assert not Ballot.objects.exists()
 
 
 def test_a_submission_that_passes_every_check_while_the_first_is_uncommitted_is_refused_by_the_constraint(org, survey):
@@ -85,4 +89,51 @@ def test_a_submission_that_passes_every_check_while_the_first_is_uncommitted_is_
     assert waiting == 1, "the second submission never reached the insert"
     assert outcomes == ["conflict"]
     assert Participation.objects.filter(round=pulse_round).count() == 1
-    assert Response.objects.filter(round=pulse_round).count() == 1
+    assert Ballot.objects.filter(round=pulse_round).count() == 1
+
+
+def test_a_submission_racing_the_close_waits_for_it_and_is_refused_so_no_ballot_is_left_sealed(org, survey):
+    """The submission has passed its checks (the round was open) when the close takes the round;
+    it then waits for the close, finds the round closed and writes nothing — a ballot written
+    after its round's ballots were opened would never be opened."""
+    pulse_round = open_round(survey)
+    answers, outcomes, checked = answers_for(pulse_round), [], threading.Event()
+    clean = services._clean_answers
+
+    def clean_then_signal(questions, items):
+        cleaned = clean(questions, items)
+        checked.set()
+        return cleaned
+
+    def submit():
+        try:
+            services.response_submit(pulse_round=pulse_round, employee=org.ani, answers=answers)
+            outcomes.append("stored")
+        except Conflict as conflict:
+            outcomes.append(conflict.code)
+        finally:
+            connection.close()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "_clean_answers", clean_then_signal)
+        thread = threading.Thread(target=submit)
+        with transaction.atomic():
+            services.round_close(pulse_round=pulse_round)  # the round row is held FOR UPDATE
+            thread.start()
+            checked.wait(10)
+            waiting = 0
+            with connection.cursor() as cursor:
+                while not waiting and thread.is_alive():
+                    cursor.execute("SELECT pg_stat_clear_snapshot()")
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                    )
+                    waiting = cursor.fetchone()[0]
+                    time.sleep(0.02)
+        thread.join()
+    assert waiting == 1, "the submission never waited for the close"
+    assert outcomes == ["round_not_open"]
+    assert not Participation.objects.filter(round=pulse_round).exists()
+    assert not Ballot.objects.exists()
+    assert Response.objects.filter(round=pulse_round).count() == 0

@@ -172,10 +172,11 @@ def test_the_results_query_count_does_not_grow_with_departments(
     assert len(response.json()["breakdown"]) == 2 + extra_departments
 
 
-def test_closing_rewrites_the_rounds_answers_with_new_ids_under_their_round_and_keeps_what_was_answered(
+def test_closing_opens_the_rounds_ballots_into_answers_under_their_round_and_keeps_what_was_answered(
     org, survey, staff
 ):
-    from pulse_surveys.models import Answer
+    from pulse_surveys.ballots import ballot_open
+    from pulse_surveys.models import Answer, Ballot
 
     # given two open rounds answered by the same people
     first, second = open_round(survey), open_round(survey)
@@ -183,20 +184,27 @@ def test_closing_rewrites_the_rounds_answers_with_new_ids_under_their_round_and_
         answer(first, person, likert=1 + index % 5, enps=index % 11, comment=f"comment {index}")
         answer(second, person, likert=2)
 
+    def sealed(pulse_round) -> list[tuple]:
+        opened = [
+            ballot_open(bytes(ballot), round_id=pulse_round.pk)
+            for ballot in Ballot.objects.filter(round=pulse_round).values_list("sealed", flat=True)
+        ]
+        return sorted((department, *item) for department, items in opened for item in items)
+
     def answered(pulse_round) -> list[tuple]:
         rows = Answer.objects.filter(response__round=pulse_round)
         return sorted(rows.values_list("response__department_id", "question_id", "value", "text"))
 
-    before, first_ids = answered(first), set(Answer.objects.filter(round=first).values_list("id", flat=True))
-    untouched = set(Answer.objects.filter(round=second).values_list("id", "response_id"))
+    before, untouched = sealed(first), set(Ballot.objects.filter(round=second).values_list("id", "sealed"))
     # when the first round closes
     close(first)
-    # then its answers are written again with new ids, the same contents and their round
+    # then its ballots became answers with the same contents under their round, and are gone
     assert answered(first) == before and len(before) == 12 * 4
-    assert first_ids.isdisjoint(Answer.objects.filter(round=first).values_list("id", flat=True))
+    assert not Ballot.objects.filter(round=first).exists()
     assert not Answer.objects.exclude(round_id=F("response__round_id")).exists()
-    # and the other round's answers are left as they were
-    assert set(Answer.objects.filter(round=second).values_list("id", "response_id")) == untouched
+    # and the other round's ballots are left sealed as they were
+    assert set(Ballot.objects.filter(round=second).values_list("id", "sealed")) == untouched
+    assert not Answer.objects.filter(round=second).exists()
 
 
 def test_closing_again_rewrites_storage_so_that_order_and_ids_link_nothing(org, survey, staff):

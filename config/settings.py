@@ -260,6 +260,9 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "correlation.models.ReportStatus",
         "ImportKindEnum": "service_quality.models.ImportKind",
         "ImportStatusEnum": "service_quality.models.ImportStatus",
+        "OrgImportKindEnum": "employees.models.ImportKind",
+        "OrgImportModeEnum": "employees.models.ImportMode",
+        "OrgImportStatusEnum": "employees.models.ImportStatus",
     },
 }
 

@@ -155,8 +155,9 @@ def directory_ldif() -> str:
         blocks.append("\n".join(lines))
         for group in person["groups"]:
             members.setdefault(group, []).append(f"uid={uid},ou=people,{LDAP_SUFFIX}")
-    members.setdefault("prima-leaders", [LDAP_BIND_DN])  # a groupOfNames needs one member
+    members.setdefault("prima-leaders", [])
     for group, dns in sorted(members.items()):
+        dns = [LDAP_BIND_DN, *dns]  # a groupOfNames keeps one member when its people leave
         lines = [f"dn: cn={group},ou=groups,{LDAP_SUFFIX}", "objectClass: groupOfNames", f"cn: {group}"]
         lines += [f"member: {dn}" for dn in dns]
         blocks.append("\n".join(lines))

@@ -46,7 +46,16 @@ def oidc_provider_configuration() -> dict:
     return document
 
 
-class DirectoryOIDCBackend(OIDCAuthenticationBackend):
+class ActiveSessionsOnly:
+    """A session kept by a directory method ends when the person is deactivated, as one kept
+    by Prima's own passwords does (neither library checks `is_active` here)."""
+
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
+
+class DirectoryOIDCBackend(ActiveSessionsOnly, OIDCAuthenticationBackend):
     """The code flow's token checks, with the issuer's endpoints from discovery, the ID token's
     issuer and audience checked as well as its signature, expiry and nonce, and the person
     matched by `employees.directory` rather than created from an e-mail address."""
@@ -113,7 +122,7 @@ class DirectoryOIDCBackend(OIDCAuthenticationBackend):
         return sign_in_or_refuse(self.request, identity)
 
 
-class DirectoryLDAPBackend(LDAPBackend):
+class DirectoryLDAPBackend(ActiveSessionsOnly, LDAPBackend):
     """A username and password checked by binding to the directory. The username is escaped
     into the search filter by django-auth-ldap; the person is matched by `employees.directory`
     (their directory entry's employee number and e-mail), never created from the username."""

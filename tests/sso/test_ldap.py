@@ -98,3 +98,11 @@ def test_a_local_password_still_works_beside_the_directory(client, ldap_director
     response = sign_in(client, "ani", TEST_PASSWORD)
     assert response["Location"] == "/"
     assert client.session["prima_sign_in_method"] == "password"
+
+
+def test_switching_a_person_off_ends_their_directory_session(client, ldap_directory, people):
+    sign_in(client, "joko", USERS["joko"]["password"])
+    assert signed_in_user(client) == people.joko
+    people.joko.is_active = False
+    people.joko.save(update_fields=["is_active"])
+    assert signed_in_user(client) is None

@@ -244,3 +244,20 @@ def test_a_token_from_an_unknown_issuer_is_refused(oidc, tmp_path):
             backend.get_payload_data(token, key)
     finally:
         rogue.stop()
+
+
+def test_switching_a_person_off_ends_their_provider_session(client, oidc, people):
+    provider_sign_in(client, "siti")
+    assert signed_in_user(client) == people.siti
+    people.siti.is_active = False
+    people.siti.save(update_fields=["is_active"])
+    assert signed_in_user(client) is None
+
+
+def test_signing_out_offers_the_providers_sign_out(client, oidc, people):
+    provider_sign_in(client, "siti")
+    response = client.post("/accounts/logout/", follow=True)
+    page = response.content.decode()
+    assert signed_in_user(client) is None
+    assert "You are signed out of Prima." in page
+    assert f'href="{oidc.issuer}/session/end?id_token_hint=' in page

@@ -210,8 +210,11 @@ AUTH_LDAP_CACHE_TIMEOUT = 0  # group memberships are read afresh at every sign-i
 LDAP_EMPLOYEE_NUMBER_ATTRIBUTE = envstr("LDAP_EMPLOYEE_NUMBER_ATTRIBUTE", "employeeNumber")
 LDAP_EMAIL_ATTRIBUTE = envstr("LDAP_EMAIL_ATTRIBUTE", "mail")
 if AUTH_LDAP_SERVER_URI:
-    from employees.ldap_settings import ldap_searches
+    from employees.ldap_settings import ldap_connection_options, ldap_searches
 
+    AUTH_LDAP_CONNECTION_OPTIONS = ldap_connection_options(
+        timeout_seconds=envint("LDAP_TIMEOUT_SECONDS", 10, minimum=1)
+    )
     AUTH_LDAP_USER_SEARCH, AUTH_LDAP_GROUP_SEARCH, AUTH_LDAP_GROUP_TYPE = ldap_searches(
         user_base=envstr("LDAP_USER_BASE"),
         user_filter=envstr("LDAP_USER_FILTER", "(uid=%(user)s)"),

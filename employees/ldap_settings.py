@@ -11,6 +11,14 @@ GROUP_TYPES = {
 }
 
 
+def ldap_connection_options(*, timeout_seconds: int) -> dict:
+    """A bounded wait for the directory, and no referral chasing (Active Directory answers
+    searches at a domain's root with referrals that python-ldap would follow anonymously)."""
+    import ldap
+
+    return {ldap.OPT_NETWORK_TIMEOUT: timeout_seconds, ldap.OPT_TIMEOUT: timeout_seconds, ldap.OPT_REFERRALS: 0}
+
+
 def ldap_searches(*, user_base: str, user_filter: str, group_base: str, group_type: str):
     import ldap
     from django_auth_ldap import config

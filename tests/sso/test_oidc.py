@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import SuspiciousOperation
 
 from core.models import AuditEntry
+from core.security import SessionTimeoutMiddleware
 from employees.auth_backends import DirectoryOIDCBackend
 from employees.models import User
 from tests.sso.conftest import provider_id_token, provider_sign_in
@@ -261,3 +262,14 @@ def test_signing_out_offers_the_providers_sign_out(client, oidc, people):
     assert signed_in_user(client) is None
     assert "You are signed out of Prima." in page
     assert f'href="{oidc.issuer}/session/end?id_token_hint=' in page
+
+
+def test_a_provider_session_ends_after_the_idle_timeout(client, oidc, people, settings):
+    provider_sign_in(client, "siti")
+    assert signed_in_user(client) == people.siti
+    session = client.session
+    now = int(time.time())
+    session[SessionTimeoutMiddleware.STARTED] = now - settings.SESSION_IDLE_TIMEOUT - 10
+    session[SessionTimeoutMiddleware.SEEN] = now - settings.SESSION_IDLE_TIMEOUT - 5
+    session.save()
+    assert signed_in_user(client) is None

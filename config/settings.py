@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import envbool, envint, envlist, envstr, envurl
+from employees.sso_settings import parse_role_groups
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -177,7 +178,7 @@ AXES_VERBOSE = False
 # e-mail; they are created on first sign-in only with SSO_CREATE_PEOPLE=1. SSO_ROLE_GROUPS maps
 # directory groups to roles (`leadership:prima-leaders;hr:prima-hr`); empty: roles stay as set.
 SSO_CREATE_PEOPLE = envbool("SSO_CREATE_PEOPLE", False)
-SSO_ROLE_GROUPS = envstr("SSO_ROLE_GROUPS")
+SSO_ROLE_GROUPS = parse_role_groups(envstr("SSO_ROLE_GROUPS"))
 
 # OpenID Connect (mozilla-django-oidc): code flow with PKCE, state and nonce; endpoints from
 # the issuer's discovery document.
@@ -210,7 +211,7 @@ AUTH_LDAP_CACHE_TIMEOUT = 0  # group memberships are read afresh at every sign-i
 LDAP_EMPLOYEE_NUMBER_ATTRIBUTE = envstr("LDAP_EMPLOYEE_NUMBER_ATTRIBUTE", "employeeNumber")
 LDAP_EMAIL_ATTRIBUTE = envstr("LDAP_EMAIL_ATTRIBUTE", "mail")
 if AUTH_LDAP_SERVER_URI:
-    from employees.ldap_settings import ldap_connection_options, ldap_searches
+    from employees.sso_settings import ldap_connection_options, ldap_searches
 
     AUTH_LDAP_CONNECTION_OPTIONS = ldap_connection_options(
         timeout_seconds=envint("LDAP_TIMEOUT_SECONDS", 10, minimum=1)

@@ -9,7 +9,7 @@ groups when `SSO_ROLE_GROUPS` maps them, recording each change in the audit trai
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -66,24 +66,6 @@ class DirectoryIdentity:
     first_name: str = ""
     last_name: str = ""
     groups: tuple[str, ...] = field(default=())
-
-
-def parse_role_groups(raw: str) -> dict[str, str]:
-    """`SSO_ROLE_GROUPS` (`leadership:prima-leaders;hr:prima-hr`) → {group (lower case): role}.
-    Entries are separated by `;` because LDAP group DNs contain commas."""
-    mapping: dict[str, str] = {}
-    for entry in raw.split(";"):
-        if not entry.strip():
-            continue
-        role, sep, group = entry.partition(":")
-        role, group = role.strip(), group.strip()
-        if not sep or role not in Role.values or not group:
-            raise ImproperlyConfigured(
-                f"SSO_ROLE_GROUPS entries must read role:group with a role among {', '.join(Role.values)}; "
-                f"got {entry.strip()!r}."
-            )
-        mapping[group.lower()] = role
-    return mapping
 
 
 def role_from_groups(groups: tuple[str, ...], mapping: dict[str, str]) -> str | None:
@@ -152,8 +134,7 @@ def directory_sign_in(*, identity: DirectoryIdentity) -> User:
     """The person `identity` signs in as, with the role their groups give. Raises
     SignInRefused for an unknown person (when people are not created on sign-in), a deactivated
     person, or an identity that matches several people."""
-    mapping = parse_role_groups(settings.SSO_ROLE_GROUPS)
-    role = role_from_groups(identity.groups, mapping)
+    role = role_from_groups(identity.groups, settings.SSO_ROLE_GROUPS)
     person = person_matching(identity)
     if person is None:
         if not settings.SSO_CREATE_PEOPLE or not (identity.employee_number or identity.email):

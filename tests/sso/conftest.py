@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from employees.auth_backends import _discovered
+from employees.sso_settings import parse_role_groups
 from tests.factories import UserFactory
 from tests.sso.servers import (
     LDAP_BIND_DN,
@@ -67,7 +68,7 @@ def oidc(settings, openid_provider):
 @pytest.fixture
 def ldap_directory(settings, ldap_server):
     """Prima pointed at the LDAP server, as the README's LDAP_* variables do."""
-    from employees.ldap_settings import ldap_searches
+    from employees.sso_settings import ldap_searches
 
     settings.AUTH_LDAP_SERVER_URI = ldap_server.uri
     settings.AUTH_LDAP_BIND_DN = LDAP_BIND_DN
@@ -83,7 +84,7 @@ def ldap_directory(settings, ldap_server):
 
 @pytest.fixture
 def role_groups(settings):
-    settings.SSO_ROLE_GROUPS = ROLE_GROUPS
+    settings.SSO_ROLE_GROUPS = parse_role_groups(ROLE_GROUPS)
 
 
 @pytest.fixture

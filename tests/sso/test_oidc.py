@@ -118,7 +118,7 @@ def test_a_replayed_state_is_refused(client, oidc, people):
     assert signed_in_user(client) is None
 
 
-def test_a_replayed_state_from_another_browser_is_refused(client, oidc, people, django_user_model):
+def test_a_replayed_state_from_another_browser_is_refused(client, oidc, people):
     from django.test import Client
 
     _response, callback = provider_sign_in(client, "siti")

@@ -5,7 +5,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from core.models import AuditEntry
-from employees.directory import parse_role_groups, role_from_groups
+from employees.directory import role_from_groups
+from employees.models import Role
+from employees.sso_settings import ROLES, parse_role_groups
 from tests.sso.conftest import provider_sign_in
 from tests.sso.servers import LDAP_SUFFIX, USERS
 
@@ -97,3 +99,7 @@ def test_the_widest_mapped_role_wins_and_unmapped_groups_make_an_employee():
 def test_a_mapping_that_names_no_role_stops_the_start(raw):
     with pytest.raises(ImproperlyConfigured, match="SSO_ROLE_GROUPS"):
         parse_role_groups(raw)
+
+
+def test_the_mapping_knows_every_role():
+    assert list(ROLES) == Role.values

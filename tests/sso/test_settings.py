@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from employees.ldap_settings import ldap_searches
+from employees.sso_settings import ldap_searches
 
 GOOD = {
     "user_base": "ou=people,dc=example",

@@ -1,7 +1,30 @@
-"""The LDAP searches django-auth-ldap needs, built from the LDAP_* settings (python-ldap is
-imported only when a directory is configured)."""
+"""Single sign-on settings read at start: the role mapping, and the LDAP searches
+django-auth-ldap needs (python-ldap is imported only when a directory is configured). Nothing
+here imports a model: settings read it before the apps are loaded."""
 
 from django.core.exceptions import ImproperlyConfigured
+
+# employees.models.Role's values (a test keeps the two equal).
+ROLES = ("employee", "manager", "hr", "leadership")
+
+
+def parse_role_groups(raw: str) -> dict[str, str]:
+    """`SSO_ROLE_GROUPS` (`leadership:prima-leaders;hr:prima-hr`) → {group (lower case): role}.
+    Entries are separated by `;` because LDAP group DNs contain commas."""
+    mapping: dict[str, str] = {}
+    for entry in raw.split(";"):
+        if not entry.strip():
+            continue
+        role, sep, group = entry.partition(":")
+        role, group = role.strip(), group.strip()
+        if not sep or role not in ROLES or not group:
+            raise ImproperlyConfigured(
+                f"SSO_ROLE_GROUPS entries must read role:group with a role among {', '.join(ROLES)}; "
+                f"got {entry.strip()!r}."
+            )
+        mapping[group.lower()] = role
+    return mapping
+
 
 GROUP_TYPES = {
     "groupOfNames": "GroupOfNamesType",

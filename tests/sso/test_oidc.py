@@ -273,3 +273,10 @@ def test_a_provider_session_ends_after_the_idle_timeout(client, oidc, people, se
     session[SessionTimeoutMiddleware.SEEN] = now - settings.SESSION_IDLE_TIMEOUT - 5
     session.save()
     assert signed_in_user(client) is None
+
+
+def test_an_email_shared_by_two_people_matches_neither(client, oidc, people):
+    User.objects.create_user("dewi.2", email=people.dewi.email.upper())
+    response, _callback = provider_sign_in(client, "dewi")
+    assert "matches more than one Prima person" in refusal_page(client, response)
+    assert signed_in_user(client) is None

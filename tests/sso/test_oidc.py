@@ -280,3 +280,21 @@ def test_an_email_shared_by_two_people_matches_neither(client, oidc, people):
     response, _callback = provider_sign_in(client, "dewi")
     assert "matches more than one Prima person" in refusal_page(client, response)
     assert signed_in_user(client) is None
+
+
+def test_an_expired_token_at_the_callback_ends_on_the_sign_in_page(client, oidc, people, settings):
+    # given Prima as the client whose ID tokens live one second, with its clock five seconds
+    # ahead of the provider's
+    settings.OIDC_RP_CLIENT_ID = "short-lived"
+    settings.OIDC_RP_CLIENT_SECRET = "short-lived-test-secret"
+    settings.OIDC_CLOCK_SKEW_SECONDS = -5
+    response, _callback = provider_sign_in(client, "siti")
+    assert NOT_VERIFIED in refusal_page(client, response)
+    assert signed_in_user(client) is None
+
+
+def test_a_token_signed_with_another_algorithm_ends_on_the_sign_in_page(client, oidc, people, settings):
+    settings.OIDC_RP_SIGN_ALGO = "ES256"
+    response, _callback = provider_sign_in(client, "siti")
+    assert NOT_VERIFIED in refusal_page(client, response)
+    assert signed_in_user(client) is None

@@ -106,3 +106,11 @@ def test_switching_a_person_off_ends_their_directory_session(client, ldap_direct
     people.joko.is_active = False
     people.joko.save(update_fields=["is_active"])
     assert signed_in_user(client) is None
+
+
+def test_the_token_endpoint_says_why_a_directory_person_is_refused(client, ldap_directory, people):
+    before = User.objects.count()
+    response = client.post("/api/v1/auth/token/", {"username": "rudi", "password": USERS["rudi"]["password"]})
+    assert response.status_code == 400
+    assert "Your account is not known to Prima yet" in str(response.json())
+    assert User.objects.count() == before

@@ -2,7 +2,9 @@
 FROM python:3.12-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+# python-ldap (LDAP sign-in) builds against OpenLDAP and SASL.
+RUN apt-get update && apt-get install -y --no-install-recommends gettext gcc libldap2-dev libsasl2-dev \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .

@@ -16,6 +16,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import envbool, envdecimal, envint, envlist, envstr, envurl
+from employees.sso_settings import parse_role_groups
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "mozilla_django_oidc",
     "core",
     "employees",
     "pulse_surveys",
@@ -161,7 +163,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["core.security.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "core.security.LockoutBackend",
+    "employees.auth_backends.DirectoryOIDCBackend",
+    "employees.auth_backends.DirectoryLDAPBackend",
+    "core.security.LocalPasswordBackend",
+]
+# LOCAL_LOGIN=0: Prima's own passwords only for superusers (break-glass); people sign in
+# through the directory. The sign-in page and the API's token endpoint follow the same rule.
+LOCAL_LOGIN = envbool("LOCAL_LOGIN", True)
 # Sessions: ended after SESSION_IDLE_TIMEOUT seconds without activity, and SESSION_ABSOLUTE_TIMEOUT
 # after sign-in whatever happens (core.security.SessionTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
@@ -174,6 +184,55 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 AXES_VERBOSE = False
+
+# --- Single sign-on (README: "Single sign-on"). People are matched by employee number, then
+# e-mail; they are created on first sign-in only with SSO_CREATE_PEOPLE=1. SSO_ROLE_GROUPS maps
+# directory groups to roles (`leadership:prima-leaders;hr:prima-hr`); empty: roles stay as set.
+SSO_CREATE_PEOPLE = envbool("SSO_CREATE_PEOPLE", False)
+SSO_ROLE_GROUPS = parse_role_groups(envstr("SSO_ROLE_GROUPS"))
+
+# OpenID Connect (mozilla-django-oidc): code flow with PKCE, state and nonce; endpoints from
+# the issuer's discovery document.
+OIDC_ISSUER = envurl("OIDC_ISSUER", schemes=("https", "http"))
+OIDC_PROVIDER_NAME = envstr("OIDC_PROVIDER_NAME", "SSO")
+OIDC_RP_CLIENT_ID = envstr("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = envstr("OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = envstr("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = envstr("OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_EMPLOYEE_NUMBER_CLAIM = envstr("OIDC_EMPLOYEE_NUMBER_CLAIM", "employee_number")
+OIDC_GROUPS_CLAIM = envstr("OIDC_GROUPS_CLAIM", "groups")
+OIDC_CLOCK_SKEW_SECONDS = envint("OIDC_CLOCK_SKEW_SECONDS", 60, minimum=0)
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's sign-out
+OIDC_CREATE_USER = False  # employees.directory decides
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
+
+# LDAP / Active Directory (django-auth-ldap), through the same password form.
+AUTH_LDAP_SERVER_URI = envurl("LDAP_SERVER_URI", schemes=("ldap", "ldaps"))
+AUTH_LDAP_BIND_DN = envstr("LDAP_BIND_DN")
+AUTH_LDAP_BIND_PASSWORD = envstr("LDAP_BIND_PASSWORD")
+AUTH_LDAP_START_TLS = envbool("LDAP_START_TLS", False)
+AUTH_LDAP_ALWAYS_UPDATE_USER = False  # employees.directory decides what changes
+AUTH_LDAP_CACHE_TIMEOUT = 0  # group memberships are read afresh at every sign-in
+LDAP_EMPLOYEE_NUMBER_ATTRIBUTE = envstr("LDAP_EMPLOYEE_NUMBER_ATTRIBUTE", "employeeNumber")
+LDAP_EMAIL_ATTRIBUTE = envstr("LDAP_EMAIL_ATTRIBUTE", "mail")
+if AUTH_LDAP_SERVER_URI:
+    from employees.sso_settings import ldap_connection_options, ldap_searches
+
+    AUTH_LDAP_CONNECTION_OPTIONS = ldap_connection_options(
+        timeout_seconds=envint("LDAP_TIMEOUT_SECONDS", 10, minimum=1)
+    )
+    AUTH_LDAP_USER_SEARCH, AUTH_LDAP_GROUP_SEARCH, AUTH_LDAP_GROUP_TYPE = ldap_searches(
+        user_base=envstr("LDAP_USER_BASE"),
+        user_filter=envstr("LDAP_USER_FILTER", "(uid=%(user)s)"),
+        group_base=envstr("LDAP_GROUP_BASE"),
+        group_type=envstr("LDAP_GROUP_TYPE", "groupOfNames"),
+    )
 
 # --- Languages, time, money.
 LANGUAGE_CODE = envstr("LANGUAGE_CODE", "en")

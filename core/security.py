@@ -7,7 +7,9 @@ from axes.backends import AxesStandaloneBackend
 from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -27,6 +29,24 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class LocalPasswordBackend(ModelBackend):
+    """Prima's own passwords. With `LOCAL_LOGIN=0` only superusers may use them (the break-glass
+    account for when the directory is down); everyone else signs in through the directory. The
+    sign-in page and the token endpoint both pass through here."""
+
+    def user_can_authenticate(self, user):
+        return super().user_can_authenticate(user) and (settings.LOCAL_LOGIN or user.is_superuser)
+
+
+# Where a sign-in method leaves, on the request, a refusal's message that is safe to show (a
+# directory person Prima does not know, or has switched off).
+SIGN_IN_REFUSAL_ATTRIBUTE = "prima_sign_in_refusal"
+
+
+def sign_in_refusal(request) -> str | None:
+    return getattr(request, SIGN_IN_REFUSAL_ATTRIBUTE, None)
 
 
 def lockout_message() -> str:
@@ -57,6 +77,15 @@ class TokenRequestSerializer(AuthTokenSerializer):
         write_only=True,
     )
 
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except serializers.ValidationError:
+            refusal = sign_in_refusal(self.context.get("request"))
+            if refusal:
+                raise serializers.ValidationError(str(refusal), code="authorization") from None
+            raise
+
 
 class SignInForm(AuthenticationForm):
     """The sign-in page's form, with the token endpoint's bounds: Django's form only sets the
@@ -69,6 +98,15 @@ class SignInForm(AuthenticationForm):
         max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            refusal = sign_in_refusal(self.request)
+            if refusal:
+                raise ValidationError(refusal, code="refused") from None
+            raise
 
 
 class ObtainTokenView(ObtainAuthToken):

@@ -248,6 +248,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "improvement.models.ActionStatus",
         "ReportStatusEnum": "correlation.models.ReportStatus",
         "ImportKindEnum": "service_quality.models.ImportKind",
+        "ScoreOriginEnum": "service_quality.models.Origin",
         "ImportStatusEnum": "service_quality.models.ImportStatus",
     },
 }

@@ -277,6 +277,8 @@ def response_submit(*, token: str, data, sender: Sender, now: dt.datetime | None
     TooManyRequests, ValidationError (nothing stored) or Conflict (a duplicate, a used code)."""
     now = now or timezone.now()
     collection = open_collection(token, today=timezone.localdate(now))
+    # Bad input is refused before it counts towards the rate limit: it stores nothing anyway.
+    fields = clean_submission(data)
     kiosk = bool(sender.kiosk_key) and hmac.compare_digest(sender.kiosk_key, collection.kiosk_key)
     address_hash, device_hash = keyed_hash(sender.address), keyed_hash(sender.device)
     if kiosk:
@@ -287,7 +289,6 @@ def response_submit(*, token: str, data, sender: Sender, now: dt.datetime | None
         )
     if not allowed:
         raise TooManyRequests()
-    fields = clean_submission(data)
     code = fields.pop("visit_code")
     with transaction.atomic():
         # One writer per unit at a time: the month's totals below then count every answer.

@@ -257,10 +257,14 @@ class PublicResponseView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]
+    serializer_class = PublicResponseSerializer  # for the schema only
 
     @extend_schema(
         request=PublicResponseSerializer,
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        parameters=[
+            OpenApiParameter("token", str, OpenApiParameter.PATH, description="the collection's public link code"),
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False),
+        ],
         responses={
             201: inline_serializer(
                 "PublicResponseAccepted",

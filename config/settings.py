@@ -294,3 +294,7 @@ PRIMA_ANONYMITY_THRESHOLD_MINIMUM = 3
 # The site's own address, for links in e-mails (e.g. https://prima.example.go.id).
 PRIMA_BASE_URL = envurl("PRIMA_BASE_URL", schemes=("http", "https"))
 PRIMA_RECOGNITION_MONTHLY_POINTS = envint("PRIMA_RECOGNITION_MONTHLY_POINTS", 100, minimum=0)
+# Answers a minute the public SKM form takes from one address, one device, one unit's kiosk.
+PRIMA_SKM_RATE_PER_ADDRESS = envint("PRIMA_SKM_RATE_PER_ADDRESS", 30, minimum=1)
+PRIMA_SKM_RATE_PER_DEVICE = envint("PRIMA_SKM_RATE_PER_DEVICE", 6, minimum=1)
+PRIMA_SKM_RATE_PER_KIOSK = envint("PRIMA_SKM_RATE_PER_KIOSK", 240, minimum=1)

@@ -1,9 +1,10 @@
 """Every write of the SKM collected in Prima: collections, visit codes, the public form's
 responses, and the `skm` external-score series they feed.
 
-A response is written under a lock of its unit's row, and the unit's month is recomputed in
-the same transaction (one grouped query), so concurrent answers never leave the series behind
-and a retried request (same `Idempotency-Key`) is answered from the first one.
+A response is one INSERT (with its checks); after it commits, a job rewrites the unit's month
+of the series under a lock of the unit's row (one grouped query), shared by the answers of a
+few seconds, so concurrent answers never leave the series behind and never wait for each
+other. A retried request (same `Idempotency-Key`) is answered from the first one.
 """
 
 import datetime as dt
@@ -49,11 +50,11 @@ from service_quality.models import (
 )
 
 # Requests a minute that one address (or one device) may send to the public form; a kiosk, which
-# sends its queue in one go, may send more. Read from settings so that a load test can lift them.
+# sends its queue in one go, may send more (config/settings.py, from the environment).
 RATE_WINDOW_SECONDS = 60
-RATE_PER_ADDRESS = getattr(settings, "PRIMA_SKM_RATE_PER_ADDRESS", 30)
-RATE_PER_DEVICE = getattr(settings, "PRIMA_SKM_RATE_PER_DEVICE", 6)
-RATE_PER_KIOSK = getattr(settings, "PRIMA_SKM_RATE_PER_KIOSK", 240)
+RATE_PER_ADDRESS = settings.PRIMA_SKM_RATE_PER_ADDRESS
+RATE_PER_DEVICE = settings.PRIMA_SKM_RATE_PER_DEVICE
+RATE_PER_KIOSK = settings.PRIMA_SKM_RATE_PER_KIOSK
 # One device answers a unit's survey once within this time.
 DUPLICATE_WINDOW = dt.timedelta(minutes=30)
 # This many answers from one address to one collection within a minute (not from its kiosk) are
@@ -291,8 +292,6 @@ def response_submit(*, token: str, data, sender: Sender, now: dt.datetime | None
         raise TooManyRequests()
     code = fields.pop("visit_code")
     with transaction.atomic():
-        # One writer per unit at a time: the month's totals below then count every answer.
-        Department.objects.select_for_update().filter(pk=collection.department_id).first()
         if not kiosk and device_hash:
             recent = CollectedResponse.objects.filter(
                 department_id=collection.department_id,
@@ -332,11 +331,43 @@ def response_submit(*, token: str, data, sender: Sender, now: dt.datetime | None
             visit_code.response = response
             visit_code.used_at = now
             visit_code.save(update_fields=["response", "used_at"])
-        collected_scores_write(department_id=collection.department_id, period=response.period)
+        department_id, period = collection.department_id, response.period
+        transaction.on_commit(lambda: series_refresh_soon(department_id=department_id, period=period))
     return response
 
 
 # --- The series.
+
+# Answers to one unit within this many seconds share one rewrite of its month in the series.
+SERIES_REFRESH_DELAY_SECONDS = 3
+
+
+def _refresh_flag(department_id: int, period: dt.date) -> str:
+    return f"service_quality:skm:series:{department_id}:{period.isoformat()}"
+
+
+def series_refresh_soon(*, department_id: int, period: dt.date) -> None:
+    """Queues the rewrite of a unit's month of the series, once for the answers of a few
+    seconds (at once where jobs run in-process). The job clears the flag before it reads, so an
+    answer that comes while it runs queues the next one."""
+    from celery import current_app
+
+    from tasks.service_quality import skm_series_refresh_task
+
+    if current_app.conf.task_always_eager:
+        skm_series_refresh_task.delay(department_id, period.isoformat())
+    elif cache.add(_refresh_flag(department_id, period), 1, timeout=SERIES_REFRESH_DELAY_SECONDS * 20):
+        skm_series_refresh_task.apply_async((department_id, period.isoformat()), countdown=SERIES_REFRESH_DELAY_SECONDS)
+
+
+def collected_series_refresh(*, department_id: int, period: dt.date) -> int:
+    """The job's work: one writer per unit at a time (a row lock), the month's totals read after
+    the lock, so the last writer counts every answer committed before it. Returns the respondents."""
+    cache.delete(_refresh_flag(department_id, period))
+    with transaction.atomic():
+        Department.objects.select_for_update().filter(pk=department_id).first()
+        written = collected_scores_write(department_id=department_id, period=period)
+    return written[0].respondents if written else 0
 
 
 def collected_totals(department_id: int, period: dt.date) -> tuple[int, list[int]]:

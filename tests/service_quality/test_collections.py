@@ -133,10 +133,13 @@ def test_ikm_from_collected_answers_equals_the_hand_computed_example(org, api, c
     ]
 
 
-def test_collected_answers_write_the_skm_series_as_an_import_of_the_same_answers_does(org, collection):
+def test_collected_answers_write_the_skm_series_as_an_import_of_the_same_answers_does(
+    org, collection, django_capture_on_commit_callbacks
+):
     # given the same answers collected at CS and imported for LKT in the same month
     for values in HAND_EXAMPLE:
-        submit(collection, body(values))
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(collection, body(values))
     period = timezone.localdate().replace(day=1)
     label = period.strftime("%Y-%m")
     services.score_import_create(
@@ -160,7 +163,9 @@ def test_collected_answers_write_the_skm_series_as_an_import_of_the_same_answers
     assert selectors.ikm_for(department=org.cs, period=period).ikm == Decimal("80.56")
 
 
-def test_a_collected_and_an_imported_month_is_a_conflict_hr_resolves(org, collection, api):
+def test_a_collected_and_an_imported_month_is_a_conflict_hr_resolves(
+    org, collection, api, django_capture_on_commit_callbacks
+):
     # given an imported SKM for CS this month
     period = timezone.localdate().replace(day=1)
     services.score_import_create(
@@ -171,7 +176,8 @@ def test_a_collected_and_an_imported_month_is_a_conflict_hr_resolves(org, collec
     )
     imported_ikm = ExternalScore.objects.get(department=org.cs, period=period, dimension="ikm").value
     # when customers answer there too
-    submit(collection, body())
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(collection, body())
     # then the series keeps the imported value, and a conflict waits for HR
     score = ExternalScore.objects.get(department=org.cs, period=period, dimension="ikm")
     assert (score.value, score.origin) == (imported_ikm, Origin.IMPORTED)
@@ -183,7 +189,8 @@ def test_a_collected_and_an_imported_month_is_a_conflict_hr_resolves(org, collec
     score = ExternalScore.objects.get(department=org.cs, period=period, dimension="ikm")
     assert (score.value, score.origin) == (Decimal("100.0000"), Origin.COLLECTED)
     # and a later answer keeps writing there
-    submit(collection, body([1] * 9))
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(collection, body([1] * 9))
     assert ExternalScore.objects.get(department=org.cs, period=period, dimension="ikm").value == Decimal("62.5000")
 
 

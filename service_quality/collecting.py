@@ -52,6 +52,9 @@ from service_quality.models import (
 # Requests a minute that one address (or one device) may send to the public form; a kiosk, which
 # sends its queue in one go, may send more (config/settings.py, from the environment).
 RATE_WINDOW_SECONDS = 60
+# Prefix of the rate-limit counters (tests give each test its own, since the counters live in
+# Redis and outlast a test).
+RATE_NAMESPACE = "service_quality:skm:rate"
 RATE_PER_ADDRESS = settings.PRIMA_SKM_RATE_PER_ADDRESS
 RATE_PER_DEVICE = settings.PRIMA_SKM_RATE_PER_DEVICE
 RATE_PER_KIOSK = settings.PRIMA_SKM_RATE_PER_KIOSK
@@ -189,7 +192,7 @@ def open_collection(token: str, *, today: dt.date | None = None) -> SkmCollectio
 
 def _within_rate(name: str, limit: int) -> bool:
     bucket = int(time.time() // RATE_WINDOW_SECONDS)
-    key = f"service_quality:skm:rate:{name}:{bucket}"
+    key = f"{RATE_NAMESPACE}:{name}:{bucket}"
     cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
     try:
         count = cache.incr(key)

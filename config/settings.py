@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "improvement.models.ActionStatus",
         "ReportStatusEnum": "correlation.models.ReportStatus",
         "ImportKindEnum": "service_quality.models.ImportKind",
+        "ScoreOriginEnum": "service_quality.models.Origin",
         "ImportStatusEnum": "service_quality.models.ImportStatus",
         "OrgImportKindEnum": "employees.models.ImportKind",
         "OrgImportModeEnum": "employees.models.ImportMode",
@@ -389,3 +390,7 @@ PRIMA_HEALTHZ_TOKEN = envstr("PRIMA_HEALTHZ_TOKEN")
 # A report or import still running with no sign of life from its job for this long is started
 # again by the stuck-job sweep (at most twice), then failed with the reason.
 PRIMA_JOB_STUCK_MINUTES = envint("PRIMA_JOB_STUCK_MINUTES", 15, minimum=1)
+# Answers a minute the public SKM form takes from one address, one device, one unit's kiosk.
+PRIMA_SKM_RATE_PER_ADDRESS = envint("PRIMA_SKM_RATE_PER_ADDRESS", 30, minimum=1)
+PRIMA_SKM_RATE_PER_DEVICE = envint("PRIMA_SKM_RATE_PER_DEVICE", 6, minimum=1)
+PRIMA_SKM_RATE_PER_KIOSK = envint("PRIMA_SKM_RATE_PER_KIOSK", 240, minimum=1)

@@ -16,6 +16,7 @@ PAGE_APPS = [
     ("improvement/", "improvement.urls"),
     ("reports/", "correlation.urls"),
     ("insights/", "insights.urls"),
+    ("s/", "service_quality.public_urls"),  # the public SKM form: short links for posters
 ]
 API_APPS = [
     "employees.api_urls",

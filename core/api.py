@@ -12,7 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import Conflict, NotAllowed
+from core.errors import Conflict, NotAllowed, TooManyRequests
 
 
 def _validation_payload(error: DjangoValidationError) -> dict:
@@ -31,6 +31,12 @@ def exception_handler(exc, context):
         return Response(_validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Conflict):
         return Response({"detail": str(exc.message), "code": exc.code}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, TooManyRequests):
+        return Response(
+            {"detail": str(exc.message), "code": exc.code},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": "60"},
+        )
     if isinstance(exc, NotAllowed):
         return Response({"detail": str(exc.message), "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, IntegrityError):

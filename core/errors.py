@@ -25,3 +25,9 @@ class NotAllowed(ServiceError):
     """The actor may not do this: HTTP 403."""
 
     default_message = _("You are not allowed to do this.")
+
+
+class TooManyRequests(ServiceError):
+    """Too many requests from one sender in a short time: HTTP 429."""
+
+    default_message = _("Too many requests; please wait a minute and try again.")

@@ -25,6 +25,9 @@ IDEMPOTENCY_TTL = dt.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 # Bodies that must never be fingerprinted beside their sender: anonymous pulse answers.
 ANONYMOUS_BODIES = [re.compile(r"^/api/v1/pulse/rounds/\d+/responses/$")]
+# Forms the public answers with no sign-in: their keys share one scope (clients make them random).
+PUBLIC_PATHS = [re.compile(r"^/api/v1/public/")]
+PUBLIC_SCOPE = "public"
 
 
 def _user_id(request) -> int | None:
@@ -52,11 +55,11 @@ class IdempotencyMiddleware:
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             return JsonResponse({"detail": _("The Idempotency-Key header must be 1 to 255 characters.")}, status=400)
         user_id = _user_id(request)
-        if user_id is None:
+        if user_id is None and not any(pattern.match(request.path) for pattern in PUBLIC_PATHS):
             return self.get_response(request)  # the view answers 401
         body = b"" if any(pattern.match(request.path) for pattern in ANONYMOUS_BODIES) else request.body
         request_hash = hashlib.sha256(request.method.encode() + request.path.encode() + b"\0" + body).hexdigest()
-        scope = str(user_id)
+        scope = PUBLIC_SCOPE if user_id is None else str(user_id)
         IdempotencyRecord.objects.filter(scope=scope, key=key, created__lt=timezone.now() - IDEMPOTENCY_TTL).delete()
         try:
             with transaction.atomic():

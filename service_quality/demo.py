@@ -8,6 +8,7 @@ Cabang Surabaya declining over the year, as in the pulse demo). That lagged rela
 what the correlation reports should find.
 """
 
+import datetime as dt
 from collections import defaultdict
 
 from core.demo import DemoOrg
@@ -127,6 +128,70 @@ def _internal_file(org: DemoOrg, units: dict, months: list[Period]) -> bytes:
 
 
 def seed(org: DemoOrg) -> None:
+    _seed_imports(org)
+    _seed_collections(org)
+
+
+# This month's SKM is collected in Prima at these units: (expected customers, answers so far).
+COLLECTING_UNITS = {"LYN-PLG": (400, 48), "LKT-IZN": (250, 12)}
+DEMO_SUGGESTIONS = (
+    "Antrean di loket terlalu lama pada jam makan siang.",
+    "Petugas ramah dan membantu, terima kasih.",
+    "Mohon tambah kursi di ruang tunggu.",
+    "Informasi persyaratan di website belum lengkap.",
+)
+PROFILE_CHOICES = {
+    "age_band": ("20_29", "30_39", "30_39", "40_49", "50_59"),
+    "sex": ("male", "female"),
+    "education": ("senior", "diploma", "bachelor", "bachelor"),
+    "occupation": ("private", "entrepreneur", "civil_servant", "student", "other"),
+}
+
+
+def _seed_collections(org: DemoOrg) -> None:
+    """Open collections this month, with answers given through the public form's service (as
+    customers' phones would), some verified by a visit code and a few with a suggestion."""
+    from service_quality import collecting
+    from service_quality.models import SkmCollection
+
+    units = {code: org.departments[code] for code in COLLECTING_UNITS if code in org.departments}
+    if not units or SkmCollection.objects.filter(department__in=units.values()).exists():
+        return
+    hr = org.people.get("hr")
+    first = Period.of(org.today).first_day
+    answered = 0
+    for code, unit in units.items():
+        expected, answers = COLLECTING_UNITS[code]
+        collection = collecting.collection_create(
+            department=unit,
+            period_from=first,
+            period_to=first + dt.timedelta(days=40),
+            expected_customers=expected,
+            actor=hr,
+        )
+        codes = [visit.code for visit in collecting.visit_codes_issue(collection=collection, count=60, actor=hr)]
+        for number in range(answers):
+            level = 3.2 + org.rng.gauss(0, 0.4)
+            data = {
+                "answers": {
+                    key: _clamp(level + ELEMENT_OFFSET.get(key, 0.0) + org.rng.gauss(0, 0.45))
+                    for key in SKM_ELEMENT_KEYS
+                },
+                "profile": {name: org.rng.choice(choices) for name, choices in PROFILE_CHOICES.items()},
+                "service": org.rng.choice(("", "Perizinan", "Pengaduan", "Informasi")),
+                "expectation_level": org.rng.choice((1, 1, 2, 3, None)),
+                "suggestion": DEMO_SUGGESTIONS[number % len(DEMO_SUGGESTIONS)] if number % 6 == 0 else "",
+                "visit_code": codes[number] if number % 3 == 0 else "",
+            }
+            sender = collecting.Sender(device=f"demo-{code}-{number}", address=f"203.0.113.{number % 250}")
+            collecting.response_submit(token=collection.token, data=data, sender=sender)
+            answered += 1
+        if code == "LYN-PLG":
+            collecting.collection_publish_suggestions(collection=collection, publish=True, actor=hr)
+    org.say(f"service quality: {len(units)} SKM collections open this month, {answered} answers at the public form")
+
+
+def _seed_imports(org: DemoOrg) -> None:
     if ScoreImport.objects.filter(file_name=SKM_FILE).exists():
         return
     units = {code: org.departments[code] for code in STAFF_TREND if code in org.departments}

@@ -24,6 +24,13 @@ class Source(models.TextChoices):
     CUSTOM = "custom", _("custom")
 
 
+class Origin(models.TextChoices):
+    """Where an external score came from: a file (or HR's hand), or Prima's own SKM collection."""
+
+    IMPORTED = "imported", _("imported")
+    COLLECTED = "collected", _("collected in Prima")
+
+
 class ImportKind(models.TextChoices):
     SCORES = "scores", _("scores")
     SKM = "skm", _("SKM respondents")
@@ -125,6 +132,7 @@ class ExternalScore(models.Model):
         on_delete=models.SET_NULL,
         related_name="scores",
     )
+    origin = models.CharField(_("origin"), max_length=16, choices=Origin.choices, default=Origin.IMPORTED)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -146,14 +154,9 @@ class ExternalScore(models.Model):
         return f"{self.department.code} {Period.of(self.period)} {self.source}/{self.dimension} = {self.value}"
 
 
-class SkmResponse(models.Model):
-    """One respondent of an SKM survey: the nine elements, each 1–4. Kept so that the IKM can
-    always be recomputed; a newer import for the same unit and period replaces these."""
+class NineElements(models.Model):
+    """The answers to the nine SKM elements (U1–U9), each 1–4, of one respondent."""
 
-    source_import = models.ForeignKey(ScoreImport, on_delete=models.CASCADE, related_name="skm_responses")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
-    period = PeriodField(_("period"))
-    respondent = models.CharField(_("respondent"), max_length=64)
     u1 = models.PositiveSmallIntegerField()
     u2 = models.PositiveSmallIntegerField()
     u3 = models.PositiveSmallIntegerField()
@@ -165,16 +168,32 @@ class SkmResponse(models.Model):
     u9 = models.PositiveSmallIntegerField()
 
     class Meta:
+        abstract = True
+
+
+def element_range_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """Each element answered 1–4, checked by the database too."""
+    return [
+        models.CheckConstraint(condition=models.Q(**{f"u{i}__gte": 1, f"u{i}__lte": 4}), name=f"{prefix}_u{i}_range")
+        for i in range(1, 10)
+    ]
+
+
+class SkmResponse(NineElements):
+    """One respondent of an SKM survey: the nine elements, each 1–4. Kept so that the IKM can
+    always be recomputed; a newer import for the same unit and period replaces these."""
+
+    source_import = models.ForeignKey(ScoreImport, on_delete=models.CASCADE, related_name="skm_responses")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    period = PeriodField(_("period"))
+    respondent = models.CharField(_("respondent"), max_length=64)
+
+    class Meta:
         verbose_name = _("SKM respondent")
         verbose_name_plural = _("SKM respondents")
         constraints = [
             models.UniqueConstraint(fields=["department", "period", "respondent"], name="service_quality_skm_once"),
-            *[
-                models.CheckConstraint(
-                    condition=models.Q(**{f"u{i}__gte": 1, f"u{i}__lte": 4}), name=f"service_quality_skm_u{i}_range"
-                )
-                for i in range(1, 10)
-            ],
+            *element_range_constraints("service_quality_skm"),
         ]
 
     def __str__(self) -> str:
@@ -214,3 +233,182 @@ class InternalScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department.code} {Period.of(self.period)} = {self.value}"
+
+
+# --- SKM collected in Prima: a collection per unit and period, its public form's responses.
+
+
+class CollectionStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_20 = "under_20", _("under 20")
+    FROM_20 = "20_29", _("20–29")
+    FROM_30 = "30_39", _("30–39")
+    FROM_40 = "40_49", _("40–49")
+    FROM_50 = "50_59", _("50–59")
+    FROM_60 = "60_plus", _("60 or older")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("primary school or less")
+    JUNIOR = "junior", _("junior high school")
+    SENIOR = "senior", _("senior high school")
+    DIPLOMA = "diploma", _("diploma (D1–D4)")
+    BACHELOR = "bachelor", _("bachelor's degree (S1)")
+    POSTGRADUATE = "postgraduate", _("master's or doctorate (S2/S3)")
+
+
+class Occupation(models.TextChoices):
+    CIVIL_SERVANT = "civil_servant", _("civil servant, military or police")
+    PRIVATE = "private", _("private employee")
+    ENTREPRENEUR = "entrepreneur", _("entrepreneur")
+    STUDENT = "student", _("student")
+    OTHER = "other", _("other")
+
+
+class ExpectationLevel(models.IntegerChoices):
+    """The three levels of customer expectation: what brought the customer here."""
+
+    NEEDS = 1, _("My needs were met")
+    FEATURES = 2, _("I came for specific features: equipment, ease, facilities, place")
+    OFFER = 3, _("I came because of an offer or promotion")
+
+
+class Channel(models.TextChoices):
+    FORM = "form", _("own phone")
+    KIOSK = "kiosk", _("kiosk at the counter")
+
+
+SUGGESTION_MAX_LENGTH = 1000
+
+
+class SkmCollection(models.Model):
+    """A unit's SKM survey over a period, answered at a public form with no sign-in."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("service unit"), on_delete=models.PROTECT, related_name="skm_collections"
+    )
+    period_from = models.DateField(_("first day"))
+    period_to = models.DateField(_("last day"))
+    expected_customers = models.PositiveIntegerField(_("expected customers in the period"))
+    # Krejcie & Morgan's minimum for `expected_customers`, fixed when the collection opens.
+    sample_target = models.PositiveIntegerField(_("sample to reach"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=CollectionStatus.choices, default=CollectionStatus.OPEN
+    )
+    token = models.CharField(_("public link code"), max_length=32, unique=True, editable=False)
+    kiosk_key = models.CharField(_("kiosk key"), max_length=64, editable=False)
+    publish_suggestions = models.BooleanField(
+        _("publish suggestions"),
+        default=False,
+        help_text=_("HR approved showing the customers' suggestions on the public results page."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_from", "-id"]
+        verbose_name = _("SKM collection")
+        verbose_name_plural = _("SKM collections")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_to__gte=models.F("period_from")), name="sq_collection_dates"
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=CollectionStatus.values), name="sq_collection_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.name} {self.period_from:%Y-%m-%d}–{self.period_to:%Y-%m-%d}"
+
+
+class CollectedResponse(NineElements):
+    """One customer's answers at the public form or the kiosk. Nothing names the customer: the
+    device and address are kept only as keyed hashes, for duplicate and burst checks."""
+
+    collection = models.ForeignKey(SkmCollection, on_delete=models.PROTECT, related_name="responses")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    # The month the answer was given in: the external-score series it counts towards.
+    period = PeriodField(_("period"))
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    age_band = models.CharField(_("age"), max_length=16, choices=AgeBand.choices)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices)
+    occupation = models.CharField(_("occupation"), max_length=16, choices=Occupation.choices)
+    service = models.CharField(_("service used"), max_length=200, blank=True)
+    expectation_level = models.PositiveSmallIntegerField(
+        _("why the customer came"), choices=ExpectationLevel.choices, null=True, blank=True
+    )
+    suggestion = models.TextField(_("complaint or suggestion"), max_length=SUGGESTION_MAX_LENGTH, blank=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.FORM)
+    verified = models.BooleanField(_("verified by a visit code"), default=False)
+    flagged = models.BooleanField(_("flagged"), default=False)
+    flag_reason = models.CharField(_("why flagged"), max_length=64, blank=True)
+    device_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    address_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("collected SKM response")
+        verbose_name_plural = _("collected SKM responses")
+        indexes = [models.Index(fields=["department", "period"], name="sq_collected_unit_period")]
+        constraints = [
+            *element_range_constraints("sq_collected"),
+            models.CheckConstraint(
+                condition=models.Q(expectation_level__isnull=True) | models.Q(expectation_level__in=[1, 2, 3]),
+                name="sq_collected_expectation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.collection_id}"
+
+
+class VisitCode(models.Model):
+    """A one-time code handed to a customer with the service (on a receipt or queue ticket); a
+    response that brings an unused one is marked verified."""
+
+    collection = models.ForeignKey(SkmCollection, on_delete=models.CASCADE, related_name="visit_codes")
+    code = models.CharField(_("code"), max_length=16)
+    response = models.OneToOneField(
+        CollectedResponse, null=True, blank=True, on_delete=models.SET_NULL, related_name="visit_code"
+    )
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visit code")
+        verbose_name_plural = _("visit codes")
+        constraints = [models.UniqueConstraint(fields=["collection", "code"], name="sq_visit_code_once")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ScoreConflict(models.Model):
+    """A unit and month with both collected and imported SKM results. Neither silently wins:
+    until HR keeps one, the series holds what was there first."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    period = PeriodField(_("period"))
+    kept = models.CharField(_("kept"), max_length=16, choices=Origin.choices, blank=True)
+    created_at = models.DateTimeField(_("found"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SKM score conflict")
+        verbose_name_plural = _("SKM score conflicts")
+        constraints = [models.UniqueConstraint(fields=["department", "period"], name="sq_score_conflict_once")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {Period.of(self.period)}"

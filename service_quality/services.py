@@ -30,6 +30,8 @@ from service_quality.models import (
     ExternalScore,
     ImportStatus,
     InternalScore,
+    Origin,
+    ScoreConflict,
     ScoreImport,
     SkmResponse,
     Source,
@@ -380,14 +382,16 @@ def _upsert_external(
             batch,
             update_conflicts=True,
             unique_fields=["department", "period", "source", "dimension"],
-            update_fields=["value", "respondents", "derived", "source_import", "updated_at"],
+            update_fields=["value", "respondents", "derived", "source_import", "origin", "updated_at"],
         )
         done += len(batch)
         if progress:
             progress(done, len(rows))
 
 
-def _derive_prima_dimensions(pairs: set[tuple[int, dt.date]], *, source: str, score_import) -> None:
+def _derive_prima_dimensions(
+    pairs: set[tuple[int, dt.date]], *, source: str, score_import, origin: str = Origin.IMPORTED
+) -> None:
     """Scores for Prima's dimensions from a source's own (PRIMA_DIMENSION_MAPPING): the mean of the
     mapped SKM elements or SERVQUAL perceptions, where all of them are present and no score for
     that Prima dimension was given explicitly. Derived scores whose parts are gone are removed."""
@@ -423,6 +427,7 @@ def _derive_prima_dimensions(pairs: set[tuple[int, dt.date]], *, source: str, sc
                         respondents=min(counts) if counts else None,
                         derived=True,
                         source_import=score_import,
+                        origin=origin,
                     )
                 )
             elif given is not None:
@@ -446,6 +451,7 @@ def _write_scores(score_import: ScoreImport, records: list, notes: _Notes, progr
         )
         for record in records
     ]
+    rows = skm_rows_without_conflict(rows, origin=Origin.IMPORTED)
     _upsert_external(rows, notes=notes, progress=progress.writing)
     for source in (Source.SKM, Source.SERVQUAL):
         pairs = {(row.department_id, row.period) for row in rows if row.source == source}
@@ -520,9 +526,10 @@ def _write_skm(score_import: ScoreImport, records: list, notes: _Notes, progress
             )
         SkmResponse.objects.filter(earlier).delete()
     _insert_skm_responses(score_import, records, progress)
-    scores = skm_scores_from_respondents(score_import=score_import)
+    scores = skm_rows_without_conflict(skm_scores_from_respondents(score_import=score_import), origin=Origin.IMPORTED)
     _upsert_external(scores, notes=notes)
-    _derive_prima_dimensions(set(pairs), source=Source.SKM, score_import=score_import)
+    written = {(score.department_id, score.period) for score in scores}
+    _derive_prima_dimensions(written, source=Source.SKM, score_import=score_import)
     progress.writing(1, 1)
 
 
@@ -567,20 +574,88 @@ def skm_scores_from_respondents(*, score_import: ScoreImport) -> list[ExternalSc
     )
     scores = []
     for group in totals:
-        respondents = group["respondents"]
-        element_totals = [group[f"total_{key}"] for key in SKM_ELEMENT_KEYS]
-        common = {
-            "department_id": group["department_id"],
-            "period": group["period"],
-            "source": Source.SKM,
-            "respondents": respondents,
-            "derived": True,
-            "source_import": score_import,
-        }
-        scores.append(ExternalScore(dimension=IKM_DIMENSION, value=ikm_value(element_totals, respondents), **common))
-        for key, total in zip(SKM_ELEMENT_KEYS, element_totals, strict=True):
-            nrr_scaled = round_half_up(Fraction(total * IKM_SCALE, respondents), SCORE_PLACES)
-            scores.append(ExternalScore(dimension=key, value=nrr_scaled, **common))
+        scores += skm_scores_from_totals(
+            department_id=group["department_id"],
+            period=group["period"],
+            respondents=group["respondents"],
+            element_totals=[group[f"total_{key}"] for key in SKM_ELEMENT_KEYS],
+            origin=Origin.IMPORTED,
+            score_import=score_import,
+        )
+    return scores
+
+
+def skm_rows_without_conflict(rows: list[ExternalScore], *, origin: str) -> list[ExternalScore]:
+    """`rows` less the SKM rows of units and months whose SKM results came the other way
+    (collected against imported). Such a unit and month becomes a ScoreConflict that HR
+    resolves; until then the series keeps what it held, and afterwards only the kept origin
+    writes there."""
+    skm_pairs = {(row.department_id, row.period) for row in rows if row.source == Source.SKM}
+    if not skm_pairs:
+        return rows
+    departments = {department_id for department_id, _period in skm_pairs}
+    periods = {period for _department_id, period in skm_pairs}
+    other = {
+        pair
+        for pair in ExternalScore.objects.filter(source=Source.SKM, department_id__in=departments, period__in=periods)
+        .exclude(origin=origin)
+        .values_list("department_id", "period")
+        .distinct()
+        if pair in skm_pairs
+    }
+    conflicts = {
+        (conflict.department_id, conflict.period): conflict
+        for conflict in ScoreConflict.objects.filter(department_id__in=departments, period__in=periods)
+        if (conflict.department_id, conflict.period) in skm_pairs
+    }
+    for pair in other - set(conflicts):
+        conflict, _created = ScoreConflict.objects.get_or_create(department_id=pair[0], period=pair[1])
+        conflicts[pair] = conflict
+        audit_record(
+            actor=None,
+            action="service_quality.skm_conflict.found",
+            target=conflict,
+            summary=f"{pair[0]} {Period.of(pair[1])}: collected and imported SKM results",
+        )
+    held = {pair for pair, conflict in conflicts.items() if conflict.kept != origin}
+    return [row for row in rows if row.source != Source.SKM or (row.department_id, row.period) not in held]
+
+
+def skm_series_write(rows: list[ExternalScore], *, origin: str) -> list[ExternalScore]:
+    """Writes SKM rows of one origin into the external-score series, less those a conflict
+    holds back, and derives Prima's dimensions from them. Returns what was written."""
+    rows = skm_rows_without_conflict(rows, origin=origin)
+    _upsert_external(rows, notes=_Notes())
+    written = {(row.department_id, row.period) for row in rows}
+    _derive_prima_dimensions(written, source=Source.SKM, score_import=None, origin=origin)
+    return rows
+
+
+def skm_scores_from_totals(
+    *,
+    department_id: int,
+    period: dt.date,
+    respondents: int,
+    element_totals: list[int],
+    origin: str,
+    score_import: ScoreImport | None = None,
+) -> list[ExternalScore]:
+    """The `skm` series rows of one unit and period: the IKM (exact, PermenPANRB 14/2017) and
+    each element's mean × 25, from the answers' totals per element. Imports and collections
+    both write through here, so the same answers give the same scores whichever way they came."""
+    common = {
+        "department_id": department_id,
+        "period": period,
+        "source": Source.SKM,
+        "respondents": respondents,
+        "derived": True,
+        "source_import": score_import,
+        "origin": origin,
+    }
+    scores = [ExternalScore(dimension=IKM_DIMENSION, value=ikm_value(element_totals, respondents), **common)]
+    for key, total in zip(SKM_ELEMENT_KEYS, element_totals, strict=True):
+        nrr_scaled = round_half_up(Fraction(total * IKM_SCALE, respondents), SCORE_PLACES)
+        scores.append(ExternalScore(dimension=key, value=nrr_scaled, **common))
     return scores
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from service_quality import views
+from service_quality import collection_views, views
 
 app_name = "service_quality"
 urlpatterns = [
@@ -12,4 +12,15 @@ urlpatterns = [
     path("imports/", views.import_list, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("collections/", collection_views.collection_list, name="collections"),
+    path("collections/<int:pk>/", collection_views.collection_detail, name="collection"),
+    path("collections/<int:pk>/poster.pdf", collection_views.collection_poster, name="collection_poster"),
+    path("collections/<int:pk>/visit-codes.pdf", collection_views.collection_codes, name="collection_codes"),
+    path("collections/<int:pk>/report.pdf", collection_views.collection_report, name="collection_report"),
+    path("collections/<int:pk>/actions/", collection_views.collection_action, name="collection_action"),
+    path(
+        "collections/<int:pk>/suggestions/<int:response_pk>/action/",
+        collection_views.suggestion_to_action,
+        name="collection_suggestion_action",
+    ),
 ]

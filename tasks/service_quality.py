@@ -21,3 +21,14 @@ def service_quality_import_cleanup_task() -> dict[str, int]:
     from service_quality.services import score_import_discard_stale
 
     return score_import_discard_stale()
+
+
+@shared_task(acks_late=True)
+def skm_series_refresh_task(department_id: int, period: str) -> int:
+    """Rewrites a unit's month of the `skm` series from its collected answers (after answers
+    arrive; several answers within a few seconds share one run). Idempotent."""
+    import datetime as dt
+
+    from service_quality.collecting import collected_series_refresh
+
+    return collected_series_refresh(department_id=department_id, period=dt.date.fromisoformat(period))

@@ -8,6 +8,7 @@ tests/insights/test_page_access.py).
 """
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.test import TestCase
@@ -118,12 +119,38 @@ def _rewards(org) -> dict:
 
 
 def _service_quality(org) -> dict:
-    from service_quality import services
-    from service_quality.models import ExternalScore
+    from service_quality import collecting, services
+    from service_quality.models import ExternalScore, ScoreConflict
 
     content = b"department_code,period,source,dimension,value,respondents\nCS,2026-01,csat,overall,81.5,120\n"
     score_import = services.score_import_create(kind="scores", file_name="scores.csv", content=content, actor=org.hana)
-    return {"import": score_import.pk, "score": ExternalScore.objects.get(department=org.cs).pk}
+    today = timezone.localdate()
+    collection = collecting.collection_create(
+        department=org.cs,
+        period_from=today - dt.timedelta(days=1),
+        period_to=today + dt.timedelta(days=7),
+        expected_customers=100,
+        actor=org.hana,
+    )
+    answer = collecting.response_submit(
+        token=collection.token,
+        data={
+            "answers": {f"u{index}": 3 for index in range(1, 10)},
+            "profile": {"age_band": "20_29", "sex": "male", "education": "senior", "occupation": "student"},
+            "suggestion": "Antrean lebih cepat",
+        },
+        # A device and address of its own each time: the rate limit's counters outlive a test.
+        sender=collecting.Sender(device=uuid.uuid4().hex, address=f"fd00::{uuid.uuid4().hex[:4]}"),
+    )
+    conflict = ScoreConflict.objects.create(department=org.lkt, period=dt.date(2026, 1, 1))
+    return {
+        "import": score_import.pk,
+        "score": ExternalScore.objects.get(department=org.cs, source="csat").pk,
+        "collection": collection.pk,
+        "token": collection.token,
+        "collected_response": answer.pk,
+        "conflict": conflict.pk,
+    }
 
 
 def _organisation_import(org) -> dict:

@@ -9,6 +9,8 @@ The personas live in a small organisation:
     └── HRD (SDM)                                    hana (HR), lina (leadership)
 """
 
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -53,6 +55,15 @@ def _fast_passwords_and_eager_jobs(request, settings):
     celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = eager, propagates
+
+
+@pytest.fixture(autouse=True)
+def _own_skm_rate_limits(monkeypatch):
+    """The public SKM form's rate-limit counters live in Redis and outlast a test: each test
+    counts in a namespace of its own, as if it had the minute to itself."""
+    from service_quality import collecting
+
+    monkeypatch.setattr(collecting, "RATE_NAMESPACE", f"test:{uuid.uuid4().hex}")
 
 
 class Org:

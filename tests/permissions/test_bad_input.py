@@ -466,6 +466,33 @@ WRITES: dict[tuple[str, str], Write] = {
         },
     ),
     ("api/v1/service-quality/scores/<pk>/", "DELETE"): Write("hr", "/api/v1/service-quality/scores/{score}/"),
+    ("api/v1/service-quality/collections/", "POST"): Write(
+        "hr",
+        "/api/v1/service-quality/collections/",
+        {"department": "{lkt}", "period_from": "2026-02-01", "period_to": "2026-02-28", "expected_customers": 100},
+    ),
+    ("api/v1/service-quality/collections/<pk>/close/", "POST"): Write(
+        "hr", "/api/v1/service-quality/collections/{collection}/close/"
+    ),
+    ("api/v1/service-quality/collections/<pk>/visit-codes/", "POST"): Write(
+        "hr", "/api/v1/service-quality/collections/{collection}/visit-codes/", {"count": 5}
+    ),
+    ("api/v1/service-quality/conflicts/<pk>/resolve/", "POST"): Write(
+        "hr", "/api/v1/service-quality/conflicts/{conflict}/resolve/", {"keep": "collected"}
+    ),
+    ("api/v1/public/skm/<str:token>/responses/", "POST"): Write(
+        "anonymous",
+        "/api/v1/public/skm/{token}/responses/",
+        {
+            "answers": {f"u{index}": 3 for index in range(1, 10)},
+            "profile": {"age_band": "30_39", "sex": "female", "education": "bachelor", "occupation": "private"},
+            "service": "Perizinan",
+            "expectation_level": 1,
+            "suggestion": "Antrean lebih cepat",
+            "visit_code": "",
+        },
+        invisible="no object is named but the link's collection",
+    ),
 }
 
 # Operations that read no body (DELETE, and actions that take none): a body that is JSON is
@@ -480,6 +507,7 @@ NO_BODY = {
     ("api/v1/pulse/rounds/<pk>/close/", "POST"),
     ("api/v1/rewards/redemptions/<pk>/fulfil/", "POST"),
     ("api/v1/service-quality/scores/<pk>/", "DELETE"),
+    ("api/v1/service-quality/collections/<pk>/close/", "POST"),
 }
 SCORES_CSV = b"department_code,period,source,dimension,value,respondents\nLKT,2026-02,csat,overall,80,10\n"
 

@@ -2,9 +2,11 @@
 
 import datetime as dt
 import io
+import uuid
 from decimal import Decimal
 
 import factory
+from rest_framework.test import APIClient
 
 from service_quality.models import ExternalScore, Source
 from tests.factories import DepartmentFactory
@@ -67,3 +69,30 @@ class ExternalScoreFactory(factory.django.DjangoModelFactory):
     dimension = "overall"
     value = Decimal("80.0000")
     respondents = 100
+
+
+# --- The public SKM form.
+
+PROFILE = {"age_band": "30_39", "sex": "female", "education": "bachelor", "occupation": "private"}
+
+
+def answers_of(values: list[int]) -> dict:
+    return {f"u{index}": value for index, value in enumerate(values, start=1)}
+
+
+def body(values=(4, 4, 4, 4, 4, 4, 4, 4, 4), **extra) -> dict:
+    return {"answers": answers_of(list(values)), "profile": dict(PROFILE), "expectation_level": 1, **extra}
+
+
+def public_client(address: str | None = None, device: str | None = None) -> APIClient:
+    """A customer's phone: its own address and device cookie (fresh ones unless given)."""
+    client = APIClient(REMOTE_ADDR=address or f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7")
+    client.cookies["prima_skm_device"] = device or uuid.uuid4().hex
+    return client
+
+
+def submit(collection, payload, *, client=None, key=None, **headers):
+    client = client or public_client()
+    if key:
+        headers["HTTP_IDEMPOTENCY_KEY"] = key
+    return client.post(f"/api/v1/public/skm/{collection.token}/responses/", payload, format="json", **headers)

@@ -5,12 +5,14 @@ import random
 
 import numpy as np
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from core.demo import DemoOrg
+from core.periods import Period
 from employees import demo as employees_demo
-from service_quality import demo, selectors
-from service_quality.models import ExternalScore, ImportStatus, ScoreImport, SkmResponse
+from service_quality import collection_selectors, demo, selectors
+from service_quality.models import ExternalScore, ImportStatus, Origin, ScoreImport, SkmCollection, SkmResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +21,27 @@ pytestmark = pytest.mark.django_db
 def demo_org():
     org = DemoOrg(today=timezone.localdate(), rng=random.Random(2026))
     employees_demo.seed(org)
-    demo.seed(org)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the collected answers' series jobs
+        demo.seed(org)
     return org
 
 
 def test_every_service_unit_has_twelve_months_of_ikm(demo_org):
     for code in demo.STAFF_TREND:
         trend = selectors.ikm_trend(department=demo_org.departments[code])
-        assert len(trend) == demo.MONTHS, code
+        collected_this_month = 1 if code in demo.COLLECTING_UNITS else 0
+        assert len(trend) == demo.MONTHS + collected_this_month, code
     assert set(ScoreImport.objects.values_list("status", flat=True)) == {ImportStatus.SUCCEEDED}
+    # this month, collected at the public form: answers, some verified, the IKM in the series
+    for code in demo.COLLECTING_UNITS:
+        collection = SkmCollection.objects.get(department=demo_org.departments[code])
+        results = collection_selectors.collection_results(collection)
+        assert results.responses == demo.COLLECTING_UNITS[code][1]
+        assert 0 < results.verified < results.responses
+        series = ExternalScore.objects.get(
+            department=collection.department, period=Period.of(demo_org.today).first_day, dimension="ikm"
+        )
+        assert (series.origin, series.value) == (Origin.COLLECTED, results.ikm)
 
 
 def test_layanan_pelanggan_improves_and_cabang_surabaya_declines(demo_org):

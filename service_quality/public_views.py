@@ -1,0 +1,129 @@
+"""Public SKM pages: the form (phone), the kiosk (a tablet at the counter, working offline),
+the kiosk's service worker, and a unit's published results. Bahasa Indonesia unless the
+respondent chooses English; nothing here needs or accepts a Prima sign-in."""
+
+import secrets
+from pathlib import Path
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from employees.models import Department
+from service_quality import collecting, collection_selectors
+from service_quality.collection_api import DEVICE_COOKIE
+from service_quality.models import ExpectationLevel
+
+LANGUAGE_COOKIE = "prima_skm_language"
+PUBLIC_LANGUAGES = ("id", "en")
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+SERVICE_WORKER = Path(__file__).parent / "static" / "service_quality" / "skm_sw.js"
+
+# PermenPANRB 14/2017's questions, one per element (U1–U9), in the regulation's order.
+QUESTIONS = (
+    ("u1", _("How well do the service's requirements fit the kind of service?")),
+    ("u2", _("How easy is the service's procedure to understand and follow?")),
+    ("u3", _("How fast was the service given?")),
+    ("u4", _("How fair is the cost or tariff of the service?")),
+    ("u5", _("How well does what you received match what the service standard promises?")),
+    ("u6", _("How competent were the staff who served you?")),
+    ("u7", _("How courteous and friendly were the staff?")),
+    ("u8", _("How well are complaints, suggestions and feedback handled here?")),
+    ("u9", _("How good are the facilities and infrastructure?")),
+)
+SCALE = ((1, _("Not good")), (2, _("Fair")), (3, _("Good")), (4, _("Very good")))
+QUESTIONS_PER_STEP = 5
+
+
+def _language(request) -> str:
+    chosen = request.GET.get("lang") or request.COOKIES.get(LANGUAGE_COOKIE)
+    return chosen if chosen in PUBLIC_LANGUAGES else "id"
+
+
+def _render_public(request, template: str, context: dict, *, language: str) -> HttpResponse:
+    with translation.override(language):
+        response = render(request, template, {**context, "language": language})
+    response.headers["Content-Language"] = language
+    if request.GET.get("lang") in PUBLIC_LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=DEVICE_COOKIE_AGE, samesite="Lax")
+    return response
+
+
+def _form_context(collection, *, kiosk: bool) -> dict:
+    questions = [{"key": key, "text": text} for key, text in QUESTIONS]
+    return {
+        "collection": collection,
+        "kiosk": kiosk,
+        "steps": [
+            questions[start : start + QUESTIONS_PER_STEP] for start in range(0, len(questions), QUESTIONS_PER_STEP)
+        ],
+        "scale": SCALE,
+        "profile": [
+            (name, label, dict(collection_selectors.PROFILE_FIELDS)[name].choices)
+            for name, label in collection_selectors.PROFILE_LABELS
+        ],
+        "expectation_levels": ExpectationLevel.choices,
+    }
+
+
+def _open_or_404(token: str):
+    return collecting.open_collection(token)
+
+
+@require_safe
+@never_cache
+def form(request, token: str):
+    """The form a customer opens from the poster's QR code, on their own phone."""
+    collection = _open_or_404(token)
+    response = _render_public(
+        request, "service_quality/public/form.html", _form_context(collection, kiosk=False), language=_language(request)
+    )
+    if not request.COOKIES.get(DEVICE_COOKIE):
+        response.set_cookie(
+            DEVICE_COOKIE, secrets.token_urlsafe(24), max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax"
+        )
+    return response
+
+
+@require_safe
+def kiosk(request, token: str):
+    """The same form on the unit's tablet: it resets after each answer, and a queue in the
+    browser (with the service worker keeping the page) sends answers given offline once the
+    network is back. The kiosk key comes in the link's fragment, never to the server's logs."""
+    collection = _open_or_404(token)
+    return _render_public(
+        request, "service_quality/public/form.html", _form_context(collection, kiosk=True), language=_language(request)
+    )
+
+
+@require_safe
+def service_worker(request):
+    response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/s/"
+    return response
+
+
+@require_safe
+def unit_results(request, pk: int):
+    """A unit's published SKM results (PermenPANRB 14/2017 requires publication): IKM, grade
+    and element means of each collection; no personal data, and suggestions only when HR
+    approved showing them."""
+    department = get_object_or_404(Department, pk=pk, is_service_unit=True)
+    collections = collection_selectors.public_collections(department)
+    if not collections:
+        raise Http404
+    rows = []
+    for collection in collections:
+        results = collection_selectors.collection_results(collection)
+        suggestions = collection_selectors.suggestions(collection) if collection.publish_suggestions else []
+        rows.append({"collection": collection, "results": results, "suggestions": suggestions})
+    return _render_public(
+        request,
+        "service_quality/public/results.html",
+        {"department": department, "rows": rows, "today": timezone.localdate()},
+        language=_language(request),
+    )

@@ -1,0 +1,124 @@
+"""The SKM collection's pages and printed matter: the public form and results page, the
+poster, the visit-code sheet and the SKM report (their text read back from the PDF)."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from service_quality import collecting
+from service_quality.models import CollectedResponse
+from tests.service_quality.factories import body, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_public_form_is_in_bahasa_indonesia_by_default_and_sets_a_device_cookie(collection, client):
+    page = client.get(f"/s/{collection.token}/")
+    assert page.status_code == 200
+    assert page["Content-Language"] == "id"
+    text = page.content.decode()
+    assert '<html lang="id">' in text
+    assert "Kirim jawaban saya" in text
+    assert page.cookies["prima_skm_device"].value
+    english = client.get(f"/s/{collection.token}/?lang=en").content.decode()
+    assert "Send my answers" in english
+
+
+def test_the_public_form_of_an_unknown_or_closed_collection_is_404(org, collection, client):
+    assert client.get("/s/unknown-token/").status_code == 404
+    collecting.collection_close(collection=collection, actor=org.hana)
+    assert client.get(f"/s/{collection.token}/").status_code == 404
+
+
+def test_the_kiosk_page_and_its_service_worker_need_no_sign_in(collection, client):
+    kiosk = client.get(f"/s/{collection.token}/kiosk/")
+    assert kiosk.status_code == 200
+    assert 'data-kiosk="1"' in kiosk.content.decode()
+    worker = client.get("/s/sw.js")
+    assert worker.status_code == 200
+    assert worker["Content-Type"].startswith("text/javascript")
+    assert b"caches.open" in b"".join(worker)
+
+
+def test_the_poster_holds_the_unit_the_short_link_and_both_languages(org, collection, client):
+    client.force_login(org.budi)
+    poster = client.get(f"/service-quality/collections/{collection.pk}/poster.pdf")
+    assert poster.status_code == 200
+    assert poster["Content-Type"] == "application/pdf"
+    text = pdf_text(poster.content)
+    assert "Layanan Pelanggan" in text
+    assert f"/s/{collection.token}/" in text
+    assert "Bagaimana kami melayani Anda?" in text
+    assert "How did we serve you?" in text
+
+
+def test_the_visit_code_sheet_lists_the_unused_codes(org, collection, client):
+    codes = [code.code for code in collecting.visit_codes_issue(collection=collection, count=5, actor=org.hana)]
+    submit(collection, body(visit_code=codes[0]))
+    client.force_login(org.hana)
+    text = pdf_text(client.get(f"/service-quality/collections/{collection.pk}/visit-codes.pdf").content)
+    assert codes[0] not in text
+    assert all(code in text for code in codes[1:])
+
+
+def test_the_skm_report_holds_method_sample_index_lowest_elements_and_suggestions(org, collection, client):
+    for values in ([4, 3, 4, 2, 3, 4, 4, 3, 3], [3, 3, 3, 3, 3, 3, 4, 2, 4], [4, 4, 2, 3, 4, 4, 3, 3, 2]):
+        submit(collection, body(values, suggestion="Antrean terlalu lama" if values[1] == 3 else ""))
+    client.force_login(org.lina)
+    report = client.get(f"/service-quality/collections/{collection.pk}/report.pdf")
+    assert report.status_code == 200
+    text = pdf_text(report.content)
+    assert "Krejcie" in text
+    assert "80.56" in text
+    assert "80" in text  # the sample target for 100 customers
+    assert "Antrean terlalu lama" in text
+    assert "U4" in text and "U8" in text  # the lowest elements (2.667 each)
+
+
+def test_the_public_results_page_shows_no_personal_data_nor_unapproved_text(org, collection, client):
+    # given answers with a service used and a suggestion that names someone
+    for _index in range(3):
+        submit(collection, body(service="KTP elektronik", suggestion="Pak Joko di loket 3 kasar"))
+    # when anyone opens the unit's published results
+    page = client.get(f"/s/unit/{org.cs.pk}/")
+    text = page.content.decode()
+    # then the index is there and nothing a customer wrote is
+    assert page.status_code == 200
+    assert "100,00" in text  # Indonesian number format
+    assert "Joko" not in text and "KTP elektronik" not in text
+    for field in ("30_39", "female", "bachelor", "private"):
+        assert field not in text
+    # until HR approves the suggestions
+    collecting.collection_publish_suggestions(collection=collection, publish=True, actor=org.hana)
+    assert "Joko" in client.get(f"/s/unit/{org.cs.pk}/").content.decode()
+
+
+def test_hr_turns_a_suggestion_into_an_improvement_action_on_its_element(org, collection, client):
+    submit(collection, body([4, 4, 1, 4, 4, 4, 4, 4, 4], suggestion="Antrean terlalu lama"))
+    response = CollectedResponse.objects.get()
+    client.force_login(org.hana)
+    answer = client.post(
+        f"/service-quality/collections/{collection.pk}/suggestions/{response.pk}/action/", {"element": "u3"}
+    )
+    from improvement.models import Action
+
+    action = Action.objects.get()
+    assert answer.status_code == 302
+    assert (action.department, action.dimension, action.title) == (org.cs, "u3", "Antrean terlalu lama")
+
+
+def test_the_collection_page_shows_data_quality_to_the_units_manager_only(org, collection, client):
+    submit(collection, body())
+    client.force_login(org.budi)
+    page = client.get(f"/service-quality/collections/{collection.pk}/")
+    assert page.status_code == 200
+    assert "IKM 100.00" in page.content.decode()
+    client.force_login(org.mira)
+    assert client.get(f"/service-quality/collections/{collection.pk}/").status_code == 404
+    client.force_login(org.ani)
+    assert client.get(f"/service-quality/collections/{collection.pk}/").status_code == 403

@@ -141,6 +141,7 @@ class OrgImport(models.Model):
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    apply_started_at = models.DateTimeField(null=True, blank=True)  # when `applying` began
     applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

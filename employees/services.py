@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict
-from core.jobs import enqueue_on_commit
+from core.jobs import enqueue_on_commit, job_heartbeat
+from employees.apps import ORG_IMPORT_JOB
 from employees.models import Department, ImportStatus, OrgImport, Role, ScimToken, User
 
 
@@ -239,9 +240,10 @@ def org_import_apply_start(*, org_import: OrgImport, actor, queue: bool = True) 
         locked.status = ImportStatus.APPLYING
         locked.applied_by = actor if getattr(actor, "pk", None) else None
         locked.progress = 0
+        locked.apply_started_at = timezone.now()
         try:
             with transaction.atomic():
-                locked.save(update_fields=["status", "applied_by", "progress"])
+                locked.save(update_fields=["status", "applied_by", "progress", "apply_started_at"])
         except IntegrityError:
             raise Conflict(_("Another import is being applied; try again when it has finished."), code="busy") from None
         audit_record(
@@ -270,7 +272,7 @@ def org_import_apply(*, org_import_id: int, on_progress=None) -> OrgImport:
             on_progress(percent)
 
     try:
-        with transaction.atomic():
+        with job_heartbeat(ORG_IMPORT_JOB, org_import_id), transaction.atomic():
             # The import's row lock serialises a job that was delivered twice.
             locked = OrgImport.objects.select_for_update().get(pk=org_import_id)
             if locked.status != ImportStatus.APPLYING:
@@ -296,6 +298,14 @@ def org_import_apply(*, org_import_id: int, on_progress=None) -> OrgImport:
         raise
     progress(100)
     return locked
+
+
+def org_import_fail(*, org_import_id: int, reason: str) -> None:
+    """Ends an import whose job was lost (the stuck-job sweep): nothing of it was written, since
+    applying is one transaction, and the next import may apply."""
+    OrgImport.objects.filter(pk=org_import_id, status=ImportStatus.APPLYING).update(
+        status=ImportStatus.FAILED, failure=reason[:2000]
+    )
 
 
 def org_import_progress(org_import: OrgImport) -> int:

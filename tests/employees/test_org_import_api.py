@@ -213,3 +213,37 @@ def test_the_page_shows_the_progress_of_an_import_being_applied(client, org):
     assert '<progress id="org-progress" max="100" value="40">' in page
     assert 'http-equiv="refresh"' in page
     assert client.get(f"/api/v1/org/imports/{org_import.pk}/").json()["progress"] == 40
+
+
+def test_an_import_whose_job_was_lost_is_started_again_then_failed_by_the_sweep(
+    org, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from core.jobs import stuck_jobs_sweep
+
+    cache.clear()
+    org_import = org_import_upload(
+        kind="departments", mode="partial", file_name="a.csv", content=DEPARTMENTS.encode(), actor=None
+    )
+    # given an import left `applying` by a job that never ran
+    org_import_apply_start(org_import=org_import, actor=None, queue=False)
+    later = timezone.now() + dt.timedelta(hours=1)
+    # when the sweep finds it: it starts the job again (which here runs at once and applies it)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = stuck_jobs_sweep(now=later)
+    assert outcome["org-import"]["restarted"] == [org_import.pk]
+    org_import.refresh_from_db()
+    assert org_import.status == ImportStatus.APPLIED
+    # and one that stays lost past the restarts is failed, freeing the next import
+    second = org_import_upload(
+        kind="departments", mode="partial", file_name="b.csv", content=b"code,name\nZ,Zed\n", actor=None
+    )
+    org_import_apply_start(org_import=second, actor=None, queue=False)
+    cache.set(f"prima:job:org-import:{second.pk}:restarts", 2)
+    assert stuck_jobs_sweep(now=later)["org-import"]["failed"] == [second.pk]
+    second.refresh_from_db()
+    assert second.status == ImportStatus.FAILED

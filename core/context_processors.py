@@ -11,10 +11,11 @@ def _current(items: list[extensions.NavItem], path: str) -> str:
 
 
 def _link(item: extensions.NavItem, *, counts: dict, current: str) -> dict:
+    count = sum(counts.values()) if item.inbox_kind == extensions.INBOX_ALL else counts.get(item.inbox_kind, 0)
     return {
         "label": item.label,
         "url": item.url,
-        "count": counts.get(item.inbox_kind, 0) if item.inbox_kind else 0,
+        "count": count,
         "current": item.url == current,
     }
 

@@ -32,6 +32,7 @@ SECTIONS = {
     SECTION_INSIGHTS: _("Insights"),
     SECTION_ACCOUNT: _("Account"),
 }
+INBOX_ALL = "*"
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class NavItem:
     url: str
     order: int = 50
     section: str = ""
-    # The inbox kind whose count is shown beside the link (see InboxItem.kind).
+    # The inbox kind whose count is shown beside the link (see InboxItem.kind); INBOX_ALL: all.
     inbox_kind: str = ""
 
 

@@ -10,14 +10,9 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
-import tests.conftest
-from config.celery import app as celery_app
 from core.extensions import SECTIONS, NavItem, nav_sections
-from tests.builders import objects_of_every_kind, personas_of
 from tests.permissions.test_matrix import MATRIX, expected_status
 
 pytestmark = pytest.mark.django_db
@@ -90,27 +85,10 @@ def path_of(url: str) -> str:
     return urlsplit(url).path
 
 
-@pytest.fixture(scope="module")
-def personas(django_db_setup, django_db_blocker):
-    """The personas' organisation with one object of every kind, built once for the module
-    (inside a transaction rolled back at its end); every test runs in a savepoint of it."""
-    eager = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    try:
-        with django_db_blocker.unblock(), fast, transaction.atomic():
-            org = tests.conftest.org.__wrapped__(None)
-            objects_of_every_kind(org)
-            yield personas_of(org)
-            transaction.set_rollback(True)
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = eager
-
-
 @pytest.fixture
-def walk(personas, client):
+def walk(world, client):
     def sign_in(role: str):
-        client.force_login(personas[role])
+        client.force_login(world.personas[role])
         return client
 
     return sign_in

@@ -190,6 +190,14 @@ def _chosen_department(request) -> Department | None:
     return get_object_or_404(Department, pk=int(wanted))
 
 
+def _up(user, result) -> int | None:
+    """The parent department's id, where the viewer may read it (a manager only their subtree)."""
+    parent = result.parent_department_id if result is not None else None
+    if parent is None or (is_manager(user) and parent not in managed_department_ids(user)):
+        return None
+    return parent
+
+
 @login_required
 @require_GET
 def results(request):
@@ -208,6 +216,7 @@ def results(request):
             "rounds": rounds,
             "round": chosen,
             "department": department,
+            "up": _up(request.user, result),
             "result": result,
             "breakdown": breakdown,
             "comments": comments,

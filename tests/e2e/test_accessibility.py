@@ -35,6 +35,22 @@ def audit(page) -> list[str]:
     ]
 
 
+def watch_for_problems(page, problems: list[str]) -> None:
+    """Console errors, failed requests and error answers on `page` go into `problems`."""
+
+    def on_console(message):
+        if message.type == "error":
+            problems.append(f"console: {message.text}")
+
+    def on_response(response):
+        if response.status >= 400:
+            problems.append(f"{response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+
+
 @pytest.mark.parametrize(("language", "viewport"), [("en", "desktop"), ("id", "phone")])
 @pytest.mark.parametrize("role", list(PAGES))
 def test_pages_pass_axe_and_load_cleanly(browser, demo_server, role, language, viewport):
@@ -43,9 +59,7 @@ def test_pages_pass_axe_and_load_cleanly(browser, demo_server, role, language, v
     page = context.new_page()
     page.set_default_timeout(15_000)
     problems: list[str] = []
-    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-    page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"))
+    watch_for_problems(page, problems)
     try:
         sign_in(page, role)
         context.add_cookies([{"name": "django_language", "value": language, "url": demo_server["url"]}])

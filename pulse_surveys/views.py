@@ -273,7 +273,7 @@ def _trend_points(trend) -> list[dict]:
     """Chart coordinates on a 0–100 scale drawn 5 units inside a 110-high box, 40 units apart;
     suppressed rounds have no score and are left out of the line."""
     return [
-        {"x": index * 40 + 20, "y": round(105 - result.score, 1), "score": result.score}
+        {"x": index * 40 + 20, "y": round(105 - result.score, 1), "score": result.score, "result": result}
         for index, result in enumerate(trend)
         if result.score is not None
     ]

@@ -78,3 +78,18 @@ def test_the_heatmap_trend_is_drawn(world, client):
     numbers = SvgNumbers()
     numbers.feed(client.get("/pulse/heatmap/?round={closed_round}".format(**world.ids)).content.decode())
     assert numbers.shapes > 0  # the check above is not vacuous on the page that had the fault
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_heatmap_trend_points_carry_the_figures_of_its_table(world, client, language):
+    client.force_login(world.personas["leadership"])
+    client.cookies["django_language"] = language
+    page = client.get("/pulse/heatmap/?round={closed_round}".format(**world.ids)).content.decode()
+    points = re.findall(r"<circle [^>]*><title>#(\d+) \(([^)]*)\): \w+ ([\d.,]+), \w+ (\d+) / (\d+)</title>", page)
+    assert points, "the trend has points"
+    rows = re.findall(
+        r'<tr><td>#(\d+) \(([^)]*)\)</td><td class="num">(\d+) / (\d+)</td>\s*<td class="num">([\d.,]+)</td>', page
+    )
+    table = {(number, when): (score, responded, invited) for number, when, responded, invited, score in rows}
+    for number, when, score, responded, invited in points:
+        assert table[(number, when)] == (score, responded, invited)

@@ -23,3 +23,13 @@ def test_the_approvals_page_counts_days_in_good_english(org, client, days, langu
     client.force_login(org.budi)
     client.cookies["django_language"] = language
     assert expected in client.get("/leave/approvals/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_empty_choice_of_a_form_is_in_bahasa_indonesia(org, client):
+    """The leave form's type list began with "- Select an option -" in Bahasa Indonesia."""
+    client.force_login(org.ani)
+    client.cookies["django_language"] = "id"
+    page = client.get("/leave/").content.decode()
+    assert "- Pilih salah satu -" in page
+    assert "Select an option" not in page

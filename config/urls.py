@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
+from core.api_inbox import InboxView
 from core.security import ObtainTokenView
 from employees import sso
 
@@ -32,11 +33,13 @@ api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("inbox/", InboxView.as_view(), name="api-inbox"),
     *[path("", include(module)) for module in API_APPS],
 ]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("inbox/", core_views.inbox, name="inbox"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", sso.SignInView.as_view(), name="login"),
     path("accounts/logout/", sso.SignOutView.as_view(), name="logout"),

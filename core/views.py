@@ -21,6 +21,13 @@ def home(request):
     return render(request, "home.html", {"panels": extensions.home_panels(request)})
 
 
+@require_GET
+@login_required
+def inbox(request):
+    """What waits for the person, each kind one click from where it is done."""
+    return render(request, "inbox.html", {"items": extensions.inbox_items(request.user)})
+
+
 def _check_database() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.extensions import NavItem, Panel
+from core.extensions import SECTION_INSIGHTS, NavItem, Panel
 from correlation.api import READERS
 from employees.permissions import has_role, is_leadership
 
@@ -9,7 +9,7 @@ from employees.permissions import has_role, is_leadership
 def nav_items(user) -> list[NavItem]:
     if not has_role(user, READERS):
         return []
-    return [NavItem(_("Correlation reports"), reverse("correlation:list"), order=70)]
+    return [NavItem(_("Correlation reports"), reverse("correlation:list"), order=70, section=SECTION_INSIGHTS)]
 
 
 def home_panels(request) -> list[Panel]:

@@ -96,6 +96,28 @@ def actions_due(*, viewer, today: dt.date | None = None, days: int = 14) -> Quer
     return queryset if is_hr(viewer) else queryset.filter(department_id__in=managed_department_ids(viewer))
 
 
+# Actions due within this many days wait in their owner's and their managers' inboxes.
+INBOX_DUE_DAYS = 7
+
+
+def actions_waiting_for(user, *, today: dt.date | None = None) -> QuerySet[Action]:
+    """Open actions that `user` owns, or plans for as a manager of their department, that are
+    overdue or due within INBOX_DUE_DAYS, the most overdue first."""
+    today = today or timezone.localdate()
+    mine = Q(owner_id=user.pk)
+    departments = managed_department_ids(user)
+    if departments:
+        mine |= Q(department_id__in=departments)
+    return (
+        Action.objects.filter(mine)
+        .filter(
+            status__in=(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS),
+            due_date__lte=today + dt.timedelta(days=INBOX_DUE_DAYS),
+        )
+        .order_by("due_date", "id")
+    )
+
+
 # --- follow-up: the targeted score before and after ----------------------------------------
 
 # A change of at least this many points on the 0–100 scale counts as improved (or worse);

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.extensions import NavItem, Panel
+from core.extensions import SECTION_INSIGHTS, NavItem, Panel
 from core.periods import Period
 from insights import selectors
 
@@ -12,7 +12,7 @@ from insights import selectors
 def nav_items(user) -> list[NavItem]:
     if not selectors.can_read_insights(user):
         return []
-    return [NavItem(_("Dashboard"), reverse("insights:dashboard"), order=5)]
+    return [NavItem(_("Dashboard"), reverse("insights:dashboard"), order=5, section=SECTION_INSIGHTS)]
 
 
 def home_panels(request) -> list[Panel]:

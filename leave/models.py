@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from leave import defaults
 
@@ -393,6 +395,16 @@ class LeaveRequest(models.Model):
     @property
     def year(self) -> int:
         return self.start_date.year
+
+    @property
+    def length_label(self) -> str:
+        """ "1 working day", "2.5 working days", in the reader's language and number format."""
+        days = self.working_days
+        count = int(days) if days == days.to_integral_value() else 2  # a half day reads as plural
+        number = floatformat(days, -1)
+        if self.leave_type.day_unit == DayUnit.CALENDAR:
+            return ngettext("%(days)s calendar day", "%(days)s calendar days", count) % {"days": number}
+        return ngettext("%(days)s working day", "%(days)s working days", count) % {"days": number}
 
 
 class LeaveDay(models.Model):

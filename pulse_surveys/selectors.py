@@ -89,6 +89,15 @@ def open_rounds_for(user) -> list[Round]:
     )
 
 
+def rounds_to_answer(user) -> QuerySet[Round]:
+    """Open rounds the person is invited to and has not answered yet, soonest closing first."""
+    return (
+        round_list(viewer=user)
+        .filter(status=RoundStatus.OPEN, is_invited=True, answered=False)
+        .order_by("closes_at", "id")
+    )
+
+
 def round_participation(pulse_round: Round) -> dict:
     """Invited and answered per department (own members) and in total, while a round runs.
     Counts only: no scores exist before a round closes."""

@@ -190,6 +190,14 @@ def _chosen_department(request) -> Department | None:
     return get_object_or_404(Department, pk=int(wanted))
 
 
+def _up(user, result) -> int | None:
+    """The parent department's id, where the viewer may read it (a manager only their subtree)."""
+    parent = result.parent_department_id if result is not None else None
+    if parent is None or (is_manager(user) and parent not in managed_department_ids(user)):
+        return None
+    return parent
+
+
 @login_required
 @require_GET
 def results(request):
@@ -208,6 +216,7 @@ def results(request):
             "rounds": rounds,
             "round": chosen,
             "department": department,
+            "up": _up(request.user, result),
             "result": result,
             "breakdown": breakdown,
             "breakdown_note": next((child.protection_note for child in breakdown if child.protected), ""),
@@ -271,7 +280,7 @@ def _trend_points(trend) -> list[dict]:
     """Chart coordinates on a 0–100 scale drawn 5 units inside a 110-high box, 40 units apart;
     suppressed rounds have no score and are left out of the line."""
     return [
-        {"x": index * 40 + 20, "y": round(105 - result.score, 1), "score": result.score}
+        {"x": index * 40 + 20, "y": round(105 - result.score, 1), "score": result.score, "result": result}
         for index, result in enumerate(trend)
         if result.score is not None
     ]

@@ -2,21 +2,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.extensions import NavItem, Panel
+from core.extensions import SECTION_HR, SECTION_ME, SECTION_TEAM, InboxItem, NavItem, Panel, inbox_item_of
 from employees.permissions import is_hr, is_manager
 from rewards import selectors
 from rewards.models import Bonus, BonusStatus
 
+# The inbox kind of what this app puts in a person's inbox (core.extensions.InboxItem).
+INBOX_BONUS = "bonuses"
+
 
 def nav_items(user) -> list[NavItem]:
     items = [
-        NavItem(_("Rewards"), reverse("rewards:mine"), order=40),
-        NavItem(_("Recognition"), reverse("rewards:wall"), 41),
+        NavItem(_("Rewards"), reverse("rewards:mine"), order=40, section=SECTION_ME),
+        NavItem(_("Recognition"), reverse("rewards:wall"), 41, section=SECTION_ME),
     ]
     if is_hr(user):
-        items.append(NavItem(_("Bonuses"), reverse("rewards:board"), order=42))
+        items.append(NavItem(_("Bonuses"), reverse("rewards:board"), order=72, section=SECTION_HR))
+        items.append(NavItem(_("Bonus approvals"), reverse("rewards:queue"), 73, SECTION_HR, inbox_kind=INBOX_BONUS))
     elif is_manager(user):
-        items.append(NavItem(_("Bonuses"), reverse("rewards:proposals"), order=42))
+        items.append(NavItem(_("Bonuses"), reverse("rewards:proposals"), order=42, section=SECTION_TEAM))
     return items
 
 
@@ -40,7 +44,7 @@ def home_panels(request) -> list[Panel]:
                 "rewards/panel_queue.html",
                 {
                     "count": waiting.count(),
-                    "decidable": waiting.exclude(created_by=user).exclude(employee=user).count(),
+                    "decidable": selectors.bonuses_to_decide(viewer=user).count(),
                     "year_budgets": list(selectors.budget_list().filter(year=today.year)),
                 },
                 order=41,
@@ -60,3 +64,12 @@ def home_panels(request) -> list[Panel]:
             )
         )
     return panels
+
+
+def inbox_items(user) -> list[InboxItem]:
+    """HR: submitted bonuses they may approve or reject."""
+    if not is_hr(user):
+        return []
+    waiting = selectors.bonuses_to_decide(viewer=user)
+    title = _("Bonuses to approve")
+    return [inbox_item_of(waiting, kind=INBOX_BONUS, title=title, list_url=reverse("rewards:queue"), order=20)]

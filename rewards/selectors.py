@@ -204,6 +204,11 @@ def approval_queue(*, viewer) -> QuerySet[Bonus]:
     )
 
 
+def bonuses_to_decide(*, viewer) -> QuerySet[Bonus]:
+    """Submitted bonuses `viewer` may approve or reject: never one they proposed or receive."""
+    return approval_queue(viewer=viewer).exclude(created_by=viewer).exclude(employee=viewer)
+
+
 def bonus_amount_series(
     *, period_from: dt.date, period_to: dt.date, department_ids: Iterable[int] | None = None
 ) -> list[dict]:

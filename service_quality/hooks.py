@@ -1,17 +1,22 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.extensions import NavItem, Panel
+from core.extensions import SECTION_HR, SECTION_INSIGHTS, InboxItem, NavItem, Panel, inbox_item_of
 from employees.permissions import is_hr, is_leadership
 from service_quality import selectors
+
+# The inbox kind of what this app puts in a person's inbox (core.extensions.InboxItem).
+INBOX_IMPORTS = "score_imports"
 
 
 def nav_items(user) -> list[NavItem]:
     items = []
     if is_hr(user) or is_leadership(user):
-        items.append(NavItem(_("Service quality"), reverse("service_quality:overview"), order=40))
+        items.append(NavItem(_("Service quality"), reverse("service_quality:overview"), 40, section=SECTION_INSIGHTS))
     if is_hr(user):
-        items.append(NavItem(_("Score imports"), reverse("service_quality:imports"), order=82))
+        items.append(
+            NavItem(_("Score imports"), reverse("service_quality:imports"), 82, SECTION_HR, inbox_kind=INBOX_IMPORTS)
+        )
     return items
 
 
@@ -33,3 +38,19 @@ def home_panels(request) -> list[Panel]:
             )
         )
     return panels
+
+
+def inbox_items(user) -> list[InboxItem]:
+    """HR: checked score imports waiting to be confirmed or dropped."""
+    if not is_hr(user):
+        return []
+    return [
+        inbox_item_of(
+            selectors.imports_awaiting_confirmation(),
+            kind=INBOX_IMPORTS,
+            title=_("Score imports to confirm"),
+            list_url=reverse("service_quality:imports"),
+            one_url=lambda pk: reverse("service_quality:import_detail", args=[pk]),
+            order=40,
+        )
+    ]

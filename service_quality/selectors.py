@@ -117,6 +117,11 @@ def score_import_list() -> QuerySet[ScoreImport]:
     return ScoreImport.objects.select_related("created_by").defer("content").order_by("-created_at", "-id")
 
 
+def imports_awaiting_confirmation() -> QuerySet[ScoreImport]:
+    """Checked uploads that nobody has confirmed or dropped yet, oldest first."""
+    return ScoreImport.objects.filter(status=ImportStatus.UPLOADED).defer("content").order_by("created_at", "id")
+
+
 def score_import_progress(score_import: ScoreImport) -> int:
     """How far a running import is (0–100): the writing half is only in the cache until the
     import's transaction commits."""

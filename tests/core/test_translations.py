@@ -55,6 +55,18 @@ def test_the_compiled_catalogue_matches_its_source(po):
         assert got == msgstr, msgid
 
 
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_a_translation_keeps_the_file_format_it_names(po):
+    """("Download PDF" once read "Unduh CSV".)"""
+    wrong = [
+        (msgid, msgstr)
+        for msgid, msgstr, _flags in entries(po)
+        for name in ("CSV", "PDF", "XLSX")
+        if re.search(rf"\b{name}\b", msgid) and not re.search(rf"\b{name}\b", msgstr)
+    ]
+    assert wrong == []
+
+
 APPS_WITH_CATALOGUES = sorted(path.parents[3].name for path in CATALOGUES if path.parents[3] != ROOT)
 
 

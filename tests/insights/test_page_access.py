@@ -37,6 +37,7 @@ PAGES: dict[str, tuple] = {
     "": ("/", EVERYONE),
     "people/": ("/people/", STAFF_DESK),
     "people/me/": ("/people/me/", EVERYONE),
+    "inbox/": ("/inbox/", EVERYONE),
     # pulse surveys
     "pulse/": ("/pulse/", EVERYONE),
     "pulse/rounds/<int:pk>/answer/": ("/pulse/rounds/{round}/answer/", EVERYONE),

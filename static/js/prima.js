@@ -1,0 +1,89 @@
+/* The navigation's menu button on narrow screens. Without scripts the navigation is simply
+   shown above the page. */
+(function () {
+  "use strict";
+  var toggle = document.querySelector(".nav-toggle");
+  var nav = document.getElementById("sidenav");
+  if (!toggle || !nav) return;
+  document.documentElement.classList.add("js-nav");
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("open", open);
+    if (open) {
+      var first = nav.querySelector("a");
+      if (first) first.focus();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && nav.classList.contains("open")) {
+      nav.classList.remove("open");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+    }
+  });
+})();
+
+/* A box that scrolls (a wide table, a long panel list) can be scrolled from the keyboard: it
+   takes focus and is named after its card's heading. */
+(function () {
+  "use strict";
+  function makeReachable() {
+    document.querySelectorAll(".table-wrap, .panel ul.plain").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      if (!scrolls || box.hasAttribute("tabindex")) return;
+      box.setAttribute("tabindex", "0");
+      if (box.tagName !== "UL" && !box.hasAttribute("role")) box.setAttribute("role", "region");
+      var card = box.closest("section, .card");
+      var heading = card && card.querySelector("h2, h3");
+      if (heading && !box.hasAttribute("aria-label")) box.setAttribute("aria-label", heading.textContent.trim());
+    });
+  }
+  makeReachable();
+  window.addEventListener("resize", makeReachable);
+})();
+
+/* Chart points and hidden cells tell their exact figure (or why they are hidden) to a tap or to
+   keyboard focus, not only to a mouse pointer: each takes focus and shows its text beside it. */
+(function () {
+  "use strict";
+  var targets = document.querySelectorAll(".chart svg circle, .chart svg rect, td.suppressed[title]");
+  if (!targets.length) return;
+  var tip = document.createElement("div");
+  tip.className = "chart-tip";
+  tip.setAttribute("role", "status");
+  tip.hidden = true;
+  document.body.appendChild(tip);
+  function textOf(target) {
+    var title = target.querySelector("title");
+    return (title ? title.textContent : target.getAttribute("title") || "").trim();
+  }
+  function show(target) {
+    tip.textContent = textOf(target);
+    tip.hidden = false;
+    var box = target.getBoundingClientRect();
+    var widest = window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 8;
+    tip.style.left = Math.max(window.scrollX + 8, Math.min(window.scrollX + box.left, widest)) + "px";
+    tip.style.top = Math.max(window.scrollY, window.scrollY + box.top - tip.offsetHeight - 8) + "px";
+  }
+  function hide() {
+    tip.hidden = true;
+  }
+  targets.forEach(function (target) {
+    if (!textOf(target)) return;
+    target.setAttribute("tabindex", "0");
+    if (target.tagName.toLowerCase() !== "td") {
+      target.setAttribute("role", "img");
+      target.setAttribute("aria-label", textOf(target));
+    }
+    target.classList.add("chart-point");
+    target.addEventListener("focus", function () { show(target); });
+    target.addEventListener("blur", hide);
+    target.addEventListener("click", function () { show(target); });
+    target.addEventListener("mouseenter", function () { show(target); });
+    target.addEventListener("mouseleave", hide);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") hide();
+  });
+})();

@@ -364,6 +364,7 @@ def _write_organisation(cursor, rng, departments, people, today: dt.date) -> Non
                 people["sex"][i],
                 int(people["manager_id"][i]) or None,
                 int(people["department_id"][i]),
+                "",
             )
 
     copy_rows(
@@ -387,6 +388,7 @@ def _write_organisation(cursor, rng, departments, people, today: dt.date) -> Non
             "sex",
             "manager_id",
             "department_id",
+            "scim_external_id",
         ],
         rows(),
     )

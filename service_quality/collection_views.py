@@ -159,8 +159,8 @@ def collection_report(request, pk: int):
     return _pdf(content, f"skm-report-{collection.department.code}-{collection.period_from:%Y%m}.pdf")
 
 
-@require_POST
 @login_required
+@require_POST
 def collection_action(request, pk: int):
     """The collection's buttons: issue visit codes, close it, show or hide suggestions."""
     collection = _collection(request, pk, write=True)
@@ -200,8 +200,8 @@ def _action_owner(department, actor):
     return manager or actor
 
 
-@require_POST
 @login_required
+@require_POST
 def suggestion_to_action(request, pk: int, response_pk: int):
     """Opens the new improvement action's form for a suggestion, linked to its element."""
     collection = _collection(request, pk, write=True)

@@ -81,7 +81,7 @@ def _skm_file(org: DemoOrg, units: dict, months: list[Period], satisfaction: dic
         low, high = SAMPLE_SHARE.get(code, (0.95, 1.2))
         for month in months:
             staff = satisfaction[(unit.pk, month.shift(-1))]  # service follows the staff a month later
-            level = 3.1 + (staff - 60) * 0.025 + UNIT_OFFSET.get(code, 0.0) + org.rng.gauss(0, 0.08)
+            level = 3.1 + (staff - 60) * 0.025 + UNIT_OFFSET.get(code, 0.0) + org.rng.gauss(0, 0.05)
             levels[code][str(month)] = level
             for number in range(1, int(minimum * org.rng.uniform(low, high)) + 1):
                 person = level + org.rng.gauss(0, 0.35)

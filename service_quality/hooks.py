@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.extensions import SECTION_HR, SECTION_INSIGHTS, InboxItem, NavItem, Panel, inbox_item_of
-from employees.permissions import is_hr, is_leadership
+from core.extensions import SECTION_HR, SECTION_INSIGHTS, SECTION_TEAM, InboxItem, NavItem, Panel, inbox_item_of
+from employees.permissions import is_hr, is_leadership, is_manager
 from service_quality import selectors
 
 # The inbox kind of what this app puts in a person's inbox (core.extensions.InboxItem).
@@ -17,6 +17,9 @@ def nav_items(user) -> list[NavItem]:
         items.append(
             NavItem(_("Score imports"), reverse("service_quality:imports"), 82, SECTION_HR, inbox_kind=INBOX_IMPORTS)
         )
+        items.append(NavItem(_("SKM collections"), reverse("service_quality:collections"), 83, SECTION_HR))
+    elif is_manager(user):
+        items.append(NavItem(_("SKM collections"), reverse("service_quality:collections"), 45, SECTION_TEAM))
     return items
 
 

@@ -43,6 +43,17 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Bahasa Indonesia leaves that language active in the thread (the locale
+    middleware never switches back); every test starts and ends in the default."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords_and_eager_jobs(request, settings):
     """Quick password hashing; outside integration tests jobs run in-process."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

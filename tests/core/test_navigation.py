@@ -18,7 +18,9 @@ from tests.permissions.test_matrix import MATRIX, expected_status
 pytestmark = pytest.mark.django_db
 
 ROLES = ["employee", "employee_other", "manager", "manager_elsewhere", "hr", "leadership"]
-NOT_PAGES = {"accounts/login/", "accounts/logout/", "i18n/setlang/", "healthz"}
+# Routes that answer GET but are no page a person opens: sign-in steps, the language switch, the
+# health probe, and the public SKM form's service worker script.
+NOT_PAGES = {"accounts/login/", "accounts/logout/", "i18n/setlang/", "healthz", "s/sw.js"}
 
 
 class Links(HTMLParser):

@@ -18,17 +18,33 @@ SKM_PERIOD = "2024-06"  # the demo's SKM results start in the last twelve months
 SKM_UNIT = "LYN-PLG"  # Layanan Pelanggan, a service unit of the demo (employees/demo.py)
 
 
-def _leave_start(today: dt.date) -> dt.date:
-    """A Wednesday at least a week ahead in this year's leave balance (else the next weekday)."""
+def _leave_start(today: dt.date, taken: list[tuple[dt.date, dt.date]]) -> dt.date:
+    """A Wednesday at least a week ahead in this year's leave balance (else the next weekday),
+    on none of the days the person already asked for (the demo's leave falls on random days
+    around today)."""
+
+    def free(day: dt.date) -> bool:
+        return not any(first <= day <= last for first, last in taken)
+
     day = today + dt.timedelta(days=7)
-    while day.weekday() != 2:
+    while day.year == today.year:
+        if day.weekday() == 2 and free(day):
+            return day
         day += dt.timedelta(days=1)
-    if day.year == today.year:
-        return day
     day = today + dt.timedelta(days=1)
-    while day.weekday() >= 5:
+    while day.weekday() >= 5 or not free(day):
         day += dt.timedelta(days=1)
     return day
+
+
+def _leave_taken(page) -> list[tuple[dt.date, dt.date]]:
+    """The (first, last) days of every request on the person's leave page."""
+    taken = []
+    for text in page.locator("tr").all_inner_texts():
+        days = [dt.datetime.strptime(part, "%d %b %Y").date() for part in re.findall(r"\d{1,2} \w{3} \d{4}", text)]
+        if len(days) >= 2:
+            taken.append((days[0], days[1]))
+    return taken
 
 
 def test_an_employee_answers_the_open_pulse(page):
@@ -59,7 +75,7 @@ def test_an_employee_requests_leave_and_the_manager_approves_it(browser, demo_se
         page = employee.new_page()
         sign_in(page, "employee")
         page.goto("/leave/")
-        start = _leave_start(dt.date.today())
+        start = _leave_start(dt.date.today(), _leave_taken(page))
         page.select_option("#id_leave_type", label="Cuti tahunan")
         page.fill("#id_start_date", start.isoformat())
         page.fill("#id_end_date", start.isoformat())

@@ -29,8 +29,21 @@ LEAVE_DESK = HR | {"manager"}  # leave approvals (HR, managers)
 PLANNERS = HR | {"manager"}  # improvement actions and trainings
 REFUSED = {403, 404}
 
-# Routes that are not pages of an app.
-NOT_PAGES = {"admin/", "api/v1/", "i18n/", "healthz", "accounts/login/", "accounts/logout/", "media/"}
+# Routes that are not pages of an app: the API, SCIM, the sign-in steps (the OpenID routes answer
+# only with a provider configured, tests/sso/), and the public SKM form that needs no sign-in (the
+# permission matrix covers all of these).
+NOT_PAGES = {
+    "admin/",
+    "api/v1/",
+    "i18n/",
+    "healthz",
+    "accounts/login/",
+    "accounts/logout/",
+    "accounts/oidc/",
+    "media/",
+    "scim/",
+    "s/",
+}
 
 # route → (URL with {placeholders}, roles that get 200; or "POST" and the roles that may act).
 PAGES: dict[str, tuple] = {
@@ -82,6 +95,35 @@ PAGES: dict[str, tuple] = {
     "service-quality/imports/": ("/service-quality/imports/", HR),
     "service-quality/imports/<int:pk>/": ("/service-quality/imports/{import}/", HR),
     "service-quality/imports/<int:pk>/confirm/": ("/service-quality/imports/{import}/confirm/", "POST", HR),
+    "service-quality/collections/": ("/service-quality/collections/", RESULTS),
+    "service-quality/collections/<int:pk>/": ("/service-quality/collections/{collection}/", RESULTS),
+    "service-quality/collections/<int:pk>/poster.pdf": (
+        "/service-quality/collections/{collection}/poster.pdf",
+        RESULTS,
+    ),
+    "service-quality/collections/<int:pk>/report.pdf": (
+        "/service-quality/collections/{collection}/report.pdf",
+        RESULTS,
+    ),
+    "service-quality/collections/<int:pk>/visit-codes.pdf": (
+        "/service-quality/collections/{collection}/visit-codes.pdf",
+        STAFF_DESK,
+    ),
+    "service-quality/collections/<int:pk>/actions/": (
+        "/service-quality/collections/{collection}/actions/",
+        "POST",
+        STAFF_DESK,
+    ),
+    "service-quality/collections/<int:pk>/suggestions/<int:response_pk>/action/": (
+        "/service-quality/collections/{collection}/suggestions/{collected_response}/action/",
+        "POST",
+        STAFF_DESK,
+    ),
+    # the organisation file
+    "people/imports/": ("/people/imports/", HR),
+    "people/imports/<int:pk>/": ("/people/imports/{org_import}/", HR),
+    "people/imports/<int:pk>/apply/": ("/people/imports/{org_import}/apply/", "POST", HR),
+    "people/imports/template/<str:kind>.csv": ("/people/imports/template/people.csv", HR),
     # improvement
     "improvement/": ("/improvement/", EVERYONE),
     "improvement/actions/new/": ("/improvement/actions/new/", PLANNERS),

@@ -248,6 +248,26 @@ def _trim_header(raw: list[Cell], limits: UploadLimits) -> list[str]:
     return header
 
 
+def _row_stream(file_format: str, records: Iterator[list[Cell]], limits: UploadLimits, notes: list[str]) -> RowStream:
+    """The first non-blank record is the header; the rest stream, bounded, from the next line."""
+    raw_header, header_line = None, 0
+    for raw in records:
+        header_line += 1
+        if not all(is_blank(value) for value in raw):
+            raw_header = raw
+            break
+    if raw_header is None:
+        raise UploadRefused.because(_("The file is empty."))
+    header = _trim_header(raw_header, limits)
+    return RowStream(
+        file_format=file_format,
+        header=[normalise_column(name) for name in header],
+        raw_header=header,
+        _rows=_bounded(records, len(header), limits, start=header_line + 1),
+        notes=notes,
+    )
+
+
 def _csv_rows(content: bytes, limits: UploadLimits) -> RowStream:
     notes = []
     if content.startswith(codecs.BOM_UTF8):
@@ -274,23 +294,7 @@ def _csv_rows(content: bytes, limits: UploadLimits) -> RowStream:
                 _("The CSV file is malformed: %(error)s") % {"error": error}, row=reader.line_num
             ) from None
 
-    stream = records()
-    raw_header, header_line = None, 0
-    for raw in stream:
-        header_line += 1
-        if not all(is_blank(value) for value in raw):
-            raw_header = raw
-            break
-    if raw_header is None:
-        raise UploadRefused.because(_("The file is empty."))
-    header = _trim_header(raw_header, limits)
-    return RowStream(
-        file_format="csv",
-        header=[normalise_column(name) for name in header],
-        raw_header=header,
-        _rows=_bounded(stream, len(header), limits, start=header_line + 1),
-        notes=notes,
-    )
+    return _row_stream("csv", records(), limits, notes)
 
 
 def _xlsx_rows(content: bytes, limits: UploadLimits) -> RowStream:
@@ -321,19 +325,4 @@ def _xlsx_rows(content: bytes, limits: UploadLimits) -> RowStream:
         finally:
             workbook.close()
 
-    stream = checked()
-    raw_header, header_line = None, 0
-    for raw in stream:
-        header_line += 1
-        if not all(is_blank(value) for value in raw):
-            raw_header = raw
-            break
-    if raw_header is None:
-        raise UploadRefused.because(_("The file is empty."))
-    header = _trim_header(raw_header, limits)
-    return RowStream(
-        file_format="xlsx",
-        header=[normalise_column(name) for name in header],
-        raw_header=header,
-        _rows=_bounded(stream, len(header), limits, start=header_line + 1),
-    )
+    return _row_stream("xlsx", checked(), limits, [])

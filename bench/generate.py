@@ -619,8 +619,8 @@ def _write_external_scores(cursor, rng, departments, moods: Moods, months: list[
     return copy_rows(
         cursor,
         "service_quality_externalscore",
-        ["department_id", "period", "source", "dimension", "value", "respondents", "derived", "updated_at"],
-        ((*row, False, now) for row in rows),
+        ["department_id", "period", "source", "dimension", "value", "respondents", "derived", "updated_at", "origin"],
+        ((*row, False, now, "imported") for row in rows),
     )
 
 

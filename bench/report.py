@@ -95,6 +95,11 @@ def _n(value) -> str:
     return "—" if value is None else f"{value:,}"
 
 
+def _r(value) -> str:
+    """A coefficient, or a dash where the report had too few units to compute it."""
+    return "—" if value is None else f"{value:.4f}"
+
+
 def _met(condition) -> str:
     return "—" if condition is None else ("met" if condition else "**missed**")
 
@@ -217,8 +222,8 @@ def _correlation(small, full, kept=None) -> list[str]:
         ),
         ("**baseline: SQL + pearsonr (median)**", lambda r: f"**{_s(r['baseline']['median_seconds'])}**"),
         ("**ratio job / baseline**", lambda r: f"**{r['ratio']:.2f}**"),
-        ("headline r (n): job", lambda r: f"{r['job']['headline']['r']:.4f} ({r['job']['headline']['n']})"),
-        ("headline r (n): baseline", lambda r: f"{r['baseline']['r']:.4f} ({r['baseline']['n']})"),
+        ("headline r (n): job", lambda r: f"{_r(r['job']['headline']['r'])} ({r['job']['headline']['n']})"),
+        ("headline r (n): baseline", lambda r: f"{_r(r['baseline']['r'])} ({r['baseline']['n']})"),
     ]
     lines += [f"| {label} | " + " | ".join(value(r) for _l, r in runs) + " |" for label, value in rows]
     if full and full.get("profile"):

@@ -83,8 +83,8 @@ def test_an_employee_requests_leave_and_the_manager_approves_it(browser, demo_se
         # the form counts the working days as the dates are chosen
         page.locator("#leave-day-count").filter(has_text=re.compile(r"\d")).wait_for()
         screenshot(page, "leave-request")
-        page.get_by_role("button", name="Send request").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send request").click()
         row = page.locator("tr", has_text=start.strftime("%-d %b %Y")).first
         assert "Pending" in row.inner_text()
 
@@ -95,8 +95,8 @@ def test_an_employee_requests_leave_and_the_manager_approves_it(browser, demo_se
         card = approver.locator("section.card", has_text=LEAVE_REASON)
         assert "Siti Rahayu" in card.inner_text()
         screenshot(approver, "leave-approvals")
-        card.get_by_role("button", name="Approve").click()
-        approver.wait_for_load_state()
+        with approver.expect_navigation():
+            card.get_by_role("button", name="Approve").click()
         assert approver.locator("section.card", has_text=LEAVE_REASON).count() == 0
 
         # the employee sees the decision
@@ -126,8 +126,8 @@ def test_hr_imports_an_skm_file(page):
     page.get_by_role("button", name="Upload and check").click()
     page.wait_for_url(re.compile(r"/service-quality/imports/\d+/$"))
     screenshot(page, "skm-import-preview")
-    page.get_by_role("button", name="Confirm the import").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm the import").click()
     # then the import succeeds (the page refreshes itself while it runs)
     page.locator(".badge.ok").first.wait_for(timeout=60_000)
     screenshot(page, "skm-import-done")
@@ -186,8 +186,8 @@ def test_leadership_reads_the_dashboard_and_downloads_its_exports(page):
 
 def test_the_dashboard_in_bahasa_indonesia(page):
     sign_in(page, "leadership")
-    page.click("button[name=language][value=id]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=language][value=id]")
     page.goto("/insights/")
     assert page.locator("html").get_attribute("lang") == "id"
     assert page.locator("h1").inner_text() == "Dasbor"
@@ -237,8 +237,8 @@ def test_hr_brings_in_people_from_a_file_fixing_a_bad_row(page):
     )
     assert page.locator('[data-count="created"]').inner_text() == "2"
     screenshot(page, "org-import-preview")
-    page.get_by_role("button", name="Apply the file").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply the file").click()
     # then the file is applied (the page follows its progress until then)
     page.get_by_text("The file was applied.").wait_for(timeout=60_000)
     assert page.locator("#org-status").inner_text() == "Applied"

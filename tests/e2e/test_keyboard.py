@@ -123,8 +123,8 @@ def test_sign_in_answer_a_pulse_request_leave_and_approve_it_with_the_keyboard_a
     page.locator("#leave-day-count").filter(has_text=re.compile(r"\d")).wait_for()
     page.wait_for_load_state("networkidle")
     tab_to(page, "(element) => element.tagName === 'BUTTON' && element.textContent.includes('Send request')")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Pending" in page.locator("tr", has_text=day.strftime("%-d %b %Y")).first.inner_text()
 
     # the manager: the request waits in their navigation's approvals, decided from the keyboard
@@ -140,8 +140,8 @@ def test_sign_in_answer_a_pulse_request_leave_and_approve_it_with_the_keyboard_a
         f" && element.closest('section.card').textContent.includes({REASON!r})",
     )
     screenshot(approver, "keyboard-approval")
-    approver.keyboard.press("Enter")
-    approver.wait_for_load_state()
+    with approver.expect_navigation():
+        approver.keyboard.press("Enter")
     assert approver.locator("section.card", has_text=REASON).count() == 0
 
 

@@ -46,8 +46,8 @@ def test_leadership_pages(page):
 def test_the_dashboard_in_bahasa_indonesia_and_on_a_phone(page, phone):
     page.set_viewport_size(DESKTOP)
     sign_in(page, "leadership")
-    page.click("button[name=language][value=id]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=language][value=id]")
     page.goto("/insights/")
     assert page.locator("h1").inner_text() == "Dasbor"
     _shot(page, "dashboard-id")

@@ -17,8 +17,8 @@ def test_each_demo_persona_signs_in_to_a_home_page(page, username):
 
 def test_switching_to_bahasa_indonesia(page):
     sign_in(page, "employee")
-    page.click("button[name=language][value=id]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=language][value=id]")
     assert page.locator("html").get_attribute("lang") == "id"
     assert page.locator("h1").first.inner_text().startswith("Selamat datang")
     assert page.get_by_role("button", name="Keluar").is_visible()

@@ -53,26 +53,36 @@ group can be derived. `tests/pulse_surveys/test_anonymity_property.py` checks th
 linear algebra on random trees; `test_anonymity_across_rounds.py` checks rules 4 and 5 by
 brute force over every combination of two random rounds' results.
 
-*Protection instead of hiding* (`decide`, `protection_sources`, `protection_shares`, and
-`pulse_surveys.noise`): a group that rules 1–3 show but rules 4–5 would not show exactly is
-shown *protected*: its figures carry random noise, drawn once when the round is materialised
-and stored, and are shown with their 95% margin ("63 ± 9, protected"). Leaving it out of the
-exact figures is enough for rules 4 and 5 (fewer exact groups only merge residuals), and the
-other rounds are compared with this round's exact figures only.
+*Protection instead of hiding* (`decide`, `noise_sources`, and `pulse_surveys.noise`): a
+group that rules 1–3 show but rules 4–5 would not show exactly is shown *protected*: its figures
+carry random noise, drawn once when the round is materialised and stored, and are shown with
+their 95% margin ("63 ± 9, protected"). Leaving it out of the exact figures is enough for rules
+4 and 5 (fewer exact groups only merge residuals), and the other rounds are compared with this
+round's exact figures only.
 
 The threat model, in plain words. Someone who knows who belonged to which department in every
 round, sees every figure shown, and assumes that everyone else answered exactly as before, tries
 to work out one colleague's answers by combining two rounds. The guarantee: whatever two
 rounds they combine, the figures change the odds between any two possible answers of that
 colleague by at most a factor of exp(ε) (3 by default: `PRIMA_ANONYMITY_EPSILON` = ln 3, never
-above ln 9). Each round spends ε/2, so two rounds together spend ε. Within a round a person
-lies in a chain of nested groups; the protected ones along the chain share the ε/2: each first
-gets what its overall score needs to stay within ±25 points, and what is left is shared by
-1 / their size (one person moves a small group's figures most); a protected group holding
-the same people as a protected sub-group shows that sub-group's figures at no further cost.
-Inside a group, the overall score gets three parts, eNPS one and the drivers together one; a
-figure whose margin would be wider than ±25 points is dropped and leaves its part to the
-others, and a group whose overall score would be is hidden (reason "too_noisy").
+above ln 9). Each round spends ε/2, so two rounds together spend ε.
+
+Where the noise goes. The noise is drawn per *residual*, not per group: each protected group
+whose residual holds answers draws noise on that residual's totals, and a protected group shows
+its true totals plus the noise of its own residual and of the protected residuals below it (an
+exactly shown group below it adds its totals as they are). Residuals do not overlap, so each
+person's answers are in exactly one draw per round, which therefore gets the round's whole ε/2;
+a department's figure is then only what its units' noisy figures add up to, plus its own
+residual's noise, and costs no budget of its own. (Noise per group would have to share ε/2
+along each person's chain of nested groups, so that a unit of 25 inside a protected directorate
+got half of it or less.) Inside a residual's draw the overall score gets three parts, eNPS one
+and the drivers together one; a figure whose margin would be wider than ±25 points is dropped
+and leaves its part to the others. A group shows a figure only when every residual it holds
+drew noise for it and the summed noise's 95% margin (computed exactly, by convolution) is at
+most ±25 points; a group whose overall score would be wider is hidden (reason "too_noisy"),
+smallest first, which merges its residual into the one above. A group of n respondents that
+draws alone gets a margin of about 550 / n points at ε = ln 3, so one of fewer than about 22
+cannot be shown within ±25 points.
 `tests/pulse_surveys/test_anonymity_noise.py` checks by brute force that every combination of
 two rounds' shown totals holding 1 to threshold − 1 people carries noise enough for that bound.
 
@@ -404,73 +414,26 @@ def decide(
     }
 
 
-def protection_sources(
+def noise_sources(
     parents: Mapping[Hashable, Hashable | None], own: Mapping[Hashable, int], decisions: Mapping[Hashable, Decision]
-) -> dict[Hashable, Hashable]:
-    """Protected group -> the protected group whose noisy figures it shows. A protected group
-    whose respondents all lie in one protected sub-group holds the same answers: it shows that
-    sub-group's figures, noise and all, which costs no budget of its own."""
+) -> dict[Hashable, tuple]:
+    """Protected group -> the protected groups whose residual noise its figures carry.
+
+    Each protected group whose residual (its respondents in no shown group below it) holds
+    answers draws noise once for that residual. A protected group's totals are its true totals
+    plus the noise of its own residual and of every protected residual below it that no exactly
+    shown group stands between (an exact group's totals are shown as they are). Residuals do not
+    overlap, so every person's answers are in one draw per round, however deeply their groups
+    nest, and each draw can have the round's whole budget."""
     children, post_order = _tree_order(parents)
-    size: dict = {}
+    shown = {node for node, decision in decisions.items() if not decision.suppressed}
+    uncovered = _uncovered(own, children, post_order, shown)
+    reach: dict = {}
     for node in post_order:
-        size[node] = own.get(node, 0) + sum(size[c] for c in children[node])
-    source: dict = {}
-    for node in post_order:  # children first, so a chain resolves to its lowest group
-        if not decisions[node].protected:
-            continue
-        holding = [c for c in children[node] if size[c]]
-        only = holding[0] if len(holding) == 1 and not own.get(node, 0) else None
-        source[node] = source[only] if only is not None and decisions[only].protected else node
-    return source
-
-
-def protection_shares(
-    parents: Mapping[Hashable, Hashable | None],
-    own: Mapping[Hashable, int],
-    decisions: Mapping[Hashable, Decision],
-    needed: Mapping[Hashable, float] | None = None,
-) -> dict[Hashable, float]:
-    """Each protected group's share of a person's budget in one round (for the groups that
-    draw their own noise: see `protection_sources`). A person lies in a chain of nested
-    groups; the shares along any chain that holds respondents add up to at most 1.
-
-    Each group first gets the share it `needed` (for its figures to mean something; none
-    given: nothing), scaled down where a chain needs more than the whole budget; what a chain
-    leaves over is shared by 1 / the group's respondents, so that the small groups, whose
-    figures one person moves most, get most of it."""
-    children, post_order = _tree_order(parents)
-    size: dict = {}
-    for node in post_order:
-        size[node] = own.get(node, 0) + sum(size[c] for c in children[node])
-    sources = protection_sources(parents, own, decisions)
-    needed = needed or {}
-
-    def drawing(node) -> bool:
-        return sources.get(node) == node and size[node] > 0
-
-    def heaviest(weight) -> dict:
-        """For each node, the heaviest chain through it (root to where someone answered)."""
-        chain: dict = {}
-        for node in reversed(post_order):  # parents before children
-            parent = parents.get(node)
-            above = chain[parent] if parent is not None and parent in chain else 0.0
-            chain[node] = above + (weight(node) if drawing(node) else 0.0)
-        most: dict = {}
-        for node in post_order:
-            here = chain[node] if own.get(node, 0) else 0.0
-            most[node] = max([here, *(most[c] for c in children[node])])
-        return most
-
-    most_weight = heaviest(lambda node: 1 / size[node])
-    most_needed = heaviest(lambda node: needed.get(node, 0.0))
-    shares = {}
-    for node in parents:
-        if not drawing(node) or not most_weight[node]:
-            continue
-        over = max(1.0, most_needed[node])
-        left = max(0.0, 1.0 - most_needed[node])
-        shares[node] = needed.get(node, 0.0) / over + left * (1 / size[node]) / most_weight[node]
-    return shares
+        below = [r for c in children[node] if decisions[c].suppressed or decisions[c].protected for r in reach[c]]
+        mine = [node] if decisions[node].protected and not decisions[node].suppressed and uncovered[node] else []
+        reach[node] = tuple(mine + below)
+    return {node: reach[node] for node, d in decisions.items() if d.protected and not d.suppressed}
 
 
 def _decide_exact(

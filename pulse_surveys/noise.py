@@ -15,9 +15,12 @@ the group shows by at most exp(ε_group); see `pulse_surveys.anonymity` for how 
 between rounds and between a person's nested groups.
 """
 
+import functools
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import opendp.prelude as dp
 from django.conf import settings
 
@@ -105,23 +108,24 @@ def _points_margin(scale: float, points_per_unit: float) -> float:
     return float(math.ceil(margin(scale) * points_per_unit))
 
 
-def _plan(epsilon: float, likert: Total, enps: Total | None, drivers: dict[int, Total]) -> dict | None:
-    """Each kept figure's noise scale, dropping the least read figures while they would be
-    meaningless; None when even the overall score would be."""
+def plan(epsilon: float, likert: Total, enps: Total | None, drivers: dict[int, Total]) -> dict | None:
+    """Each kept figure's noise scale for a group that draws its own noise with this budget,
+    dropping the least read figures while they would be meaningless; None when even the
+    overall score would be."""
     figures = ["score"] + (["enps"] if enps and enps.answers else []) + (["drivers"] if drivers else [])
     kept_drivers = {d for d, total in drivers.items() if total.answers}
     while True:
         weights = sum(FIGURE_WEIGHTS[f] for f in figures)
         share = {f: epsilon * FIGURE_WEIGHTS[f] / weights for f in figures}
-        plan = {"score": LIKERT_SENSITIVITY * likert.per_person / share["score"]}
-        if _points_margin(plan["score"], 100 / (LIKERT_SENSITIVITY * likert.answers)) > MEANINGLESS_MARGIN:
+        planned = {"score": LIKERT_SENSITIVITY * likert.per_person / share["score"]}
+        if _points_margin(planned["score"], 100 / (LIKERT_SENSITIVITY * likert.answers)) > MEANINGLESS_MARGIN:
             if len(figures) == 1:
                 return None
             figures.pop()  # the least read figure leaves its share to the score
             continue
         if "enps" in figures:
-            plan["enps"] = ENPS_SENSITIVITY * enps.per_person / share["enps"]
-            if _points_margin(plan["enps"], 100 / enps.answers) > MEANINGLESS_MARGIN:
+            planned["enps"] = ENPS_SENSITIVITY * enps.per_person / share["enps"]
+            if _points_margin(planned["enps"], 100 / enps.answers) > MEANINGLESS_MARGIN:
                 figures.remove("enps")
                 continue
         if "drivers" in figures:
@@ -135,57 +139,120 @@ def _plan(epsilon: float, likert: Total, enps: Total | None, drivers: dict[int, 
                 if not kept_drivers:
                     figures.remove("drivers")
                 continue
-            plan["drivers"] = (scale, kept_drivers)
-        return plan
+            planned["drivers"] = (scale, frozenset(kept_drivers))
+        return planned
 
 
-def score_fits(*, epsilon: float, likert: Total) -> bool:
-    """Whether the overall score alone, given this budget, would have a margin of ±25 points or less."""
-    return epsilon > 0 and likert.answers > 0 and _plan(epsilon, likert, None, {}) is not None
+@dataclass(frozen=True)
+class Draw:
+    """The noise one residual draws once for its round (see `pulse_surveys.anonymity.noise_sources`):
+    for each figure it keeps, the scale and the noise on that figure's total."""
+
+    score_scale: float
+    score: int
+    enps_scale: float | None = None
+    enps: int | None = None
+    driver_scale: float | None = None
+    drivers: dict = field(default_factory=dict)  # driver id -> noise
 
 
-def score_epsilon_needed(likert: Total, *, at_most: float) -> float:
-    """The least budget (up to `at_most`) with which the overall score alone has a margin of
-    ±25 points or less; `at_most` × 2 when even that is not enough."""
-    if not score_fits(epsilon=at_most, likert=likert):
-        return at_most * 2
-    low, high = 0.0, at_most
-    for _step in range(40):  # bisection: the margin shrinks as the budget grows
-        middle = (low + high) / 2
-        low, high = (low, middle) if score_fits(epsilon=middle, likert=likert) else (middle, high)
-    return high
+def draw(planned: dict) -> Draw:
+    """Draws, now, the noise a `plan` asks for."""
+    enps_scale = planned.get("enps")
+    driver_scale, kept = planned.get("drivers", (None, frozenset()))
+    kept = sorted(kept)
+    driver_noise = draws(driver_scale, len(kept)) if kept else []
+    return Draw(
+        score_scale=planned["score"],
+        score=draws(planned["score"], 1)[0],
+        enps_scale=enps_scale,
+        enps=draws(enps_scale, 1)[0] if enps_scale else None,
+        driver_scale=driver_scale,
+        drivers=dict(zip(kept, driver_noise, strict=True)),
+    )
 
 
-def _noisy(total: Total, scale: float, *, low: float, high: float, points_per_unit: float) -> float:
-    value = (total.value + draws(scale, 1)[0]) * points_per_unit
-    return float(round(min(max(value, low), high)))
+# Beyond this many scales from 0 the discrete Laplace law holds less than 1e-13 of its mass.
+_TAIL = 30
+
+
+@functools.lru_cache(maxsize=8192)
+def _margin_of_sum(scales: tuple[float, ...]) -> int:
+    reach = [math.ceil(_TAIL * scale) for scale in scales]
+    centre = sum(reach)
+    length = 1 << (2 * centre).bit_length()
+    spectrum = np.ones(length // 2 + 1, dtype=complex)
+    for (scale, k), count in Counter(zip(scales, reach, strict=True)).items():
+        alpha = math.exp(-1 / scale)
+        law = np.zeros(length)
+        law[: 2 * k + 1] = (1 - alpha) / (1 + alpha) * alpha ** np.abs(np.arange(-k, k + 1))
+        spectrum *= np.fft.rfft(law) ** count
+    law = np.fft.irfft(spectrum, length)[: 2 * centre + 1]  # index i holds the value i − centre
+    within = law[centre] + np.concatenate(([0.0], np.cumsum(law[centre + 1 :] + law[centre - 1 :: -1])))
+    return int(np.argmax(within >= CONFIDENCE - 1e-12))
+
+
+def margin_of_sum(scales) -> int:
+    """The half-width, in units of the total, of the central 95% interval of a sum of
+    independent discrete Laplace noises with these scales (exact, by convolution; a single
+    noise by its closed form `margin`)."""
+    scales = tuple(sorted(s for s in scales if s > 0))
+    if len(scales) <= 1:
+        return margin(scales[0]) if scales else 0
+    return _margin_of_sum(scales)
+
+
+def _figure(value: int, noises: list[int], scales: list[float], *, low: float, high: float, unit: float):
+    """(figure in whole points, 95% margin in points, variance in points²) of a total with noise."""
+    shown = float(round(min(max((value + sum(noises)) * unit, low), high)))
+    return shown, float(math.ceil(margin_of_sum(scales) * unit)), sum(variance(s) for s in scales) * unit**2
+
+
+def combine(
+    noises: list[Draw], *, epsilon: float, likert: Total, enps: Total | None, drivers: dict[int, Total]
+) -> Protected | None:
+    """The figures of a protected group: its true totals plus the noise of every residual it
+    holds, each drawn once. A figure shows when every one of those residuals drew noise for it
+    and its margin is at most ±25 points; None when the overall score's would be wider."""
+    if not noises or not likert.answers:
+        return None
+    unit = 100 / (LIKERT_SENSITIVITY * likert.answers)
+    scales = [n.score_scale for n in noises]
+    score, score_margin, score_variance = _figure(
+        likert.value, [n.score for n in noises], scales, low=0, high=100, unit=unit
+    )
+    if score_margin > MEANINGLESS_MARGIN:
+        return None
+    result = Protected(
+        epsilon=epsilon,
+        score=score,
+        score_margin=score_margin,
+        score_scale=max(scales),
+        score_variance=score_variance,
+    )
+    if enps and enps.answers and all(n.enps_scale for n in noises):
+        scales = [n.enps_scale for n in noises]
+        figure = _figure(enps.value, [n.enps for n in noises], scales, low=-100, high=100, unit=100 / enps.answers)
+        if figure[1] <= MEANINGLESS_MARGIN:
+            result.enps, result.enps_margin, result.enps_variance = figure
+            result.enps_scale = max(scales)
+    for driver_id, total in sorted(drivers.items()):
+        if not total.answers or not all(driver_id in n.drivers for n in noises):
+            continue
+        scales = [n.driver_scale for n in noises]
+        unit = 100 / (LIKERT_SENSITIVITY * total.answers)
+        score, driver_margin, driver_variance = _figure(
+            total.value, [n.drivers[driver_id] for n in noises], scales, low=0, high=100, unit=unit
+        )
+        if driver_margin <= MEANINGLESS_MARGIN:
+            result.drivers[driver_id] = (score, driver_margin, max(scales), driver_variance)
+    return result
 
 
 def protect(*, epsilon: float, likert: Total, enps: Total | None, drivers: dict[int, Total]) -> Protected | None:
-    """The figures of a protected group, each with its noise drawn now; None when the noise
-    this budget needs would make even the overall score meaningless."""
-    plan = _plan(epsilon, likert, enps, drivers)
-    if plan is None:
+    """The figures of a protected group that draws its own noise alone, drawn now; None when
+    the noise this budget needs would make even the overall score meaningless."""
+    planned = plan(epsilon, likert, enps, drivers)
+    if planned is None:
         return None
-    likert_unit = 100 / (LIKERT_SENSITIVITY * likert.answers)
-    result = Protected(
-        epsilon=epsilon,
-        score=_noisy(likert, plan["score"], low=0, high=100, points_per_unit=likert_unit),
-        score_margin=_points_margin(plan["score"], likert_unit),
-        score_scale=plan["score"],
-        score_variance=variance(plan["score"]) * likert_unit**2,
-    )
-    if "enps" in plan:
-        # eNPS = (promoters − detractors) / answers × 100; its total is promoters − detractors.
-        unit = 100 / enps.answers
-        result.enps = _noisy(enps, plan["enps"], low=-100, high=100, points_per_unit=unit)
-        result.enps_margin, result.enps_scale = _points_margin(plan["enps"], unit), plan["enps"]
-        result.enps_variance = variance(plan["enps"]) * unit**2
-    if "drivers" in plan:
-        scale, kept = plan["drivers"]
-        for driver_id in sorted(kept):
-            total = drivers[driver_id]
-            unit = 100 / (LIKERT_SENSITIVITY * total.answers)
-            score = _noisy(total, scale, low=0, high=100, points_per_unit=unit)
-            result.drivers[driver_id] = (score, _points_margin(scale, unit), scale, variance(scale) * unit**2)
-    return result
+    return combine([draw(planned)], epsilon=epsilon, likert=likert, enps=enps, drivers=drivers)

@@ -1,6 +1,7 @@
 """Every write in pulse surveys: the bank, surveys, rounds, answering, closing, reminders."""
 
 import datetime as dt
+import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -558,70 +559,75 @@ def _result_tree(department_ids: set) -> dict:
     return parents
 
 
-_PROTECTED_FIELDS = (
-    "suppressed",
-    "reason",
-    "protected",
-    "epsilon",
-    "score",
-    "score_margin",
-    "score_noise_scale",
-    "score_noise_variance",
-    "enps",
-    "enps_margin",
-    "enps_noise_scale",
-    "enps_noise_variance",
-)
+def _noise_totals(values: dict, questions: dict) -> tuple:
+    """A group's integer totals behind its figures (see `pulse_surveys.noise`): the overall
+    score's, eNPS's (promoters − detractors) and each driver's, from its answer counts."""
+    likert, promoters, by_driver = Counter(), Counter(), defaultdict(Counter)
+    for question_id, counts in values.items():
+        question = questions[question_id]
+        if question.kind == QuestionKind.LIKERT:
+            likert.update(counts)
+            by_driver[question.driver_id].update(counts)
+        elif question.kind == QuestionKind.ENPS:
+            promoters.update(counts)
+    likert_per_person = sum(q.kind == QuestionKind.LIKERT for q in questions.values())
+    enps_per_person = sum(q.kind == QuestionKind.ENPS for q in questions.values())
+    driver_per_person = Counter(q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT)
+
+    def likert_total(counts: Counter, per_person: int) -> noise.Total:
+        return noise.Total(sum((v - 1) * n for v, n in counts.items()), counts.total(), per_person)
+
+    net = sum(n for v, n in promoters.items() if v >= 9) - sum(n for v, n in promoters.items() if v <= 6)
+    return (
+        likert_total(likert, likert_per_person),
+        noise.Total(net, promoters.total(), enps_per_person),
+        {d: likert_total(counts, driver_per_person[d]) for d, counts in by_driver.items() if counts},
+    )
 
 
-def _likert_totals(questions: dict, values_own: dict) -> dict:
-    """Per department's own respondents: (sum of Likert answers − 1, number of Likert answers)."""
-    totals: dict = defaultdict(lambda: [0, 0])
-    for department_id, by_question in values_own.items():
-        node = TOTAL if department_id is None else department_id
-        for question_id, counts in by_question.items():
-            if questions[question_id].kind == QuestionKind.LIKERT:
-                totals[node][0] += sum((value - 1) * n for value, n in counts.items())
-                totals[node][1] += counts.total()
-    return totals
-
-
-def _without_meaningless_protection(parents, children, own, decisions, likert_own, budget, per_person) -> dict:
+def _protection(parents, own, decisions, totals, budget: float) -> tuple[dict, dict]:
     """Hides, one at a time and smallest first, each protected group whose overall score would
-    be meaningless with its share of the budget; a hidden group draws no noise, so the others'
-    shares grow. (Hiding a group that rules 1–3 show only merges residuals: still safe.)
-    Returns the decisions and each protected group's needed share (see `protection_shares`)."""
-    subtree: dict = {}
-
-    def fill(node) -> tuple[int, int]:
-        total, answers = likert_own.get(node, (0, 0))
-        for child in children[node]:
-            child_total, child_answers = fill(child)
-            total, answers = total + child_total, answers + child_answers
-        subtree[node] = (total, answers)
-        return subtree[node]
-
-    for root in [n for n, p in parents.items() if p is None]:
-        fill(root)
+    be meaningless with the noise it carries (its own residual's, when even the whole budget
+    would not do, or the sum of its residuals'); a hidden group's residual joins the one above.
+    Then draws each residual's noise, once, and returns the decisions and each protected
+    group's figures. A protected group that holds no residual's noise shows only what exact
+    groups below it add up to: it is shown exactly. (Hiding a group that rules 1–3 show only
+    merges residuals: still safe.)"""
     decisions = dict(decisions)
-    totals = {node: noise.Total(subtree[node][0], subtree[node][1], per_person) for node in subtree}
-    needed = {
-        node: noise.score_epsilon_needed(totals[node], at_most=budget) / budget
-        for node, decision in decisions.items()
-        if decision.protected and totals[node].answers
-    }
     while True:
-        shares = anonymity.protection_shares(parents, own, decisions, needed)
-        sources = anonymity.protection_sources(parents, own, decisions)
-        failing = [
-            node
-            for node, source in sources.items()
-            if source == node and not noise.score_fits(epsilon=budget * shares.get(node, 0.0), likert=totals[node])
-        ]
+        sources = anonymity.noise_sources(parents, own, decisions)
+        plans = {h: noise.plan(budget, *totals[h]) for h in {h for held in sources.values() for h in held}}
+        failing = [h for h, planned in plans.items() if planned is None]
         if not failing:
-            return decisions, needed
-        smallest = min(failing, key=lambda node: (subtree[node][1], repr(node)))
+            failing = [
+                group
+                for group, held in sources.items()
+                if held
+                and (
+                    not totals[group][0].answers
+                    or math.ceil(
+                        noise.margin_of_sum([plans[h]["score"] for h in held])
+                        * 100
+                        / (noise.LIKERT_SENSITIVITY * totals[group][0].answers)
+                    )
+                    > noise.MEANINGLESS_MARGIN
+                )
+            ]
+        if not failing:
+            break
+        smallest = min(failing, key=lambda node: (totals[node][0].answers, repr(node)))
         decisions[smallest] = anonymity.Decision(True, SuppressionReason.TOO_NOISY)
+    drawn = {h: noise.draw(planned) for h, planned in sorted(plans.items(), key=lambda item: repr(item[0]))}
+    figures = {}
+    for group, held in sources.items():
+        if not held:
+            decisions[group] = anonymity.Decision(False)
+            continue
+        likert, enps, drivers = totals[group]
+        figures[group] = noise.combine(
+            [drawn[h] for h in held], epsilon=budget, likert=likert, enps=enps, drivers=drivers
+        )
+    return decisions, figures
 
 
 @transaction.atomic
@@ -673,47 +679,7 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
         if parent is not None:
             children[parent].append(node)
 
-    budget = noise.round_epsilon()
-    likert_per_person = sum(q.kind == QuestionKind.LIKERT for q in questions.values())
-    enps_per_person = sum(q.kind == QuestionKind.ENPS for q in questions.values())
-    driver_per_person = Counter(q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT)
-    decisions, needed = _without_meaningless_protection(
-        parents, children, own_respondents, decisions, _likert_totals(questions, values_own), budget, likert_per_person
-    )
-    shares = anonymity.protection_shares(parents, own_respondents, decisions, needed)
-    sources = anonymity.protection_sources(parents, own_respondents, decisions)
-    protected_results: dict = {}  # source group -> its stored (result, driver figures)
-
-    def _protect(result: RoundResult, by_kind, by_driver, *, epsilon: float) -> dict:
-        """Fills a protected result's figures with their noise; hides it when the noise would
-        make even its overall score meaningless. Returns its drivers' (score, margin, scale)."""
-        likert, promoters = by_kind[QuestionKind.LIKERT], by_kind[QuestionKind.ENPS]
-        protected = likert.total() and noise.protect(
-            epsilon=epsilon,
-            likert=noise.Total(sum((v - 1) * n for v, n in likert.items()), likert.total(), likert_per_person),
-            enps=noise.Total(
-                sum(n for v, n in promoters.items() if v >= 9) - sum(n for v, n in promoters.items() if v <= 6),
-                promoters.total(),
-                enps_per_person,
-            ),
-            drivers={
-                d: noise.Total(sum((v - 1) * n for v, n in counts.items()), counts.total(), driver_per_person[d])
-                for d, counts in by_driver.items()
-                if counts
-            },
-        )
-        if not protected:
-            result.suppressed, result.reason = True, SuppressionReason.TOO_NOISY
-            return {}
-        result.protected, result.epsilon = True, protected.epsilon
-        result.score, result.score_margin = protected.score, protected.score_margin
-        result.score_noise_scale, result.score_noise_variance = protected.score_scale, protected.score_variance
-        result.enps, result.enps_margin = protected.enps, protected.enps_margin
-        result.enps_noise_scale, result.enps_noise_variance = protected.enps_scale, protected.enps_variance
-        return dict(protected.drivers)
-
-    drivers = {q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT}
-    results: list[tuple[RoundResult, dict]] = []
+    groups: dict = {}  # node -> (invited, responded, answer counts per question, comments) of its subtree
 
     def roll_up(node) -> tuple[int, int, dict, list]:
         department_id = None if node == TOTAL else node
@@ -727,6 +693,17 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
             invited, responded, comments = invited + c_invited, responded + c_responded, comments + c_comments
             for question_id, counts in c_values.items():
                 values[question_id].update(counts)
+        groups[node] = (invited, responded, values, comments)
+        return groups[node]
+
+    roll_up(TOTAL)
+    totals = {node: _noise_totals(group[2], questions) for node, group in groups.items()}
+    decisions, figures = _protection(parents, own_respondents, decisions, totals, noise.round_epsilon())
+
+    drivers = {q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT}
+    results: list[tuple[RoundResult, dict]] = []
+    for node, (invited, responded, values, comments) in groups.items():
+        department_id = None if node == TOTAL else node
         decision = decisions[node]
         result = RoundResult(
             round=pulse_round,
@@ -739,7 +716,15 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
             reason=decision.reason,
         )
         driver_scores = {}
-        if not decision.suppressed:
+        if decision.protected:
+            protected = figures[node]
+            result.protected, result.epsilon = True, protected.epsilon
+            result.score, result.score_margin = protected.score, protected.score_margin
+            result.score_noise_scale, result.score_noise_variance = protected.score_scale, protected.score_variance
+            result.enps, result.enps_margin = protected.enps, protected.enps_margin
+            result.enps_noise_scale, result.enps_noise_variance = protected.enps_scale, protected.enps_variance
+            driver_scores = dict(protected.drivers)
+        elif not decision.suppressed:
             by_kind = defaultdict(Counter)
             by_driver = defaultdict(Counter)
             for question_id, counts in values.items():
@@ -747,34 +732,23 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
                 by_kind[question.kind].update(counts)
                 if question.kind == QuestionKind.LIKERT:
                     by_driver[question.driver_id].update(counts)
-            if decision.protected and sources[node] != node:
-                # the same respondents as a protected sub-group: its figures, noise and all
-                source, driver_scores = protected_results[sources[node]]
-                for name in _PROTECTED_FIELDS:
-                    setattr(result, name, getattr(source, name))
-            elif decision.protected:
-                driver_scores = _protect(result, by_kind, by_driver, epsilon=budget * shares.get(node, 0.0))
-                protected_results[node] = (result, driver_scores)
-            else:
-                result.score = likert_score(by_kind[QuestionKind.LIKERT])
-                result.enps = enps_score(by_kind[QuestionKind.ENPS])
-                result.distributions = {
-                    str(question_id): {
-                        str(value): values[question_id][value]
-                        for value in range(question.value_range[0], question.value_range[1] + 1)
-                    }
-                    for question_id, question in questions.items()
-                    if question.value_range
+            result.score = likert_score(by_kind[QuestionKind.LIKERT])
+            result.enps = enps_score(by_kind[QuestionKind.ENPS])
+            result.distributions = {
+                str(question_id): {
+                    str(value): values[question_id][value]
+                    for value in range(question.value_range[0], question.value_range[1] + 1)
                 }
-                driver_scores = {d: (likert_score(by_driver[d]), None, None, None) for d in drivers if by_driver[d]}
-            if not result.suppressed:
-                shuffled = list(comments)
-                _SHUFFLE.shuffle(shuffled)
-                result.comments = shuffled
+                for question_id, question in questions.items()
+                if question.value_range
+            }
+            driver_scores = {d: (likert_score(by_driver[d]), None, None, None) for d in drivers if by_driver[d]}
+        if not result.suppressed:
+            shuffled = list(comments)
+            _SHUFFLE.shuffle(shuffled)
+            result.comments = shuffled
         results.append((result, driver_scores))
-        return invited, responded, values, comments
 
-    roll_up(TOTAL)
     RoundResult.objects.filter(round=pulse_round).delete()
     RoundResult.objects.bulk_create([result for result, _scores in results])
     RoundResultDriver.objects.bulk_create(

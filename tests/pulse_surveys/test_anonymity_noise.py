@@ -16,7 +16,7 @@ import pytest
 from scipy import stats
 
 from pulse_surveys import noise
-from pulse_surveys.anonymity import ShownRound, decide, protection_shares, protection_sources
+from pulse_surveys.anonymity import Decision, ShownRound, decide, noise_sources
 
 EPSILON = math.log(3)
 SENSITIVITY = 1.0  # in these tests one person moves each total by at most one unit
@@ -33,17 +33,15 @@ def _subtree(parents, node):
 
 
 def _decide_round(parents, invited, answered, threshold, earlier=()):
-    """Decides a round as materialising it does, and the noise scale of each protected group
-    (its share of the round's budget ε / 2; no noise at all when `noise_on` is off)."""
+    """Decides a round as materialising it does, and the noise each protected group carries:
+    the draws (residual, scale) of the protected residuals it holds, each with the round's
+    budget ε / 2 (a protected group holding none shows what exact groups add up to: exact)."""
     own = {node: len(people) for node, people in answered.items()}
     respondents = frozenset(p for people in answered.values() for p in people)
     decisions = decide(parents, own, threshold, members=invited, answered=respondents, earlier=earlier)
-    shares = protection_shares(parents, own, decisions)
-    # a protected group that shows its sub-group's figures carries the same noise
-    scales = {
-        node: (source, SENSITIVITY / (EPSILON / 2 * shares[source]))
-        for node, source in protection_sources(parents, own, decisions).items()
-    }
+    sources = noise_sources(parents, own, decisions)
+    decisions = {n: Decision(False) if n in sources and not sources[n] else d for n, d in decisions.items()}
+    scales = {node: [(h, SENSITIVITY / (EPSILON / 2)) for h in held] for node, held in sources.items() if held}
     exact = {n for n, d in decisions.items() if not d.suppressed and not d.protected}
     shown = {n for n, d in decisions.items() if not d.suppressed}
     observed = ShownRound(parents=parents, shown=exact, members=invited, answered=respondents)
@@ -70,9 +68,9 @@ def _unprotected_combination(rounds, threshold, *, noise_on=True):
             columns.append((sign, people))
             noises.append({})
             for (side, group), c in terms.items():
-                source, scale = scales[group]
-                coefficient = noises[-1].get((side, source), (0, scale))[0] + c
-                noises[-1][side, source] = (coefficient, scale)
+                for source, scale in scales[group]:
+                    coefficient = noises[-1].get((side, source), (0, scale))[0] + c
+                    noises[-1][side, source] = (coefficient, scale)
     respondents = sorted(rounds[0][3].answered | rounds[1][3].answered)
     if not columns or not respondents:
         return None
@@ -135,24 +133,47 @@ def test_no_combination_of_two_rounds_singles_anyone_out_without_enough_noise():
     assert protected >= 40 and unprotected_without_noise >= 20, (protected, unprotected_without_noise)
 
 
-def test_a_person_s_shares_along_their_groups_add_up_to_at_most_one():
+def test_a_protected_group_carries_the_noise_of_the_protected_residuals_no_exact_group_covers():
     rng = random.Random(9)
+    checked = 0
     for _ in range(300):
         parents, threshold, rounds = _random_pair(rng)
         _invited, answered = rounds[1]
-        decisions, _shown, _scales, _observed = _pair(parents, threshold, rounds)[1]
+        decisions = _pair(parents, threshold, rounds)[1][0]
         own = {n: len(p) for n, p in answered.items()}
-        # with no needs, and with random needs (some chains needing more than the whole budget)
-        for needed in ({}, {node: rng.random() * 0.8 for node in parents}):
-            shares = protection_shares(parents, own, decisions, needed)
-            for node, people in answered.items():
-                if not people:
-                    continue
-                chain, current = 0.0, node
-                while current is not None:
-                    chain += shares.get(current, 0.0)
-                    current = parents[current]
-                assert chain <= 1 + 1e-9, (parents, decisions, needed, shares)
+        shown = {n for n, d in decisions.items() if not d.suppressed}
+        sources = noise_sources(parents, own, decisions)
+
+        def residual(node, parents=parents, shown=shown, own=own):
+            below = {n for n in _subtree(parents, node) - {node} if n in shown}
+            covered = {m for b in below for m in _subtree(parents, b)}
+            return sum(own.get(m, 0) for m in _subtree(parents, node) - covered)
+
+        def path_is_free(top, node, parents=parents, shown=shown, decisions=decisions):
+            # no exact group between top (excluded) and node
+            while node != top:
+                if node in shown and not decisions[node].protected:
+                    return False
+                node = parents[node]
+            return True
+
+        for group, held in sources.items():
+            # then, by definition, every protected residual below that no exact group covers
+            expected = {
+                node
+                for node in _subtree(parents, group)
+                if decisions[node].protected and residual(node) and path_is_free(group, node)
+            }
+            assert set(held) == expected, (parents, decisions, group, held)
+            checked += bool(held)
+        # and a person's answers are in one draw: the residuals drawing noise do not overlap
+        draws = {h for held in sources.values() for h in held}
+        for node, people in answered.items():
+            owner = node
+            while owner is not None and owner not in shown:
+                owner = parents[owner]
+            assert not people or sum(owner == h for h in draws) <= 1
+    assert checked >= 40
 
 
 def test_a_protected_group_is_shown_with_noise_instead_of_hidden():
@@ -163,9 +184,9 @@ def test_a_protected_group_is_shown_with_noise_instead_of_hidden():
     decisions, shown, scales, _observed = _decide_round(parents, seven, seven, 5, earlier=[first[3]])
     # then both groups are shown, with noise; the unit gets most of the budget
     assert shown == {0, 1} and decisions[1].protected and decisions[0].protected
-    # and the whole audience, which holds the same seven, shows the unit's figures: the unit's
-    # noise gets the whole budget
-    assert scales[0] == scales[1] == (1, SENSITIVITY / (EPSILON / 2))
+    # and the whole audience, which holds the same seven, carries the unit's noise alone, drawn
+    # with the whole budget
+    assert scales[0] == scales[1] == [(1, SENSITIVITY / (EPSILON / 2))]
 
 
 @pytest.mark.parametrize("scale", [0.7, 2.5, 12.0])
@@ -212,52 +233,57 @@ def test_the_least_read_figures_are_dropped_before_the_score_is_hidden():
     assert noise.protect(epsilon=0.55, likert=noise.Total(60, 40, 2), enps=None, drivers={}) is None
 
 
-def test_a_group_gets_at_least_what_it_needs_when_its_chains_can_afford_it():
-    from pulse_surveys.anonymity import Decision
-
+def test_nested_protected_groups_each_draw_with_the_whole_budget():
     # given a department of 300 (0) with a unit of 27 (1) and a unit of 200 (2), all protected
     parents = {0: None, 1: 0, 2: 0}
     own = {0: 73, 1: 27, 2: 200}
     decisions = {node: Decision(False, protected=True) for node in parents}
-    needed = {0: 0.1, 1: 0.8, 2: 0.15}
-    # when
-    shares = protection_shares(parents, own, decisions, needed)
-    # then each gets its need, and the chains' leftovers go mostly to the small unit
-    assert all(shares[node] >= needed[node] - 1e-12 for node in parents)
-    assert shares[0] + shares[1] == pytest.approx(1) and shares[0] + shares[2] <= 1 + 1e-12
-    # and the unit of 27 keeps a score within ±25 points
+    # then the department carries its own residual's noise and both units'
+    sources = noise_sources(parents, own, decisions)
+    assert sources == {0: (0, 1, 2), 1: (1,), 2: (2,)}
+    # and the unit of 27, drawing alone with the round's whole budget, keeps a score within ±25
     unit = noise.Total(value=150, answers=27 * 9, per_person=9)
-    assert noise.score_fits(epsilon=EPSILON / 2 * shares[1], likert=unit)
-    # while under 1 / size alone the department would get less than it needs
-    plain = protection_shares(parents, own, decisions)
-    assert plain[0] < needed[0] <= shares[0]
+    planned = noise.plan(EPSILON / 2, unit, None, {})
+    assert planned["score"] == pytest.approx(noise.LIKERT_SENSITIVITY * 9 / (EPSILON / 2))
+    figures = noise.combine([noise.draw(planned)], epsilon=EPSILON / 2, likert=unit, enps=None, drivers={})
+    assert figures is not None and figures.score_margin <= noise.MEANINGLESS_MARGIN
+    # (had it to share the budget with the department above, say 70 : 30, it would not)
+    assert noise.plan(EPSILON / 2 * 0.7, unit, None, {}) is None
 
 
-def test_the_budget_needed_is_the_least_that_keeps_the_score_meaningful():
-    unit = noise.Total(value=150, answers=27 * 9, per_person=9)
-    needed = noise.score_epsilon_needed(unit, at_most=EPSILON / 2)
-    assert noise.score_fits(epsilon=needed, likert=unit)
-    assert not noise.score_fits(epsilon=needed * 0.99, likert=unit)
-    assert noise.score_epsilon_needed(noise.Total(15, 10 * 9, 9), at_most=EPSILON / 2) > EPSILON / 2
+def test_the_margin_of_a_sum_of_noises_equals_scipy_s_convolution():
+    for scales in ([3.0, 3.0], [2.5, 7.0, 7.0], [40.0, 12.5], [0.8, 0.8, 0.8, 0.8, 5.0]):
+        reach = int(40 * max(scales))
+        support = np.arange(-reach, reach + 1)
+        law = np.array([1.0])
+        for scale in scales:
+            law = np.convolve(law, stats.dlaplace(1 / scale).pmf(support))
+        centre = len(law) // 2
+        expected = next(k for k in range(centre) if law[centre - k : centre + k + 1].sum() >= 0.95)
+        assert noise.margin_of_sum(scales) == expected, scales
+        assert noise.margin_of_sum([scales[0]]) == noise.margin(scales[0])
+    # the figure's variance is the sum of the noises' (they are independent)
+    draws = [noise.Draw(score_scale=s, score=0) for s in (3.0, 7.0)]
+    combined = noise.combine(draws, epsilon=0.55, likert=noise.Total(500, 1000, 10), enps=None, drivers={})
+    unit = 100 / (noise.LIKERT_SENSITIVITY * 1000)
+    expected_variance = (stats.dlaplace(1 / 3).var() + stats.dlaplace(1 / 7).var()) * unit**2
+    assert combined.score_variance == pytest.approx(expected_variance, rel=1e-9)
 
 
-def test_a_group_too_small_for_its_noise_is_hidden_and_leaves_its_share_to_the_others():
-    from pulse_surveys.anonymity import Decision
-    from pulse_surveys.services import _without_meaningless_protection
+def test_a_group_too_small_for_its_noise_is_hidden_and_its_residual_joins_the_one_above():
+    from pulse_surveys.services import _protection
 
     # given a department (0) of two protected units: 1 with ten respondents, 2 with forty
     parents = {0: None, 1: 0, 2: 0}
-    children = {0: [1, 2], 1: [], 2: []}
     own = {1: 10, 2: 40}
     protected = {node: Decision(False, protected=True) for node in parents}
-    likert = {1: (20, 20), 2: (80, 80)}  # (sum of answers − 1, answers): two Likert answers each
-    shares_before = protection_shares(parents, own, protected)
-    assert not noise.score_fits(epsilon=EPSILON / 2 * shares_before[0], likert=noise.Total(100, 100, 2))
+    likert = {0: noise.Total(100, 100, 2), 1: noise.Total(20, 20, 2), 2: noise.Total(80, 80, 2)}
+    totals = {node: (likert[node], noise.Total(0, 0, 0), {}) for node in parents}
     # when
-    decisions, _needed = _without_meaningless_protection(parents, children, own, protected, likert, EPSILON / 2, 2)
-    # then the unit of ten is hidden, and the department now fits beside the unit of forty
+    decisions, figures = _protection(parents, own, protected, totals, EPSILON / 2)
+    # then the unit of ten is hidden, its residual joins the department's, which draws its own noise
     assert decisions[1].suppressed and decisions[1].reason == "too_noisy"
     assert decisions[0].protected and decisions[2].protected
-    shares = protection_shares(parents, own, decisions)
-    assert shares[0] > shares_before[0]
-    assert noise.score_fits(epsilon=EPSILON / 2 * shares[0], likert=noise.Total(100, 100, 2))
+    assert noise_sources(parents, own, decisions) == {0: (0, 2), 2: (2,)}
+    assert figures[0].score_margin <= noise.MEANINGLESS_MARGIN and figures[2].score_margin <= noise.MEANINGLESS_MARGIN
+    assert set(figures) == {0, 2}

@@ -586,38 +586,50 @@ def _noise_totals(values: dict, questions: dict) -> tuple:
 
 
 def _protection(parents, own, decisions, totals, budget: float) -> tuple[dict, dict]:
-    """Hides, one at a time and smallest first, each protected group whose overall score would
-    be meaningless with the noise it carries (its own residual's, when even the whole budget
-    would not do, or the sum of its residuals'); a hidden group's residual joins the one above.
-    Then draws each residual's noise, once, and returns the decisions and each protected
+    """Hides each protected group whose overall score would be meaningless with the noise it
+    carries: at once, those that would draw noise and whose own score even the whole budget
+    would leave too wide; then, one at a time and smallest first, those whose residuals' summed
+    noise would be too wide. A hidden group's residual joins the one above. Then draws each residual's noise, once, and returns the decisions and each protected
     group's figures. A protected group that holds no residual's noise shows only what exact
     groups below it add up to: it is shown exactly. (Hiding a group that rules 1–3 show only
     merges residuals: still safe.)"""
     decisions = dict(decisions)
+    plans: dict = {}  # a group's plan depends on its own totals only
+
+    def plan_of(node):
+        if node not in plans:
+            plans[node] = noise.plan(budget, *totals[node])
+        return plans[node]
+
     while True:
         sources = anonymity.noise_sources(parents, own, decisions)
-        plans = {h: noise.plan(budget, *totals[h]) for h in {h for held in sources.values() for h in held}}
-        failing = [h for h, planned in plans.items() if planned is None]
-        if not failing:
-            failing = [
-                group
-                for group, held in sources.items()
-                if held
-                and (
-                    not totals[group][0].answers
-                    or math.ceil(
-                        noise.margin_of_sum([plans[h]["score"] for h in held])
-                        * 100
-                        / (noise.LIKERT_SENSITIVITY * totals[group][0].answers)
-                    )
-                    > noise.MEANINGLESS_MARGIN
+        drawing = {h for held in sources.values() for h in held}
+        # A residual whose own group's score would be meaningless even with the whole budget
+        # is hidden whatever else is: all such at once.
+        hopeless = [h for h in drawing if plan_of(h) is None]
+        if hopeless:
+            for node in hopeless:
+                decisions[node] = anonymity.Decision(True, SuppressionReason.TOO_NOISY)
+            continue
+        failing = [
+            group
+            for group, held in sources.items()
+            if held
+            and (
+                not totals[group][0].answers
+                or math.ceil(
+                    noise.margin_of_sum([plans[h]["score"] for h in held])
+                    * 100
+                    / (noise.LIKERT_SENSITIVITY * totals[group][0].answers)
                 )
-            ]
+                > noise.MEANINGLESS_MARGIN
+            )
+        ]
         if not failing:
             break
         smallest = min(failing, key=lambda node: (totals[node][0].answers, repr(node)))
         decisions[smallest] = anonymity.Decision(True, SuppressionReason.TOO_NOISY)
-    drawn = {h: noise.draw(planned) for h, planned in sorted(plans.items(), key=lambda item: repr(item[0]))}
+    drawn = {h: noise.draw(plans[h]) for h in sorted(drawing, key=repr)}
     figures = {}
     for group, held in sources.items():
         if not held:

@@ -102,7 +102,8 @@ What this leaves open:
   are protected by the crowd (rules 1–5), not by noise.
 """
 
-from collections import defaultdict
+import itertools
+from collections import Counter, defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -193,11 +194,13 @@ def _tree_order(parents: Mapping[Hashable, Hashable | None]) -> tuple[dict, list
     return children, post_order
 
 
-def _uncovered(own: Mapping, children: Mapping, post_order: list, shown: set) -> dict:
+def _uncovered(own: Mapping, parents: Mapping, post_order: list, shown: set) -> dict:
     """For every node: respondents in its subtree that are in no shown group strictly below it."""
-    uncovered: dict = {}
-    for node in post_order:
-        uncovered[node] = own.get(node, 0) + sum(uncovered[c] for c in children[node] if c not in shown)
+    uncovered = {node: own.get(node, 0) for node in post_order}
+    for node in post_order:  # children first: each passes what it holds up unless it is shown
+        parent = parents.get(node)
+        if parent is not None and node not in shown and parent in uncovered:
+            uncovered[parent] += uncovered[node]
     return uncovered
 
 
@@ -247,10 +250,10 @@ def _differs_safely(atom: frozenset, answered: Collection, earlier: Iterable[Sho
 _OUTSIDE = ("outside",)  # where a person's answers of a round are in no shown total
 
 
-def _owners(parents: Mapping, shown: Collection) -> dict:
+def _owners(parents: Mapping, shown: Collection, post_order: list | None = None) -> dict:
     """Tree node -> the shown group whose residual holds it (None: no shown group does)."""
     owner: dict = {}
-    for node in reversed(_tree_order(parents)[1]):  # parents before children
+    for node in reversed(post_order if post_order is not None else _tree_order(parents)[1]):  # parents first
         parent = parents.get(node)
         owner[node] = node if node in shown else owner.get(parent) if parent is not None else None
     return owner
@@ -262,16 +265,16 @@ class _RoundView:
     (its total is then known to be nothing, whatever it is combined with)."""
 
     def __init__(self, parents, shown, node_of, answered):
-        self._node_of, self._owner = node_of, _owners(parents, shown)
-        self._respondents: dict = defaultdict(int)
+        self.node_of, owner = node_of, _owners(parents, shown)
+        respondents: dict = defaultdict(int)
         for person in answered:
-            owner = self._owner.get(node_of.get(person))
-            if owner is not None:
-                self._respondents[owner] += 1
+            held_by = owner.get(node_of.get(person))
+            if held_by is not None:
+                respondents[held_by] += 1
+        self.vertex_of_node = {node: ("then", o) if respondents.get(o) else _OUTSIDE for node, o in owner.items()}
 
     def vertex(self, person):
-        owner = self._owner.get(self._node_of.get(person))
-        return ("then", owner) if self._respondents.get(owner) else _OUTSIDE
+        return self.vertex_of_node.get(self.node_of.get(person), _OUTSIDE)
 
 
 class _Pairing:
@@ -281,9 +284,10 @@ class _Pairing:
 
     def __init__(self, node_of_now: Mapping, answered_now: frozenset, then: "ShownRound"):
         view = then.view()
-        self.pairs: dict = defaultdict(int)
-        for person in answered_now | then.answered:
-            self.pairs[node_of_now.get(person), view.vertex(person)] += 1
+        people = list(answered_now | then.answered)
+        then_nodes = map(view.node_of.get, people)
+        then_vertices = map(view.vertex_of_node.get, then_nodes, itertools.repeat(_OUTSIDE))
+        self.pairs = Counter(zip(map(node_of_now.get, people), then_vertices, strict=True))
 
     def edges(self, now_vertex: Mapping) -> dict:
         weights: dict = defaultdict(int)
@@ -427,7 +431,7 @@ def noise_sources(
     nest, and each draw can have the round's whole budget."""
     children, post_order = _tree_order(parents)
     shown = {node for node, decision in decisions.items() if not decision.suppressed}
-    uncovered = _uncovered(own, children, post_order, shown)
+    uncovered = _uncovered(own, parents, post_order, shown)
     reach: dict = {}
     for node in post_order:
         below = [r for c in children[node] if decisions[c].suppressed or decisions[c].protected for r in reach[c]]
@@ -484,7 +488,7 @@ def _decide_exact(
     shown = {node for node in parents if size[node] >= threshold}
     hidden_for: dict = {}  # node -> COMPLEMENTARY or ACROSS_ROUNDS
     while True:
-        uncovered = _uncovered(own, children, post_order, shown)
+        uncovered = _uncovered(own, parents, post_order, shown)
         node = _first_unsafe(post_order, shown, uncovered, threshold)
         if node is not None:
             candidates = [c for c in _shown_below(node, children, shown) if uncovered[c] > 0]
@@ -511,7 +515,7 @@ def _decide_exact(
         changed = False
         for node in sorted(hidden_for, key=lambda n: (-size[n], repr(n))):
             trial = shown | {node}
-            uncovered = _uncovered(own, children, post_order, trial)
+            uncovered = _uncovered(own, parents, post_order, trial)
             if _first_unsafe(post_order, trial, uncovered, threshold) is not None:
                 continue
             above = shown_above(node, trial)
@@ -524,18 +528,28 @@ def _decide_exact(
     if earlier:
         node_of = {person: node for node, people in members.items() for person in people}
         pairings = [_Pairing(node_of, answered, shown_round) for shown_round in earlier]
+        seen: list = [None]
+
+        def now_view() -> tuple[dict, dict]:
+            """This round's residual owners and vertices for the current shown groups (worked
+            out again only when they change)."""
+            if seen[0] is None or seen[0][0] != shown:
+                uncovered = _uncovered(own, parents, post_order, shown)
+                owner = _owners(parents, shown, post_order)
+                # a tree node's vertex: the residual holding it, if that holds answers
+                vertex_of = {
+                    node: ("now", owner[node]) if owner[node] is not None and uncovered[owner[node]] else _OUTSIDE
+                    for node in parents
+                }
+                seen[0] = (set(shown), owner, vertex_of)
+            return seen[0][1], seen[0][2]
+
         hid = True
         while hid:  # hiding merges this round's vertices; once more over all rounds after a hide
             hid = False
             for pairing in pairings:
                 while True:
-                    uncovered = _uncovered(own, children, post_order, shown)
-                    owner = _owners(parents, shown)
-                    # a tree node's vertex: the residual holding it, if that holds answers
-                    vertex_of = {
-                        node: ("now", owner[node]) if owner[node] is not None and uncovered[owner[node]] else _OUTSIDE
-                        for node in parents
-                    }
+                    owner, vertex_of = now_view()
                     cut = _small_cut(pairing.edges(vertex_of), threshold)
                     # (A cut with none of this round's groups in it lies in the other round
                     # alone, as when the threshold was raised since: nothing here changes it.)

@@ -4,6 +4,9 @@ questions, its department tree, the groups it showed, and who was invited in whi
 
 from collections import defaultdict
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
+
 from pulse_surveys.anonymity import ShownRound
 from pulse_surveys.models import Invitation, Participation, Round, RoundResult
 
@@ -17,8 +20,13 @@ def _node(department_id):
 def members_by_node(round_ids: list[int]) -> dict[int, dict]:
     """`{round: {node: [employee ids]}}`: who was invited, in the department they were in."""
     found: dict[int, dict] = {pk: defaultdict(list) for pk in round_ids}
-    rows = Invitation.objects.filter(round_id__in=round_ids).values_list("round_id", "department_id", "employee_id")
-    for round_id, department_id, employee_id in rows.order_by().iterator(chunk_size=20_000):
+    invitations = Invitation.objects.filter(round_id__in=round_ids).order_by()
+    if connection.vendor == "postgresql":  # an array per department: a few rows instead of one per invitation
+        rows = invitations.values("round_id", "department_id").annotate(ids=ArrayAgg("employee_id"))
+        for round_id, department_id, employees in rows.values_list("round_id", "department_id", "ids"):
+            found[round_id][_node(department_id)].extend(employees)
+        return found
+    for round_id, department_id, employee_id in invitations.values_list("round_id", "department_id", "employee_id"):
         found[round_id][_node(department_id)].append(employee_id)
     return found
 
@@ -26,10 +34,14 @@ def members_by_node(round_ids: list[int]) -> dict[int, dict]:
 def answered(round_ids: list[int]) -> dict[int, frozenset]:
     """`{round: employee ids}`: who answered."""
     found = defaultdict(set)
-    for round_id, employee_id in Participation.objects.filter(round_id__in=round_ids).values_list(
-        "round_id", "employee_id"
-    ):
-        found[round_id].add(employee_id)
+    participations = Participation.objects.filter(round_id__in=round_ids).order_by()
+    if connection.vendor == "postgresql":
+        rows = participations.values("round_id").annotate(ids=ArrayAgg("employee_id"))
+        for round_id, employees in rows.values_list("round_id", "ids"):
+            found[round_id].update(employees)
+    else:
+        for round_id, employee_id in participations.values_list("round_id", "employee_id"):
+            found[round_id].add(employee_id)
     return {pk: frozenset(found[pk]) for pk in round_ids}
 
 

@@ -589,10 +589,11 @@ def _protection(parents, own, decisions, totals, budget: float) -> tuple[dict, d
     """Hides each protected group whose overall score would be meaningless with the noise it
     carries: at once, those that would draw noise and whose own score even the whole budget
     would leave too wide; then, one at a time and smallest first, those whose residuals' summed
-    noise would be too wide. A hidden group's residual joins the one above. Then draws each residual's noise, once, and returns the decisions and each protected
-    group's figures. A protected group that holds no residual's noise shows only what exact
-    groups below it add up to: it is shown exactly. (Hiding a group that rules 1–3 show only
-    merges residuals: still safe.)"""
+    noise would be too wide. A hidden group's residual joins the one above. Then draws each
+    residual's noise, once, and returns the decisions and each protected group's figures. A
+    protected group that holds no residual's noise shows only what exact groups below it add up
+    to: it is shown exactly. (Hiding a group that rules 1–3 show only merges residuals: still
+    safe.)"""
     decisions = dict(decisions)
     plans: dict = {}  # a group's plan depends on its own totals only
 

@@ -312,19 +312,28 @@ def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
             root[step] = vertex
         return vertex
 
-    def merged_edges() -> dict:
+    order: dict = {}  # a vertex's place in a fixed order (its repr), so that edges are keyed alike
+
+    def rank(vertex) -> str:
+        if vertex not in order:
+            order[vertex] = repr(vertex)
+        return order[vertex]
+
+    def merged_edges(edges: Mapping) -> dict:
         merged: dict = defaultdict(int)
-        for (u, v), weight in weights.items():
+        for (u, v), weight in edges.items():
             ru, rv = find(u), find(v)
             if ru != rv:
-                merged[(ru, rv) if repr(ru) <= repr(rv) else (rv, ru)] += weight
+                merged[(ru, rv) if rank(ru) <= rank(rv) else (rv, ru)] += weight
         return merged
 
     # Two vertices joined by `threshold` or more edge-disjoint paths — here, an edge of that
     # weight, or a direct edge and two-edge paths through common neighbours adding up to it —
-    # are on the same side of every small cut: contract them, until none are left.
+    # are on the same side of every small cut: contract them, until none are left. (Each pass
+    # merges the previous pass's edges, which are fewer than the graph's.)
+    merged = weights
     while True:
-        merged = merged_edges()
+        merged = merged_edges(merged)
         around: dict = defaultdict(dict)
         for (u, v), weight in merged.items():
             around[u][v] = around[v][u] = weight
@@ -485,15 +494,26 @@ def _decide_exact(
             parent = parents.get(parent)
         return parent
 
+    def pass_up(node, shown: set, sign: int) -> None:
+        """Keeps `uncovered` right when `node` stops (+1) or starts (−1) being shown: its
+        uncovered respondents move into, or out of, the nodes above it up to the nearest shown one."""
+        amount, parent = uncovered[node], parents.get(node)
+        while parent is not None and parent in uncovered:
+            uncovered[parent] += sign * amount
+            if parent in shown:
+                break
+            parent = parents.get(parent)
+
     shown = {node for node in parents if size[node] >= threshold}
     hidden_for: dict = {}  # node -> COMPLEMENTARY or ACROSS_ROUNDS
+    uncovered = _uncovered(own, parents, post_order, shown)
     while True:
-        uncovered = _uncovered(own, parents, post_order, shown)
         node = _first_unsafe(post_order, shown, uncovered, threshold)
         if node is not None:
             candidates = [c for c in _shown_below(node, children, shown) if uncovered[c] > 0]
             hide = min(candidates, key=lambda c: (size[c], repr(c))) if candidates else node
             shown.discard(hide)
+            pass_up(hide, shown, +1)
             hidden_for[hide] = COMPLEMENTARY
             continue
         node = next((n for n in post_order if n in shown and leaks_across_rounds(n, shown)), None)
@@ -506,21 +526,24 @@ def _decide_exact(
             candidates = [c for c in _shown_below(node, children, shown) if uncovered[c] > 0]
             hide = min(candidates, key=lambda c: (size[c], repr(c))) if candidates else node
         shown.discard(hide)
+        pass_up(hide, shown, +1)
         hidden_for[hide] = ACROSS_ROUNDS
 
     # Show again what hiding does not protect (largest first: the most useful results). Adding
-    # a group changes only its own atoms and the residual of the shown group right above it.
+    # a group changes only its own atoms and the residual of the shown group right above it
+    # (every other shown group's residual stays as it is, and safe).
     changed = True
     while changed:
         changed = False
         for node in sorted(hidden_for, key=lambda n: (-size[n], repr(n))):
-            trial = shown | {node}
-            uncovered = _uncovered(own, parents, post_order, trial)
-            if _first_unsafe(post_order, trial, uncovered, threshold) is not None:
+            above = shown_above(node, shown)
+            moved = uncovered[node]
+            if 0 < moved < threshold or (above is not None and 0 < uncovered[above] - moved < threshold):
                 continue
-            above = shown_above(node, trial)
+            trial = shown | {node}
             if leaks_across_rounds(node, trial) or (above is not None and leaks_across_rounds(above, trial)):
                 continue
+            pass_up(node, shown, -1)
             shown, changed = trial, True
             del hidden_for[node]
 

@@ -304,6 +304,8 @@ def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
     root: dict = {}
 
     def find(vertex):
+        if vertex not in root:  # most vertices are never joined to another
+            return vertex
         path = []
         while root.get(vertex, vertex) != vertex:
             path.append(vertex)

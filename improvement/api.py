@@ -32,6 +32,7 @@ def _measurement(measurement: selectors.Measurement | None) -> dict | None:
         "suppressed": False,
         "value": round(measurement.value, 2),
         "respondents": measurement.respondents,
+        "margin": measurement.margin,
     }
 
 
@@ -45,6 +46,11 @@ class MeasurementSerializer(serializers.Serializer):
     suppressed = serializers.BooleanField()
     value = serializers.FloatField(required=False, help_text=_("0–100; absent when suppressed"))
     respondents = serializers.IntegerField(required=False, allow_null=True)
+    margin = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_("95% margin of the protective noise a protected pulse score carries, in points; null when exact"),
+    )
 
 
 FOLLOW_UP_FIELDS = ("metric", "source", "before", "after", "change", "verdict", "after_series")

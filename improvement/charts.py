@@ -22,6 +22,7 @@ class Bar:
     value: float | None
     suppressed: bool
     respondents: int | None
+    margin: int | None
     x: float
     y: float
     height: float
@@ -58,6 +59,7 @@ def follow_up_chart(follow_up: FollowUp) -> dict | None:
                 value=None if measurement.suppressed else round(measurement.value, 1),
                 suppressed=measurement.suppressed,
                 respondents=None if measurement.suppressed else measurement.respondents,
+                margin=None if measurement.suppressed else measurement.margin,
                 x=round(x, 1),
                 y=round(y, 1),
                 height=round(height, 1),
@@ -93,6 +95,12 @@ def follow_up_summary(follow_up: FollowUp) -> str:
         period = str(Period.of(measurement.period))
         if measurement.suppressed:
             return _("hidden to protect anonymity (%(period)s)") % {"period": period}
+        if measurement.margin:
+            return _("%(value).1f ± %(margin)d, protected, in %(period)s") % {
+                "value": measurement.value,
+                "margin": measurement.margin,
+                "period": period,
+            }
         return _("%(value).1f in %(period)s") % {"value": measurement.value, "period": period}
 
     text = _("Before: %(before)s. After: %(after)s.") % {
@@ -108,4 +116,9 @@ def follow_up_summary(follow_up: FollowUp) -> str:
         text += " " + verdict % {
             "change": abs(follow_up.change) if follow_up.verdict != "unchanged" else follow_up.change
         }
+    if follow_up.noise_margin:
+        text += " " + _(
+            "A protected score carries protective noise, so only a change larger than its 95%% margin"
+            " (±%(margin)d points) counts as improved or worse."
+        ) % {"margin": follow_up.noise_margin}
     return text

@@ -2,6 +2,7 @@
 reports use."""
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -136,14 +137,26 @@ class Verdict:
     WORSE = "worse"
 
 
+# 2.12 standard deviations hold 95% of a discrete Laplace noise (ln 20 / √2 scales), and more
+# of a sum of such noises: the margin said for a pooled protected score and for a change.
+NOISE_Z = 2.12
+
+
 @dataclass(frozen=True)
 class Measurement:
-    """The targeted score in one period: a value, or suppressed (and then nothing else)."""
+    """The targeted score in one period: a value, or suppressed (and then nothing else). A
+    protected pulse score carries the variance of its stored noise (points²)."""
 
     period: dt.date
     value: float | None
     suppressed: bool = False
     respondents: int | None = None
+    noise_variance: float = 0.0
+
+    @property
+    def margin(self) -> int | None:
+        """The 95% margin of a protected score's noise, in whole points; None when exact."""
+        return math.ceil(NOISE_Z * math.sqrt(self.noise_variance)) if self.noise_variance else None
 
 
 @dataclass
@@ -162,13 +175,23 @@ class FollowUp:
         return self.after.value - self.before.value
 
     @property
+    def noise_margin(self) -> int | None:
+        """The 95% margin of the protective noise in the change (None: both scores exact)."""
+        if self.change is None or not (self.before.noise_variance or self.after.noise_variance):
+            return None
+        return math.ceil(NOISE_Z * math.sqrt(self.before.noise_variance + self.after.noise_variance))
+
+    @property
     def verdict(self) -> str | None:
+        """Improved or worse by at least VERDICT_THRESHOLD points, and by more than the noise
+        a protected score carries; otherwise unchanged."""
         change = self.change
         if change is None:
             return None
-        if change >= VERDICT_THRESHOLD:
+        needed = max(VERDICT_THRESHOLD, self.noise_margin or 0)
+        if change >= needed:
             return Verdict.IMPROVED
-        if change <= -VERDICT_THRESHOLD:
+        if change <= -needed:
             return Verdict.WORSE
         return Verdict.UNCHANGED
 
@@ -247,7 +270,10 @@ def _pulse_measurements(
     ):
         key = (row["department_id"], row["metric"].removeprefix("driver:"))
         found[key][row["period"]] = Measurement(
-            period=row["period"], value=float(row["value"]), respondents=row["respondents"]
+            period=row["period"],
+            value=float(row["value"]),
+            respondents=row["respondents"],
+            noise_variance=row["noise_variance"] if row["protected"] else 0.0,
         )
     hidden = _suppressed_pulse_periods(period_from=period_from, period_to=period_to, department_ids=department_ids)
     hidden_periods = defaultdict(set)

@@ -163,3 +163,71 @@ def test_a_prima_dimension_reads_one_source_never_a_mix(org):
     assert follow_up.source == "csat"
     assert follow_up.change == pytest.approx(-1.0)
     assert follow_up.verdict == Verdict.UNCHANGED
+
+
+def _protect(pulse_round, department, *, noise_variance: float) -> None:
+    """Marks the department's stored result of a round as protected, its driver scores carrying
+    noise of this variance (as materialising a round that gained a person stores them)."""
+    from pulse_surveys.models import RoundResult, RoundResultDriver
+
+    RoundResult.objects.filter(round=pulse_round, department=department).update(
+        protected=True, score_margin=9, epsilon=0.55, distributions={}
+    )
+    RoundResultDriver.objects.filter(result__round=pulse_round, result__department=department).update(
+        noise_variance=noise_variance
+    )
+
+
+def test_a_protected_score_carries_its_margin_and_a_change_within_the_noise_is_unchanged(
+    org, api, client, cs_team, teamwork_survey, teamwork_action
+):
+    # given a shown round before (35) and a protected one after (75: +40 points), whose noise
+    # has a standard deviation of 20 points
+    closed_round(teamwork_survey, cs_team, [2, 2, 3, 3, 2], month(-4))
+    after = closed_round(teamwork_survey, cs_team, [4, 4, 5, 4, 3], month(-1))
+    _protect(after, org.cs, noise_variance=20.0**2)
+
+    # when
+    follow_up = action_follow_ups([teamwork_action])[teamwork_action.pk]
+    shown = api(org.budi).get(f"{URL}{teamwork_action.pk}/").json()
+
+    # then the after score shows its 95% margin (2.12 × 20 = 42.4: ±43) and the change, smaller
+    # than the noise's margin, counts as unchanged, not improved
+    assert follow_up.after.margin == 43 and follow_up.before.margin is None
+    assert follow_up.change == pytest.approx(40.0) and follow_up.noise_margin == 43
+    assert follow_up.verdict == Verdict.UNCHANGED
+    assert shown["after"]["margin"] == 43 and shown["before"]["margin"] is None
+    assert shown["verdict"] == "unchanged"
+    # and the page says so
+    client.force_login(org.budi)
+    page = client.get(f"/improvement/actions/{teamwork_action.pk}/").content.decode()
+    assert "± 43, protected" in page and "±43 points" in page
+
+
+def test_a_change_beyond_the_noise_of_a_protected_score_still_counts(org, cs_team, teamwork_survey, teamwork_action):
+    closed_round(teamwork_survey, cs_team, [2, 2, 3, 3, 2], month(-4))
+    after = closed_round(teamwork_survey, cs_team, [4, 4, 5, 4, 3], month(-1))
+    _protect(after, org.cs, noise_variance=4.0**2)
+
+    follow_up = action_follow_ups([teamwork_action])[teamwork_action.pk]
+
+    # a margin of ±9 points against a change of 40
+    assert follow_up.noise_margin == 9 and follow_up.verdict == Verdict.IMPROVED
+
+
+def test_the_noise_margin_holds_95_percent_of_one_protected_score_s_noise_and_of_a_change_s():
+    import numpy as np
+    from scipy import stats
+
+    from improvement.selectors import NOISE_Z
+
+    for scale in (3.0, 10.0, 50.0, 200.0):
+        law = stats.dlaplace(1 / scale)
+        sd = law.std()
+        # one protected score: its noise within ±NOISE_Z standard deviations at least 95% of the time
+        assert law.cdf(NOISE_Z * sd) - law.cdf(-NOISE_Z * sd - 1) >= 0.95
+        # a change between two protected scores: the difference of two such noises
+        support = np.arange(-int(40 * scale), int(40 * scale) + 1)
+        difference = np.convolve(law.pmf(support), law.pmf(support))
+        values = np.arange(-2 * support[-1], 2 * support[-1] + 1)
+        assert difference[np.abs(values) <= NOISE_Z * np.sqrt(2) * sd].sum() >= 0.95

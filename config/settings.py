@@ -114,6 +114,26 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A streaming replica of that database takes the heavy reads (dashboards, heatmaps, results,
+# correlation inputs, exports: `config.replica`). Unset: one database, everything on it.
+DATABASE_REPLICA_URL = envurl("DATABASE_REPLICA_URL", schemes=("postgres", "postgresql"))
+if DATABASE_REPLICA_URL and not DATABASE_URL.startswith("postgres"):
+    raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to name the PostgreSQL primary.")
+# After a write a person reads from the primary for this long, so they see what they wrote.
+DATABASE_REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", 30, minimum=1)
+# A replica whose replay is further behind than this is skipped until it catches up.
+DATABASE_REPLICA_MAX_LAG_SECONDS = envint("DATABASE_REPLICA_MAX_LAG_SECONDS", 10, minimum=0)
+# Each process asks the replica about its health at most this often.
+DATABASE_REPLICA_CHECK_SECONDS = envint("DATABASE_REPLICA_CHECK_SECONDS", 5, minimum=0)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": envint("DATABASE_REPLICA_CONNECT_TIMEOUT", 2, minimum=1)}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+    MIDDLEWARE.append("config.replica.ReplicaPinMiddleware")
+
 # --- Redis: the Celery broker and the cache. Unset: tasks run eagerly, cache in memory.
 CELERY_BROKER_URL = envurl("CELERY_BROKER_URL", schemes=("redis", "rediss")) or envurl(
     "REDIS_URL", schemes=("redis", "rediss")

@@ -35,6 +35,10 @@ def run_check(**env) -> subprocess.CompletedProcess:
         ("LANGUAGE_CODE", "fr"),
         ("PRIMA_ANONYMITY_EPSILON", "2.5"),  # above ln 9
         ("PRIMA_ANONYMITY_EPSILON", "lots"),
+        ("DATABASE_REPLICA_URL", "mysql://x/y"),
+        ("DATABASE_REPLICA_URL", "postgres://x/y"),  # with no PostgreSQL primary to copy
+        ("DATABASE_REPLICA_MAX_LAG_SECONDS", "-1"),
+        ("DATABASE_REPLICA_PIN_SECONDS", "a while"),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(variable, value):

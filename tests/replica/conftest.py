@@ -7,6 +7,7 @@ separate web process (`runserver`) pointed at both, as in production. PostgreSQL
 as root, so under root its programs run as the `postgres` user.
 """
 
+import contextlib
 import glob
 import os
 import pwd
@@ -100,7 +101,7 @@ class Pair:
 
     def wait_until_caught_up(self, timeout: float = 60.0) -> None:
         """Until the replica has replayed everything the primary has written."""
-        target = self.primary.query("SELECT pg_current_wal_lsn()::text")[0]
+        target = self.primary.query("SELECT pg_current_wal_insert_lsn()::text")[0]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             replayed = self.replica.query("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,))[0]
@@ -160,7 +161,6 @@ def replica_pair():
             "max_replication_slots = 4",
             "hot_standby = on",
             "fsync = off",
-            "synchronous_commit = off",
             "full_page_writes = off",
             "shared_buffers = 32MB",
         ]
@@ -190,6 +190,7 @@ def replica_pair():
             "-X",
             "stream",
             "--no-sync",
+            "--checkpoint=fast",
         )
         with (replica.datadir / "postgresql.auto.conf").open("a") as conf:
             conf.write(f"port = {replica.port}\n")
@@ -201,10 +202,8 @@ def replica_pair():
     finally:
         for cluster in (replica, primary):
             if cluster.is_running():
-                try:
+                with contextlib.suppress(subprocess.CalledProcessError):
                     cluster.run("pg_ctl", "-D", str(cluster.datadir), "-m", "immediate", "-w", "stop")
-                except subprocess.CalledProcessError:
-                    pass
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -83,7 +83,7 @@ def test_a_writer_reads_their_own_write_from_the_primary(pair, prima_server):
 def test_a_stopped_replica_sends_heavy_reads_to_the_primary_with_one_log_line(pair, prima_server):
     # given Lina signed in, a change on the primary, and the replica stopped
     lina = prima_server.session("lina")
-    old, new = rename_customer_service_on_the_primary(pair)
+    _old, new = rename_customer_service_on_the_primary(pair)
     logged_before = prima_server.log().count(FALLBACK)
     pair.replica.stop()
 

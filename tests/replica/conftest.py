@@ -1,29 +1,20 @@
-"""A real primary and streaming replica of its own, on loopback, for the routing tests.
-
-The pair is small and self-contained: `initdb` makes a primary in a temporary directory on a
-free port, Prima's migrations and a few people go into it, and `pg_basebackup -R` with a
-replication slot makes the replica, started on another free port. Prima itself runs as a
-separate web process (`runserver`) pointed at both, as in production. PostgreSQL refuses to run
-as root, so under root its programs run as the `postgres` user.
+"""A real primary and streaming replica of its own, on loopback, for the routing tests
+(`bench.replica_pair`: `initdb`, Prima's migrations and a few people, then `pg_basebackup -R`
+with a replication slot). Prima itself runs as a separate web process (`runserver`) pointed at
+both, as in production.
 """
 
-import contextlib
-import glob
 import os
-import pwd
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 
+from bench.replica_pair import Pair, free_port, postgres_bindir
+from bench.replica_pair import replica_pair as pair_of_clusters
 from tests.services import services_required
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,82 +31,6 @@ for username, role in (("hana", "hr"), ("lina", "leadership")):
     user = User.objects.create_user(username=username, password={PASSWORD!r}, role=role, department=hq)
     print("token", username, Token.objects.create(user=user).key)
 """
-
-
-def _postgres_bindir() -> Path | None:
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if Path(candidate, "initdb").exists() and Path(candidate, "pg_basebackup").exists():
-            return Path(candidate)
-    found = shutil.which("initdb")
-    return Path(found).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Cluster:
-    bindir: Path
-    datadir: Path
-    port: int
-    as_postgres: bool
-    log: Path = field(init=False)
-
-    def __post_init__(self):
-        self.log = self.datadir.parent / f"{self.datadir.name}.log"
-
-    def run(self, program: str, *args: str) -> None:
-        command = [str(self.bindir / program), *args]
-        if self.as_postgres:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=180)
-
-    def start(self) -> None:
-        self.run("pg_ctl", "-D", str(self.datadir), "-l", str(self.log), "-w", "-t", "60", "start")
-
-    def stop(self) -> None:
-        self.run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
-
-    def is_running(self) -> bool:
-        return Path(self.datadir, "postmaster.pid").exists()
-
-    def url(self, dbname: str = "prima") -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
-
-    def connect(self, dbname: str = "prima") -> psycopg.Connection:
-        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=dbname, autocommit=True)
-
-    def query(self, sql: str, params=()):
-        with self.connect() as conn:
-            return conn.execute(sql, params).fetchone()
-
-
-@dataclass
-class Pair:
-    primary: Cluster
-    replica: Cluster
-    tokens: dict[str, str]
-
-    def wait_until_caught_up(self, timeout: float = 60.0) -> None:
-        """Until the replica has replayed everything the primary has written."""
-        target = self.primary.query("SELECT pg_current_wal_insert_lsn()::text")[0]
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            replayed = self.replica.query("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,))[0]
-            if replayed:
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"the replica did not catch up within {timeout:.0f}s")
-
-    def pause_replay(self) -> None:
-        self.replica.query("SELECT pg_wal_replay_pause()")
-
-    def resume_replay(self) -> None:
-        if self.replica.is_running():
-            self.replica.query("SELECT pg_wal_replay_resume()")
 
 
 def _settings_free_env(**extra: str) -> dict[str, str]:
@@ -137,74 +52,23 @@ def _manage(*args: str, env: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def replica_pair():
-    bindir = _postgres_bindir()
+    bindir = postgres_bindir()
     if bindir is None:
         message = "PostgreSQL's server programs (initdb, pg_basebackup) are not installed"
         if services_required():
             pytest.fail(f"REQUIRE_SERVICES=1 but {message}", pytrace=False)
         pytest.skip(message)
-    as_postgres = os.geteuid() == 0
-    workdir = Path(tempfile.mkdtemp(prefix="prima-replica-"))
-    if as_postgres:
-        account = pwd.getpwnam("postgres")
-        os.chown(workdir, account.pw_uid, account.pw_gid)
-    primary = Cluster(bindir, workdir / "primary", _free_port(), as_postgres)
-    replica = Cluster(bindir, workdir / "replica", _free_port(), as_postgres)
-    try:
-        primary.run("initdb", "-D", str(primary.datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-        settings_lines = [
-            f"port = {primary.port}",
-            "listen_addresses = '127.0.0.1'",
-            f"unix_socket_directories = '{workdir}'",
-            "wal_level = replica",
-            "max_wal_senders = 4",
-            "max_replication_slots = 4",
-            "hot_standby = on",
-            "fsync = off",
-            "full_page_writes = off",
-            "shared_buffers = 32MB",
-        ]
-        with (primary.datadir / "postgresql.conf").open("a") as conf:
-            conf.write("\n".join(settings_lines) + "\n")
-        primary.start()
-        with primary.connect("postgres") as conn:
-            conn.execute("CREATE DATABASE prima")
-        env = _settings_free_env(DATABASE_URL=primary.url())
+    tokens: dict[str, str] = {}
+
+    def fill(url: str) -> None:
+        env = _settings_free_env(DATABASE_URL=url)
         _manage("migrate", "--noinput", env=env)
         seeded = _manage("shell", "-c", SEED, env=env).splitlines()
-        tokens = {line.split()[1]: line.split()[2] for line in seeded if line.startswith("token ")}
-        primary.run(
-            "pg_basebackup",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(primary.port),
-            "-U",
-            "postgres",
-            "-D",
-            str(replica.datadir),
-            "-R",
-            "-C",
-            "-S",
-            "prima_test_replica",
-            "-X",
-            "stream",
-            "--no-sync",
-            "--checkpoint=fast",
-        )
-        with (replica.datadir / "postgresql.auto.conf").open("a") as conf:
-            conf.write(f"port = {replica.port}\n")
-        replica.start()
-        pair = Pair(primary, replica, tokens)
-        assert replica.query("SELECT pg_is_in_recovery()")[0] is True
-        pair.wait_until_caught_up()
+        tokens.update({line.split()[1]: line.split()[2] for line in seeded if line.startswith("token ")})
+
+    with pair_of_clusters(fill, bindir=bindir) as pair:
+        pair.tokens = tokens
         yield pair
-    finally:
-        for cluster in (replica, primary):
-            if cluster.is_running():
-                with contextlib.suppress(subprocess.CalledProcessError):
-                    cluster.run("pg_ctl", "-D", str(cluster.datadir), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 class PrimaServer:
@@ -212,7 +76,7 @@ class PrimaServer:
 
     def __init__(self, pair: Pair, name: str, **settings: str):
         self.pair = pair
-        self.port = _free_port()
+        self.port = free_port()
         LOG_DIR.mkdir(exist_ok=True)
         self.log_path = LOG_DIR / f"replica-{name}.log"
         self.log_path.write_text("")

@@ -9,9 +9,11 @@ runs as its own process, each benchmark module through its `main(argv)`:
 2. the organisation at full scale (`<database>`) and the correlation benchmark on it, then
    again with a tenth of its answers (rolled back afterwards);
 3. the API load test on the full organisation;
-4. the organisation file and SCIM (`<database>_org`: 1,000 departments and 50,000 people from
+4. the read replica: dashboard and results throughput, primary only and primary + replica, on a
+   primary and replica of its own holding the demo organisation (`bench.replica`);
+5. the organisation file and SCIM (`<database>_org`: 1,000 departments and 50,000 people from
    files, then 1% changed, then 5,000 people provisioned by SCIM);
-5. `bench.report`, which writes docs/BENCHMARKS.md from the results.
+6. `bench.report`, which writes docs/BENCHMARKS.md from the results.
 
 BENCH_SCALE (default 1) sets the full scale, for a shorter run on a smaller machine.
 """
@@ -79,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     failed |= _run(["-m", "bench.correlation", "--answers-kept", "0.1"], url, check=False)
     # A failed check of the load test (a lost or doubled answer) still gets its report written.
     failed |= _run(["-m", "bench.api"], url, check=False)
+    # Dashboard and results with 16 in flight, primary only and with a replica (a pair of its own).
+    failed |= _run(["-m", "bench.replica"], url, check=False)
     organisation = _with_database(url, f"{name}_org")
     _ensure_database(organisation)
     failed |= _run(["-m", "bench.org_import"], organisation, check=False)

@@ -166,7 +166,7 @@ class Server:
             "SECURE_SSL_REDIRECT": "0",
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": broker,
-            "CELERY_QUEUE": queue,
+            "CELERY_QUEUE_PREFIX": queue,
             "LOG_LEVEL": "WARNING",
         }
         self.env.pop("REDIS_URL", None)
@@ -518,7 +518,7 @@ def clean_up_writes(plan: Plan) -> None:
         requests.delete()
 
 
-def clean_up_access(plan: Plan, queue: str, broker: str) -> None:
+def clean_up_access(plan: Plan, queue: str, broker: str) -> None:  # queue: the run's queue prefix
     """Removes the tokens and the session the run created, and the jobs it queued."""
     from django.contrib.sessions.models import Session
     from rest_framework.authtoken.models import Token
@@ -528,7 +528,9 @@ def clean_up_access(plan: Plan, queue: str, broker: str) -> None:
     if broker:
         import redis
 
-        redis.Redis.from_url(broker).delete(queue)
+        from config.queues import QUEUES
+
+        redis.Redis.from_url(broker).delete(*(f"{queue}{name}" for name in QUEUES))
 
 
 def count_queries(*, out=print) -> dict:
@@ -569,7 +571,7 @@ def bench(
 
     require_postgresql("The API benchmark")
     broker = settings.CELERY_BROKER_URL or ""
-    queue = f"prima-bench-{os.getpid()}"
+    queue = f"prima-bench-{os.getpid()}."
     workers = workers or 2 * (os.cpu_count() or 1) + 1
     out(f"API load: {workers} gunicorn workers, {concurrency} requests in flight …")
     plan = prepare(submissions=submissions, leave_requests=leave_requests, seed=seed, out=out)

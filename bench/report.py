@@ -307,6 +307,29 @@ def _org_import(result: dict | None) -> list[str]:
     return lines
 
 
+def _replica(result: dict | None) -> list[str]:
+    """Primary only against primary + replica, 16 requests in flight (`bench.replica`)."""
+    if not result:
+        return ["(no run: `python -m bench.replica`)"]
+    lines = [
+        f"`python -m bench.replica --seconds {result['seconds']:g} --workers {result['workers']}`: a primary and a"
+        " streaming replica of their own on this machine, holding the demo organisation (`seed_demo`: 124 people,"
+        f" 15 departments); gunicorn with {result['workers']} workers and production settings; {result['in_flight']}"
+        " clients signed in as leadership ask for the dashboard (`/insights/`) and the pulse results page"
+        f" (`/pulse/results/`) in turn for {result['seconds']:g} s per phase, after a 3 s warm-up. The rows each"
+        " server returned in the phase (`pg_stat_database`) show where the reads went.",
+        "",
+        "| phase | requests/s | p50 (ms) | p95 (ms) | errors | rows read on the primary | rows read on the replica |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, figures in result["phases"].items():
+        lines.append(
+            f"| {label} | {figures['per_second']:.2f} | {_ms(figures['p50_ms'])} | {_ms(figures['p95_ms'])} "
+            f"| {figures['errors']} | {figures['rows_read_primary']:,} | {figures['rows_read_replica']:,} |"
+        )
+    return lines
+
+
 def write(
     small: str, full: str, *, results: Path = RESULTS_DIR, doc: Path = DOC, organisation: str = "prima_bench_org"
 ) -> Path:
@@ -354,6 +377,10 @@ def write(
         "## Organisation import and SCIM",
         "",
         *_org_import(_load("org-import", organisation, results)),
+        "",
+        "## Read replica",
+        "",
+        *_replica(_load("replica", "prima", results)),
         "",
         FINDINGS_START,
         findings.rstrip("\n"),

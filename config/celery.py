@@ -7,7 +7,7 @@ import pkgutil
 import threading
 import time
 
-from celery import Celery, bootsteps
+from celery import Celery, bootsteps, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -85,3 +85,32 @@ def _install_beat_schedule(sender, **kwargs):
     from tasks.schedule import BEAT_SCHEDULE
 
     sender.conf.beat_schedule = BEAT_SCHEDULE
+
+
+_job_started: dict[str, float] = {}
+
+
+@signals.task_prerun.connect
+def _time_job(task_id=None, **kwargs):
+    _job_started[task_id] = time.perf_counter()
+
+
+@signals.task_postrun.connect
+def _record_job(task_id=None, task=None, state=None, **kwargs):
+    """Each finished job's duration and outcome, per queue, for the metrics endpoint. A retry
+    is not yet an outcome; the figures never stop a job."""
+    started = _job_started.pop(task_id, None)
+    if started is None or task is None or state == "RETRY":
+        return
+    from config.queues import TASK_QUEUES
+    from core.metrics import job_finished
+
+    try:
+        job_finished(
+            queue=TASK_QUEUES.get(task.name, "default"),
+            task=task.name,
+            seconds=time.perf_counter() - started,
+            failed=state == "FAILURE",
+        )
+    except Exception:
+        logger.warning("could not record the metrics of job %s", task.name, exc_info=True)

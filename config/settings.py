@@ -16,6 +16,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import envbool, envdecimal, envint, envlist, envstr, envurl
+from config.queues import all_queues, checked_prefix
 from employees.sso_settings import parse_role_groups
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,6 +116,26 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A streaming replica of that database takes the heavy reads (dashboards, heatmaps, results,
+# correlation inputs, exports: `config.replica`). Unset: one database, everything on it.
+DATABASE_REPLICA_URL = envurl("DATABASE_REPLICA_URL", schemes=("postgres", "postgresql"))
+if DATABASE_REPLICA_URL and not DATABASE_URL.startswith("postgres"):
+    raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to name the PostgreSQL primary.")
+# After a write a person reads from the primary for this long, so they see what they wrote.
+DATABASE_REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", 30, minimum=1)
+# A replica whose replay is further behind than this is skipped until it catches up.
+DATABASE_REPLICA_MAX_LAG_SECONDS = envint("DATABASE_REPLICA_MAX_LAG_SECONDS", 10, minimum=0)
+# Each process asks the replica about its health at most this often.
+DATABASE_REPLICA_CHECK_SECONDS = envint("DATABASE_REPLICA_CHECK_SECONDS", 5, minimum=0)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": envint("DATABASE_REPLICA_CONNECT_TIMEOUT", 2, minimum=1)}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+    MIDDLEWARE.append("config.replica.ReplicaPinMiddleware")
+
 # --- Redis: the Celery broker and the cache. Unset: tasks run eagerly, cache in memory.
 CELERY_BROKER_URL = envurl("CELERY_BROKER_URL", schemes=("redis", "rediss")) or envurl(
     "REDIS_URL", schemes=("redis", "rediss")
@@ -140,7 +162,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_RESULT_EXPIRES = 24 * 3600
-CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "prima")
+# Jobs run on named queues (`config.queues`: reports, imports, mail, maintenance, default), each
+# name after CELERY_QUEUE_PREFIX; a worker asked for a queue not among them stops at start.
+if envstr("CELERY_QUEUE"):
+    raise ImproperlyConfigured(
+        "CELERY_QUEUE is no longer read: jobs run on named queues (README: Job queues); "
+        "set CELERY_QUEUE_PREFIX to keep two sites apart on one Redis."
+    )
+PRIMA_QUEUE_PREFIX = checked_prefix(envstr("CELERY_QUEUE_PREFIX", ""))
+CELERY_TASK_QUEUES = all_queues(PRIMA_QUEUE_PREFIX)
+CELERY_TASK_DEFAULT_QUEUE = f"{PRIMA_QUEUE_PREFIX}default"
+CELERY_TASK_ROUTES = ("config.queues.route_task",)
+CELERY_TASK_CREATE_MISSING_QUEUES = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 if REDIS_URL:
@@ -352,10 +385,23 @@ if not DEBUG:
     # /healthz is probed over plain HTTP inside the stack.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Production logs one JSON object a line (python-json-logger), for the log collector; the demo
+# logs plain text. LOG_FORMAT=json or text chooses either way.
+LOG_FORMAT = envstr("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # Request bodies are never logged: they may carry survey answers.
     "loggers": {"django.request": {"level": "ERROR"}},
@@ -385,6 +431,8 @@ PRIMA_CORRELATION_MIN_PERIODS_WITHIN = envint("PRIMA_CORRELATION_MIN_PERIODS_WIT
 # Seals pulse answers while their round is open (`pulse_surveys.ballots`); unset: derived from
 # SECRET_KEY. Either way it lives outside the database.
 PRIMA_BALLOT_KEY = envstr("PRIMA_BALLOT_KEY")
+# /metrics (Prometheus) answers staff and scrapers sending `Authorization: Bearer <this token>`.
+PRIMA_METRICS_TOKEN = envstr("PRIMA_METRICS_TOKEN")
 # /healthz gives its details (database, broker, worker) to staff and to probes sending this token.
 PRIMA_HEALTHZ_TOKEN = envstr("PRIMA_HEALTHZ_TOKEN")
 # A report or import still running with no sign of life from its job for this long is started

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("inbox/", core_views.inbox, name="inbox"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("accounts/login/", sso.SignInView.as_view(), name="login"),
     path("accounts/logout/", sso.SignOutView.as_view(), name="logout"),
     path("accounts/", include(sso.urlpatterns)),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -55,15 +55,17 @@ def _check_worker() -> str:
     return "ok" if replies else "unreachable"
 
 
+def _sent_token_matches(sent: str, token: str) -> bool:
+    return bool(token) and hmac.compare_digest(sent.encode(), token.encode())
+
+
 def _may_read_health_details(request) -> bool:
     """Staff, or a probe that sends the operators' token (`PRIMA_HEALTHZ_TOKEN`) in the
     `X-Health-Token` header. Everyone else learns only whether Prima is up: the details name
     the broker and the worker mode, which is nobody else's business."""
     if request.user.is_authenticated and request.user.is_staff:
         return True
-    token = settings.PRIMA_HEALTHZ_TOKEN
-    sent = request.headers.get("X-Health-Token", "")
-    return bool(token) and hmac.compare_digest(sent.encode(), token.encode())
+    return _sent_token_matches(request.headers.get("X-Health-Token", ""), settings.PRIMA_HEALTHZ_TOKEN)
 
 
 @require_GET
@@ -94,3 +96,18 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Server error.")}, status=500)
     return render(request, "500.html", status=500)
+
+
+@require_GET
+@never_cache
+def metrics(request):
+    """Prometheus metrics (`core.metrics`), for staff and for a scraper that sends
+    `Authorization: Bearer <PRIMA_METRICS_TOKEN>`; everyone else: 403."""
+    from core.metrics import exposition
+
+    scheme, _space, sent = request.headers.get("Authorization", "").partition(" ")
+    scraper = scheme == "Bearer" and _sent_token_matches(sent, settings.PRIMA_METRICS_TOKEN)
+    staff = request.user.is_authenticated and request.user.is_staff
+    if not (scraper or staff):
+        return HttpResponseForbidden(_("Metrics are for operators."), content_type="text/plain; charset=utf-8")
+    return HttpResponse(exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")

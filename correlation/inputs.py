@@ -14,6 +14,8 @@ from importlib.util import find_spec
 
 import numpy as np
 
+from config.replica import heavy_reads
+
 # The sources an external score can come from (CONTRACT.md), accepted before the
 # service-quality app can list which ones hold data.
 KNOWN_SOURCES = ("skm", "servqual", "csat", "nps", "custom")
@@ -68,6 +70,7 @@ def unit_ids() -> list[int]:
     return list(Department.objects.filter(children__isnull=True).order_by("id").values_list("id", flat=True))
 
 
+@heavy_reads()
 def read(*, period_from: dt.date, period_to: dt.date, external_source: str) -> Inputs:
     """Every input of a report for the months `period_from`..`period_to` (inclusive), for
     the units that `unit_ids` names."""

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.replica import heavy_reads
 from core.dimensions import ServiceDimension
 from core.periods import Period
 from correlation import charts, interpretation, services
@@ -99,6 +100,7 @@ def _matrix(results: list) -> dict:
 
 
 @reader_required
+@heavy_reads()
 def report_detail(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
     context = {"report": report}
@@ -180,6 +182,7 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
 
 
 @reader_required
+@heavy_reads()
 def report_results_csv(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
     context = {"granularity": report.granularity, "higher_is_better": report.external_higher_is_better}
@@ -191,6 +194,7 @@ def report_results_csv(request, pk: int):
 
 
 @reader_required
+@heavy_reads()
 def report_points_csv(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
     header = ["department", "department_code", "department_name", "period", "internal", "external"]

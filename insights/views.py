@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from config.replica import heavy_reads
 from correlation.models import ReportStatus
 from insights import dashboard, pdf, selectors
 
@@ -26,6 +27,7 @@ def reader_required(view):
 
 
 @reader_required
+@heavy_reads()
 def dashboard_page(request):
     today = timezone.localdate()
     period_from, period_to = selectors.dashboard_window(today)
@@ -50,6 +52,7 @@ def _csv_cell(value) -> str:
 
 
 @reader_required
+@heavy_reads()
 def export(request, table: str):
     build = dashboard.CSV_TABLES.get(table)
     if build is None:
@@ -65,6 +68,7 @@ def export(request, table: str):
 
 
 @reader_required
+@heavy_reads()
 def report_pdf(request, pk: int):
     report = selectors.report_for_pdf(pk)
     if report is None or report.status != ReportStatus.SUCCEEDED:

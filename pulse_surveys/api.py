@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from config.replica import heavy_reads
 from core.errors import Conflict, NotAllowed
 from employees.models import Department, Role
 from employees.permissions import ANYONE, allow, is_hr, is_manager, managed_department_ids
@@ -342,6 +343,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         ]
     )
     @action(detail=True, methods=["get"])
+    @heavy_reads()
     def results(self, request, pk=None):
         user = request.user
         if not selectors.can_see_results(user):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.replica import heavy_reads
 from core.errors import Conflict, NotAllowed
 from employees.models import Department
 from employees.permissions import is_hr, is_manager, managed_department_ids
@@ -200,6 +201,7 @@ def _up(user, result) -> int | None:
 
 @login_required
 @require_GET
+@heavy_reads()
 def results(request):
     _require(selectors.can_see_results(request.user))
     rounds, chosen = _chosen_round(request)
@@ -233,6 +235,7 @@ def _heat(score: float | None) -> str:
 
 @login_required
 @require_GET
+@heavy_reads()
 def heatmap(request):
     _require(selectors.can_see_all_results(request.user))
     rounds, chosen = _chosen_round(request)

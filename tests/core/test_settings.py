@@ -1,5 +1,6 @@
 """Settings come from the environment; a bad value stops the start with the variable's name."""
 
+import json
 import os
 import subprocess
 import sys
@@ -35,6 +36,12 @@ def run_check(**env) -> subprocess.CompletedProcess:
         ("LANGUAGE_CODE", "fr"),
         ("PRIMA_ANONYMITY_EPSILON", "2.5"),  # above ln 9
         ("PRIMA_ANONYMITY_EPSILON", "lots"),
+        ("DATABASE_REPLICA_URL", "mysql://x/y"),
+        ("DATABASE_REPLICA_URL", "postgres://x/y"),  # with no PostgreSQL primary to copy
+        ("DATABASE_REPLICA_MAX_LAG_SECONDS", "-1"),
+        ("DATABASE_REPLICA_PIN_SECONDS", "a while"),
+        ("CELERY_QUEUE_PREFIX", "prima reports"),
+        ("CELERY_QUEUE", "prima"),  # replaced by the named queues
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(variable, value):
@@ -108,3 +115,25 @@ class TestReaders:
         monkeypatch.setenv("PRIMA_URL", "127.0.0.1:6379")
         with pytest.raises(ImproperlyConfigured, match="PRIMA_URL"):
             envurl("PRIMA_URL", schemes=("redis",))
+
+
+def test_production_logs_one_json_object_a_line():
+    clean = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    env = {**clean, "DEBUG": "0", "SECRET_KEY": "y" * 20 + "production-test-secret-key-1a2b3c", "ALLOWED_HOSTS": "a.b"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django,logging,os;os.environ['DJANGO_SETTINGS_MODULE']='config.settings';django.setup();"
+            "logging.getLogger('prima.replica').warning('read replica unusable (%s)', 'stopped')",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    line = json.loads(done.stderr.strip().splitlines()[-1])
+    assert line["message"] == "read replica unusable (stopped)"
+    assert line["level"] == "WARNING" and line["logger"] == "prima.replica" and line["time"]

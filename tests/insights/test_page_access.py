@@ -37,6 +37,7 @@ NOT_PAGES = {
     "api/v1/",
     "i18n/",
     "healthz",
+    "metrics",  # operators only: tests/core/test_metrics.py
     "accounts/login/",
     "accounts/logout/",
     "accounts/oidc/",

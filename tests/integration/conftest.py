@@ -1,9 +1,11 @@
 """A real Celery worker, started as its own process against the test database and Redis.
 
-The worker consumes a queue of its own, so that no other worker on the machine takes these
-jobs, and connects to the test database that pytest-django created.
+The workers of a test consume queues of their own (Prima's named queues behind a prefix unique
+to the test), so that no other worker on the machine takes these jobs, and connect to the test
+database that pytest-django created.
 """
 
+import itertools
 import os
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 LOG_DIR = ROOT / ".pytest-logs"
+_worker_numbers = itertools.count(1)
 
 
 def _database_url() -> str:
@@ -28,19 +31,23 @@ def _database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, queue: str):
-        self.queue = queue
-        self.name = f"prima-test-{queue}@localhost"
+    """A worker on every queue of the test's prefix, or only on `queues`."""
+
+    def __init__(self, prefix: str, queues: tuple[str, ...] = ()):
+        self.prefix = prefix
+        self.queues = queues
+        label = f"{prefix}{'-'.join(queues) or 'all'}-{next(_worker_numbers)}"
+        self.name = f"prima-test-{label}@localhost"
         self.process: subprocess.Popen | None = None
         LOG_DIR.mkdir(exist_ok=True)
-        self.log_path = LOG_DIR / f"worker-{queue}.log"
+        self.log_path = LOG_DIR / f"worker-{label}.log"
 
     def start(self, timeout: float = 60.0) -> None:
         env = {
             **os.environ,
             "DATABASE_URL": _database_url(),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "CELERY_QUEUE": self.queue,
+            "CELERY_QUEUE_PREFIX": self.prefix,
             "DB_CONN_MAX_AGE": "0",
         }
         log = self.log_path.open("ab")
@@ -58,8 +65,7 @@ class WorkerProcess:
                 "--without-mingle",
                 "-n",
                 self.name,
-                "-Q",
-                self.queue,
+                *(["-Q", ",".join(f"{self.prefix}{name}" for name in self.queues)] if self.queues else []),
             ],
             cwd=ROOT,
             env=env,
@@ -90,13 +96,15 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def celery_worker_queue():
-    """Jobs sent by this test go to a queue no other worker consumes."""
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+def celery_worker_queue(settings):
+    """Jobs sent by this test go to queues no other worker consumes: Prima's queues behind a
+    prefix of the test's own."""
+    prefix = f"test-{uuid.uuid4().hex[:10]}."
+    settings.PRIMA_QUEUE_PREFIX = prefix
     previous = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
-    celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_default_queue = f"{prefix}default"
     celery_app.conf.task_always_eager = False
-    yield queue
+    yield prefix
     celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = previous
 
 
@@ -111,11 +119,12 @@ def celery_worker(transactional_db, celery_worker_queue):
 
 @pytest.fixture
 def worker_factory(transactional_db, celery_worker_queue):
-    """Starts (and later stops) any number of workers on this test's queue."""
+    """Starts (and later stops) any number of workers on this test's queues (all of them, or
+    those named: `start("reports")`)."""
     started: list[WorkerProcess] = []
 
-    def start() -> WorkerProcess:
-        worker = WorkerProcess(celery_worker_queue)
+    def start(*queues: str) -> WorkerProcess:
+        worker = WorkerProcess(celery_worker_queue, queues)
         worker.start()
         started.append(worker)
         return worker

@@ -335,11 +335,12 @@ class CollectedResponse(NineElements):
     """One customer's answers at the public form or the kiosk. Nothing names the customer: the
     device and address are kept only as keyed hashes, for duplicate and burst checks."""
 
-    collection = models.ForeignKey(SkmCollection, on_delete=models.PROTECT, related_name="responses")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    # Both keys lead an index of their own below (an answer writes as few indexes as it can).
+    collection = models.ForeignKey(SkmCollection, on_delete=models.PROTECT, related_name="responses", db_index=False)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", db_index=False)
     # The month the answer was given in: the external-score series it counts towards.
     period = PeriodField(_("period"))
-    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     age_band = models.CharField(_("age"), max_length=16, choices=AgeBand.choices)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices)
@@ -353,13 +354,19 @@ class CollectedResponse(NineElements):
     verified = models.BooleanField(_("verified by a visit code"), default=False)
     flagged = models.BooleanField(_("flagged"), default=False)
     flag_reason = models.CharField(_("why flagged"), max_length=64, blank=True)
-    device_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    device_hash = models.CharField(max_length=64, blank=True)
     address_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("collected SKM response")
         verbose_name_plural = _("collected SKM responses")
-        indexes = [models.Index(fields=["department", "period"], name="sq_collected_unit_period")]
+        indexes = [
+            models.Index(fields=["department", "period"], name="sq_collected_unit_period"),
+            # The burst check at every answer: this address's latest answers to the collection.
+            models.Index(fields=["collection", "address_hash", "submitted_at"], name="sq_collected_address_recent"),
+            # The duplicate check: this device's latest answers.
+            models.Index(fields=["device_hash", "submitted_at"], name="sq_collected_device_recent"),
+        ]
         constraints = [
             *element_range_constraints("sq_collected"),
             models.CheckConstraint(

@@ -49,6 +49,7 @@ from service_quality.models import (
     Source,
     VisitCode,
 )
+from service_quality.questionnaires import Questionnaire, clean_ratings, rating_aggregates, rating_results
 
 # Requests a minute that one address (or one device) may send to the public form; a kiosk, which
 # sends its queue in one go, may send more (config/settings.py, from the environment).
@@ -83,8 +84,10 @@ def keyed_hash(value: str) -> str:
 # --- Collections.
 
 
-def _check_collection(*, department: Department, period_from, period_to, expected_customers) -> None:
+def _check_collection(*, department: Department, period_from, period_to, expected_customers, questionnaires) -> None:
     errors = {}
+    if not isinstance(questionnaires, list | tuple) or not set(questionnaires) <= set(Questionnaire.values):
+        errors["questionnaires"] = [_("Choose among the questionnaires offered.")]
     if not department.is_service_unit:
         errors["department"] = [_("Only a service unit collects SKM answers.")]
     if period_from and period_to and period_to < period_from:
@@ -97,18 +100,29 @@ def _check_collection(*, department: Department, period_from, period_to, expecte
 
 @transaction.atomic
 def collection_create(
-    *, department: Department, period_from: dt.date, period_to: dt.date, expected_customers: int, actor
+    *,
+    department: Department,
+    period_from: dt.date,
+    period_to: dt.date,
+    expected_customers: int,
+    actor,
+    questionnaires: list[str] | tuple[str, ...] = (),
 ) -> SkmCollection:
     """Opens a collection; its sample target is Krejcie & Morgan's minimum for the customers
-    expected in the period."""
+    expected in the period. `questionnaires` adds any of Questionnaire after SKM's elements."""
     _check_collection(
-        department=department, period_from=period_from, period_to=period_to, expected_customers=expected_customers
+        department=department,
+        period_from=period_from,
+        period_to=period_to,
+        expected_customers=expected_customers,
+        questionnaires=questionnaires,
     )
     collection = SkmCollection.objects.create(
         department=department,
         period_from=period_from,
         period_to=period_to,
         expected_customers=expected_customers,
+        questionnaires=[name for name in Questionnaire.values if name in questionnaires],
         sample_target=krejcie_morgan_sample_size(expected_customers),
         token=secrets.token_urlsafe(TOKEN_BYTES),
         kiosk_key=secrets.token_urlsafe(24),
@@ -248,9 +262,10 @@ def _short_text(errors: dict, field: str, value, limit: int) -> str:
     return value.replace("\x00", "").strip()
 
 
-def clean_submission(data) -> dict:
+def clean_submission(data, questionnaires: list[str] = ()) -> dict:
     """The model fields of one response from the form's body, or a ValidationError that names
-    each wrong field in the respondent's language."""
+    each wrong field in the respondent's language. `questionnaires`: the collection's further
+    questionnaires, whose every question must be answered (`ratings`)."""
     if not isinstance(data, dict):
         raise ValidationError({"non_field_errors": [_("Send the answers as a JSON object.")]})
     errors: dict[str, list] = {}
@@ -286,6 +301,7 @@ def clean_submission(data) -> dict:
         errors["expectation_level"] = [_("Choose one of the options given, or none.")]
     else:
         fields["expectation_level"] = level
+    fields["ratings"] = clean_ratings(data.get("ratings"), list(questionnaires), errors)
     fields["service"] = _short_text(errors, "service", data.get("service"), SERVICE_MAX_LENGTH)
     fields["suggestion"] = _short_text(errors, "suggestion", data.get("suggestion"), SUGGESTION_MAX_LENGTH)
     code = data.get("visit_code")
@@ -358,7 +374,7 @@ def response_submit(*, token: str, data, sender: Sender, now: dt.datetime | None
         token, today=timezone.localdate(now), now=now, device_hash=device_hash, address_hash=address_hash
     )
     # Bad input is refused before it counts towards the rate limit: it stores nothing anyway.
-    fields = clean_submission(data)
+    fields = clean_submission(data, collection.questionnaires)
     kiosk = bool(sender.kiosk_key) and hmac.compare_digest(sender.kiosk_key, collection.kiosk_key)
     if kiosk:
         limits = {f"kiosk:{collection.pk}": RATE_PER_KIOSK}
@@ -443,27 +459,41 @@ def collected_series_refresh(*, department_id: int, period: dt.date) -> int:
     return written[0].respondents if written else 0
 
 
-def collected_totals(department_id: int, period: dt.date) -> tuple[int, list[int]]:
-    """Respondents and each element's total of a unit's month, flagged answers left out."""
-    totals = CollectedResponse.objects.filter(department_id=department_id, period=period, flagged=False).aggregate(
-        respondents=Count("id"), **{f"total_{key}": Sum(key) for key in SKM_ELEMENT_KEYS}
+def collected_totals(department_id: int, period: dt.date) -> dict:
+    """A unit's month of collected answers in one aggregate: respondents, each element's total
+    and, per further question, its respondents, total and satisfied; flagged answers left out."""
+    return CollectedResponse.objects.filter(department_id=department_id, period=period, flagged=False).aggregate(
+        respondents=Count("id"), **{f"total_{key}": Sum(key) for key in SKM_ELEMENT_KEYS}, **rating_aggregates()
     )
-    return totals["respondents"], [totals[f"total_{key}"] or 0 for key in SKM_ELEMENT_KEYS]
 
 
 def collected_scores_write(*, department_id: int, period: dt.date) -> list[ExternalScore]:
     """Rewrites a unit's month of the `skm` series from its collected answers (the same
-    computation an import of the same answers makes)."""
-    respondents, element_totals = collected_totals(department_id, period)
-    if not respondents:
+    computation an import of the same answers makes), and of `csat` and `servqual` from the
+    answers to further questionnaires (the scores an import of them would hold)."""
+    totals = collected_totals(department_id, period)
+    if not totals["respondents"]:
         return []
     rows = services.skm_scores_from_totals(
         department_id=department_id,
         period=period,
-        respondents=respondents,
-        element_totals=element_totals,
+        respondents=totals["respondents"],
+        element_totals=[totals[f"total_{key}"] or 0 for key in SKM_ELEMENT_KEYS],
         origin=Origin.COLLECTED,
     )
+    rows += [
+        ExternalScore(
+            department_id=department_id,
+            period=period,
+            source=result.question.source,
+            dimension=result.question.dimension,
+            value=result.score,
+            respondents=result.respondents,
+            derived=False,
+            origin=Origin.COLLECTED,
+        )
+        for result in rating_results(totals)
+    ]
     return services.skm_series_write(rows, origin=Origin.COLLECTED)
 
 
@@ -476,11 +506,16 @@ def score_conflict_resolve(*, conflict: ScoreConflict, keep: str, actor) -> Scor
     conflict = ScoreConflict.objects.select_for_update().get(pk=conflict.pk)
     conflict.kept, conflict.resolved_by, conflict.resolved_at = keep, actor, timezone.now()
     conflict.save(update_fields=["kept", "resolved_by", "resolved_at"])
-    ExternalScore.objects.filter(
-        department_id=conflict.department_id, period=conflict.period, source=Source.SKM
-    ).delete()
+    replaced = ExternalScore.objects.filter(
+        department_id=conflict.department_id, period=conflict.period, source=conflict.source
+    )
+    # SKM is rewritten whichever is kept (the imported respondents are kept as SkmResponse);
+    # CSAT and SERVQUAL lose only the other origin's values.
+    (replaced if conflict.source == Source.SKM else replaced.exclude(origin=keep)).delete()
     if keep == Origin.COLLECTED:
         collected_scores_write(department_id=conflict.department_id, period=conflict.period)
+    elif conflict.source != Source.SKM:
+        services.held_imported_write(conflict)
     else:
         imported = SkmResponse.objects.filter(department_id=conflict.department_id, period=conflict.period).aggregate(
             respondents=Count("id"), **{f"total_{key}": Sum(key) for key in SKM_ELEMENT_KEYS}

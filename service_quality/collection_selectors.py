@@ -29,6 +29,7 @@ from service_quality.models import (
     Sex,
     SkmCollection,
 )
+from service_quality.questionnaires import RatingResult, rating_aggregates, rating_results
 from service_quality.selectors import MEAN_PLACES, ElementMean
 
 # A profile group (or expectation level) of fewer respondents shows only its count: PermenPANRB
@@ -71,6 +72,7 @@ class CollectionResults:
     ikm: Decimal | None
     grade: IkmGrade | None
     elements: list[ElementMean] = field(default_factory=list)
+    ratings: list[RatingResult] = field(default_factory=list)  # the further questionnaires
 
     @property
     def sample_target(self) -> int:
@@ -104,13 +106,14 @@ def _ikm_from(row: dict, respondents: int) -> tuple[Decimal | None, list[Element
 
 
 def collection_results(collection: SkmCollection) -> CollectionResults:
-    """The live results of a collection, in one aggregate query."""
+    """The live results of a collection, with its further questionnaires', in one aggregate query."""
     row = CollectedResponse.objects.filter(collection=collection).aggregate(
         n_responses=Count("id"),
         n_verified=Count("id", filter=Q(verified=True)),
         n_flagged=Count("id", filter=Q(flagged=True)),
         n_counted=Count("id", filter=Q(flagged=False)),
         **ELEMENT_SUMS,
+        **rating_aggregates(extra=Q(flagged=False)),
     )
     ikm, elements = _ikm_from(row, row["n_counted"])
     return CollectionResults(
@@ -122,6 +125,7 @@ def collection_results(collection: SkmCollection) -> CollectionResults:
         ikm=ikm,
         grade=ikm_grade(ikm) if ikm is not None else None,
         elements=elements,
+        ratings=rating_results(row),
     )
 
 

@@ -22,6 +22,7 @@ from employees.permissions import is_hr, is_leadership, is_manager, managed_depa
 from service_quality import collecting, collection_selectors, posters
 from service_quality.dimensions import SKM_ELEMENT_KEYS
 from service_quality.models import CollectedResponse, VisitCode
+from service_quality.questionnaires import Questionnaire
 
 # An action made from a suggestion is due a month from now, or when the collection ends if later.
 ACTION_DUE_AFTER = dt.timedelta(days=30)
@@ -51,6 +52,12 @@ class CollectionForm(forms.Form):
     period_from = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     period_to = forms.DateField(label=gettext_lazy("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     expected_customers = forms.IntegerField(label=gettext_lazy("Customers expected in the period"), min_value=1)
+    questionnaires = forms.MultipleChoiceField(
+        label=gettext_lazy("Further questions after SKM's nine elements"),
+        choices=Questionnaire.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from employees.models import Department
 from service_quality import collecting, collection_selectors
 from service_quality.collection_api import DEVICE_COOKIE
 from service_quality.models import ExpectationLevel
+from service_quality.questionnaires import questions_of
 
 LANGUAGE_COOKIE = "prima_skm_language"
 PUBLIC_LANGUAGES = ("id", "en")
@@ -54,13 +55,16 @@ def _render_public(request, template: str, context: dict, *, language: str) -> H
 
 def _form_context(collection, *, kiosk: bool) -> dict:
     questions = [{"key": key, "text": text} for key, text in QUESTIONS]
+    ratings = questions_of(collection.questionnaires)
+    steps = [questions[start : start + QUESTIONS_PER_STEP] for start in range(0, len(questions), QUESTIONS_PER_STEP)]
+    rating_steps = [ratings[start : start + QUESTIONS_PER_STEP] for start in range(0, len(ratings), QUESTIONS_PER_STEP)]
     return {
         "collection": collection,
         "kiosk": kiosk,
-        "steps": [
-            questions[start : start + QUESTIONS_PER_STEP] for start in range(0, len(questions), QUESTIONS_PER_STEP)
-        ],
+        "steps": steps,
         "scale": SCALE,
+        "rating_steps": rating_steps,
+        "last_step": len(steps) + len(rating_steps) + 2,
         "profile": [
             (name, label, dict(collection_selectors.PROFILE_FIELDS)[name].choices)
             for name, label in collection_selectors.PROFILE_LABELS

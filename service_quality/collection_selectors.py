@@ -179,6 +179,18 @@ def suggestions(collection: SkmCollection) -> list[dict]:
 # --- Lists and visibility.
 
 
+def suggestion_rows(collection: SkmCollection) -> list[dict]:
+    """Every complaint or suggestion of a collection, oldest first, flagged ones marked, with
+    the element its respondent rated lowest; for HR's CSV. Nothing that names the customer."""
+    rows = (
+        CollectedResponse.objects.filter(collection=collection)
+        .exclude(suggestion="")
+        .order_by("submitted_at", "pk")
+        .values("pk", "submitted_at", "service", "channel", "verified", "flagged", "suggestion", *SKM_ELEMENT_KEYS)
+    )
+    return [{**row, "lowest": min(SKM_ELEMENT_KEYS, key=lambda key, row=row: row[key])} for row in rows.iterator()]
+
+
 def collections_visible_to(user) -> QuerySet[SkmCollection]:
     """HR and leadership: every collection; a manager: those of units in their subtree."""
     queryset = SkmCollection.objects.select_related("department").order_by("-period_from", "-id")

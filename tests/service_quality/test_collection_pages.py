@@ -1,6 +1,7 @@
 """The SKM collection's pages and printed matter: the public form and results page, the
 poster, the visit-code sheet and the SKM report (their text read back from the PDF)."""
 
+import csv
 import io
 
 import pytest
@@ -122,3 +123,26 @@ def test_the_collection_page_shows_data_quality_to_the_units_manager_only(org, c
     assert client.get(f"/service-quality/collections/{collection.pk}/").status_code == 404
     client.force_login(org.ani)
     assert client.get(f"/service-quality/collections/{collection.pk}/").status_code == 403
+
+
+def test_hr_downloads_the_suggestions_as_csv_with_formulas_neutralised(org, client, collection):
+    # given two suggestions, one a formula and one script, and an answer without one
+    submit(collection, body(suggestion='=HYPERLINK("http://evil.example","x")'))
+    submit(collection, body([1, 4, 4, 4, 4, 4, 4, 4, 4], suggestion="<script>alert(1)</script>", service="@ktp"))
+    submit(collection, body())
+    # when HR downloads them
+    client.force_login(org.hana)
+    answer = client.get(f"/service-quality/collections/{collection.pk}/suggestions.csv")
+    # then: one row each, oldest first, a formula shown as text, script kept as text
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(answer.content.decode())))
+    assert len(rows) == 3
+    assert rows[1][-1] == '\'=HYPERLINK("http://evil.example","x")'
+    assert rows[2][-1] == "<script>alert(1)</script>"
+    assert rows[2][2] == "'@ktp"
+    assert rows[2][-2].startswith("U1 ")  # the element the respondent rated lowest
+
+
+def test_a_manager_of_another_unit_cannot_download_the_suggestions(org, client, collection):
+    client.force_login(org.mira)
+    assert client.get(f"/service-quality/collections/{collection.pk}/suggestions.csv").status_code == 404

@@ -331,7 +331,7 @@ _COLLECTION_WITH_CHECKS = """
             SELECT 1 FROM {responses} answer
             WHERE answer.collection_id = collection.id AND answer.address_hash = %(address)s
                 AND answer.submitted_at >= %(burst_since)s
-            OFFSET %(burst_before)s
+            LIMIT 1 OFFSET %(burst_before)s
         ) AS address_burst
     FROM {collections} collection
     WHERE collection.token = %(token)s AND collection.status = %(open)s

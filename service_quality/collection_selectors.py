@@ -29,7 +29,7 @@ from service_quality.models import (
     Sex,
     SkmCollection,
 )
-from service_quality.questionnaires import RatingResult, rating_aggregates, rating_results
+from service_quality.questionnaires import RatingResult, questions_of, rating_aggregates, rating_results
 from service_quality.selectors import MEAN_PLACES, ElementMean
 
 # A profile group (or expectation level) of fewer respondents shows only its count: PermenPANRB
@@ -113,7 +113,7 @@ def collection_results(collection: SkmCollection) -> CollectionResults:
         n_flagged=Count("id", filter=Q(flagged=True)),
         n_counted=Count("id", filter=Q(flagged=False)),
         **ELEMENT_SUMS,
-        **rating_aggregates(extra=Q(flagged=False)),
+        **rating_aggregates(questions_of(collection.questionnaires), extra=Q(flagged=False)),
     )
     ikm, elements = _ikm_from(row, row["n_counted"])
     return CollectionResults(

@@ -143,12 +143,12 @@ def clean_ratings(value, questionnaires: list[str], errors: dict) -> dict[str, i
     return ratings
 
 
-def rating_aggregates(prefix: str = "", extra: Q | None = None) -> dict:
+def rating_aggregates(questions=ALL_QUESTIONS, *, prefix: str = "", extra: Q | None = None) -> dict:
     """Per question: how many answered it, the sum of their answers and how many were satisfied
     (4 or 5), as aggregate expressions over CollectedResponse (one query for all of them)."""
     condition = extra if extra is not None else Q()
     aggregates = {}
-    for question in ALL_QUESTIONS:
+    for question in questions:
         lookup = f"ratings__{question.key}"
         aggregates[f"{prefix}n_{question.key}"] = Count("id", filter=condition & Q(**{f"{lookup}__isnull": False}))
         aggregates[f"{prefix}sum_{question.key}"] = Sum(Cast(KT(lookup), IntegerField()), filter=condition)

@@ -406,3 +406,33 @@ def test_a_public_idempotency_key_older_than_a_day_is_taken_anew(collection):
     assert again.status_code == 201 and again.json()["id"] != first.json()["id"]
     assert CollectedResponse.objects.count() == 2
     assert IdempotencyRecord.objects.filter(key=key).count() == 1
+
+
+def test_an_skm_import_over_a_month_collected_first_is_a_conflict_hr_resolves(
+    org, collection, api, django_capture_on_commit_callbacks
+):
+    # given answers collected at CS this month (IKM 100)
+    period = timezone.localdate().replace(day=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(collection, body())
+    # when a file brings an SKM of the same unit and month (IKM (1 + 2) / 2 × 25 = 37.5)
+    services.score_import_create(
+        kind="skm",
+        file_name="cs-late.csv",
+        content=csv_bytes(SKM_HEADER, skm_rows("CS", period.strftime("%Y-%m"), [[1] * 9, [2] * 9])),
+        actor=org.hana,
+    )
+    # then the collected value stays in the series, and a conflict waits for HR
+    score = ExternalScore.objects.get(department=org.cs, period=period, source="skm", dimension="ikm")
+    assert (score.value, score.origin) == (Decimal("100.0000"), Origin.COLLECTED)
+    conflict = ScoreConflict.objects.get(department=org.cs, period=period, source="skm")
+    assert conflict.kept == ""
+    # when HR keeps the imported answers
+    answer = api(org.hana).post(f"/api/v1/service-quality/conflicts/{conflict.pk}/resolve/", {"keep": "imported"})
+    assert answer.status_code == 200
+    # then the series holds the imported IKM, and later answers no longer write there
+    score = ExternalScore.objects.get(department=org.cs, period=period, source="skm", dimension="ikm")
+    assert (score.value, score.origin) == (Decimal("37.5000"), Origin.IMPORTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(collection, body([1] * 9))
+    assert ExternalScore.objects.get(department=org.cs, period=period, dimension="ikm").value == Decimal("37.5000")

@@ -17,6 +17,7 @@ Everything it wrote is removed afterwards.
 import argparse
 import datetime as dt
 import json
+import os
 import time
 import uuid
 
@@ -70,6 +71,7 @@ def burst(*, answers: int, concurrency: int, workers: int, broker: str, out=prin
     try:
         server.start()
         calls = _calls(collection.token, answers)
+        load_before = os.getloadavg()[0]
         first = run_phase(
             "public form: new answers", calls, expected=201, port=server.port, concurrency=concurrency, out=out
         )
@@ -79,6 +81,9 @@ def burst(*, answers: int, concurrency: int, workers: int, broker: str, out=prin
         )
     finally:
         server.stop()
+    # The machine is shared: the one-minute load average beside the figures says how much.
+    load = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
+    out(f"  load average (1 min) {load['before']} before, {load['after']} after the new answers")
     accepted = {outcome.call.tag for outcome in first["outcomes"] if outcome.status == 201}
     stored = CollectedResponse.objects.filter(collection=collection).count()
     check = {
@@ -95,6 +100,7 @@ def burst(*, answers: int, concurrency: int, workers: int, broker: str, out=prin
         "answers": {key: value for key, value in first.items() if key != "outcomes"},
         "retries": {key: value for key, value in again.items() if key != "outcomes"},
         "check": check,
+        "load_average": load,
     }
 
 
@@ -132,6 +138,7 @@ def live_ikm(*, large: int, out=print) -> dict:
         "flag_reason",
         "device_hash",
         "address_hash",
+        "ratings",
     ]
     rows = (
         (
@@ -152,6 +159,7 @@ def live_ikm(*, large: int, out=print) -> dict:
             "",
             "",
             "",
+            "{}",
         )
         for number in range(large)
     )

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -48,6 +49,7 @@ from service_quality.models import (
     Source,
     VisitCode,
 )
+from service_quality.questionnaires import Questionnaire, clean_ratings, rating_aggregates, rating_results
 
 # Requests a minute that one address (or one device) may send to the public form; a kiosk, which
 # sends its queue in one go, may send more (config/settings.py, from the environment).
@@ -82,8 +84,10 @@ def keyed_hash(value: str) -> str:
 # --- Collections.
 
 
-def _check_collection(*, department: Department, period_from, period_to, expected_customers) -> None:
+def _check_collection(*, department: Department, period_from, period_to, expected_customers, questionnaires) -> None:
     errors = {}
+    if not isinstance(questionnaires, list | tuple) or not set(questionnaires) <= set(Questionnaire.values):
+        errors["questionnaires"] = [_("Choose among the questionnaires offered.")]
     if not department.is_service_unit:
         errors["department"] = [_("Only a service unit collects SKM answers.")]
     if period_from and period_to and period_to < period_from:
@@ -96,18 +100,29 @@ def _check_collection(*, department: Department, period_from, period_to, expecte
 
 @transaction.atomic
 def collection_create(
-    *, department: Department, period_from: dt.date, period_to: dt.date, expected_customers: int, actor
+    *,
+    department: Department,
+    period_from: dt.date,
+    period_to: dt.date,
+    expected_customers: int,
+    actor,
+    questionnaires: list[str] | tuple[str, ...] = (),
 ) -> SkmCollection:
     """Opens a collection; its sample target is Krejcie & Morgan's minimum for the customers
-    expected in the period."""
+    expected in the period. `questionnaires` adds any of Questionnaire after SKM's elements."""
     _check_collection(
-        department=department, period_from=period_from, period_to=period_to, expected_customers=expected_customers
+        department=department,
+        period_from=period_from,
+        period_to=period_to,
+        expected_customers=expected_customers,
+        questionnaires=questionnaires,
     )
     collection = SkmCollection.objects.create(
         department=department,
         period_from=period_from,
         period_to=period_to,
         expected_customers=expected_customers,
+        questionnaires=[name for name in Questionnaire.values if name in questionnaires],
         sample_target=krejcie_morgan_sample_size(expected_customers),
         token=secrets.token_urlsafe(TOKEN_BYTES),
         kiosk_key=secrets.token_urlsafe(24),
@@ -190,16 +205,38 @@ def open_collection(token: str, *, today: dt.date | None = None) -> SkmCollectio
     return collection
 
 
-def _within_rate(name: str, limit: int) -> bool:
+def _redis():
+    """The cache's Redis client, made once per process (building one per call costs more than
+    the call), or None when the cache is not Redis (development without services)."""
+    global _REDIS_CLIENT
+    if _REDIS_CLIENT is None:
+        backend = getattr(cache, "_cache", None)
+        _REDIS_CLIENT = backend.get_client(write=True) if hasattr(backend, "get_client") else False
+    return _REDIS_CLIENT or None
+
+
+_REDIS_CLIENT = None
+
+
+def _within_rates(limits: dict[str, int]) -> bool:
+    """Counts this request in each named per-minute counter; False if any passed its limit.
+    With Redis, every counter is counted in one round trip (a pipeline of INCR and EXPIRE)."""
     bucket = int(time.time() // RATE_WINDOW_SECONDS)
-    key = f"{RATE_NAMESPACE}:{name}:{bucket}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        count = 1
-    return count <= limit
+    keys = {f"{RATE_NAMESPACE}:{name}:{bucket}": limit for name, limit in limits.items()}
+    client = _redis()
+    if client is None:
+        counts = []
+        for key in keys:
+            cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
+            counts.append(cache.incr(key))
+    else:
+        pipeline = client.pipeline(transaction=False)
+        for key in keys:
+            full_key = cache.make_and_validate_key(key)
+            pipeline.incr(full_key)
+            pipeline.expire(full_key, RATE_WINDOW_SECONDS * 2)
+        counts = pipeline.execute()[::2]
+    return all(count <= limit for count, limit in zip(counts, keys.values(), strict=True))
 
 
 def _choice(errors: dict, field: str, value, allowed: list, *, required: bool = True):
@@ -225,9 +262,10 @@ def _short_text(errors: dict, field: str, value, limit: int) -> str:
     return value.replace("\x00", "").strip()
 
 
-def clean_submission(data) -> dict:
+def clean_submission(data, questionnaires: list[str] = ()) -> dict:
     """The model fields of one response from the form's body, or a ValidationError that names
-    each wrong field in the respondent's language."""
+    each wrong field in the respondent's language. `questionnaires`: the collection's further
+    questionnaires, whose every question must be answered (`ratings`)."""
     if not isinstance(data, dict):
         raise ValidationError({"non_field_errors": [_("Send the answers as a JSON object.")]})
     errors: dict[str, list] = {}
@@ -263,6 +301,7 @@ def clean_submission(data) -> dict:
         errors["expectation_level"] = [_("Choose one of the options given, or none.")]
     else:
         fields["expectation_level"] = level
+    fields["ratings"] = clean_ratings(data.get("ratings"), list(questionnaires), errors)
     fields["service"] = _short_text(errors, "service", data.get("service"), SERVICE_MAX_LENGTH)
     fields["suggestion"] = _short_text(errors, "suggestion", data.get("suggestion"), SUGGESTION_MAX_LENGTH)
     code = data.get("visit_code")
@@ -276,33 +315,80 @@ def clean_submission(data) -> dict:
     return fields
 
 
+# The open collection a public link names, with this sender's duplicate and burst checks, in
+# one statement. Plain SQL: the ORM spent more time composing this query than PostgreSQL spends
+# answering it. The burst check is true when this address already sent BURST_SIZE - 1 answers
+# to the collection within BURST_WINDOW (the (BURST_SIZE - 1)th of them exists); both run on
+# the indexes sq_collected_device_recent and sq_collected_address_recent.
+_COLLECTION_WITH_CHECKS = """
+    SELECT collection.*,
+        %(device)s <> '' AND EXISTS (
+            SELECT 1 FROM {responses} answer
+            WHERE answer.device_hash = %(device)s AND answer.submitted_at >= %(duplicate_since)s
+                AND answer.department_id = collection.department_id
+        ) AS device_answered,
+        %(address)s <> '' AND EXISTS (
+            SELECT 1 FROM {responses} answer
+            WHERE answer.collection_id = collection.id AND answer.address_hash = %(address)s
+                AND answer.submitted_at >= %(burst_since)s
+            LIMIT 1 OFFSET %(burst_before)s
+        ) AS address_burst
+    FROM {collections} collection
+    WHERE collection.token = %(token)s AND collection.status = %(open)s
+        AND collection.period_from <= %(today)s AND collection.period_to >= %(today)s
+"""
+
+
+def _collection_with_checks(token: str, *, today: dt.date, now: dt.datetime, device_hash: str, address_hash: str):
+    """The open collection a public link names, with `device_answered` (this device answered
+    the unit within DUPLICATE_WINDOW) and `address_burst`; else 404."""
+    sql = _COLLECTION_WITH_CHECKS.format(
+        responses=CollectedResponse._meta.db_table, collections=SkmCollection._meta.db_table
+    )
+    params = {
+        "token": token,
+        "open": CollectionStatus.OPEN,
+        "today": today,
+        "device": device_hash,
+        "duplicate_since": now - DUPLICATE_WINDOW,
+        "address": address_hash,
+        "burst_since": now - BURST_WINDOW,
+        "burst_before": BURST_SIZE - 2,
+    }
+    collection = next(iter(SkmCollection.objects.raw(sql, params)), None)
+    if collection is None:
+        raise Http404(_("This survey does not exist or is not open."))
+    return collection
+
+
 def response_submit(*, token: str, data, sender: Sender, now: dt.datetime | None = None) -> CollectedResponse:
     """Records one customer's answers. Raises Http404 (unknown or closed collection),
-    TooManyRequests, ValidationError (nothing stored) or Conflict (a duplicate, a used code)."""
+    TooManyRequests, ValidationError (nothing stored) or Conflict (a duplicate, a used code).
+
+    Without a visit code it costs two statements: one SELECT (the collection and this sender's
+    recent answers) and the INSERT; Redis is asked once (the rate limits) and once more after
+    the answer (the series' refresh)."""
     now = now or timezone.now()
-    collection = open_collection(token, today=timezone.localdate(now))
-    # Bad input is refused before it counts towards the rate limit: it stores nothing anyway.
-    fields = clean_submission(data)
-    kiosk = bool(sender.kiosk_key) and hmac.compare_digest(sender.kiosk_key, collection.kiosk_key)
     address_hash, device_hash = keyed_hash(sender.address), keyed_hash(sender.device)
+    collection = _collection_with_checks(
+        token, today=timezone.localdate(now), now=now, device_hash=device_hash, address_hash=address_hash
+    )
+    # Bad input is refused before it counts towards the rate limit: it stores nothing anyway.
+    fields = clean_submission(data, collection.questionnaires)
+    kiosk = bool(sender.kiosk_key) and hmac.compare_digest(sender.kiosk_key, collection.kiosk_key)
     if kiosk:
-        allowed = _within_rate(f"kiosk:{collection.pk}", RATE_PER_KIOSK)
+        limits = {f"kiosk:{collection.pk}": RATE_PER_KIOSK}
     else:
-        allowed = _within_rate(f"address:{address_hash}", RATE_PER_ADDRESS) and (
-            not device_hash or _within_rate(f"device:{device_hash}", RATE_PER_DEVICE)
-        )
-    if not allowed:
+        limits = {f"address:{address_hash}": RATE_PER_ADDRESS}
+        if device_hash:
+            limits[f"device:{device_hash}"] = RATE_PER_DEVICE
+    if not _within_rates(limits):
         raise TooManyRequests()
+    if not kiosk and collection.device_answered:
+        raise Conflict(_("This device has answered this survey already. Thank you!"), code="duplicate")
+    burst = not kiosk and collection.address_burst
     code = fields.pop("visit_code")
-    with transaction.atomic():
-        if not kiosk and device_hash:
-            recent = CollectedResponse.objects.filter(
-                department_id=collection.department_id,
-                device_hash=device_hash,
-                submitted_at__gte=now - DUPLICATE_WINDOW,
-            )
-            if recent.exists():
-                raise Conflict(_("This device has answered this survey already. Thank you!"), code="duplicate")
+    with transaction.atomic() if code else nullcontext():
         visit_code = None
         if code:
             visit_code = VisitCode.objects.select_for_update().filter(collection=collection, code=code).first()
@@ -310,14 +396,6 @@ def response_submit(*, token: str, data, sender: Sender, now: dt.datetime | None
                 raise ValidationError({"visit_code": [_("This visit code is not valid.")]})
             if visit_code.response_id is not None or visit_code.used_at is not None:
                 raise Conflict(_("This visit code has been used already."), code="duplicate")
-        burst = (
-            not kiosk
-            and bool(address_hash)
-            and CollectedResponse.objects.filter(
-                collection=collection, address_hash=address_hash, submitted_at__gte=now - BURST_WINDOW
-            ).count()
-            >= BURST_SIZE - 1
-        )
         response = CollectedResponse.objects.create(
             collection=collection,
             department_id=collection.department_id,
@@ -359,8 +437,16 @@ def series_refresh_soon(*, department_id: int, period: dt.date) -> None:
 
     if current_app.conf.task_always_eager:
         skm_series_refresh_task.delay(department_id, period.isoformat())
-    elif cache.add(_refresh_flag(department_id, period), 1, timeout=SERIES_REFRESH_DELAY_SECONDS * 20):
+    elif _flag_set(_refresh_flag(department_id, period), timeout=SERIES_REFRESH_DELAY_SECONDS * 20):
         skm_series_refresh_task.apply_async((department_id, period.isoformat()), countdown=SERIES_REFRESH_DELAY_SECONDS)
+
+
+def _flag_set(key: str, *, timeout: int) -> bool:
+    """cache.add, through the process's one Redis client where there is one."""
+    client = _redis()
+    if client is None:
+        return cache.add(key, 1, timeout=timeout)
+    return bool(client.set(cache.make_and_validate_key(key), 1, nx=True, ex=timeout))
 
 
 def collected_series_refresh(*, department_id: int, period: dt.date) -> int:
@@ -373,27 +459,41 @@ def collected_series_refresh(*, department_id: int, period: dt.date) -> int:
     return written[0].respondents if written else 0
 
 
-def collected_totals(department_id: int, period: dt.date) -> tuple[int, list[int]]:
-    """Respondents and each element's total of a unit's month, flagged answers left out."""
-    totals = CollectedResponse.objects.filter(department_id=department_id, period=period, flagged=False).aggregate(
-        respondents=Count("id"), **{f"total_{key}": Sum(key) for key in SKM_ELEMENT_KEYS}
+def collected_totals(department_id: int, period: dt.date) -> dict:
+    """A unit's month of collected answers in one aggregate: respondents, each element's total
+    and, per further question, its respondents, total and satisfied; flagged answers left out."""
+    return CollectedResponse.objects.filter(department_id=department_id, period=period, flagged=False).aggregate(
+        respondents=Count("id"), **{f"total_{key}": Sum(key) for key in SKM_ELEMENT_KEYS}, **rating_aggregates()
     )
-    return totals["respondents"], [totals[f"total_{key}"] or 0 for key in SKM_ELEMENT_KEYS]
 
 
 def collected_scores_write(*, department_id: int, period: dt.date) -> list[ExternalScore]:
     """Rewrites a unit's month of the `skm` series from its collected answers (the same
-    computation an import of the same answers makes)."""
-    respondents, element_totals = collected_totals(department_id, period)
-    if not respondents:
+    computation an import of the same answers makes), and of `csat` and `servqual` from the
+    answers to further questionnaires (the scores an import of them would hold)."""
+    totals = collected_totals(department_id, period)
+    if not totals["respondents"]:
         return []
     rows = services.skm_scores_from_totals(
         department_id=department_id,
         period=period,
-        respondents=respondents,
-        element_totals=element_totals,
+        respondents=totals["respondents"],
+        element_totals=[totals[f"total_{key}"] or 0 for key in SKM_ELEMENT_KEYS],
         origin=Origin.COLLECTED,
     )
+    rows += [
+        ExternalScore(
+            department_id=department_id,
+            period=period,
+            source=result.question.source,
+            dimension=result.question.dimension,
+            value=result.score,
+            respondents=result.respondents,
+            derived=False,
+            origin=Origin.COLLECTED,
+        )
+        for result in rating_results(totals)
+    ]
     return services.skm_series_write(rows, origin=Origin.COLLECTED)
 
 
@@ -406,11 +506,16 @@ def score_conflict_resolve(*, conflict: ScoreConflict, keep: str, actor) -> Scor
     conflict = ScoreConflict.objects.select_for_update().get(pk=conflict.pk)
     conflict.kept, conflict.resolved_by, conflict.resolved_at = keep, actor, timezone.now()
     conflict.save(update_fields=["kept", "resolved_by", "resolved_at"])
-    ExternalScore.objects.filter(
-        department_id=conflict.department_id, period=conflict.period, source=Source.SKM
-    ).delete()
+    replaced = ExternalScore.objects.filter(
+        department_id=conflict.department_id, period=conflict.period, source=conflict.source
+    )
+    # SKM is rewritten whichever is kept (the imported respondents are kept as SkmResponse);
+    # CSAT and SERVQUAL lose only the other origin's values.
+    (replaced if conflict.source == Source.SKM else replaced.exclude(origin=keep)).delete()
     if keep == Origin.COLLECTED:
         collected_scores_write(department_id=conflict.department_id, period=conflict.period)
+    elif conflict.source != Source.SKM:
+        services.held_imported_write(conflict)
     else:
         imported = SkmResponse.objects.filter(department_id=conflict.department_id, period=conflict.period).aggregate(
             respondents=Count("id"), **{f"total_{key}": Sum(key) for key in SKM_ELEMENT_KEYS}

@@ -18,6 +18,7 @@ from employees.permissions import has_role
 from service_quality import collecting, collection_selectors
 from service_quality.api import HR_ONLY
 from service_quality.models import ExpectationLevel, Origin, ScoreConflict, SkmCollection
+from service_quality.questionnaires import Questionnaire
 
 DEVICE_COOKIE = "prima_skm_device"
 KIOSK_HEADER = "X-Kiosk-Key"
@@ -43,6 +44,11 @@ class CollectionPermission(BasePermission):
 
 class SkmCollectionSerializer(serializers.ModelSerializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    questionnaires = serializers.ListField(
+        child=serializers.ChoiceField(choices=Questionnaire.choices),
+        required=False,
+        help_text="Further questionnaires after SKM's nine elements: dimensions, servqual, csat.",
+    )
     public_url = serializers.SerializerMethodField()
     poster_url = serializers.SerializerMethodField()
 
@@ -54,6 +60,7 @@ class SkmCollectionSerializer(serializers.ModelSerializer):
             "period_from",
             "period_to",
             "expected_customers",
+            "questionnaires",
             "sample_target",
             "status",
             "token",
@@ -93,6 +100,15 @@ class GroupSerializer(serializers.Serializer):
     ikm = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
 
 
+class RatingSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text="the question's key (timeliness, reliability_expectation, overall…)")
+    text = serializers.CharField()
+    source = serializers.CharField(help_text="the external-score series it writes: csat or servqual")
+    respondents = serializers.IntegerField()
+    mean = serializers.DecimalField(max_digits=6, decimal_places=4, help_text="on the 1–5 scale")
+    score = serializers.DecimalField(max_digits=7, decimal_places=4, help_text="0–100, as in the series")
+
+
 class CollectionResultsSerializer(serializers.Serializer):
     responses = serializers.IntegerField()
     verified = serializers.IntegerField()
@@ -105,6 +121,7 @@ class CollectionResultsSerializer(serializers.Serializer):
     elements = ElementSerializer(many=True)
     by_profile = serializers.DictField(child=GroupSerializer(many=True))
     by_expectation = GroupSerializer(many=True)
+    ratings = RatingSerializer(many=True)
 
 
 def _group(group) -> dict:
@@ -166,6 +183,17 @@ class SkmCollectionViewSet(
                     for name, groups in collection_selectors.results_by_profile(collection).items()
                 },
                 "by_expectation": [_group(group) for group in collection_selectors.results_by_expectation(collection)],
+                "ratings": [
+                    {
+                        "question": rating.question.key,
+                        "text": rating.question.text,
+                        "source": rating.question.source,
+                        "respondents": rating.respondents,
+                        "mean": f"{rating.mean:.4f}",
+                        "score": f"{rating.score:.4f}",
+                    }
+                    for rating in results.ratings
+                ],
             }
         )
 
@@ -235,6 +263,11 @@ class PublicResponseSerializer(serializers.Serializer):
     every problem is named in the respondent's language)."""
 
     answers = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=4))
+    ratings = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=5),
+        required=False,
+        help_text="answers 1–5 to the collection's further questionnaires, by question key",
+    )
     profile = serializers.DictField(child=serializers.CharField())
     service = serializers.CharField(required=False, allow_blank=True)
     expectation_level = serializers.ChoiceField(choices=ExpectationLevel.choices, allow_null=True, required=False)

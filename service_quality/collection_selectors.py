@@ -29,6 +29,7 @@ from service_quality.models import (
     Sex,
     SkmCollection,
 )
+from service_quality.questionnaires import RatingResult, questions_of, rating_aggregates, rating_results
 from service_quality.selectors import MEAN_PLACES, ElementMean
 
 # A profile group (or expectation level) of fewer respondents shows only its count: PermenPANRB
@@ -71,6 +72,7 @@ class CollectionResults:
     ikm: Decimal | None
     grade: IkmGrade | None
     elements: list[ElementMean] = field(default_factory=list)
+    ratings: list[RatingResult] = field(default_factory=list)  # the further questionnaires
 
     @property
     def sample_target(self) -> int:
@@ -104,13 +106,14 @@ def _ikm_from(row: dict, respondents: int) -> tuple[Decimal | None, list[Element
 
 
 def collection_results(collection: SkmCollection) -> CollectionResults:
-    """The live results of a collection, in one aggregate query."""
+    """The live results of a collection, with its further questionnaires', in one aggregate query."""
     row = CollectedResponse.objects.filter(collection=collection).aggregate(
         n_responses=Count("id"),
         n_verified=Count("id", filter=Q(verified=True)),
         n_flagged=Count("id", filter=Q(flagged=True)),
         n_counted=Count("id", filter=Q(flagged=False)),
         **ELEMENT_SUMS,
+        **rating_aggregates(questions_of(collection.questionnaires), extra=Q(flagged=False)),
     )
     ikm, elements = _ikm_from(row, row["n_counted"])
     return CollectionResults(
@@ -122,6 +125,7 @@ def collection_results(collection: SkmCollection) -> CollectionResults:
         ikm=ikm,
         grade=ikm_grade(ikm) if ikm is not None else None,
         elements=elements,
+        ratings=rating_results(row),
     )
 
 
@@ -173,6 +177,18 @@ def suggestions(collection: SkmCollection) -> list[dict]:
 
 
 # --- Lists and visibility.
+
+
+def suggestion_rows(collection: SkmCollection) -> list[dict]:
+    """Every complaint or suggestion of a collection, oldest first, flagged ones marked, with
+    the element its respondent rated lowest; for HR's CSV. Nothing that names the customer."""
+    rows = (
+        CollectedResponse.objects.filter(collection=collection)
+        .exclude(suggestion="")
+        .order_by("submitted_at", "pk")
+        .values("pk", "submitted_at", "service", "channel", "verified", "flagged", "suggestion", *SKM_ELEMENT_KEYS)
+    )
+    return [{**row, "lowest": min(SKM_ELEMENT_KEYS, key=lambda key, row=row: row[key])} for row in rows.iterator()]
 
 
 def collections_visible_to(user) -> QuerySet[SkmCollection]:

@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.csv_files import csv_response
 from core.errors import Conflict, ServiceError
 from employees.models import Department, Role, User
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from service_quality import collecting, collection_selectors, posters
-from service_quality.dimensions import SKM_ELEMENT_KEYS
-from service_quality.models import CollectedResponse, VisitCode
+from service_quality.dimensions import SKM_ELEMENT_KEYS, SKM_ELEMENT_LABELS
+from service_quality.models import Channel, CollectedResponse, VisitCode
+from service_quality.questionnaires import Questionnaire
 
 # An action made from a suggestion is due a month from now, or when the collection ends if later.
 ACTION_DUE_AFTER = dt.timedelta(days=30)
@@ -51,6 +53,12 @@ class CollectionForm(forms.Form):
     period_from = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     period_to = forms.DateField(label=gettext_lazy("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     expected_customers = forms.IntegerField(label=gettext_lazy("Customers expected in the period"), min_value=1)
+    questionnaires = forms.MultipleChoiceField(
+        label=gettext_lazy("Further questions after SKM's nine elements"),
+        choices=Questionnaire.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,6 +165,38 @@ def collection_report(request, pk: int):
     collection = _collection(request, pk)
     content = posters.skm_report_pdf(collection, actions=_linked_actions(collection))
     return _pdf(content, f"skm-report-{collection.department.code}-{collection.period_from:%Y%m}.pdf")
+
+
+@require_safe
+@login_required
+def collection_suggestions_csv(request, pk: int):
+    """The collection's complaints and suggestions as CSV, every cell guarded against formulas."""
+    collection = _collection(request, pk)
+    header = [
+        _("Number"),
+        _("Submitted"),
+        _("Service used"),
+        _("Channel"),
+        _("Verified"),
+        _("Flagged"),
+        _("Element rated lowest"),
+        _("Complaint or suggestion"),
+    ]
+    channels = dict(Channel.choices)
+    rows = (
+        [
+            row["pk"],
+            timezone.localtime(row["submitted_at"]).strftime("%Y-%m-%d %H:%M"),
+            row["service"],
+            channels.get(row["channel"], row["channel"]),
+            _("yes") if row["verified"] else _("no"),
+            _("yes") if row["flagged"] else _("no"),
+            f"{row['lowest'].upper()} {SKM_ELEMENT_LABELS[row['lowest']]}",
+            row["suggestion"],
+        ]
+        for row in collection_selectors.suggestion_rows(collection)
+    )
+    return csv_response(f"skm-suggestions-{collection.department.code}-{collection.period_from:%Y%m}.csv", header, rows)
 
 
 @login_required

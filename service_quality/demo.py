@@ -149,8 +149,8 @@ PROFILE_CHOICES = {
 
 
 def _seed_collections(org: DemoOrg) -> None:
-    """Open collections this month, with answers given through the public form's service (as
-    customers' phones would), some verified by a visit code and a few with a suggestion."""
+    """Open collections this month (SKM and CSAT), with answers given through the public form's
+    service (as customers' phones would), some verified by a visit code and a few with a suggestion."""
     from service_quality import collecting
     from service_quality.models import SkmCollection
 
@@ -167,6 +167,7 @@ def _seed_collections(org: DemoOrg) -> None:
             period_from=first,
             period_to=first + dt.timedelta(days=40),
             expected_customers=expected,
+            questionnaires=["csat"],
             actor=hr,
         )
         codes = [visit.code for visit in collecting.visit_codes_issue(collection=collection, count=60, actor=hr)]
@@ -178,6 +179,8 @@ def _seed_collections(org: DemoOrg) -> None:
                     for key in SKM_ELEMENT_KEYS
                 },
                 "profile": {name: org.rng.choice(choices) for name, choices in PROFILE_CHOICES.items()},
+                # CSAT 1–5 follows the same mood as the SKM answers (1–4)
+                "ratings": {"overall": min(5, max(1, round(level * 1.25 + org.rng.gauss(0, 0.6))))},
                 "service": org.rng.choice(("", "Perizinan", "Pengaduan", "Informasi")),
                 "expectation_level": org.rng.choice((1, 1, 2, 3, None)),
                 "suggestion": DEMO_SUGGESTIONS[number % len(DEMO_SUGGESTIONS)] if number % 6 == 0 else "",

@@ -306,6 +306,8 @@ class SkmCollection(models.Model):
     )
     token = models.CharField(_("public link code"), max_length=32, unique=True, editable=False)
     kiosk_key = models.CharField(_("kiosk key"), max_length=64, editable=False)
+    # The optional questionnaires asked after SKM's nine elements (service_quality.questionnaires).
+    questionnaires = models.JSONField(_("further questionnaires"), default=list, blank=True)
     publish_suggestions = models.BooleanField(
         _("publish suggestions"),
         default=False,
@@ -335,11 +337,12 @@ class CollectedResponse(NineElements):
     """One customer's answers at the public form or the kiosk. Nothing names the customer: the
     device and address are kept only as keyed hashes, for duplicate and burst checks."""
 
-    collection = models.ForeignKey(SkmCollection, on_delete=models.PROTECT, related_name="responses")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    # Both keys lead an index of their own below (an answer writes as few indexes as it can).
+    collection = models.ForeignKey(SkmCollection, on_delete=models.PROTECT, related_name="responses", db_index=False)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", db_index=False)
     # The month the answer was given in: the external-score series it counts towards.
     period = PeriodField(_("period"))
-    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     age_band = models.CharField(_("age"), max_length=16, choices=AgeBand.choices)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices)
@@ -349,17 +352,26 @@ class CollectedResponse(NineElements):
         _("why the customer came"), choices=ExpectationLevel.choices, null=True, blank=True
     )
     suggestion = models.TextField(_("complaint or suggestion"), max_length=SUGGESTION_MAX_LENGTH, blank=True)
+    # Answers to the collection's further questionnaires, 1–5 by question key (`timeliness`,
+    # `reliability_expectation`, `overall`, …).
+    ratings = models.JSONField(_("further answers"), default=dict, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.FORM)
     verified = models.BooleanField(_("verified by a visit code"), default=False)
     flagged = models.BooleanField(_("flagged"), default=False)
     flag_reason = models.CharField(_("why flagged"), max_length=64, blank=True)
-    device_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    device_hash = models.CharField(max_length=64, blank=True)
     address_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("collected SKM response")
         verbose_name_plural = _("collected SKM responses")
-        indexes = [models.Index(fields=["department", "period"], name="sq_collected_unit_period")]
+        indexes = [
+            models.Index(fields=["department", "period"], name="sq_collected_unit_period"),
+            # The burst check at every answer: this address's latest answers to the collection.
+            models.Index(fields=["collection", "address_hash", "submitted_at"], name="sq_collected_address_recent"),
+            # The duplicate check: this device's latest answers.
+            models.Index(fields=["device_hash", "submitted_at"], name="sq_collected_device_recent"),
+        ]
         constraints = [
             *element_range_constraints("sq_collected"),
             models.CheckConstraint(
@@ -393,11 +405,15 @@ class VisitCode(models.Model):
 
 
 class ScoreConflict(models.Model):
-    """A unit and month with both collected and imported SKM results. Neither silently wins:
-    until HR keeps one, the series holds what was there first."""
+    """A unit and month with both collected and imported results of one source (SKM, CSAT or
+    SERVQUAL). Neither silently wins: until HR keeps one, the series holds what was there first."""
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     period = PeriodField(_("period"))
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.SKM)
+    # Imported scores held back while the conflict is open (for sources other than SKM, whose
+    # imported respondents stay in SkmResponse): written if HR keeps the imported values.
+    held_imported = models.JSONField(default=list, blank=True, editable=False)
     kept = models.CharField(_("kept"), max_length=16, choices=Origin.choices, blank=True)
     created_at = models.DateTimeField(_("found"), auto_now_add=True)
     resolved_by = models.ForeignKey(
@@ -408,7 +424,9 @@ class ScoreConflict(models.Model):
     class Meta:
         verbose_name = _("SKM score conflict")
         verbose_name_plural = _("SKM score conflicts")
-        constraints = [models.UniqueConstraint(fields=["department", "period"], name="sq_score_conflict_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "period", "source"], name="sq_score_conflict_once_per_source")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.department_id} {Period.of(self.period)}"
+        return f"{self.department_id} {Period.of(self.period)} {self.source}"

@@ -451,7 +451,7 @@ def _write_scores(score_import: ScoreImport, records: list, notes: _Notes, progr
         )
         for record in records
     ]
-    rows = skm_rows_without_conflict(rows, origin=Origin.IMPORTED)
+    rows = rows_without_conflict(rows, origin=Origin.IMPORTED)
     _upsert_external(rows, notes=notes, progress=progress.writing)
     for source in (Source.SKM, Source.SERVQUAL):
         pairs = {(row.department_id, row.period) for row in rows if row.source == source}
@@ -526,7 +526,7 @@ def _write_skm(score_import: ScoreImport, records: list, notes: _Notes, progress
             )
         SkmResponse.objects.filter(earlier).delete()
     _insert_skm_responses(score_import, records, progress)
-    scores = skm_rows_without_conflict(skm_scores_from_respondents(score_import=score_import), origin=Origin.IMPORTED)
+    scores = rows_without_conflict(skm_scores_from_respondents(score_import=score_import), origin=Origin.IMPORTED)
     _upsert_external(scores, notes=notes)
     written = {(score.department_id, score.period) for score in scores}
     _derive_prima_dimensions(written, source=Source.SKM, score_import=score_import)
@@ -585,49 +585,88 @@ def skm_scores_from_respondents(*, score_import: ScoreImport) -> list[ExternalSc
     return scores
 
 
-def skm_rows_without_conflict(rows: list[ExternalScore], *, origin: str) -> list[ExternalScore]:
-    """`rows` less the SKM rows of units and months whose SKM results came the other way
-    (collected against imported). Such a unit and month becomes a ScoreConflict that HR
-    resolves; until then the series keeps what it held, and afterwards only the kept origin
-    writes there."""
-    skm_pairs = {(row.department_id, row.period) for row in rows if row.source == Source.SKM}
-    if not skm_pairs:
+# The sources Prima also collects itself; a unit and month of one of them has one origin.
+COLLECTED_SOURCES = (Source.SKM, Source.CSAT, Source.SERVQUAL)
+
+
+def rows_without_conflict(rows: list[ExternalScore], *, origin: str) -> list[ExternalScore]:
+    """`rows` less those of units, months and sources (SKM, CSAT, SERVQUAL) whose results came
+    the other way (collected against imported). Such a unit, month and source becomes a
+    ScoreConflict that HR resolves; until then the series keeps what it held (imported values
+    held back are kept on the conflict), and afterwards only the kept origin writes there."""
+    keys = {(row.department_id, row.period, row.source) for row in rows if row.source in COLLECTED_SOURCES}
+    if not keys:
         return rows
-    departments = {department_id for department_id, _period in skm_pairs}
-    periods = {period for _department_id, period in skm_pairs}
+    departments = {key[0] for key in keys}
+    periods = {key[1] for key in keys}
     other = {
-        pair
-        for pair in ExternalScore.objects.filter(source=Source.SKM, department_id__in=departments, period__in=periods)
+        key
+        for key in ExternalScore.objects.filter(
+            source__in=COLLECTED_SOURCES, department_id__in=departments, period__in=periods
+        )
         .exclude(origin=origin)
-        .values_list("department_id", "period")
+        .values_list("department_id", "period", "source")
         .distinct()
-        if pair in skm_pairs
+        if key in keys
     }
     conflicts = {
-        (conflict.department_id, conflict.period): conflict
+        (conflict.department_id, conflict.period, conflict.source): conflict
         for conflict in ScoreConflict.objects.filter(department_id__in=departments, period__in=periods)
-        if (conflict.department_id, conflict.period) in skm_pairs
+        if (conflict.department_id, conflict.period, conflict.source) in keys
     }
-    for pair in other - set(conflicts):
-        conflict, _created = ScoreConflict.objects.get_or_create(department_id=pair[0], period=pair[1])
-        conflicts[pair] = conflict
+    for key in other - set(conflicts):
+        conflict, _created = ScoreConflict.objects.get_or_create(department_id=key[0], period=key[1], source=key[2])
+        conflicts[key] = conflict
         audit_record(
             actor=None,
             action="service_quality.skm_conflict.found",
             target=conflict,
-            summary=f"{pair[0]} {Period.of(pair[1])}: collected and imported SKM results",
+            summary=f"{key[0]} {Period.of(key[1])} {key[2]}: collected and imported results",
         )
-    held = {pair for pair, conflict in conflicts.items() if conflict.kept != origin}
-    return [row for row in rows if row.source != Source.SKM or (row.department_id, row.period) not in held]
+    held = {key for key, conflict in conflicts.items() if conflict.kept != origin}
+    kept = []
+    held_back: dict[tuple, list] = defaultdict(list)
+    for row in rows:
+        key = (row.department_id, row.period, row.source)
+        if key not in held:
+            kept.append(row)
+        elif origin == Origin.IMPORTED and row.source != Source.SKM and not row.derived:
+            held_back[key].append({"dimension": row.dimension, "value": str(row.value), "respondents": row.respondents})
+    for key, held_rows in held_back.items():
+        conflicts[key].held_imported = held_rows
+        conflicts[key].save(update_fields=["held_imported"])
+    return kept
+
+
+def held_imported_write(conflict: ScoreConflict) -> None:
+    """Writes the imported CSAT or SERVQUAL values a conflict held back (HR kept them)."""
+    rows = [
+        ExternalScore(
+            department_id=conflict.department_id,
+            period=conflict.period,
+            source=conflict.source,
+            dimension=held["dimension"],
+            value=Decimal(held["value"]),
+            respondents=held["respondents"],
+            derived=False,
+            origin=Origin.IMPORTED,
+        )
+        for held in conflict.held_imported
+    ]
+    _upsert_external(rows, notes=_Notes())
+    if conflict.source == Source.SERVQUAL:
+        _derive_prima_dimensions({(conflict.department_id, conflict.period)}, source=Source.SERVQUAL, score_import=None)
 
 
 def skm_series_write(rows: list[ExternalScore], *, origin: str) -> list[ExternalScore]:
-    """Writes SKM rows of one origin into the external-score series, less those a conflict
-    holds back, and derives Prima's dimensions from them. Returns what was written."""
-    rows = skm_rows_without_conflict(rows, origin=origin)
+    """Writes rows of one origin (SKM, and the CSAT and SERVQUAL of a collection's further
+    questionnaires) into the external-score series, less those a conflict holds back, and
+    derives Prima's dimensions from them. Returns what was written."""
+    rows = rows_without_conflict(rows, origin=origin)
     _upsert_external(rows, notes=_Notes())
-    written = {(row.department_id, row.period) for row in rows}
-    _derive_prima_dimensions(written, source=Source.SKM, score_import=None, origin=origin)
+    for source in (Source.SKM, Source.SERVQUAL):
+        written = {(row.department_id, row.period) for row in rows if row.source == source}
+        _derive_prima_dimensions(written, source=source, score_import=None, origin=origin)
     return rows
 
 

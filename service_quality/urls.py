@@ -17,6 +17,11 @@ urlpatterns = [
     path("collections/<int:pk>/poster.pdf", collection_views.collection_poster, name="collection_poster"),
     path("collections/<int:pk>/visit-codes.pdf", collection_views.collection_codes, name="collection_codes"),
     path("collections/<int:pk>/report.pdf", collection_views.collection_report, name="collection_report"),
+    path(
+        "collections/<int:pk>/suggestions.csv",
+        collection_views.collection_suggestions_csv,
+        name="collection_suggestions_csv",
+    ),
     path("collections/<int:pk>/actions/", collection_views.collection_action, name="collection_action"),
     path(
         "collections/<int:pk>/suggestions/<int:response_pk>/action/",

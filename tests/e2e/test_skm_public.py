@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 
 from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.test_accessibility import audit
 
 UNIT = "Layanan Pelanggan"  # LYN-PLG collects this month's SKM in the demo (service_quality/demo.py)
 
@@ -128,3 +129,53 @@ def test_the_kiosk_queues_answers_offline_and_sends_each_once_when_back(browser,
         assert _responses(demo_server, hr_token, collection) == before + 3
     finally:
         tablet.close()
+
+
+def test_the_public_form_passes_axe_on_a_phone_in_both_languages(browser, demo_server, collection):
+    # bypass_csp: the audit's script is added inline; the form's own policy is tested elsewhere
+    context = browser.new_context(
+        base_url=demo_server["url"], viewport={"width": 360, "height": 780}, is_mobile=True, bypass_csp=True
+    )
+    try:
+        page = context.new_page()
+        url = collection["public_url"].replace("http://testserver", demo_server["url"])
+        for language in ("id", "en"):
+            page.goto(f"{url}?lang={language}")
+            assert audit(page) == []
+            # and with a problem listed (a step left unanswered)
+            page.locator("#skm-next").click()
+            page.locator("#skm-errors").wait_for()
+            assert audit(page) == []
+    finally:
+        context.close()
+
+
+def test_a_phone_without_javascript_sends_the_form_and_is_thanked(browser, demo_server, hr_token, collection):
+    # given a phone with JavaScript switched off: every question shows on one page
+    context = browser.new_context(
+        base_url=demo_server["url"], viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        before = _responses(demo_server, hr_token, collection)
+        page.goto(collection["public_url"].replace("http://testserver", demo_server["url"]))
+        assert not page.locator("#skm-next").is_visible()
+        # when the customer answers everything but one question and sends
+        groups = page.locator("fieldset.skm-choice[aria-required=true]")
+        for index in range(1, groups.count()):
+            options = groups.nth(index).locator("label.skm-option")
+            options.nth(min(2, options.count() - 1)).click()
+        page.locator("#skm-submit").click()
+        # then the page comes back naming the question, with the answers kept, and nothing is counted
+        page.locator("#skm-errors li").first.wait_for()
+        assert page.locator("input[type=radio]:checked").count() == groups.count() - 1
+        assert _responses(demo_server, hr_token, collection) == before
+        # when they answer it too and send again
+        groups.nth(0).locator("label.skm-option").first.click()
+        page.locator("#skm-submit").click()
+        # then they are thanked in Bahasa Indonesia, and the answer is counted once
+        page.get_by_role("heading", name="Terima kasih atas jawaban Anda!").wait_for()
+        assert _responses(demo_server, hr_token, collection) == before + 1
+    finally:
+        context.close()

@@ -1,9 +1,12 @@
 """The SKM collection's pages and printed matter: the public form and results page, the
 poster, the visit-code sheet and the SKM report (their text read back from the PDF)."""
 
+import csv
 import io
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
 from service_quality import collecting
@@ -122,3 +125,98 @@ def test_the_collection_page_shows_data_quality_to_the_units_manager_only(org, c
     assert client.get(f"/service-quality/collections/{collection.pk}/").status_code == 404
     client.force_login(org.ani)
     assert client.get(f"/service-quality/collections/{collection.pk}/").status_code == 403
+
+
+def test_hr_downloads_the_suggestions_as_csv_with_formulas_neutralised(org, client, collection):
+    # given two suggestions, one a formula and one script, and an answer without one
+    submit(collection, body(suggestion='=HYPERLINK("http://evil.example","x")'))
+    submit(collection, body([1, 4, 4, 4, 4, 4, 4, 4, 4], suggestion="<script>alert(1)</script>", service="@ktp"))
+    submit(collection, body())
+    # when HR downloads them
+    client.force_login(org.hana)
+    answer = client.get(f"/service-quality/collections/{collection.pk}/suggestions.csv")
+    # then: one row each, oldest first, a formula shown as text, script kept as text
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(answer.content.decode())))
+    assert len(rows) == 3
+    assert rows[1][-1] == '\'=HYPERLINK("http://evil.example","x")'
+    assert rows[2][-1] == "<script>alert(1)</script>"
+    assert rows[2][2] == "'@ktp"
+    assert rows[2][-2].startswith("U1 ")  # the element the respondent rated lowest
+
+
+def test_a_manager_of_another_unit_cannot_download_the_suggestions(org, client, collection):
+    client.force_login(org.mira)
+    assert client.get(f"/service-quality/collections/{collection.pk}/suggestions.csv").status_code == 404
+
+
+def _form_fields(values=(4, 4, 4, 4, 4, 4, 4, 4, 4), **extra) -> dict:
+    """The public form as a browser without JavaScript posts it."""
+    fields = {f"u{index}": str(value) for index, value in enumerate(values, start=1)}
+    fields.update({"age_band": "30_39", "sex": "female", "education": "bachelor", "occupation": "private"})
+    fields.update({"service": "KTP", "suggestion": "", "visit_code": "", "website": ""})
+    return {**fields, **extra}
+
+
+def _post_form(client, collection, fields, **query):
+    page = client.get(f"/s/{collection.token}/", query)  # sets the device and CSRF cookies
+    assert 'method="post"' in page.content.decode()
+    token = client.cookies["csrftoken"].value
+    return client.post(f"/s/{collection.token}/", {**fields, "csrfmiddlewaretoken": token})
+
+
+def test_the_form_works_without_javascript(collection):
+    # given a phone with JavaScript switched off (a plain form post, CSRF checked)
+    phone = Client(enforce_csrf_checks=True)
+    # when the customer sends the form
+    answer = _post_form(phone, collection, _form_fields([3, 4, 4, 4, 4, 4, 4, 4, 2], expectation_level="2"))
+    # then they are thanked in Bahasa Indonesia and the answer is stored as the API would store it
+    assert answer.status_code == 200
+    assert "Terima kasih atas jawaban Anda!" in answer.content.decode()
+    stored = CollectedResponse.objects.get()
+    assert (stored.u1, stored.u9, stored.expectation_level, stored.service) == (3, 2, 2, "KTP")
+    assert stored.device_hash  # the form's device cookie counted
+    # when the same phone sends it again, it is refused as a duplicate
+    again = _post_form(phone, collection, _form_fields())
+    assert again.status_code == 409
+    assert "sudah menjawab survei ini" in again.content.decode()
+    assert CollectedResponse.objects.count() == 1
+
+
+def test_a_form_with_a_missing_answer_comes_back_with_the_problem_and_the_answers_kept(collection):
+    phone = Client(enforce_csrf_checks=True)
+    fields = _form_fields()
+    del fields["u3"]
+    answer = _post_form(phone, collection, {**fields, "suggestion": "<b>lambat</b>"})
+    text = answer.content.decode()
+    assert answer.status_code == 400
+    assert "Bagaimana pendapat Saudara tentang kecepatan waktu pelayanan? — " in text  # the question is named
+    assert 'name="u1" value="4" required checked' in text
+    assert "&lt;b&gt;lambat&lt;/b&gt;</textarea>" in text
+    assert not CollectedResponse.objects.exists()
+
+
+def test_the_form_without_javascript_asks_and_stores_the_further_questionnaires(org):
+    today = timezone.localdate()
+    surveyed = collecting.collection_create(
+        department=org.cs,
+        period_from=today,
+        period_to=today,
+        expected_customers=10,
+        questionnaires=["csat"],
+        actor=org.hana,
+    )
+    phone = Client(enforce_csrf_checks=True)
+    refused = _post_form(phone, surveyed, _form_fields())
+    assert refused.status_code == 400 and not CollectedResponse.objects.exists()
+    answer = _post_form(phone, surveyed, _form_fields(rating_overall="5"))
+    assert answer.status_code == 200
+    assert CollectedResponse.objects.get().ratings == {"overall": 5}
+
+
+def test_a_signed_in_session_cannot_send_the_form(org, collection):
+    staff = Client()
+    staff.force_login(org.bayu)
+    answer = staff.post(f"/s/{collection.token}/", _form_fields())
+    assert answer.status_code == 403
+    assert not CollectedResponse.objects.exists()

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.models import IdempotencyRecord
 from service_quality import collecting, collection_selectors, selectors, services
 from service_quality.ikm import krejcie_morgan_sample_size
 from service_quality.models import (
@@ -363,3 +364,75 @@ def test_live_results_take_one_query_however_many_answers(org, collection):
         ]
     )
     assert queries() == few == 1  # the aggregate of the collection's answers
+
+
+def test_an_answer_costs_four_statements_in_one_transaction(collection):
+    # given a phone that has not answered yet
+    phone = public_client()
+    # when it sends its answers with an Idempotency-Key
+    with CaptureQueriesContext(connection) as captured:
+        answer = submit(collection, body(), client=phone, key=str(uuid.uuid4()))
+    # then: the key claimed (INSERT … ON CONFLICT DO NOTHING), the open collection read with the
+    # device's and the address's recent answers (one SELECT), the answer (one INSERT), the key's
+    # response kept (one UPDATE) — inside one transaction (a savepoint here, in the test's own)
+    assert answer.status_code == 201
+    statements = [query["sql"].split()[0].upper() for query in captured.captured_queries]
+    assert statements == ["SAVEPOINT", "INSERT", "SELECT", "INSERT", "UPDATE", "RELEASE"]
+    assert "ON CONFLICT" in captured.captured_queries[1]["sql"]
+    assert "service_quality_collectedresponse" in captured.captured_queries[3]["sql"]
+
+
+def test_a_refused_answer_leaves_its_idempotency_key_free(collection):
+    # given an answer refused for a missing question
+    phone, key = public_client(), str(uuid.uuid4())
+    refused = submit(collection, {**body(), "answers": {"u1": 4}}, client=phone, key=key)
+    assert refused.status_code == 400
+    assert not IdempotencyRecord.objects.filter(key=key).exists()
+    # when the same key comes again with the answers complete
+    answer = submit(collection, body(), client=phone, key=key)
+    # then it is taken, once
+    assert answer.status_code == 201 and not answer.has_header("Idempotent-Replayed")
+    assert CollectedResponse.objects.count() == 1
+
+
+def test_a_public_idempotency_key_older_than_a_day_is_taken_anew(collection):
+    # given a key used two days ago
+    key = str(uuid.uuid4())
+    first = submit(collection, body(), key=key)
+    IdempotencyRecord.objects.filter(key=key).update(created=timezone.now() - dt.timedelta(days=2))
+    # when another phone sends the same key
+    again = submit(collection, body(), key=key)
+    # then it is a new answer, not the old one replayed
+    assert again.status_code == 201 and again.json()["id"] != first.json()["id"]
+    assert CollectedResponse.objects.count() == 2
+    assert IdempotencyRecord.objects.filter(key=key).count() == 1
+
+
+def test_an_skm_import_over_a_month_collected_first_is_a_conflict_hr_resolves(
+    org, collection, api, django_capture_on_commit_callbacks
+):
+    # given answers collected at CS this month (IKM 100)
+    period = timezone.localdate().replace(day=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(collection, body())
+    # when a file brings an SKM of the same unit and month (IKM (1 + 2) / 2 × 25 = 37.5)
+    services.score_import_create(
+        kind="skm",
+        file_name="cs-late.csv",
+        content=csv_bytes(SKM_HEADER, skm_rows("CS", period.strftime("%Y-%m"), [[1] * 9, [2] * 9])),
+        actor=org.hana,
+    )
+    # then the collected value stays in the series, and a conflict waits for HR
+    score = ExternalScore.objects.get(department=org.cs, period=period, source="skm", dimension="ikm")
+    assert (score.value, score.origin) == (Decimal("100.0000"), Origin.COLLECTED)
+    conflict = ScoreConflict.objects.get(department=org.cs, period=period, source="skm")
+    assert conflict.kept == ""
+    # when HR keeps the imported answers
+    answer = api(org.hana).post(f"/api/v1/service-quality/conflicts/{conflict.pk}/resolve/", {"keep": "imported"})
+    assert answer.status_code == 200
+    # then the series holds the imported IKM, and later answers no longer write there
+    score = ExternalScore.objects.get(department=org.cs, period=period, source="skm", dimension="ikm")
+    assert (score.value, score.origin) == (Decimal("37.5000"), Origin.IMPORTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(collection, body([1] * 9))
+    assert ExternalScore.objects.get(department=org.cs, period=period, dimension="ikm").value == Decimal("37.5000")

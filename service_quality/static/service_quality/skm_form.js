@@ -66,9 +66,14 @@
     ["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"].forEach(function (key) {
       answers[key] = parseInt(data.get(key), 10);
     });
+    var ratings = {};
+    form.querySelectorAll("input[type=radio][name^='rating_']:checked").forEach(function (input) {
+      ratings[input.name.slice("rating_".length)] = parseInt(input.value, 10);
+    });
     var level = data.get("expectation_level");
     return {
       answers: answers,
+      ratings: ratings,
       profile: {
         age_band: data.get("age_band"), sex: data.get("sex"),
         education: data.get("education"), occupation: data.get("occupation")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.extensions import SECTION_ACCOUNT, SECTION_HR, SECTION_ME, SECTION_TEAM, NavItem, Panel
 from employees.models import User
 from employees.permissions import is_hr, is_manager
+from employees.selectors import can_search
 
 
 def _org_import_url() -> str | None:
@@ -16,6 +17,8 @@ def _org_import_url() -> str | None:
 
 def nav_items(user) -> list[NavItem]:
     items = [NavItem(_("My profile"), reverse("employees:profile"), 90, section=SECTION_ME)]
+    if can_search(user):
+        items.append(NavItem(_("Search"), reverse("employees:search"), order=2))
     if is_hr(user):
         items.append(NavItem(_("People"), reverse("employees:directory"), order=60, section=SECTION_HR))
         org_import = _org_import_url()

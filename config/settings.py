@@ -241,6 +241,8 @@ LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of en, id; got {LANGUAGE_CODE!r}.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, day before month in both ("5 Dec 2026", "5 Des 2026 13:40").
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True

@@ -50,9 +50,10 @@ def test_hr_and_leadership_open_the_organisation_wide_board_overdue_first(org, c
     # given: the CS action is overdue, the LKT one due later
     today = timezone.localdate()
     backdate(cs_action, start_date=today - dt.timedelta(days=30), due_date=today - dt.timedelta(days=3))
-    lkt_action.due_date, lkt_action.start_date = today - dt.timedelta(days=1), today - dt.timedelta(days=20)
-    Action.objects.filter(pk=lkt_action.pk).update(due_date=lkt_action.due_date, start_date=lkt_action.start_date)
-    later = ActionFactory(actor=org.hana, department=org.hrd, owner=org.hana, title="Later plan", driver="teamwork", dimension="")
+    backdate(lkt_action, start_date=today - dt.timedelta(days=20), due_date=today - dt.timedelta(days=1))
+    later = ActionFactory(
+        actor=org.hana, department=org.hrd, owner=org.hana, title="Later plan", driver="teamwork", dimension=""
+    )
     # when they open Action plans from the navigation (no department chosen)
     content = page(client, getattr(org, persona), "/improvement/")
     # then every department's actions are there, named by department, the most overdue first

@@ -33,6 +33,17 @@ def headcount_by_department() -> dict[int, int]:
     return {row["department_id"]: row["n"] for row in rows.annotate(n=Count("id"))}
 
 
+def colleagues() -> QuerySet[User]:
+    """The people of the organisation, to choose one (recognition): active, with an employee
+    number, never an administrator's or other system account; each once, with their department."""
+    return (
+        User.objects.filter(is_active=True, is_superuser=False, employee_number__isnull=False)
+        .exclude(employee_number="")
+        .select_related("department")
+        .order_by("first_name", "last_name", "department__name", "id")
+    )
+
+
 def org_import_list() -> QuerySet:
     """Imports newest first, without the kept file (it can be megabytes)."""
     return OrgImport.objects.defer("content").select_related("created_by", "applied_by")

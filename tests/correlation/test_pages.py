@@ -255,3 +255,13 @@ def test_a_dimension_the_source_lacks_is_refused_with_a_message(org, client):
     assert response.status_code == 200
     assert "Unknown dimension" in response.content.decode()
     assert not CorrelationReport.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "CSAT · overall"), ("id", "CSAT · keseluruhan")])
+def test_a_csat_report_names_its_scores_in_the_readers_language_unshouted(org, client, request_report, language, label):
+    _scores(org, ("csat", "overall", dt.date(2025, 1, 1)))
+    report = request_report(org.hana, external_source="csat", external_dimension="overall")
+    client.force_login(org.hana)
+    content = client.get(f"/reports/{report.pk}/", headers={"accept-language": language}).content.decode()
+    assert f"<dd>{label}</dd>" in content
+    assert "OVERALL" not in content

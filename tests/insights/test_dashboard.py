@@ -198,3 +198,20 @@ def test_leadership_and_hr_find_the_dashboard_from_their_home_page(insight_org, 
         assert "Internal satisfaction" in html
     client.force_login(data.org.ani)
     assert 'href="/insights/"' not in client.get("/").content.decode()
+
+
+def test_an_ikm_card_warns_when_its_sample_is_below_the_krejcie_morgan_minimum(insight_org, client):
+    # given: the first unit serves 10,000 customers (minimum 370) but heard about 100; the second
+    # serves 100 (minimum 80) and heard more than that
+    data = insight_org(units=2)
+    short, enough = data.units
+    short.customer_population, enough.customer_population = 10_000, 100
+    short.save(update_fields=["customer_population"])
+    enough.save(update_fields=["customer_population"])
+    client.force_login(data.org.lina)
+    # when
+    cards = client.get(URL).content.decode().split('id="ikm-cards"')[1].split("</ul>")[0]
+    # then only the short unit's card warns, naming the minimum
+    by_unit = {unit.name: cards.split(unit.name)[1].split("</li>")[0] for unit in data.units}
+    assert "sample below its minimum of 370 (Krejcie–Morgan)" in by_unit[short.name]
+    assert "sample-warning" not in by_unit[enough.name]

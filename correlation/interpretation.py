@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.dimensions import ServiceDimension
-from service_quality.dimensions import OVERALL_DIMENSION, SERVQUAL_DIMENSIONS
 from correlation import stats
 from correlation.models import Family, Granularity, Role, Variant
+from service_quality.dimensions import OVERALL_DIMENSION, SERVQUAL_DIMENSIONS
 
 # (lower bound of |r|, strength key), strongest first.
 STRENGTH_BANDS = ((0.50, "strong"), (0.30, "moderate"), (0.10, "weak"), (0.0, "negligible"))

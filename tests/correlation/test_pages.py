@@ -265,3 +265,16 @@ def test_a_csat_report_names_its_scores_in_the_readers_language_unshouted(org, c
     content = client.get(f"/reports/{report.pk}/", headers={"accept-language": language}).content.decode()
     assert f"<dd>{label}</dd>" in content
     assert "OVERALL" not in content
+
+
+def test_each_scatter_dot_says_which_unit_and_period_it_is(org, client, finished_report):
+    # given a finished report with unit-periods
+    report = finished_report
+    point = report.points.select_related("department").first()
+    client.force_login(org.lina)
+    content = client.get(f"/reports/{report.pk}/").content.decode()
+    svg = content.split('id="scatter-title"')[1].split("</svg>")[0]
+    # then every dot carries a title naming its unit, its period and both figures
+    assert svg.count("<circle") == svg.count("<title>") == report.points.count()
+    assert f"<title>{point.department.name}, " in svg
+    assert f"internal satisfaction {point.internal:.1f}" in svg

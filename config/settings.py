@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name per choice set, where several apps call a field `kind` or `status`.
     "ENUM_NAME_OVERRIDES": {
+        "EmployeeRoleEnum": "employees.models.Role",
         "BonusStatusEnum": "rewards.models.BonusStatus",
         "BonusKindEnum": "rewards.models.BonusKind",
         "RewardKindEnum": "rewards.models.RewardKind",

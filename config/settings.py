@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "employees.context_processors.search",
             ],
         },
     },
@@ -273,6 +274,8 @@ LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of en, id; got {LANGUAGE_CODE!r}.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, day before month in both ("5 Dec 2026", "5 Des 2026 13:40").
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
@@ -340,6 +343,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name per choice set, where several apps call a field `kind` or `status`.
     "ENUM_NAME_OVERRIDES": {
+        "EmployeeRoleEnum": "employees.models.Role",
         "BonusStatusEnum": "rewards.models.BonusStatus",
         "BonusKindEnum": "rewards.models.BonusKind",
         "RewardKindEnum": "rewards.models.RewardKind",

@@ -66,17 +66,20 @@ class ScatterChart:
     right_edge: int = WIDTH - RIGHT
     top: int = TOP
     bottom_edge: int = HEIGHT - BOTTOM
-    points: list[tuple[float, float]] = field(default_factory=list)
+    # (x, y, what the dot is: its unit, period and figures, told to a pointer, a tap or focus)
+    points: list[tuple[float, float, str]] = field(default_factory=list)
     x_ticks: list[Tick] = field(default_factory=list)
     y_ticks: list[Tick] = field(default_factory=list)
     line: str = ""  # SVG polyline points
     band: str = ""  # SVG polygon points
 
 
-def scatter(xs: list[float], ys: list[float], units: list[int] | None = None) -> ScatterChart | None:
+def scatter(
+    xs: list[float], ys: list[float], units: list[int] | None = None, labels: list[str] | None = None
+) -> ScatterChart | None:
     """Internal satisfaction (x) against the external score (y), with the least-squares line
     and the 95% confidence band of its mean, clustered by unit (a unit's periods are not
-    independent pairs)."""
+    independent pairs). `labels` name each dot (its unit and period)."""
     if not xs:
         return None
     x_ticks = nice_ticks(min(xs), max(xs))
@@ -88,7 +91,8 @@ def scatter(xs: list[float], ys: list[float], units: list[int] | None = None) ->
     chart = ScatterChart()
     x_axis = Axis(x_ticks[0], x_ticks[-1], chart.left, chart.right_edge)
     y_axis = Axis(y_ticks[0], y_ticks[-1], chart.bottom_edge, chart.top)
-    chart.points = [(x_axis.at(x), y_axis.at(y)) for x, y in zip(xs, ys, strict=True)]
+    labels = labels if labels is not None else [""] * len(xs)
+    chart.points = [(x_axis.at(x), y_axis.at(y), label) for x, y, label in zip(xs, ys, labels, strict=True)]
     chart.x_ticks = [Tick(x_axis.at(t), number(t, 0 if float(t).is_integer() else 1)) for t in x_ticks]
     chart.y_ticks = [Tick(y_axis.at(t), number(t, 0 if float(t).is_integer() else 1)) for t in y_ticks]
     if band is not None:

@@ -11,7 +11,7 @@ from correlation.models import Granularity
 
 def seed(org: DemoOrg) -> None:
     actor = org.people.get("leadership")
-    standard = services.correlation_report_standard(today=org.today, actor=actor)
+    standard = services.correlation_report_standard(today=org.today)
     if standard is None:
         org.say("correlation: no external scores, so no report")
         return

@@ -10,15 +10,29 @@ from correlation.interpretation import dimension_label
 from correlation.models import MAX_LAG, Granularity
 
 
-def _source_and_dimension_choices() -> tuple[list, list]:
+def _source_and_dimension_choices() -> tuple[list, list, dict[str, list[str]]]:
+    """The sources, every dimension once (a dimension several sources hold is one option), and
+    the sources of each dimension (the page offers a dimension only with a source that has it)."""
     pairs = inputs.external_sources_and_dimensions()
     sources = sorted({source for source, _dimension in pairs}) if pairs is not None else list(inputs.KNOWN_SOURCES)
-    dimensions: list = [("", _("the source's headline (SKM: IKM; others: mean of all dimensions)"))]
-    for source in sources:
-        keys = [dimension for s, dimension in (pairs or []) if s == source]
-        if keys:
-            dimensions.append((source.upper(), [(key, dimension_label(key)) for key in keys]))
-    return [(source, source.upper()) for source in sources], dimensions
+    sources_of: dict[str, list[str]] = {}
+    for source, dimension in pairs or []:
+        sources_of.setdefault(dimension, []).append(source)
+    dimensions: list = [("", _("Headline score"))]
+    dimensions += sorted(((key, dimension_label(key)) for key in sources_of), key=lambda choice: str(choice[1]))
+    return [(source, source.upper()) for source in sources], dimensions, sources_of
+
+
+class DimensionSelect(forms.Select):
+    """Each option names the sources that hold it (`data-sources`), for the page's script."""
+
+    sources_of: dict[str, list[str]] = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["data-sources"] = " ".join(self.sources_of.get(str(value), []))
+        return option
 
 
 class PeriodInput(forms.TextInput):
@@ -36,7 +50,12 @@ class ReportForm(forms.Form):
         initial=1,
     )
     external_source = forms.ChoiceField(label=_("External source"))
-    external_dimension = forms.ChoiceField(label=_("External dimension"), required=False)
+    external_dimension = forms.ChoiceField(
+        label=_("External dimension"),
+        required=False,
+        widget=DimensionSelect,
+        help_text=_("The headline score is the IKM for SKM and the mean of every dimension for other sources."),
+    )
     external_higher_is_better = forms.TypedChoiceField(
         label=_("Which external scores are better"),
         choices=[
@@ -51,9 +70,10 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        sources, dimensions = _source_and_dimension_choices()
+        sources, dimensions, sources_of = _source_and_dimension_choices()
         self.fields["external_source"].choices = sources
         self.fields["external_dimension"].choices = dimensions
+        self.fields["external_dimension"].widget.sources_of = sources_of
 
     def _period(self, name: str):
         try:

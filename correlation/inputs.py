@@ -44,13 +44,15 @@ class Inputs:
     drivers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def latest_period(self) -> dt.date | None:
+    def latest_period(self, *, until: dt.date | None = None) -> dt.date | None:
+        """The latest month any row holds, not after `until` (the report's last month): rows a
+        selector returns beyond the report's range are no data the report rests on."""
         periods = [
             row["period"]
             for rows in (self.internal, self.internal_imports, self.external, self.bonus, self.recognitions)
             for row in rows
         ] + [row["period"] for rows in (self.leave_days, self.actions_completed, self.training_hours) for row in rows]
-        return max(periods, default=None)
+        return max((period for period in periods if until is None or period <= until), default=None)
 
 
 def _call(inputs: Inputs, module_name: str, function_name: str, default, **kwargs):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from core.dimensions import ServiceDimension
 from correlation import stats
 from correlation.models import Family, Granularity, Role, Variant
+from service_quality.dimensions import OVERALL_DIMENSION, SERVQUAL_DIMENSIONS
 
 # (lower bound of |r|, strength key), strongest first.
 STRENGTH_BANDS = ((0.50, "strong"), (0.30, "moderate"), (0.10, "weak"), (0.0, "negligible"))
@@ -84,6 +85,9 @@ def when(lag: int, granularity: str) -> str:
     return ngettext("one year later", "%(count)d years later", steps) % {"count": steps}
 
 
+SERVQUAL_LABELS = dict(SERVQUAL_DIMENSIONS)
+
+
 def metric_label(metric: str) -> str:
     """A readable name for a metric key: `overall`, `driver:workload`, `skm:ikm`, `lever:…`."""
     if metric == "overall":
@@ -105,10 +109,15 @@ def headline_label(report) -> str:
 
 
 def dimension_label(dimension: str) -> str:
+    """A dimension's name in the reader's language (`overall` → "overall", `u3` → "U3")."""
     if dimension == "all":
         return _("all dimensions")
+    if dimension == OVERALL_DIMENSION:
+        return _("overall")
     if dimension in ServiceDimension.values:
         return str(ServiceDimension(dimension).label)
+    if dimension in SERVQUAL_LABELS:
+        return str(SERVQUAL_LABELS[dimension])
     if dimension == "ikm" or (dimension[:1] == "u" and dimension[1:].isdigit()):
         return dimension.upper()
     return dimension.replace("_", " ")

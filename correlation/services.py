@@ -158,13 +158,13 @@ def correlation_report_request_once(*, actor, is_standard: bool = False, **param
     return correlation_report_request(actor=actor, is_standard=is_standard, **parameters)
 
 
-def correlation_report_standard(*, today: dt.date, actor=None) -> CorrelationReport | None:
+def correlation_report_standard(*, today: dt.date) -> CorrelationReport | None:
     """The standard monthly report, once per set of parameters (None when no external scores
-    exist at all)."""
+    exist at all). The schedule asks for it, never a person: it is credited to nobody."""
     parameters = standard_parameters(today=today)
     if not parameters["external_source"]:
         return None
-    return correlation_report_request_once(actor=actor, is_standard=True, **parameters)
+    return correlation_report_request_once(actor=None, is_standard=True, **parameters)
 
 
 def _locked() -> QuerySet[CorrelationReport]:
@@ -221,7 +221,7 @@ def correlation_report_aggregate(*, report_id: int) -> None:
             return
         report.series = aggregated
         report.notes = sorted(set(read.notes))
-        report.latest_input_period = read.latest_period()
+        report.latest_input_period = read.latest_period(until=report.period_to)
         report.input_fingerprint = _fingerprint(report, aggregated)
         report.progress = PROGRESS_AFTER_AGGREGATE
         report.timings = _record_timing(report, "aggregate", started)

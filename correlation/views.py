@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from config.replica import heavy_reads
@@ -30,6 +30,17 @@ POINTS_IN_TABLE = 500
 # The lag charts draw r by lag; a between-unit result has no lag and a test of which came first
 # no r.
 LAG_CHART_VARIANTS = (Variant.POOLED, Variant.WITHIN_UNIT)
+
+
+def _point_label(point, external_label: str) -> str:
+    """What a scatter dot is, e.g. "Loket Perizinan, Mar 2026: internal satisfaction 72.5, SKM · IKM 81.0"."""
+    return _("%(unit)s, %(period)s: internal satisfaction %(internal)s, %(external_label)s %(external)s") % {
+        "unit": point.department.name,
+        "period": formats.date_format(point.period, "M Y"),
+        "internal": interpretation.number(point.internal, 1),
+        "external_label": external_label,
+        "external": interpretation.number(point.external, 1),
+    }
 
 
 def reader_required(view):
@@ -122,11 +133,14 @@ def report_detail(request, pk: int):
                         "results": lever_results,
                     }
                 )
+        external_label = (
+            interpretation.headline_label(report)
+            if report.external_higher_is_better
+            else _("%(score)s (lower is better)") % {"score": interpretation.headline_label(report)}
+        )
         context |= {
             "summary": interpretation.summarise(report, results),
-            "external_label": interpretation.headline_label(report)
-            if report.external_higher_is_better
-            else _("%(score)s (lower is better)") % {"score": interpretation.headline_label(report)},
+            "external_label": external_label,
             "same_period": same_period,
             "same_period_text": interpretation.describe(
                 same_period, granularity=report.granularity, higher_is_better=report.external_higher_is_better
@@ -137,7 +151,10 @@ def report_detail(request, pk: int):
             "points_in_table": points[:POINTS_IN_TABLE],
             "points_not_in_table": max(0, len(points) - POINTS_IN_TABLE),
             "scatter": charts.scatter(
-                [p.internal for p in points], [p.external for p in points], [p.department_id for p in points]
+                [p.internal for p in points],
+                [p.external for p in points],
+                [p.department_id for p in points],
+                labels=[_point_label(p, external_label) for p in points],
             ),
             "lag_chart": charts.lag_chart(
                 [r for r in headline if r.variant in LAG_CHART_VARIANTS], max_lag=report.max_lag

@@ -16,7 +16,7 @@ from core.uploads import UploadRefused, read_bounded
 from employees import services
 from employees.models import Department, ImportKind, ImportMode, OrgImport, Role, Sex, User
 from employees.permissions import ANYONE, allow, can_see_wage, employees_visible_to
-from employees.selectors import department_list, employee_list, org_import_list
+from employees.selectors import SEARCH_MIN_LENGTH, department_list, employee_list, org_import_list, search
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -214,3 +214,50 @@ class OrgImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         org_import = services.org_import_apply_start(org_import=self.get_object(), actor=request.user)
         org_import.refresh_from_db()
         return Response(self.get_serializer(org_import).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SearchPersonSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="get_full_name")
+    department = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "employee_number", "department_id", "department", "role"]
+        read_only_fields = fields
+
+
+class SearchDepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "code", "parent"]
+        read_only_fields = fields
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    people = SearchPersonSerializer(many=True)
+    departments = SearchDepartmentSerializer(many=True)
+    more_people = serializers.BooleanField()
+    more_departments = serializers.BooleanField()
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        min_length=SEARCH_MIN_LENGTH,
+        max_length=100,
+        help_text=gettext_lazy("A name, an employee number, a department's name or code."),
+    )
+
+
+class SearchView(APIView):
+    """People and departments by name or number, within what the person may see: HR everyone,
+    a manager their own subtree. At most 20 of each; `more_*` says when more match."""
+
+    permission_classes = [allow(read={Role.HR, Role.MANAGER}, write=())]
+
+    @extend_schema(parameters=[SearchQuerySerializer], responses=SearchResultSerializer)
+    def get(self, request):
+        form = SearchQuerySerializer(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        results = search(viewer=request.user, query=form.validated_data["q"])
+        return Response(SearchResultSerializer(results).data)

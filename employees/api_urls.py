@@ -13,5 +13,6 @@ router.register("audit", AuditEntryViewSet, basename="audit-entry")
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="me"),
+    path("search/", api.SearchView.as_view(), name="search"),
     *router.urls,
 ]

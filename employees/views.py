@@ -18,7 +18,7 @@ from employees import services
 from employees.importing import COLUMNS
 from employees.models import Department, ImportKind, ImportMode, ImportStatus
 from employees.permissions import can_see_wage, is_hr, is_manager
-from employees.selectors import employee_list, org_import_list
+from employees.selectors import SEARCH_MIN_LENGTH, can_search, employee_list, org_import_list, search
 
 PEOPLE_PER_PAGE = 50
 
@@ -57,6 +57,20 @@ def directory(request):
             "departments": departments,
             "show_wages": is_hr(request.user),
         },
+    )
+
+
+@require_GET
+@login_required
+def search_page(request):
+    """People and departments by name or number, within what the person may see."""
+    if not can_search(request.user):
+        raise PermissionDenied
+    results = search(viewer=request.user, query=request.GET.get("q", "")[:100])
+    return render(
+        request,
+        "employees/search.html",
+        {"results": results, "min_length": SEARCH_MIN_LENGTH},
     )
 
 

@@ -64,20 +64,37 @@ def _int(value) -> int | None:
         return None
 
 
+def _overdue_first(actions: list, today) -> list:
+    """Open actions past their due date first (the most overdue first), then the rest by due date."""
+    return sorted(actions, key=lambda action: (not (action.is_open and action.due_date < today), action.due_date))
+
+
+# The board's choice of every department at once (HR and leadership, and their default).
+ORGANISATION_WIDE = "all"
+
+
 @login_required
 def board(request):
+    """One department's actions by status; for HR and leadership by default the whole
+    organisation's, overdue first, each card naming its department."""
     user = request.user
+    today = timezone.localdate()
     departments = list(_board_departments(user))
-    wanted = _int(request.GET.get("department")) or user.department_id
-    department = next((d for d in departments if d.pk == wanted), departments[0] if departments else None)
+    chosen = request.GET.get("department", "")
+    organisation_wide = (is_hr(user) or is_leadership(user)) and chosen in ("", ORGANISATION_WIDE)
+    wanted = _int(chosen) or user.department_id
+    department = None
+    if not organisation_wide:
+        department = next((d for d in departments if d.pk == wanted), departments[0] if departments else None)
     columns, follow_ups = [], {}
-    if department is not None:
-        actions = list(selectors.action_list(viewer=user).filter(department=department))
-        if rules.may_see_follow_up(user, department.pk):
+    if department is not None or organisation_wide:
+        actions = selectors.action_list(viewer=user)
+        actions = list(actions if organisation_wide else actions.filter(department=department))
+        if organisation_wide or rules.may_see_follow_up(user, department.pk):
             follow_ups = selectors.action_follow_ups(actions)
         names = targets.driver_names()
         by_status = defaultdict(list)
-        for action in actions:
+        for action in _overdue_first(actions, today):
             action.target_label = targets.target_label(driver=action.driver, dimension=action.dimension, names=names)
             action.follow_up = follow_ups.get(action.pk)
             by_status[action.status].append(action)
@@ -88,9 +105,14 @@ def board(request):
         {
             "departments": departments,
             "department": department,
+            "organisation_wide": organisation_wide,
+            "organisation_wide_value": ORGANISATION_WIDE,
+            "can_see_all": is_hr(user) or is_leadership(user),
             "columns": columns,
-            "can_plan": department is not None and rules.may_plan_for(user, department.pk),
-            "today": timezone.localdate(),
+            "can_plan": is_hr(user)
+            if organisation_wide
+            else department is not None and rules.may_plan_for(user, department.pk),
+            "today": today,
         },
     )
 

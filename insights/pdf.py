@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import reportlab
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -264,7 +264,7 @@ def report_story(report) -> list:
         [_("Compared by"), report.get_granularity_display()],
         [_("Lags"), _("0 to %(lag)s periods, in both directions") % {"lag": report.max_lag}],
         [_("External scores"), external_label],
-        [_("Requested"), timezone.localtime(report.created_at).strftime("%Y-%m-%d %H:%M")],
+        [_("Requested"), formats.date_format(timezone.localtime(report.created_at), "DATETIME_FORMAT")],
     ]
     if report.latest_input_period:
         facts.append([_("Latest data"), month(report.latest_input_period)])

@@ -1,6 +1,7 @@
 """Forms of the leave pages. They only shape input; the services decide."""
 
 from django import forms
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from employees.models import User
@@ -54,7 +55,26 @@ class LeaveTypeCreateForm(forms.ModelForm):
         fields = ["policy", *LEAVE_TYPE_FIELDS]
 
 
+class WorkWeekField(forms.MultipleChoiceField):
+    """The working weekdays as named check boxes, kept as the policy's digits (`12345`)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)
+        kwargs.pop("empty_value", None)
+        super().__init__(choices=[(str(day + 1), name) for day, name in WEEKDAYS.items()], **kwargs)
+
+    def prepare_value(self, value):
+        return list(value) if isinstance(value, str) else value
+
+    def clean(self, value) -> str:
+        return "".join(sorted(super().clean(value)))
+
+
 class PolicyForm(forms.ModelForm):
+    work_week = WorkWeekField(label=_("Working days"))
+
     class Meta:
         model = LeavePolicy
         fields = ["name", "work_week", "collective_leave_reduces_annual"]

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.template.defaultfilters import floatformat
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -68,6 +69,16 @@ class LeavePolicy(models.Model):
     def workdays(self) -> frozenset[int]:
         """ISO weekdays (1 = Monday) that are working days."""
         return frozenset(int(digit) for digit in self.work_week)
+
+    @property
+    def work_week_display(self) -> str:
+        """The working weekdays by name in the reader's language: "Monday–Friday" for a run of
+        days, else a list ("Monday, Wednesday, Friday")."""
+        days = sorted(self.workdays)
+        names = [str(WEEKDAYS[day - 1]) for day in days]
+        if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+            return f"{names[0]}–{names[-1]}"
+        return ", ".join(names)
 
 
 class EmployeeLeavePolicy(models.Model):

@@ -381,7 +381,10 @@ def _carry_over_expire(balance: LeaveBalance, *, as_of: dt.date) -> int:
 
 
 def _balance_refresh(balance: LeaveBalance, *, as_of: dt.date) -> int:
-    """Brings a locked balance up to date; idempotent. Returns how many entries it wrote."""
+    """Brings a locked balance up to date; idempotent. Returns how many entries it wrote. A
+    later year's balance holds what its 1 January brings, so that leave running into next year
+    can be requested in December."""
+    as_of = max(as_of, dt.date(balance.year, 1, 1))
     through = min(as_of, dt.date(balance.year, 12, 31))
     written = _accrue(balance, through=through) if through.year == balance.year else 0
     written += _collective_sync(balance)

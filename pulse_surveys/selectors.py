@@ -6,6 +6,7 @@ not be shown; no read here touches an individual `Response`.
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -29,6 +30,7 @@ from pulse_surveys.models import (
     Invitation,
     Participation,
     Question,
+    QuestionKind,
     Round,
     RoundResult,
     RoundResultDriver,
@@ -267,3 +269,59 @@ def _series_rows(rows, *, prefix: str) -> list[dict]:
 
 def open_rounds_all() -> list[Round]:
     return list(Round.objects.filter(status=RoundStatus.OPEN).select_related("survey").order_by("closes_at", "id"))
+
+
+# Agreement answers (1–5) by how they lean: 4 and 5 agree, 3 is neither, 1 and 2 disagree.
+FAVOURABLE_VALUES, NEUTRAL_VALUES, UNFAVOURABLE_VALUES = ("4", "5"), ("3",), ("1", "2")
+
+
+@dataclass
+class ResultComparison:
+    """What a result adds to its score: the change since the same group's previous round and
+    how its agreement answers lean. Any part may be None (nothing to compare, or not shown)."""
+
+    previous: RoundResult | None
+    change: float | None
+    favourable: int | None
+    neutral: int | None
+    unfavourable: int | None
+
+
+def _shares(counts: list[int]) -> list[int]:
+    """Whole percentages of `counts` that add up to 100 (largest remainders)."""
+    total = sum(counts)
+    exact = [100 * count / total for count in counts]
+    shares = [int(value) for value in exact]
+    for index in sorted(range(len(exact)), key=lambda i: exact[i] - shares[i], reverse=True)[: 100 - sum(shares)]:
+        shares[index] += 1
+    return shares
+
+
+def result_comparison(result: RoundResult) -> ResultComparison:
+    """The change in score since the group's latest earlier closed round of the same survey
+    (both scores shown exactly, neither hidden nor protected), and the favourable / neutral /
+    unfavourable split of the result's agreement answers (two queries)."""
+    earlier = RoundResult.objects.filter(
+        round__survey_id=result.round.survey_id, round__results_ready=True, round__closed_at__lt=result.round.closed_at
+    ).select_related("round")
+    earlier = earlier.filter(is_total=True) if result.is_total else earlier.filter(department_id=result.department_id)
+    previous = earlier.order_by("-round__closed_at", "-round_id").first()
+    comparable = previous is not None and all(
+        item.score is not None and not item.suppressed and not item.protected for item in (result, previous)
+    )
+    change = round(result.score - previous.score, 1) if comparable else None
+    split = [None, None, None]
+    if result.distributions and not result.suppressed:
+        likert = set(
+            Question.objects.filter(
+                pk__in=[int(key) for key in result.distributions], kind=QuestionKind.LIKERT
+            ).values_list("pk", flat=True)
+        )
+        counts = [0, 0, 0]
+        for question_id, values in result.distributions.items():
+            if int(question_id) in likert:
+                for index, group in enumerate((FAVOURABLE_VALUES, NEUTRAL_VALUES, UNFAVOURABLE_VALUES)):
+                    counts[index] += sum(values.get(value, 0) for value in group)
+        if sum(counts):
+            split = _shares(counts)
+    return ResultComparison(previous, change, *split)

@@ -209,8 +209,10 @@ def results(request):
     result, breakdown, comments = (None, [], None)
     if chosen is not None:
         result, breakdown = selectors.round_result(pulse_round=chosen, department=department)
+    comparison = None
     if result is not None:
         comments = selectors.result_comment_pages(result).get_page(request.GET.get("comments_page"))
+        comparison = selectors.result_comparison(result)
     return render(
         request,
         "pulse_surveys/results.html",
@@ -223,6 +225,7 @@ def results(request):
             "breakdown": breakdown,
             "breakdown_note": next((child.protection_note for child in breakdown if child.protected), ""),
             "comments": comments,
+            "comparison": comparison,
         },
     )
 

@@ -10,6 +10,7 @@ from core.money import MONEY_MAX_DIGITS
 from core.periods import Period
 from employees.models import Department, User
 from employees.permissions import employees_visible_to, is_hr
+from employees.selectors import colleagues
 from rewards.models import BonusKind, RecognitionReason, RewardKind
 
 
@@ -27,17 +28,28 @@ def _money_field(**kwargs) -> forms.DecimalField:
     return forms.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=2, **kwargs)
 
 
+class ColleagueChoiceField(forms.ModelChoiceField):
+    """A person named with their department and number, so that two of one name differ; the
+    page's script adds a box that narrows the list as one types (by name, department or number)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs["data-searchable"] = _("Search by name, department or number")
+
+    def label_from_instance(self, person) -> str:
+        department = person.department.name if person.department_id else "—"
+        return f"{person.get_full_name() or person.username} · {department} · {person.employee_number}"
+
+
 class RecognitionForm(forms.Form):
-    recipient = forms.ModelChoiceField(label=_("Colleague"), queryset=User.objects.none())
+    recipient = ColleagueChoiceField(label=_("Colleague"), queryset=User.objects.none())
     dimension = forms.ChoiceField(label=_("For"), choices=RecognitionReason.choices)
     message = forms.CharField(label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     points = forms.IntegerField(label=_("Points"), min_value=0, initial=0, required=False)
 
     def __init__(self, *args, giver: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = (
-            User.objects.filter(is_active=True).exclude(pk=giver.pk).order_by("first_name", "last_name", "username")
-        )
+        self.fields["recipient"].queryset = colleagues().exclude(pk=giver.pk)
 
 
 class BonusForm(forms.Form):

@@ -1,7 +1,7 @@
 """Checking an import file row by row: every problem is found and reported with its row,
 column and message before anything is written.
 
-The formats (CONTRACT.md):
+The formats (docs/IMPORTS.md):
 - scores:   department_code,period,source,dimension,value,respondents   (value 0–100)
 - skm:      department_code,period,respondent,u1,…,u9                  (each u 1–4)
 - internal: department_code,period,score,respondents                   (score 0–100)

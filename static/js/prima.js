@@ -87,3 +87,36 @@
     if (event.key === "Escape") hide();
   });
 })();
+
+/* A long list to choose from (a colleague) gets a search box above it: typing narrows the
+   options to those whose text holds every word typed. Without scripts the list is whole. */
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "select-search";
+    box.setAttribute("autocomplete", "off");
+    box.setAttribute("aria-controls", select.id);
+    var label = document.querySelector('label[for="' + select.id + '"]');
+    var name = select.getAttribute("data-searchable");
+    box.setAttribute("aria-label", (label ? label.textContent + ": " : "") + name);
+    box.placeholder = name;
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var first = null;
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) return;
+        var text = option.textContent.toLowerCase();
+        var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+        option.hidden = !match;
+        option.disabled = !match && !option.selected;
+        if (match && first === null) first = option;
+      });
+      if (first && (select.selectedIndex < 1 || select.options[select.selectedIndex].hidden)) {
+        select.value = first.value;
+      }
+    });
+  });
+})();

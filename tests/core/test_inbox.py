@@ -154,6 +154,35 @@ def test_an_upload_awaiting_confirmation_waits_for_hr_until_confirmed(org, api):
     assert who_has(api, org, "score_imports") == set()
 
 
+def test_an_organisation_import_waiting_to_be_applied_waits_for_hr_until_applied(org, api, client):
+    from employees.models import ImportStatus
+    from employees.services import org_import_apply_start, org_import_upload
+
+    # given: HR uploaded two department files that passed the check, and one that did not
+    def upload(text: str):
+        return org_import_upload(kind="departments", mode="partial", file_name="d.csv", content=text.encode(),
+                                 actor=org.hana)  # fmt: skip
+
+    first = upload("code,name,parent_code,is_service_unit\nNEW1,Unit Baru,HQ,0\n")
+    upload("code,name,parent_code,is_service_unit\nNEW2,Unit Lain,HQ,0\n")
+    bad = upload("code,name,parent_code,is_service_unit\nBAD,,NOWHERE,0\n")
+    assert bad.status == ImportStatus.INVALID
+    # then HR alone is asked to apply both, from the imports page, and the navigation counts them
+    assert who_has(api, org, "org_imports") == {"hana"}
+    item = inbox_of(api, org.hana)["org_imports"]
+    assert (item["count"], item["url"]) == (2, "/people/imports/")
+    client.force_login(org.hana)
+    nav = client.get("/").content.decode().split('id="sidenav"')[1].split("</nav>")[0]
+    link = re.search(r'href="/people/imports/".*?</a>', nav).group(0)
+    assert re.search(r'class="count">.*?(\d+)</span>', link).group(1) == "2"
+    # when one is applied, the other is the one thing left, one click away
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        org_import_apply_start(org_import=first, actor=org.hana)
+    remaining = inbox_of(api, org.hana)["org_imports"]
+    assert remaining["count"] == 1
+    assert remaining["url"].startswith("/people/imports/") and remaining["url"] != "/people/imports/"
+
+
 def test_the_page_and_the_navigation_show_the_counts_the_api_gives(org, api, client):
     # given: two requests wait for budi
     leave_type = LeaveTypeFactory()

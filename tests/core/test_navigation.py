@@ -80,7 +80,8 @@ def page_routes() -> dict[str, dict]:
 
 
 def allowed_pages(role: str) -> set[str]:
-    return {spec["url"] for spec in page_routes().values() if expected_status(spec, "GET", role) == 200}
+    """Paths of the pages `role` may open (a matrix URL may carry a query: the search's)."""
+    return {path_of(spec["url"]) for spec in page_routes().values() if expected_status(spec, "GET", role) == 200}
 
 
 def path_of(url: str) -> str:

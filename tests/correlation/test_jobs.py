@@ -2,6 +2,7 @@
 transient database errors are retried, and the standard report runs monthly."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import OperationalError, connection
@@ -142,8 +143,9 @@ def test_the_standard_report_covers_the_last_twelve_complete_months_once(
         first = services.correlation_report_standard(today=dt.date(2026, 2, 14))
     with django_capture_on_commit_callbacks(execute=True):
         again = services.correlation_report_standard(today=dt.date(2026, 2, 20))
-    # then there is one standard report, finished
+    # then there is one standard report, finished, credited to the schedule and to no person
     assert first.pk == again.pk
+    assert first.requested_by is None
     assert CorrelationReport.objects.filter(is_standard=True).count() == 1
     first.refresh_from_db()
     assert first.status == ReportStatus.SUCCEEDED
@@ -179,3 +181,23 @@ def test_reading_the_inputs_costs_the_same_queries_whatever_the_number_of_units_
     large.load(np.full((14, 12), 71.0), np.full((14, 12), 81.0))
     many = _aggregate_queries(pending_report(period_from=large.period_from, period_to=large.period_to).pk)
     assert many == few
+
+
+def test_latest_data_is_never_after_the_reports_last_month(org, request_report):
+    # given scores in January 2025 and, after the report's range, in March 2025
+    from service_quality.services import external_score_create
+
+    external_score_create(department=org.cs, period=dt.date(2025, 3, 1), source="skm", dimension="ikm",
+                          value=Decimal("70"), respondents=40, actor=org.hana)  # fmt: skip
+    # when a report covers December 2024 to February 2025
+    report = request_report(org.hana, period_from=dt.date(2024, 12, 1), period_to=dt.date(2025, 2, 1))
+    # then its latest data is January, the last month it read
+    assert report.latest_input_period == dt.date(2025, 1, 1)
+
+
+def test_latest_period_leaves_out_rows_after_the_limit():
+    from correlation.inputs import Inputs
+
+    read = Inputs(external=[{"period": dt.date(2026, 12, 1)}], leave_days=[{"period": dt.date(2026, 11, 1)}])
+    assert read.latest_period() == dt.date(2026, 12, 1)
+    assert read.latest_period(until=dt.date(2026, 11, 1)) == dt.date(2026, 11, 1)

@@ -4,6 +4,7 @@ tables and summary, the CSV exports, the home panel and the navigation."""
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -213,3 +214,67 @@ def test_a_finished_report_links_to_its_pdf(org, client):
     )
     client.force_login(org.lina)
     assert f"/insights/reports/{report.pk}.pdf" in client.get(f"/reports/{report.pk}/").content.decode()
+
+
+def _scores(org, *rows):
+    from service_quality.services import external_score_create
+
+    for source, dimension, period in rows:
+        external_score_create(department=org.cs, period=period, source=source, dimension=dimension,
+                              value=Decimal("80"), respondents=40, actor=org.hana)  # fmt: skip
+
+
+def test_the_form_lists_each_dimension_once_with_the_sources_that_hold_it(org, client):
+    # given SKM and SERVQUAL both hold "reliability"-like Prima dimensions and one only SERVQUAL has
+    jan = dt.date(2025, 1, 1)
+    _scores(org, ("skm", "ikm", jan), ("skm", "timeliness", jan), ("servqual", "timeliness", jan),
+            ("servqual", "tangibles", jan))  # fmt: skip
+    client.force_login(org.hana)
+    content = client.get("/reports/").content.decode()
+    select = content.split('name="external_dimension"')[1].split("</select>")[0]
+    # then each dimension is one option, naming its sources
+    assert select.count('value="timeliness"') == 1
+    assert 'value="timeliness" data-sources="servqual skm"' in select or 'data-sources="skm servqual"' in select
+    assert 'value="tangibles" data-sources="servqual"' in select
+    assert "<optgroup" not in select
+    # and the default option is short; the explanation is a help text
+    assert '<option value="" selected>Headline score</option>' in select
+    assert "mean of every dimension" in content
+    assert "correlation/dimensions.js" in content
+
+
+def test_a_dimension_the_source_lacks_is_refused_with_a_message(org, client):
+    jan = dt.date(2025, 1, 1)
+    _scores(org, ("skm", "ikm", jan), ("servqual", "tangibles", jan))
+    client.force_login(org.hana)
+    response = client.post(
+        "/reports/",
+        {"period_from": "2025-01", "period_to": "2025-12", "granularity": "month", "max_lag": "1",
+         "external_source": "skm", "external_dimension": "tangibles", "external_higher_is_better": "1"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Unknown dimension" in response.content.decode()
+    assert not CorrelationReport.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "CSAT · overall"), ("id", "CSAT · keseluruhan")])
+def test_a_csat_report_names_its_scores_in_the_readers_language_unshouted(org, client, request_report, language, label):
+    _scores(org, ("csat", "overall", dt.date(2025, 1, 1)))
+    report = request_report(org.hana, external_source="csat", external_dimension="overall")
+    client.force_login(org.hana)
+    content = client.get(f"/reports/{report.pk}/", headers={"accept-language": language}).content.decode()
+    assert f"<dd>{label}</dd>" in content
+    assert "OVERALL" not in content
+
+
+def test_each_scatter_dot_says_which_unit_and_period_it_is(org, client, finished_report):
+    # given a finished report with unit-periods
+    report = finished_report
+    point = report.points.select_related("department").first()
+    client.force_login(org.lina)
+    content = client.get(f"/reports/{report.pk}/").content.decode()
+    svg = content.split('id="scatter-title"')[1].split("</svg>")[0]
+    # then every dot carries a title naming its unit, its period and both figures
+    assert svg.count("<circle") == svg.count("<title>") == report.points.count()
+    assert f"<title>{point.department.name}, " in svg
+    assert f"internal satisfaction {point.internal:.1f}" in svg

@@ -45,6 +45,36 @@ def test_hr_switches_between_departments(org, client, cs_action, lkt_action):
     assert "Faster counters" not in page(client, org.hana, f"/improvement/?department={org.lkt.pk}")
 
 
+@pytest.mark.parametrize("persona", ["hana", "lina"])
+def test_hr_and_leadership_open_the_organisation_wide_board_overdue_first(org, client, cs_action, lkt_action, persona):
+    # given: the CS action is overdue, the LKT one due later
+    today = timezone.localdate()
+    backdate(cs_action, start_date=today - dt.timedelta(days=30), due_date=today - dt.timedelta(days=3))
+    backdate(lkt_action, start_date=today - dt.timedelta(days=20), due_date=today - dt.timedelta(days=1))
+    later = ActionFactory(
+        actor=org.hana, department=org.hrd, owner=org.hana, title="Later plan", driver="teamwork", dimension=""
+    )
+    # when they open Action plans from the navigation (no department chosen)
+    content = page(client, getattr(org, persona), "/improvement/")
+    # then every department's actions are there, named by department, the most overdue first
+    planned = content.split('id="column-planned"')[1].split("</section>")[0]
+    assert planned.index("Faster counters") < planned.index("Clear requirements") < planned.index(later.title)
+    assert "Layanan Pelanggan ·" in planned and "Loket Perizinan ·" in planned
+    assert "overdue since" in planned
+    assert 'value="all" selected' in content
+
+
+def test_hr_still_opens_one_department_board(org, client, cs_action, lkt_action):
+    content = page(client, org.hana, f"/improvement/?department={org.cs.pk}")
+    assert "Faster counters" in content and "Clear requirements" not in content
+
+
+def test_a_manager_never_gets_the_organisation_wide_board(org, client, cs_action, lkt_action):
+    content = page(client, org.budi, "/improvement/?department=all")
+    assert "Faster counters" in content and "Clear requirements" not in content
+    assert 'value="all"' not in content
+
+
 def test_the_action_page_draws_before_and_after_with_a_text_alternative(org, client, cs_team, teamwork_survey):
     action = ActionFactory(actor=org.budi, department=org.cs, owner=org.ani, driver="teamwork", dimension="")
     backdate(action, start_date=month(-3), due_date=month(-2), completed_on=month(-2))

@@ -177,16 +177,16 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_large_organisati
 def test_the_dashboard_query_count_is_pinned(insight_org, client, django_assert_max_num_queries):
     """Session, user; satisfaction per month; the latest round, the drivers, the round's results
     and their driver scores; the service units, their latest periods, their scores and the
-    series; the latest report and its results; the inbox's counts beside the navigation (five:
-    pulse rounds, leave requests, bonuses, score imports, actions); the session's update (three
-    with its savepoint)."""
+    series; the latest report and its results; the inbox's counts beside the navigation (six:
+    pulse rounds, leave requests, bonuses, score imports, organisation imports, actions); the
+    session's update (three with its savepoint)."""
     data = insight_org(units=6, months=2)
     client.force_login(data.org.hana)
     with django_assert_max_num_queries(QUERY_BUDGET):
         assert client.get(URL).status_code == 200
 
 
-QUERY_BUDGET = 21
+QUERY_BUDGET = 22
 
 
 def test_leadership_and_hr_find_the_dashboard_from_their_home_page(insight_org, client):
@@ -198,3 +198,20 @@ def test_leadership_and_hr_find_the_dashboard_from_their_home_page(insight_org, 
         assert "Internal satisfaction" in html
     client.force_login(data.org.ani)
     assert 'href="/insights/"' not in client.get("/").content.decode()
+
+
+def test_an_ikm_card_warns_when_its_sample_is_below_the_krejcie_morgan_minimum(insight_org, client):
+    # given: the first unit serves 10,000 customers (minimum 370) but heard about 100; the second
+    # serves 100 (minimum 80) and heard more than that
+    data = insight_org(units=2)
+    short, enough = data.units
+    short.customer_population, enough.customer_population = 10_000, 100
+    short.save(update_fields=["customer_population"])
+    enough.save(update_fields=["customer_population"])
+    client.force_login(data.org.lina)
+    # when
+    cards = client.get(URL).content.decode().split('id="ikm-cards"')[1].split("</ul>")[0]
+    # then only the short unit's card warns, naming the minimum
+    by_unit = {unit.name: cards.split(unit.name)[1].split("</li>")[0] for unit in data.units}
+    assert "sample below its minimum of 370 (Krejcie–Morgan)" in by_unit[short.name]
+    assert "sample-warning" not in by_unit[enough.name]

@@ -51,6 +51,7 @@ PAGES: dict[str, tuple] = {
     "": ("/", EVERYONE),
     "people/": ("/people/", STAFF_DESK),
     "people/me/": ("/people/me/", EVERYONE),
+    "people/search/": ("/people/search/?q=an", STAFF_DESK),
     "inbox/": ("/inbox/", EVERYONE),
     # pulse surveys
     "pulse/": ("/pulse/", EVERYONE),

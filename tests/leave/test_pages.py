@@ -160,10 +160,36 @@ def test_hr_adds_a_leave_type_and_edits_a_policy(org, client, private):
     assert client.post("/leave/manage/types/new/", body).status_code == 302
     assert private.types.filter(code="study", name="Cuti belajar").exists()
     assert client.post("/leave/manage/types/new/", body).status_code == 200  # the same code again: refused
-    body = {"name": private.name, "work_week": "123456", "collective_leave_reduces_annual": "on"}
+    body = {"name": private.name, "work_week": ["1", "2", "3", "4", "5", "6"], "collective_leave_reduces_annual": "on"}
     assert client.post(f"/leave/manage/policies/{private.pk}/", body).status_code == 302
     private.refresh_from_db()
     assert private.work_week == "123456"
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "work week Monday–Friday"), ("id", "pekan kerja Senin–Jumat")])
+def test_leave_settings_name_the_working_weekdays(org, client, private, language, shown):
+    client.force_login(org.hana)
+    content = client.get("/leave/manage/types/", headers={"accept-language": language}).content.decode()
+    assert shown in content
+    assert "12345" not in content
+
+
+def test_the_policy_form_offers_named_weekdays_and_refuses_none(org, client, private):
+    client.force_login(org.hana)
+    form = client.get(f"/leave/manage/policies/{private.pk}/").content.decode()
+    assert 'name="work_week" value="1" id="id_work_week_0" checked>\n Monday</label>' in form
+    assert 'name="work_week" value="6" id="id_work_week_5">\n Saturday</label>' in form
+    body = {"name": private.name, "collective_leave_reduces_annual": "on"}
+    response = client.post(f"/leave/manage/policies/{private.pk}/", body)
+    assert response.status_code == 200
+    private.refresh_from_db()
+    assert private.work_week == "12345"
+
+
+def test_a_policy_of_scattered_days_lists_them():
+    from leave.models import LeavePolicy
+
+    assert LeavePolicy(work_week="135").work_week_display == "Monday, Wednesday, Friday"
 
 
 def test_the_request_form_offers_only_the_types_for_the_employee(org, client, private):

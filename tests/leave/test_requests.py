@@ -246,3 +246,27 @@ def test_no_mail_when_the_transaction_rolls_back(org, test_type, mailoutbox, dja
         request_leave(org.ani, test_type, MONDAY)  # no balance
     assert mailoutbox == []
     assert not LeaveRequest.objects.exists()
+
+
+def test_leave_in_january_can_be_requested_in_december(org, policies, monkeypatch):
+    # given: it is December 2026, Ani (hired 2020) has never had a 2027 balance
+    monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 12, 7))
+    annual = policies["private"].types.get(code="annual")
+    assert not LeaveBalance.objects.filter(employee=org.ani, year=2027).exists()
+    # when she asks for three days in January 2027
+    request = request_leave(org.ani, annual, dt.date(2027, 1, 11), dt.date(2027, 1, 13))
+    # then next year's balance exists, holding its 1 January entitlement, and keeps the days
+    balance = balance_of(org.ani, annual, year=2027)
+    assert balance.entitled == Decimal(12)
+    assert balance.pending == request.working_days > 0
+
+
+def test_next_years_entitlement_is_posted_once_when_january_comes(org, policies, monkeypatch):
+    monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 12, 7))
+    annual = policies["private"].types.get(code="annual")
+    request_leave(org.ani, annual, dt.date(2027, 1, 11))
+    # when the new year's refresh runs
+    services.leave_balance_refresh(employee=org.ani, leave_type=annual, year=2027, as_of=dt.date(2027, 1, 1))
+    # then nothing is granted twice
+    balance = balance_of(org.ani, annual, year=2027)
+    assert balance.entries.filter(kind=EntryKind.ACCRUAL).count() == 1

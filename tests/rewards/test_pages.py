@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from employees.models import User
 from rewards import services
 from rewards.models import Bonus, BonusBudget, Recognition
+from tests.factories import UserFactory
 from tests.rewards.factories import RewardFactory, make_bonus
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +48,38 @@ def test_an_employee_recognises_a_colleague_from_their_page(org, client):
     assert response.status_code == 302
     recognition = Recognition.objects.get()
     assert (recognition.recipient, recognition.points) == (org.bayu, 10)
+
+
+def _administrator(user):
+    User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)
+    return user
+
+
+def test_the_colleague_picker_names_departments_and_leaves_out_system_accounts(org, client):
+    # given: an administrator's account, and a second Bayu in another department
+    admin = _administrator(UserFactory(username="root", first_name="Admin", last_name="Prima"))
+    twin = UserFactory(first_name=org.bayu.first_name, last_name=org.bayu.last_name, department=org.cs)
+    client.force_login(org.ani)
+    # when
+    content = client.get("/rewards/").content.decode()
+    picker = content.split('name="recipient"')[1].split("</select>")[0]
+    # then each person once, told apart by department and number; no administrator, not Ani herself
+    assert f'value="{admin.pk}"' not in picker
+    assert f'value="{org.ani.pk}"' not in picker
+    assert picker.count(f'value="{org.bayu.pk}"') == 1
+    assert f"{org.bayu.get_full_name()} · Loket Perizinan · {org.bayu.employee_number}" in picker
+    assert f"{twin.get_full_name()} · Layanan Pelanggan · {twin.employee_number}" in picker
+    assert 'data-searchable="Search by name, department or number"' in content
+
+
+def test_a_system_account_cannot_be_recognised_through_the_form(org, client):
+    admin = _administrator(UserFactory(username="root"))
+    client.force_login(org.ani)
+    response = client.post(
+        "/rewards/", {"recipient": admin.pk, "dimension": "timeliness", "message": "On time", "points": "0"}
+    )
+    assert response.status_code == 200
+    assert not Recognition.objects.exists()
 
 
 def test_over_the_allowance_the_form_says_why_and_nothing_is_written(org, client):

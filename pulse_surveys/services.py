@@ -677,9 +677,7 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
     budget = noise.round_epsilon()
     likert_per_person = sum(q.kind == QuestionKind.LIKERT for q in questions.values())
     enps_per_person = sum(q.kind == QuestionKind.ENPS for q in questions.values())
-    driver_per_person = Counter(
-        q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT and q.driver_id
-    )
+    driver_per_person = Counter(q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT)
     decisions, needed = _without_meaningless_protection(
         parents, children, own_respondents, decisions, _likert_totals(questions, values_own), budget, likert_per_person
     )
@@ -715,8 +713,7 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
         result.enps_noise_scale, result.enps_noise_variance = protected.enps_scale, protected.enps_variance
         return dict(protected.drivers)
 
-    # An overall-satisfaction question (Likert, no driver) counts in the score but is no driver.
-    drivers = {q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT and q.driver_id}
+    drivers = {q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT}
     results: list[tuple[RoundResult, dict]] = []
 
     def roll_up(node) -> tuple[int, int, dict, list]:
@@ -749,7 +746,7 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
             for question_id, counts in values.items():
                 question = questions[question_id]
                 by_kind[question.kind].update(counts)
-                if question.kind == QuestionKind.LIKERT and question.driver_id:
+                if question.kind == QuestionKind.LIKERT:
                     by_driver[question.driver_id].update(counts)
             if decision.protected and sources[node] != node:
                 # the same respondents as a protected sub-group: its figures, noise and all

@@ -118,6 +118,11 @@ def _outcome_analysis(data: RoundAnswers, rows: np.ndarray, outcome: str, draws:
         result = stats.driver_impact(x[complete], y[complete], draws=draws, minimum=minimum)
     except stats.NotEstimable as error:
         return {**entry, **_reason(error.code, **error.params)}
+    figures = [result.r2, result.r2_low, result.r2_high] + [
+        value for row in result.drivers for value in (row.low, row.high, row.share_low, row.share_high)
+    ]
+    if not np.all(np.isfinite(figures)):
+        return {**entry, **_reason("unstable")}
     kept = [d for j, d in enumerate(data.driver_ids) if j not in result.left_out]
     entry.update(
         r2=result.r2,
@@ -173,7 +178,7 @@ def agreement_of(data: RoundAnswers, *, threshold: int) -> dict:
     return {
         "icc1": anova.icc1,
         "icc2": anova.icc2,
-        "f": anova.f,
+        "f": anova.f if np.isfinite(anova.f) else None,  # infinite: no one differs within a unit
         "p_value": anova.p_value,
         "units": anova.units,
         "respondents": anova.respondents,
@@ -299,6 +304,10 @@ def reason_text(code: str, params: dict) -> str:
             "Agreement within units could not be computed: every unit has exactly the same mean score."
         ),
         "not_computed": _("Driver impact has not been computed for this round yet."),
+        "unstable": _(
+            "Driver impact could not be computed: resamples of the respondents did not give finite estimates "
+            "(too little variation in the answers)."
+        ),
     }
     if code == "too_few_respondents":
         return _(
@@ -520,13 +529,18 @@ def _summaries(view: OutcomeView) -> None:
             "drivers explain, 95%% interval %(low)s to %(high)s) and it scores below most drivers "
             "(%(favourable)s favourable)."
         )
-    else:
+    elif first is top:
         text = _(
-            "Start with %(driver)s: it matters %(most)s for %(outcome)s (%(share)s of what the drivers explain, "
+            "Start with %(driver)s: it matters most for %(outcome)s (%(share)s of what the drivers explain, "
             "95%% interval %(low)s to %(high)s) and, with %(favourable)s favourable, leaves the most room to gain. "
             "No driver both matters more than average and scores below the middle."
         )
-        values["most"] = _("most") if first is top else _("more than average")
+    else:
+        text = _(
+            "Start with %(driver)s: it matters more than average for %(outcome)s (%(share)s of what the drivers "
+            "explain, 95%% interval %(low)s to %(high)s) and, with %(favourable)s favourable, leaves the most room "
+            "to gain. No driver both matters more than average and scores below the middle."
+        )
     view.summary = text % values
     view.named = first
     point = first

@@ -75,10 +75,18 @@ def staggered_did(panel: np.ndarray, first_treated: np.ndarray, *, level: float 
     panel = np.asarray(panel, dtype=float)
     first = np.asarray(first_treated, dtype=int)
     units, periods = panel.shape
+    acting = first >= MIN_PERIODS_BEFORE
+    treated_units = int(acting.sum())
+    if treated_units < MIN_TREATED_UNITS:
+        raise NotEstimable("too_few_treated", units=treated_units, minimum=MIN_TREATED_UNITS)
+    earliest = int(first[acting].min())
+    controls_ever = int(((first < 0) | (first > earliest)).sum())
+    if controls_ever < MIN_CONTROL_UNITS:
+        raise NotEstimable("too_few_controls", units=controls_ever, minimum=MIN_CONTROL_UNITS)
     influence = np.zeros(units)
     cells, weights, estimates, involved = [], [], [], np.zeros(units, dtype=bool)
     terms = []
-    for g in sorted({int(value) for value in first if value >= MIN_PERIODS_BEFORE}):
+    for g in sorted({int(value) for value in first[acting]}):
         for t in range(g, periods):
             change, treated, controls = _cell(panel, first, g, t)
             n_t, n_c = int(treated.sum()), int(controls.sum())
@@ -91,11 +99,10 @@ def staggered_did(panel: np.ndarray, first_treated: np.ndarray, *, level: float 
             terms.append((change, treated, controls, m_t, m_c, n_t, n_c))
             involved |= treated | controls
     treated_units = int(np.isin(first, [cell.group for cell in cells]).sum())
-    if not cells or treated_units < MIN_TREATED_UNITS:
-        raise NotEstimable("too_few_treated", units=treated_units, minimum=MIN_TREATED_UNITS)
-    controls_ever = int(((first < 0) | (first > min(cell.group for cell in cells))).sum())
-    if controls_ever < MIN_CONTROL_UNITS:
-        raise NotEstimable("too_few_controls", units=controls_ever, minimum=MIN_CONTROL_UNITS)
+    if treated_units < MIN_TREATED_UNITS:
+        # acting units without results on both sides of their action, or no unit to compare with
+        code = "too_few_controls" if not cells else "too_few_treated"
+        raise NotEstimable(code, units=treated_units, minimum=MIN_TREATED_UNITS)
     weights = np.array(weights, dtype=float) / sum(weights)
     att = float(np.dot(weights, estimates))
     for weight, (change, treated, controls, m_t, m_c, n_t, n_c) in zip(weights, terms, strict=True):

@@ -90,14 +90,30 @@ def subset_r2(cov: np.ndarray) -> np.ndarray:
     return r2
 
 
-def _weighted_covariances(centred: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def _products(centred: np.ndarray) -> np.ndarray:
+    """Each row's cross products, upper triangle only (n × q(q+1)/2), computed once for every
+    resample: the product with the resample counts is most of a large round's cost."""
+    upper, lower = np.triu_indices(centred.shape[1])
+    return centred[:, upper] * centred[:, lower]
+
+
+def _weighted_covariances(centred: np.ndarray, products: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Covariance matrices (divisor n) of the rows of `centred` counted `weights` times each
     (B × n counts summing to n): two matrix products for all resamples."""
     n, q = centred.shape
-    products = (centred[:, :, None] * centred[:, None, :]).reshape(n, q * q)
+    upper, lower = np.triu_indices(q)
     first = weights @ centred / n
-    second = (weights @ products / n).reshape(-1, q, q)
+    second = np.empty((weights.shape[0], q, q))
+    second[:, upper, lower] = weights @ products / n
+    second[:, lower, upper] = second[:, upper, lower]
     return second - first[:, :, None] * first[:, None, :]
+
+
+def resample_counts(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
+    """How often each of n respondents is drawn in each of `size` resamples of n with
+    replacement (size × n): drawn row numbers, counted."""
+    drawn = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, None]
+    return np.bincount(drawn.ravel(), minlength=size * n).reshape(size, n).astype(float)
 
 
 @dataclass
@@ -172,13 +188,14 @@ def driver_impact(
     weights_w = shapley_weights(p)
     r2_full, importance = shapley_r2(kept, outcome)
 
+    products = _products(centred)
     rng = np.random.default_rng(seed)
     r2_boot = np.empty(draws)
     importance_boot = np.empty((draws, p))
     for start in range(0, draws, CHUNK):
         size = min(CHUNK, draws - start)
-        counts = rng.multinomial(n, np.full(n, 1 / n), size=size).astype(float)
-        cov = _weighted_covariances(centred, counts)
+        counts = resample_counts(rng, n, size)
+        cov = _weighted_covariances(centred, products, counts)
         degenerate = cov[:, p, p] <= 0  # a resample of one outcome value: R² undefined
         cov[degenerate, p, p] = 1.0
         subsets = subset_r2(cov)

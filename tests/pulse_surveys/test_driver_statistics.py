@@ -87,13 +87,12 @@ def test_the_bootstrap_resamples_respondents_as_a_loop_over_resamples_would():
     x, y, _effects = planted(n=80, p=3)
     draws = 30
     result = drivers.driver_impact(x, y, draws=draws, minimum=30)
-    # when: each resample fitted on its own rows, with the same multinomial counts
+    # when: each resample fitted on its own rows, drawn from the same stream
     rng = np.random.default_rng(drivers.BOOTSTRAP_SEED)
-    counts = rng.multinomial(len(y), np.full(len(y), 1 / len(y)), size=draws)
     values = []
-    for row_counts in counts:
-        rows = np.repeat(np.arange(len(y)), row_counts)
-        values.append(drivers.shapley_r2(x[rows], y[rows])[1])
+    for start in range(0, draws, drivers.CHUNK):
+        for rows in rng.integers(0, len(y), size=(min(drivers.CHUNK, draws - start), len(y))):
+            values.append(drivers.shapley_r2(x[rows], y[rows])[1])
     low, high = np.percentile(np.array(values), [2.5, 97.5], axis=0)
     # then
     np.testing.assert_allclose([row.low for row in result.drivers], low, atol=1e-9)

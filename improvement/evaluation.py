@@ -19,6 +19,7 @@ from core.periods import Period
 from employees.models import Department
 from improvement import effects
 from improvement.models import Action, ActionStatus
+from pulse_surveys.impact import p_text
 
 LOOKBACK_MONTHS = 12  # months before the first completion that the comparison reads
 
@@ -113,14 +114,14 @@ def action_effect(action: Action, *, today: dt.date | None = None) -> ActionEffe
         "change": _number(estimate.att),
         "low": _number(estimate.low),
         "high": _number(estimate.high),
-        "p": _number(estimate.p_value, 3),
+        "p": p_text(estimate.p_value),
         "treated": estimate.treated_units,
         "controls": estimate.units - estimate.treated_units,
     }
     text = (
         _(
             "Units that completed an action on this driver (%(treated)s) changed by %(change)s points against "
-            "%(controls)s units that had not acted yet (95%% interval %(low)s to %(high)s, p = %(p)s; a staggered "
+            "%(controls)s units that had not acted yet (95%% interval %(low)s to %(high)s, %(p)s; a staggered "
             "difference in differences)."
         )
         % values
@@ -147,12 +148,12 @@ def _series_effect(series: np.ndarray, acted_at: int) -> ActionEffect:
         return ActionEffect("", _cannot_tell(error.code, error.params))
     text = _(
         "No unit that had not acted is left to compare with, so only this department's months before and after "
-        "are compared: the score changed by %(change)s points (95%% interval %(low)s to %(high)s, p = %(p)s). "
+        "are compared: the score changed by %(change)s points (95%% interval %(low)s to %(high)s, %(p)s). "
         "This cannot separate the action from anything else that changed at the same time."
     ) % {
         "change": _number(estimate.change),
         "low": _number(estimate.low),
         "high": _number(estimate.high),
-        "p": _number(estimate.p_value, 3),
+        "p": p_text(estimate.p_value),
     }
     return ActionEffect("series", text, estimate)

@@ -355,6 +355,11 @@ def _percent(fraction: float, places: int = 0) -> str:
     return f"{_number(fraction * 100, places)}%"
 
 
+def p_text(p_value: float) -> str:
+    """ "p = 0,023" in the reader's language; "p < 0,001" below that."""
+    return f"p < {_number(0.001, 3)}" if p_value < 0.001 else f"p = {_number(p_value, 3)}"
+
+
 def _coordinate(value: float) -> str:
     # SVG coordinates are never localised: always a dot for decimals.
     return f"{value:.1f}"
@@ -613,12 +618,12 @@ def _agreement_view(data: dict, breakdown: list[RoundResult]) -> AgreementView:
     if p_value < 0.05 and icc1 > 0:
         first = _(
             "People in the same unit answer more alike than people across units: ICC(1) = %(icc1)s, so about "
-            "%(share)s of the differences between people lie between units (F test p = %(p)s)."
+            "%(share)s of the differences between people lie between units (F test %(p)s)."
         )
     else:
         first = _(
             "There is no reliable evidence that people in the same unit answer more alike than people across "
-            "units: ICC(1) = %(icc1)s (F test p = %(p)s)."
+            "units: ICC(1) = %(icc1)s (F test %(p)s)."
         )
     if icc2 >= 0.7:
         second = _("Unit averages are reliable enough to compare: ICC(2) = %(icc2)s (0.70 or more).")
@@ -631,7 +636,7 @@ def _agreement_view(data: dict, breakdown: list[RoundResult]) -> AgreementView:
         "icc1": _number(icc1, 2),
         "icc2": _number(icc2, 2),
         "share": _percent(max(icc1, 0)),
-        "p": _number(p_value, 3),
+        "p": p_text(p_value),
     }
     summary = " ".join([first % values, second % values])
     if data.get("rwg_median") is not None:

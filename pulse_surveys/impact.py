@@ -708,3 +708,18 @@ def impact_view(*, pulse_round: Round, department_id: int | None, breakdown: lis
         else:
             view.agreement = _agreement_view(total.agreement, list(breakdown))
     return view
+
+
+def agreement_for_period(period_to) -> tuple[Round | None, ImpactView | None]:
+    """Agreement within units in the latest closed round up to `period_to` (a correlation
+    report's last month), for the reports that use unit scores."""
+    pulse_round = (
+        Round.objects.filter(status=RoundStatus.CLOSED, results_ready=True, period__lte=period_to)
+        .select_related("survey")
+        .order_by("-period", "-closed_at", "-id")
+        .first()
+    )
+    if pulse_round is None:
+        return None, None
+    round_driver_analyses_ensure(pulse_round)
+    return pulse_round, impact_view(pulse_round=pulse_round, department_id=None)

@@ -249,3 +249,44 @@ def test_agreement_within_units_equals_the_anova_of_the_stored_answers(org, plan
     assert agreement["icc1"] == pytest.approx((msb - msw) / (msb + (k0 - 1) * msw), abs=1e-6)
     assert agreement["icc2"] == pytest.approx((msb - msw) / msb, abs=1e-6)
     assert agreement["rwg_units"] == 3  # CS 45, LKT 20 and HRD 5, all at least the threshold of 3
+
+
+def test_a_correlation_report_discloses_whether_its_unit_scores_agree(
+    client, org, planted_round, django_capture_on_commit_callbacks
+):
+    # given a finished report whose period holds the round
+    from decimal import Decimal
+
+    from correlation import services as correlation
+    from correlation.models import ReportStatus
+    from service_quality.services import external_score_create
+
+    this_month = timezone.localdate().replace(day=1)
+    external_score_create(
+        department=org.cs,
+        period=this_month,
+        source="skm",
+        dimension="ikm",
+        value=Decimal("82.5"),
+        respondents=40,
+        actor=org.hana,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = correlation.correlation_report_request(
+            actor=org.hana,
+            period_from=this_month,
+            period_to=this_month,
+            granularity="month",
+            max_lag=0,
+            external_source="skm",
+            external_dimension="ikm",
+        )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUCCEEDED
+    client.force_login(org.hana)
+    # when
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    # then
+    assert "Unit scores used in this report" in page
+    assert f"Pulse #{planted_round.number}" in page
+    assert "ICC(1)" in page

@@ -23,6 +23,7 @@ from correlation.models import Family, ReportStatus, Variant
 from correlation.selectors import report_detail_queryset, report_list
 from correlation.series import LEVERS
 from employees.permissions import has_role
+from pulse_surveys.impact import agreement_for_period
 
 REPORTS_PER_PAGE = 25
 # The scatter's data table on the page shows this many unit-periods; the CSV holds them all.
@@ -166,6 +167,7 @@ def report_detail(request, pk: int):
             "heat_legend": list(zip(charts.HEAT_CLASSES, _heat_labels(), strict=True)),
             "strength_bands": interpretation.STRENGTH_BANDS,
         }
+        context["agreement_round"], context["impact"] = agreement_for_period(report.period_to)
     return render(request, "correlation/detail.html", context)
 
 

@@ -17,7 +17,7 @@ from core.errors import Conflict, NotAllowed
 from core.periods import Period
 from employees.models import Department
 from employees.permissions import employees_visible_to, is_hr, is_leadership, managed_department_ids, subtree_ids
-from improvement import rules, selectors, services, targets
+from improvement import evaluation, rules, selectors, services, targets
 from improvement.charts import follow_up_chart, follow_up_summary
 from improvement.forms import (
     ActionForm,
@@ -122,10 +122,11 @@ def action_detail(request, pk: int):
     user = request.user
     action = get_object_or_404(selectors.action_list(viewer=user), pk=pk)
     action.target_label = targets.target_label(driver=action.driver, dimension=action.dimension)
-    follow_up = chart = summary = None
+    follow_up = chart = summary = effect = None
     if rules.may_see_follow_up(user, action.department_id):
         follow_up = selectors.action_follow_ups([action])[action.pk]
         chart, summary = follow_up_chart(follow_up), follow_up_summary(follow_up)
+        effect = evaluation.action_effect(action)
     member_ids = {member.pk for member in action.members.all()}
     return render(
         request,
@@ -136,6 +137,7 @@ def action_detail(request, pk: int):
             "follow_up": follow_up,
             "chart": chart,
             "summary": summary,
+            "effect": effect,
             "status_form": StatusForm(allowed=services.STATUS_TRANSITIONS[action.status])
             if action.is_open and rules.may_change_status(user, action)
             else None,

@@ -13,6 +13,7 @@ from correlation import interpretation
 from correlation.selectors import latest_succeeded_report, report_detail_queryset
 from employees.models import Department, Role
 from employees.permissions import has_role
+from pulse_surveys import impact as pulse_impact
 from pulse_surveys import selectors as pulse
 from pulse_surveys.models import RoundResult
 from service_quality import selectors as service_quality
@@ -201,3 +202,16 @@ def latest_report_digest() -> ReportDigest | None:
 def report_for_pdf(pk: int):
     """A report with its results and points (three queries), or None."""
     return report_detail_queryset().filter(pk=pk).first()
+
+
+# --- Where to act first.
+
+
+def latest_driver_impact() -> "pulse_impact.ImpactView | None":
+    """The whole audience's driver impact in the latest closed round (computed once when the
+    round closed before driver impact existed; then three queries)."""
+    pulse_round = pulse.latest_closed_round()
+    if pulse_round is None:
+        return None
+    pulse_impact.round_driver_analyses_ensure(pulse_round)
+    return pulse_impact.impact_view(pulse_round=pulse_round, department_id=None)

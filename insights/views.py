@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from config.replica import heavy_reads
 from correlation.models import ReportStatus
+from employees.permissions import is_hr
 from insights import dashboard, pdf, selectors
 
 
@@ -38,6 +39,8 @@ def dashboard_page(request):
         "heatmap": selectors.latest_heatmap(),
         "quality": dashboard.quality_section(today),
         "digest": selectors.latest_report_digest(),
+        "impact": selectors.latest_driver_impact(),
+        "can_plan": is_hr(request.user),
     }
     return render(request, "insights/dashboard.html", context)
 

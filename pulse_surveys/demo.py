@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.demo import DemoOrg
 from core.periods import Period
 from employees.models import User
-from pulse_surveys import ballots, services
+from pulse_surveys import ballots, impact, services
 from pulse_surveys.bank import bank_load
 from pulse_surveys.models import (
     Answer,
@@ -193,6 +193,8 @@ def seed(org: DemoOrg) -> None:
     Ballot.objects.bulk_create(sealed_ballots, batch_size=2000)
     for pulse_round in rounds[:-1]:
         services.round_results_materialise(round_id=pulse_round.pk, rewrite_storage=False)
+    # The latest closed round's driver impact, as its close job would compute it (the dashboard's).
+    impact.round_driver_analyses_materialise(round_id=rounds[-2].pk)
     suppressed = Counter(rounds[-2].results.filter(suppressed=True).values_list("reason", flat=True))
     org.say(
         f"pulse: {len(rounds)} rounds, {len(responses)} responses; "

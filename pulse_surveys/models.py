@@ -435,3 +435,39 @@ class RoundResultDriver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result_id}:{self.driver_id}"
+
+
+class DriverAnalysis(models.Model):
+    """The driver impact of a closed round for one group (a department's subtree, or with no
+    department the whole audience), computed from the answers when the round's results are
+    materialised (`pulse_surveys.impact`) and stored so that pages only read it. It holds
+    aggregates only (shares of R², intervals, favourable percentages), for groups shown exactly
+    and large enough, or the reason why the analysis could not run. The whole audience's row
+    also holds how much people within units agree (`agreement`)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="driver_analyses")
+    department = models.ForeignKey(
+        "employees.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    is_total = models.BooleanField(default=False)
+    respondents = models.PositiveIntegerField(default=0)
+    reason = models.CharField(max_length=40, blank=True)  # "" when it ran; see `drivers.reason_text`
+    reason_params = models.JSONField(default=dict, blank=True)
+    outcomes = models.JSONField(default=list, blank=True)
+    agreement = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("driver analysis")
+        verbose_name_plural = _("driver analyses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "department"], condition=models.Q(is_total=False), name="pulse_driver_analysis_once"
+            ),
+            models.UniqueConstraint(
+                fields=["round"], condition=models.Q(is_total=True), name="pulse_driver_analysis_total_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}:{self.department_id or 'total'}"

@@ -25,6 +25,7 @@ from pulse_surveys.models import (
     Ballot,
     Cadence,
     Driver,
+    DriverAnalysis,
     Invitation,
     Participation,
     Question,
@@ -763,6 +764,7 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
         results.append((result, driver_scores))
 
     RoundResult.objects.filter(round=pulse_round).delete()
+    DriverAnalysis.objects.filter(round=pulse_round).delete()  # stale: recomputed from the new results
     RoundResult.objects.bulk_create([result for result, _scores in results])
     RoundResultDriver.objects.bulk_create(
         RoundResultDriver(

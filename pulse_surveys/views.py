@@ -13,7 +13,7 @@ from config.replica import heavy_reads
 from core.errors import Conflict, NotAllowed
 from employees.models import Department
 from employees.permissions import is_hr, is_manager, managed_department_ids
-from pulse_surveys import selectors, services
+from pulse_surveys import impact, selectors, services
 from pulse_surveys.forms import RoundForm, SurveyForm
 from pulse_surveys.models import QuestionKind, Round, RoundStatus, Survey
 
@@ -213,6 +213,12 @@ def results(request):
     if result is not None:
         comments = selectors.result_comment_pages(result).get_page(request.GET.get("comments_page"))
         comparison = selectors.result_comparison(result)
+    driver_impact = None
+    if result is not None:
+        impact.round_driver_analyses_ensure(chosen)
+        driver_impact = impact.impact_view(
+            pulse_round=chosen, department_id=department.pk if department else None, breakdown=breakdown
+        )
     return render(
         request,
         "pulse_surveys/results.html",
@@ -226,6 +232,8 @@ def results(request):
             "breakdown_note": next((child.protection_note for child in breakdown if child.protected), ""),
             "comments": comments,
             "comparison": comparison,
+            "impact": driver_impact,
+            "can_plan": is_hr(request.user) or is_manager(request.user),
         },
     )
 
@@ -265,6 +273,11 @@ def heatmap(request):
             )
     department = _chosen_department(request)
     trend = selectors.result_trend(survey=chosen.survey, department=department) if chosen else []
+    agreement = None
+    if chosen is not None:
+        impact.round_driver_analyses_ensure(chosen)
+        shown = [row["result"] for row in rows if not row["result"].is_total]
+        agreement = impact.impact_view(pulse_round=chosen, department_id=None, breakdown=shown)
     return render(
         request,
         "pulse_surveys/heatmap.html",
@@ -278,6 +291,7 @@ def heatmap(request):
             "trend_points": _trend_points(trend),
             "trend_line": " ".join(f"{point['x']},{point['y']}" for point in _trend_points(trend)),
             "trend_width": max(len(trend), 1) * 40,
+            "impact": agreement,
         },
     )
 

@@ -21,10 +21,14 @@ def survey_rounds_close_expired_task() -> list[int]:
 
 @shared_task
 def survey_round_close_task(round_id: int) -> int:
-    """Materialises a closed round's results (idempotent: running it again recomputes them)."""
+    """Materialises a closed round's results, then its driver impact (idempotent: running it
+    again recomputes both)."""
+    from pulse_surveys.impact import round_driver_analyses_materialise
     from pulse_surveys.services import round_results_materialise
 
-    return round_results_materialise(round_id=round_id).pk
+    round_results_materialise(round_id=round_id)
+    round_driver_analyses_materialise(round_id=round_id)
+    return round_id
 
 
 @shared_task

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "improvement",
     "correlation",
     "insights",
+    "feedback",
 ]
 
 MIDDLEWARE = [

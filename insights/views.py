@@ -36,6 +36,7 @@ def dashboard_page(request):
         "heatmap": selectors.latest_heatmap(),
         "quality": dashboard.quality_section(today),
         "digest": selectors.latest_report_digest(),
+        "comment_themes": selectors.comment_themes(today),
     }
     return render(request, "insights/dashboard.html", context)
 

@@ -204,11 +204,12 @@ def results(request):
     _require(selectors.can_see_results(request.user))
     rounds, chosen = _chosen_round(request)
     department = _chosen_department(request)
-    result, breakdown, comments = (None, [], None)
+    result, breakdown, comments, comment_summary = (None, [], None, None)
     if chosen is not None:
         result, breakdown = selectors.round_result(pulse_round=chosen, department=department)
     if result is not None:
         comments = selectors.result_comment_pages(result).get_page(request.GET.get("comments_page"))
+        comment_summary = selectors.result_comment_summary(result)
     return render(
         request,
         "pulse_surveys/results.html",
@@ -221,6 +222,7 @@ def results(request):
             "breakdown": breakdown,
             "breakdown_note": next((child.protection_note for child in breakdown if child.protected), ""),
             "comments": comments,
+            "comment_summary": comment_summary,
         },
     )
 

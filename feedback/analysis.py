@@ -162,6 +162,9 @@ class CommentAnalyser:
                 if weights and weights[-1] > 0:
                     weights[-1] *= lexicon.NEGATORS[token][0]
                 break
+            elif following in lexicon.NOT_NEGATION_AFTER.get(token, ()):
+                index += 2  # "kurang lebih" (about), "tidak hanya" (not only): no sentiment
+                continue
             elif token in lexicon.NEGATORS and following not in lexicon.NOT_NEGATION_AFTER.get(token, ()):
                 if negation is not None and negator_alone:
                     weights.append(negator_alone)

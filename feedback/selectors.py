@@ -61,11 +61,13 @@ class ShownComments(Sequence):
         return len(self._comments)
 
     def __getitem__(self, item):
+        chosen = self._comments[item] if isinstance(item, slice) else [self._comments[item]]
+        if not chosen:
+            return []
         if self._index is None:
             self._index = name_index()
-        if isinstance(item, slice):
-            return shown(self._comments[item], self._index)
-        return shown([self._comments[item]], self._index)[0]
+        redacted = shown(chosen, self._index)
+        return redacted if isinstance(item, slice) else redacted[0]
 
 
 def comment_summary(comments: Sequence[str], *, minimum: int) -> CommentSummary | None:

@@ -152,10 +152,9 @@ def test_ordinary_comments_pass_a_large_directory_unchanged():
     index = NameIndex([(fake.first_name(), fake.last_name()) for _ in range(5000)])
     # when the labelled and development comments (which name nobody) pass through it
     data = Path(__file__).parent / "data"
-    comments = [
-        row["text"]
-        for name in ("comments_labelled.csv", "comments_development.csv")
-        for row in csv.DictReader(open(data / name, encoding="utf-8"))
-    ]
+    comments = []
+    for name in ("comments_labelled.csv", "comments_development.csv"):
+        with open(data / name, encoding="utf-8") as file:
+            comments.extend(row["text"] for row in csv.DictReader(file))
     # then none is changed
     assert [comment for comment in comments if index.redact(comment) != comment] == []

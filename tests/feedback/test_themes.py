@@ -23,9 +23,7 @@ def test_hr_changes_a_theme_and_the_analysis_follows(org, api):
     assert selectors.analyser().analyse("Seragam baru sangat keren").themes == ()
     theme = Theme.objects.get(key="facilities")
     # when HR adds the word to a theme
-    response = api(org.hana).patch(
-        f"{URL}{theme.pk}/", {"keywords_id": theme.keywords_id + ", seragam"}, format="json"
-    )
+    response = api(org.hana).patch(f"{URL}{theme.pk}/", {"keywords_id": theme.keywords_id + ", seragam"}, format="json")
     # then the analysis finds it
     assert response.status_code == 200
     assert selectors.analyser().analyse("Seragam baru sangat keren").themes == ("facilities",)

@@ -120,9 +120,8 @@ def bench(*, comments: int, people: int, out=print) -> dict:
 
     texts = generate(comments)
     words = {word for comment in texts for clause in text.clauses(comment) for word in clause}
-    out(
-        f"  {len(texts):,} comments, {len(words):,} distinct words, {sum(map(len, texts)) / len(texts):.0f} characters each"
-    )
+    length = sum(map(len, texts)) / len(texts)
+    out(f"  {len(texts):,} comments, {len(words):,} distinct words, {length:.0f} characters each")
     text.stem_id.cache_clear()
     text.stem_en.cache_clear()
     is_dictionary_word.cache_clear()

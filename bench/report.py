@@ -310,14 +310,14 @@ def _org_import(result: dict | None) -> list[str]:
 def _comments(result: dict | None) -> list[str]:
     if not result:
         return ["(not run: `python -m bench.comments`)"]
-    seconds = result["analysis_seconds"]
+    seconds, goal = result["analysis_seconds"], result["goal_seconds"]
     return [
         f"{result['comments']:,} generated comments ({result['distinct_words']:,} distinct words, both languages,",
         "informal spelling, misspellings), read with cold caches by `CommentAnalyser.summarise`, what the pages call:",
         "",
         "| step | time | goal |",
         "| --- | --- | --- |",
-        f"| themes and sentiment of every comment | {_s(seconds)} | ≤ {result['goal_seconds']} s {_met(seconds <= result['goal_seconds'])} |",
+        f"| themes and sentiment of every comment | {_s(seconds)} | ≤ {goal} s {_met(seconds <= goal)} |",
         f"| name index of {result['people']:,} people | {_s(result['index_seconds'])} | |",
         f"| names taken out of every comment | {_s(result['redaction_seconds'])} | |",
         "",

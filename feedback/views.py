@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from employees.permissions import is_hr
 from feedback import selectors, services
@@ -22,6 +23,7 @@ class ThemeForm(forms.ModelForm):
         }
 
 
+@require_safe
 @login_required
 def theme_list(request):
     if not is_hr(request.user):
@@ -29,6 +31,7 @@ def theme_list(request):
     return render(request, "feedback/themes.html", {"themes": selectors.theme_list()})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def theme_edit(request, pk: int | None = None):
     if not is_hr(request.user):

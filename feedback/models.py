@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from service_quality.dimensions import SKM_ELEMENTS
 
 
+# A theme's keywords in one language: a few hundred words at most.
+KEYWORDS_MAX_LENGTH = 4000
+
+
 class Theme(models.Model):
     """What comments speak of (a theme), with the words that mark it in both languages, and the
     pulse driver and SKM element it belongs to. HR edits the list; analysis reads it."""
@@ -22,10 +26,16 @@ class Theme(models.Model):
     )
     skm_element = models.CharField(_("SKM element"), max_length=2, choices=SKM_ELEMENTS, blank=True)
     keywords_id = models.TextField(
-        _("keywords (Bahasa Indonesia)"), blank=True, help_text=_("Words or phrases, separated by commas.")
+        _("keywords (Bahasa Indonesia)"),
+        max_length=KEYWORDS_MAX_LENGTH,
+        blank=True,
+        help_text=_("Words or phrases, separated by commas."),
     )
     keywords_en = models.TextField(
-        _("keywords (English)"), blank=True, help_text=_("Words or phrases, separated by commas.")
+        _("keywords (English)"),
+        max_length=KEYWORDS_MAX_LENGTH,
+        blank=True,
+        help_text=_("Words or phrases, separated by commas."),
     )
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Breaks ties: of two themes a comment mentions equally, the first.")

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from service_quality.dimensions import SKM_ELEMENTS
 
-
 # A theme's keywords in one language: a few hundred words at most.
 KEYWORDS_MAX_LENGTH = 4000
 

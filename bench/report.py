@@ -330,6 +330,25 @@ def _replica(result: dict | None) -> list[str]:
     return lines
 
 
+def _comments(result: dict | None) -> list[str]:
+    if not result:
+        return ["(not run: `python -m bench.comments`)"]
+    seconds, goal = result["analysis_seconds"], result["goal_seconds"]
+    return [
+        f"{result['comments']:,} generated comments ({result['distinct_words']:,} distinct words, both languages,",
+        "informal spelling, misspellings), read with cold caches by `CommentAnalyser.summarise`, what the pages call:",
+        "",
+        "| step | time | goal |",
+        "| --- | --- | --- |",
+        f"| themes and sentiment of every comment | {_s(seconds)} | ≤ {goal} s {_met(seconds <= goal)} |",
+        f"| name index of {result['people']:,} people | {_s(result['index_seconds'])} | |",
+        f"| names taken out of every comment | {_s(result['redaction_seconds'])} | |",
+        "",
+        f"Top themes: {', '.join(f'{key} ({count:,})' for key, count in result['top_themes'])}; "
+        f"{result['comments_with_names']:,} comments held a name.",
+    ]
+
+
 def write(
     small: str, full: str, *, results: Path = RESULTS_DIR, doc: Path = DOC, organisation: str = "prima_bench_org"
 ) -> Path:
@@ -381,6 +400,9 @@ def write(
         "## Read replica",
         "",
         *_replica(_load("replica", "prima", results)),
+        "## Comment analysis",
+        "",
+        *_comments(_load("comments", full, results)),
         "",
         FINDINGS_START,
         findings.rstrip("\n"),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "improvement",
     "correlation",
     "insights",
+    "feedback",
 ]
 
 MIDDLEWARE = [

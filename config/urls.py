@@ -17,6 +17,7 @@ PAGE_APPS = [
     ("improvement/", "improvement.urls"),
     ("reports/", "correlation.urls"),
     ("insights/", "insights.urls"),
+    ("feedback/", "feedback.urls"),
     ("s/", "service_quality.public_urls"),  # the public SKM form: short links for posters
 ]
 API_APPS = [
@@ -27,6 +28,7 @@ API_APPS = [
     "service_quality.api_urls",
     "improvement.api_urls",
     "correlation.api_urls",
+    "feedback.api_urls",
 ]
 
 api_v1 = [

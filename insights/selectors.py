@@ -16,6 +16,7 @@ from employees.permissions import has_role
 from pulse_surveys import impact as pulse_impact
 from pulse_surveys import selectors as pulse
 from pulse_surveys.models import RoundResult
+from service_quality import collection_selectors
 from service_quality import selectors as service_quality
 from service_quality.dimensions import IKM_DIMENSION
 from service_quality.models import Source
@@ -215,3 +216,24 @@ def latest_driver_impact() -> "pulse_impact.ImpactView | None":
         return None
     pulse_impact.round_driver_analyses_ensure(pulse_round)
     return pulse_impact.impact_view(pulse_round=pulse_round, department_id=None)
+
+
+@dataclass
+class CommentThemes:
+    """What people write about most: staff in the latest closed round's comments (when that
+    round's whole-audience result is shown), customers in the last year's SKM suggestions."""
+
+    staff: object = None  # feedback.analysis.CommentSummary or None
+    customers: object = None
+
+
+def comment_themes(today: dt.date) -> CommentThemes:
+    themes = CommentThemes()
+    latest = pulse.latest_closed_round()
+    if latest is not None:
+        result = RoundResult.objects.filter(round=latest, is_total=True).select_related("round").first()
+        if result is not None:
+            themes.staff = pulse.result_comment_summary(result)
+    since = dt.datetime.combine(today - dt.timedelta(days=365), dt.time.min, tzinfo=dt.UTC)
+    themes.customers = collection_selectors.recent_suggestion_summary(since=since)
+    return themes

@@ -41,6 +41,7 @@ def dashboard_page(request):
         "digest": selectors.latest_report_digest(),
         "impact": selectors.latest_driver_impact(),
         "can_plan": is_hr(request.user),
+        "comment_themes": selectors.comment_themes(today),
     }
     return render(request, "insights/dashboard.html", context)
 

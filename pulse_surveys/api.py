@@ -21,6 +21,7 @@ from config.replica import heavy_reads
 from core.errors import Conflict, NotAllowed
 from employees.models import Department, Role
 from employees.permissions import ANYONE, allow, is_hr, is_manager, managed_department_ids
+from feedback import selectors as feedback_selectors
 from pulse_surveys import selectors, services
 from pulse_surveys.models import (
     PROTECTION_NOTE,
@@ -280,7 +281,12 @@ def _comments(result: RoundResult, request) -> dict:
     next_url = None
     if page.has_next():
         next_url = replace_query_param(request.build_absolute_uri(), "comments_page", page.next_page_number())
-    return {"comments": list(page), "comments_total": page.paginator.count, "comments_next": next_url}
+    return {
+        "comments": list(page),
+        "comments_total": page.paginator.count,
+        "comments_next": next_url,
+        "comment_summary": feedback_selectors.summary_as_dict(selectors.result_comment_summary(result)),
+    }
 
 
 class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

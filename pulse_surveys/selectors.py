@@ -25,6 +25,7 @@ from django.db.models.functions import Cast
 
 from employees.models import Department
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
+from feedback import selectors as feedback_selectors
 from pulse_surveys.models import (
     Driver,
     Invitation,
@@ -163,8 +164,17 @@ RESULT_COMMENTS_PER_PAGE = 100
 
 
 def result_comment_pages(result: RoundResult) -> Paginator:
-    """A result's comments in pages. A suppressed result has none: none were stored."""
-    return Paginator(result.comments, RESULT_COMMENTS_PER_PAGE)
+    """A result's comments in pages, names taken out as each page is read. A suppressed result
+    has none: none were stored."""
+    return Paginator(feedback_selectors.ShownComments(result.comments), RESULT_COMMENTS_PER_PAGE)
+
+
+def result_comment_summary(result: RoundResult):
+    """Themes and sentiment of a shown result's comments; None where its comments are not shown
+    or are fewer than the round's anonymity threshold."""
+    if result.suppressed or not result.comments:
+        return None
+    return feedback_selectors.comment_summary(result.comments, minimum=result.round.anonymity_threshold)
 
 
 def round_results_all(pulse_round: Round) -> list[RoundResult]:

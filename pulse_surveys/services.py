@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
 from employees.models import Department, User
+from feedback import selectors as feedback_selectors
 from pulse_surveys import anonymity, ballots, history, noise
 from pulse_surveys.models import (
     TEXT_MAX_LENGTH,
@@ -443,6 +444,8 @@ def _open_ballots(pulse_round: Round) -> None:
     transaction that writes their responses."""
     ballot_ids = list(Ballot.objects.filter(round=pulse_round).values_list("id", flat=True))
     _SHUFFLE.shuffle(ballot_ids)
+    # Colleagues' names leave the comments as they are opened: no readable copy keeps them.
+    names = feedback_selectors.name_index() if ballot_ids else None
     for start in range(0, len(ballot_ids), BALLOTS_OPENED_PER_BATCH):
         batch = ballot_ids[start : start + BALLOTS_OPENED_PER_BATCH]
         responses, answers = [], []
@@ -451,7 +454,13 @@ def _open_ballots(pulse_round: Round) -> None:
             response = Response(round=pulse_round, department_id=department_id)
             responses.append(response)
             answers.extend(
-                Answer(round=pulse_round, response=response, question_id=question_id, value=value, text=text)
+                Answer(
+                    round=pulse_round,
+                    response=response,
+                    question_id=question_id,
+                    value=value,
+                    text=names.redact(text) if text else text,
+                )
                 for question_id, value, text in items
             )
         _SHUFFLE.shuffle(responses)

@@ -206,7 +206,7 @@ def results(request):
     _require(selectors.can_see_results(request.user))
     rounds, chosen = _chosen_round(request)
     department = _chosen_department(request)
-    result, breakdown, comments = (None, [], None)
+    result, breakdown, comments, comment_summary = (None, [], None, None)
     if chosen is not None:
         result, breakdown = selectors.round_result(pulse_round=chosen, department=department)
     comparison = None
@@ -219,6 +219,7 @@ def results(request):
         driver_impact = impact.impact_view(
             pulse_round=chosen, department_id=department.pk if department else None, breakdown=breakdown
         )
+        comment_summary = selectors.result_comment_summary(result)
     return render(
         request,
         "pulse_surveys/results.html",
@@ -234,6 +235,7 @@ def results(request):
             "comparison": comparison,
             "impact": driver_impact,
             "can_plan": is_hr(request.user) or is_manager(request.user),
+            "comment_summary": comment_summary,
         },
     )
 

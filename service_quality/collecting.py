@@ -28,6 +28,7 @@ from core.audit import audit_record
 from core.errors import Conflict, TooManyRequests
 from core.periods import Period
 from employees.models import Department
+from feedback import selectors as feedback_selectors
 from service_quality import services
 from service_quality.dimensions import SKM_ELEMENT_KEYS
 from service_quality.ikm import SKM_MAX_ANSWER, SKM_MIN_ANSWER, krejcie_morgan_sample_size
@@ -388,6 +389,9 @@ def response_submit(*, token: str, data, sender: Sender, now: dt.datetime | None
         raise Conflict(_("This device has answered this survey already. Thank you!"), code="duplicate")
     burst = not kiosk and collection.address_burst
     code = fields.pop("visit_code")
+    if fields["suggestion"]:
+        # Names of staff leave the suggestion before it is stored: no one reads it with them.
+        fields["suggestion"] = feedback_selectors.name_index().redact(fields["suggestion"])
     with transaction.atomic() if code else nullcontext():
         visit_code = None
         if code:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from employees.models import Department
 from employees.permissions import is_hr, is_leadership, managed_department_ids
+from feedback import selectors as feedback_selectors
 from service_quality.dimensions import SKM_ELEMENT_KEYS, SKM_ELEMENT_LABELS
 from service_quality.ikm import IkmGrade, ikm_grade, ikm_value, round_half_up
 from service_quality.models import (
@@ -166,14 +167,43 @@ def suggestions(collection: SkmCollection) -> list[dict]:
         .values("pk", "suggestion", *SKM_ELEMENT_KEYS)
     )
     grouped: dict[str, list[dict]] = {key: [] for key in SKM_ELEMENT_KEYS}
-    for row in rows:
+    rows = list(rows)
+    texts = feedback_selectors.shown([row["suggestion"] for row in rows]) if rows else []
+    for row, text in zip(rows, texts, strict=True):
         lowest = min(SKM_ELEMENT_KEYS, key=lambda key: row[key])
-        grouped[lowest].append({"id": row["pk"], "text": row["suggestion"]})
+        grouped[lowest].append({"id": row["pk"], "text": text})
     return [
         {"element": key, "label": str(SKM_ELEMENT_LABELS[key]), "items": items}
         for key, items in grouped.items()
         if items
     ]
+
+
+def suggestion_summary(collection: SkmCollection):
+    """Themes and sentiment of the collection's suggestions (flagged answers left out); None
+    below GROUP_MINIMUM suggestions."""
+    texts = list(
+        CollectedResponse.objects.filter(collection=collection, flagged=False)
+        .exclude(suggestion="")
+        .values_list("suggestion", flat=True)
+    )
+    return feedback_selectors.comment_summary(texts, minimum=GROUP_MINIMUM)
+
+
+# The organisation's summary reads at most this many of the latest suggestions (a few seconds).
+RECENT_SUGGESTIONS_READ = 5000
+
+
+def recent_suggestion_summary(*, since: dt.datetime):
+    """Themes and sentiment of every unit's suggestions since `since` (the latest
+    RECENT_SUGGESTIONS_READ); None below GROUP_MINIMUM."""
+    texts = list(
+        CollectedResponse.objects.filter(flagged=False, submitted_at__gte=since)
+        .exclude(suggestion="")
+        .order_by("-submitted_at")
+        .values_list("suggestion", flat=True)[:RECENT_SUGGESTIONS_READ]
+    )
+    return feedback_selectors.comment_summary(texts, minimum=GROUP_MINIMUM)
 
 
 # --- Lists and visibility.

@@ -124,6 +124,7 @@ def collection_detail(request, pk: int):
             ],
             "by_expectation": collection_selectors.results_by_expectation(collection),
             "suggestions": collection_selectors.suggestions(collection),
+            "suggestion_summary": collection_selectors.suggestion_summary(collection),
             "actions": _linked_actions(collection),
             "public_url": _public_url(request, collection),
             "kiosk_url": request.build_absolute_uri(reverse("skm-kiosk", args=[collection.token]))

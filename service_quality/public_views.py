@@ -217,13 +217,15 @@ def unit_results(request, pk: int):
     if not collections:
         raise Http404
     rows = []
-    for collection in collections:
-        results = collection_selectors.collection_results(collection)
-        suggestions = collection_selectors.suggestions(collection) if collection.publish_suggestions else []
-        rows.append({"collection": collection, "results": results, "suggestions": suggestions})
+    language = _language(request)
+    with translation.override(language):  # suggestions show "[name]" in the reader's language
+        for collection in collections:
+            results = collection_selectors.collection_results(collection)
+            suggestions = collection_selectors.suggestions(collection) if collection.publish_suggestions else []
+            rows.append({"collection": collection, "results": results, "suggestions": suggestions})
     return _render_public(
         request,
         "service_quality/public/results.html",
         {"department": department, "rows": rows, "today": timezone.localdate()},
-        language=_language(request),
+        language=language,
     )

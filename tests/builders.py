@@ -230,4 +230,12 @@ def objects_of_every_kind(org) -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
         for build in (_pulse, _leave, _rewards, _service_quality, _organisation_import, _improvement, _correlation):
             ids.update(build(org))
+    ids.update(_feedback())
     return ids
+
+
+def _feedback() -> dict:
+    from feedback.models import Theme
+
+    theme = Theme.objects.order_by("pk").first() or Theme.objects.create(key="test-theme", name_en="Test theme")
+    return {"theme": theme.pk}

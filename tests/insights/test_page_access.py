@@ -144,6 +144,10 @@ PAGES: dict[str, tuple] = {
     "insights/": ("/insights/", READERS),
     "insights/export/<slug:table>.csv": ("/insights/export/satisfaction.csv", READERS),
     "insights/reports/<int:pk>.pdf": ("/insights/reports/{report}.pdf", READERS),
+    # comment themes
+    "feedback/themes/": ("/feedback/themes/", HR),
+    "feedback/themes/new/": ("/feedback/themes/new/", HR),
+    "feedback/themes/<int:pk>/": ("/feedback/themes/{theme}/", HR),
 }
 
 # Where a role's answer differs from the table for a reason of the page's own (not a refusal).

@@ -107,6 +107,15 @@ WRITES: dict[tuple[str, str], Write] = {
         "/api/v1/departments/{cs}/",
         {"name": "Renamed", "code": "CS", "parent": "{ops}", "is_service_unit": True, "customer_population": 100},
     ),
+    ("api/v1/feedback/themes/", "POST"): Write(
+        "hr",
+        "/api/v1/feedback/themes/",
+        {"key": "uniforms", "name_en": "Uniforms", "name_id": "Seragam", "keywords_id": "seragam, baju dinas"},
+    ),
+    ("api/v1/feedback/themes/<pk>/", "PATCH"): Write("hr", "/api/v1/feedback/themes/{theme}/", {"name_en": "Renamed"}),
+    ("api/v1/feedback/themes/<pk>/", "PUT"): Write(
+        "hr", "/api/v1/feedback/themes/{theme}/", {"key": "renamed", "name_en": "Renamed", "position": 3}
+    ),
     ("api/v1/employees/", "POST"): Write(
         "hr",
         "/api/v1/employees/",

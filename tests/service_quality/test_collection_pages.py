@@ -98,7 +98,10 @@ def test_the_public_results_page_shows_no_personal_data_nor_unapproved_text(org,
         assert field not in text
     # until HR approves the suggestions
     collecting.collection_publish_suggestions(collection=collection, publish=True, actor=org.hana)
-    assert "Joko" in client.get(f"/s/unit/{org.cs.pk}/").content.decode()
+    published = client.get(f"/s/unit/{org.cs.pk}/").content.decode()
+    # with the staff member's name taken out when the suggestion was stored
+    assert "[nama] di loket 3 kasar" in published
+    assert "Joko" not in published
 
 
 def test_hr_turns_a_suggestion_into_an_improvement_action_on_its_element(org, collection, client):

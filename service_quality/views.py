@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import Conflict
 from core.periods import Period
-from employees.permissions import is_hr, is_leadership
+from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from service_quality import selectors, services
 from service_quality.api import MAX_IMPORT_BYTES
 from service_quality.dimensions import dimension_label
@@ -125,6 +125,9 @@ def unit_detail(request, pk: int):
             "chart": trend_chart(results),
             "servqual": list(reversed(selectors.servqual_results(department=unit))),
             "others": selectors.other_scores(department=unit),
+            # HR, and the unit's manager, get "plan an action" beside its weakest elements
+            "can_plan": is_hr(request.user)
+            or (is_manager(request.user) and unit.pk in managed_department_ids(request.user)),
         },
     )
 

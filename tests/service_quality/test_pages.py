@@ -212,3 +212,18 @@ def test_a_file_of_100000_rows_is_previewed_then_imported_by_the_job(org, client
 def test_read_only_pages_answer_get_only(org, client, path):
     client.force_login(org.hana)
     assert client.post(path).status_code == 405
+
+
+def test_hr_plans_an_action_for_a_weak_skm_element_from_the_units_page(measured, client):
+    client.force_login(measured.hana)
+    html = client.get(f"/service-quality/units/{measured.cs.pk}/").content.decode()
+    # then each of the unit's weakest elements links to the action form, target and unit filled in
+    links = re.findall(r'href="/improvement/actions/new/\?target=dimension:(u\d)&amp;department=(\d+)"', html)
+    assert links and {int(department) for _key, department in links} == {measured.cs.pk}
+    key = links[0][0]
+    form = client.get(f"/improvement/actions/new/?target=dimension:{key}&department={measured.cs.pk}")
+    assert form.status_code == 200
+    assert f'<option value="dimension:{key}" selected>' in form.content.decode()
+    # and leadership, who plans no actions, reads the page without the links
+    client.force_login(measured.lina)
+    assert "/improvement/actions/new/" not in client.get(f"/service-quality/units/{measured.cs.pk}/").content.decode()

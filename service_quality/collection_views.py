@@ -20,6 +20,7 @@ from core.csv_files import csv_response
 from core.errors import Conflict, ServiceError
 from employees.models import Department, Role, User
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
+from feedback import selectors as feedback_selectors
 from service_quality import collecting, collection_selectors, posters
 from service_quality.dimensions import SKM_ELEMENT_KEYS, SKM_ELEMENT_LABELS
 from service_quality.models import Channel, CollectedResponse, VisitCode
@@ -184,6 +185,7 @@ def collection_suggestions_csv(request, pk: int):
         _("Complaint or suggestion"),
     ]
     channels = dict(Channel.choices)
+    index = feedback_selectors.name_index()  # names are taken out once more, as on the page
     rows = (
         [
             row["pk"],
@@ -193,7 +195,7 @@ def collection_suggestions_csv(request, pk: int):
             _("yes") if row["verified"] else _("no"),
             _("yes") if row["flagged"] else _("no"),
             f"{row['lowest'].upper()} {SKM_ELEMENT_LABELS[row['lowest']]}",
-            row["suggestion"],
+            feedback_selectors.shown([row["suggestion"]], index)[0],
         ]
         for row in collection_selectors.suggestion_rows(collection)
     )

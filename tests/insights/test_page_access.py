@@ -107,6 +107,10 @@ PAGES: dict[str, tuple] = {
         "/service-quality/collections/{collection}/report.pdf",
         RESULTS,
     ),
+    "service-quality/collections/<int:pk>/suggestions.csv": (
+        "/service-quality/collections/{collection}/suggestions.csv",
+        RESULTS,
+    ),
     "service-quality/collections/<int:pk>/visit-codes.pdf": (
         "/service-quality/collections/{collection}/visit-codes.pdf",
         STAFF_DESK,

@@ -223,3 +223,16 @@ def test_a_signed_in_session_cannot_send_the_form(org, collection):
     answer = staff.post(f"/s/{collection.token}/", _form_fields())
     assert answer.status_code == 403
     assert not CollectedResponse.objects.exists()
+
+
+def test_a_colleague_named_in_a_suggestion_is_taken_out_of_the_csv(org, client, collection):
+    from tests.factories import UserFactory
+
+    # given a suggestion naming someone who joins the directory only after it was stored
+    submit(collection, body(suggestion="Suryanto di loket 2 kurang ramah"))
+    UserFactory(username="suryanto", first_name="Suryanto", last_name="Wibowo", department=org.cs)
+    # when HR downloads the suggestions
+    client.force_login(org.hana)
+    text = client.get(f"/service-quality/collections/{collection.pk}/suggestions.csv").content.decode()
+    # then the name is taken out there too
+    assert "Suryanto" not in text and "di loket 2 kurang ramah" in text

@@ -16,6 +16,7 @@ import time
 from bench._common import setup_django
 
 SCENARIOS = (
+    ("no relation, no unit effects", 10, {"icc": 0.0}),
     ("no relation, strong unit effects (ICC 0.7)", 11, {"icc": 0.7}),
     ("no relation, persistent series (AR(1) φ = 0.8)", 12, {"icc": 0.7, "phi": 0.8}),
     ("a same-period link only, persistent series (φ = 0.7)", 13, {"icc": 0.7, "phi": 0.7, "same_period": 0.5}),
@@ -26,6 +27,8 @@ SCENARIOS = (
     ),
 )
 COLUMNS = (
+    ("multilevel_within", 0),
+    ("multilevel_between", 0),
     ("within_unit", 0),
     ("between_unit", 0),
     ("cross_lagged", 1),

@@ -6,11 +6,13 @@ is a few array slices per test, whatever the number of answers behind the series
 
 The families of tests are fixed before the data are seen, and each is corrected on its own:
 
-- *confirmatory* (Holm, family-wise): internal satisfaction × the headline external series,
-  within units and between units in the same period, and the test of which came first at
-  every lag 1..max_lag in both directions. Only these tests may lead the summary;
-- *exploratory*, one Benjamini–Hochberg family each: the headline pair at the other lags and
-  pooled; every driver × every dimension of the external source (between units); each lever ×
+- *confirmatory* (Holm, family-wise): internal satisfaction × the headline external series in
+  the same period, within units and between units as the multilevel model reads them
+  (`correlation.multilevel`, the primary estimate), and the test of which came first at every
+  lag 1..max_lag in both directions. Only these tests may lead the summary;
+- *exploratory*, one Benjamini–Hochberg family each: the headline pair's plain correlations
+  (within units and between units in the same period, within units at the other lags, and
+  pooled); every driver × every dimension of the external source (between units); each lever ×
   internal satisfaction (within units at every lag, between units in the same period).
   Spearman's p-values are corrected in the same families (`spearman_q`).
 """
@@ -23,7 +25,7 @@ import numpy as np
 from django.conf import settings
 
 from core.periods import Period
-from correlation import stats
+from correlation import multilevel, stats
 from correlation.models import Family, Role, Variant
 from correlation.series import INTERNAL_OVERALL, LEVERS, headline_external_metric
 
@@ -126,14 +128,15 @@ def comparisons(panel: Panel, *, max_lag: int, external_source: str, external_di
     confirmatory, exploratory = Role.CONFIRMATORY, Role.EXPLORATORY
     topic = Family.SATISFACTION_EXTERNAL
     specs = [
-        Comparison(topic, Variant.WITHIN_UNIT, INTERNAL_OVERALL, headline, 0, confirmatory),
-        Comparison(topic, Variant.BETWEEN_UNIT, INTERNAL_OVERALL, headline, 0, confirmatory),
+        Comparison(topic, Variant.MULTILEVEL_WITHIN, INTERNAL_OVERALL, headline, 0, confirmatory),
+        Comparison(topic, Variant.MULTILEVEL_BETWEEN, INTERNAL_OVERALL, headline, 0, confirmatory),
         *(
             Comparison(topic, Variant.CROSS_LAGGED, INTERNAL_OVERALL, headline, lag, confirmatory)
             for lag in lags
             if lag != 0
         ),
-        *(Comparison(topic, Variant.WITHIN_UNIT, INTERNAL_OVERALL, headline, lag, exploratory) for lag in lags if lag),
+        Comparison(topic, Variant.BETWEEN_UNIT, INTERNAL_OVERALL, headline, 0, exploratory),
+        *(Comparison(topic, Variant.WITHIN_UNIT, INTERNAL_OVERALL, headline, lag, exploratory) for lag in lags),
         *(Comparison(topic, Variant.POOLED, INTERNAL_OVERALL, headline, lag, exploratory) for lag in lags),
     ]
     drivers = sorted(name for name in panel.matrices if name.startswith("internal:driver:"))
@@ -155,7 +158,36 @@ def comparisons(panel: Panel, *, max_lag: int, external_source: str, external_di
     return specs
 
 
-def _test(panel: Panel, spec: Comparison, floors: Floors) -> stats.Correlation:
+def _multilevel(panel: Panel, spec: Comparison, floors: Floors) -> dict[str, stats.Correlation]:
+    x, y, units, times = panel.indexed_pairs(spec.leading, spec.following, spec.lag)
+    imported = np.fromiter(
+        ((unit, panel.periods[t]) in panel.imported for unit, t in zip(units.tolist(), times.tolist(), strict=True)),
+        dtype=bool,
+        count=units.size,
+    )
+    within, between = multilevel.within_and_between(
+        x,
+        y,
+        units,
+        times=times,
+        imported=imported,
+        min_units=floors.units,
+        min_units_within=floors.units_within,
+        min_periods=floors.periods_within,
+    )
+    return {Variant.MULTILEVEL_WITHIN: within, Variant.MULTILEVEL_BETWEEN: between}
+
+
+MULTILEVEL = (Variant.MULTILEVEL_WITHIN, Variant.MULTILEVEL_BETWEEN)
+
+
+def _test(panel: Panel, spec: Comparison, floors: Floors, models: dict) -> stats.Correlation:
+    if spec.variant in MULTILEVEL:
+        # one model gives both effects: fitted once per pair of series
+        key = (spec.leading, spec.following, spec.lag)
+        if key not in models:
+            models[key] = _multilevel(panel, spec, floors)
+        return models[key][spec.variant]
     if spec.variant == Variant.CROSS_LAGGED:
         earlier, later = (spec.leading, spec.following) if spec.lag > 0 else (spec.following, spec.leading)
         if not (panel.has(earlier) and panel.has(later)):
@@ -205,9 +237,9 @@ def run(
     panel = series if isinstance(series, Panel) else Panel(series)
     floors = floors or Floors()
     specs = comparisons(panel, max_lag=max_lag, external_source=external_source, external_dimension=external_dimension)
-    rows = []
+    rows, models = [], {}
     for done, spec in enumerate(specs, start=1):
-        result = _test(panel, spec, floors)
+        result = _test(panel, spec, floors, models)
         rows.append(
             {
                 "family": spec.family,

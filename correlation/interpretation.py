@@ -6,11 +6,13 @@ sentence about a relationship ends by saying that correlation does not prove cau
 
 The summary leads with what the confirmatory tests support (`correlation.analysis`): a lead of
 one series over the other only where the test of which came first says so, else the
-within-unit relationship, else the between-unit one, else that there is no reliable evidence.
-Exploratory tests never lead it, and no lag is picked because its r happens to be the largest.
+within-unit relationship, else the between-unit one — both as the multilevel model reads them
+(`correlation.multilevel`) — else that there is no reliable evidence. Exploratory tests never
+lead it, and no lag is picked because its r happens to be the largest.
 
 Strength words by |r| (Cohen 1988's conventions for r): below 0.10 no clear relationship,
-0.10–0.29 weak, 0.30–0.49 moderate, 0.50 and above strong.
+0.10–0.29 weak, 0.30–0.49 moderate, 0.50 and above strong. The multilevel model's effects are
+standardised (in standard deviations of both series) and read on the same bands.
 """
 
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.dimensions import ServiceDimension
-from correlation import stats
+from correlation import multilevel, stats
 from correlation.models import Family, Granularity, Role, Variant
 from service_quality.dimensions import OVERALL_DIMENSION, SERVQUAL_DIMENSIONS
 
@@ -123,9 +125,14 @@ def dimension_label(dimension: str) -> str:
     return dimension.replace("_", " ")
 
 
+# the multilevel model's effects are worded as the readings they estimate
+READING = {Variant.MULTILEVEL_WITHIN: Variant.WITHIN_UNIT, Variant.MULTILEVEL_BETWEEN: Variant.BETWEEN_UNIT}
+
+
 def _satisfaction_and_external(r: float, lag: int, variant: str, later: str, higher_is_better: bool) -> str:
     # a lower-is-better score (complaints, waiting time) is better when it falls
     better = (r >= 0) == higher_is_better
+    variant = READING.get(variant, variant)
     if variant == Variant.WITHIN_UNIT:
         if lag >= 0:
             text = (
@@ -224,7 +231,8 @@ def describe(result, *, granularity: str, higher_is_better: bool = True) -> str:
         return not_run(result)
     if result.variant == Variant.CROSS_LAGGED:
         return lead_sentence(result, granularity=granularity, higher_is_better=higher_is_better)
-    r = result.pearson_r
+    modelled = result.variant in READING
+    r = result.coefficient if modelled else result.pearson_r
     later = when(result.lag, granularity)
     if result.family == Family.LEVERS:
         what = _lever_and_satisfaction(r, result.lag, result.variant, later, metric_label(result.external_metric))
@@ -234,7 +242,7 @@ def describe(result, *, granularity: str, higher_is_better: bool = True) -> str:
         )
     else:
         what = _satisfaction_and_external(r, result.lag, result.variant, later, higher_is_better)
-    text = _("%(relationship)s (r = %(r)s, 95%% CI %(low)s to %(high)s, n = %(n)d): %(what)s.") % {
+    numbers = {
         "relationship": _relationship(r),
         "r": number(r),
         "low": number(result.ci_low),
@@ -242,6 +250,17 @@ def describe(result, *, granularity: str, higher_is_better: bool = True) -> str:
         "n": result.n,
         "what": what,
     }
+    if modelled:
+        numbers["units"] = result.units
+        text = (
+            _(
+                "%(relationship)s (multilevel model: standardised effect %(r)s, 95%% CI %(low)s to %(high)s, "
+                "%(units)d units, %(n)d unit-periods): %(what)s."
+            )
+            % numbers
+        )
+    else:
+        text = _("%(relationship)s (r = %(r)s, 95%% CI %(low)s to %(high)s, n = %(n)d): %(what)s.") % numbers
     text = text[:1].upper() + text[1:]
     notes = []
     if result.ci_low is not None and result.ci_low <= 0 <= result.ci_high and strength(r) != "negligible":
@@ -259,7 +278,11 @@ def not_run(result) -> str:
     """Which analysis could not be run, and why, in words."""
     reason = getattr(result, "reason", "") or stats.FEW_PAIRS
     if reason == stats.FEW_UNITS:
-        minimum = stats.MIN_UNITS_WITHIN if result.variant in (Variant.WITHIN_UNIT, Variant.CROSS_LAGGED) else 0
+        minimum = (
+            stats.MIN_UNITS_WITHIN
+            if result.variant in (Variant.WITHIN_UNIT, Variant.CROSS_LAGGED, Variant.MULTILEVEL_WITHIN)
+            else 0
+        )
         if minimum:
             return _(
                 "Not computed: %(units)d units have at least %(periods)d periods of data; at least %(minimum)d are "
@@ -275,6 +298,11 @@ def not_run(result) -> str:
         }
     if reason == stats.CONSTANT:
         return _("Not computed: one of the two series does not vary, so nothing can go with it.")
+    if reason == multilevel.NOT_CONVERGED:
+        return _(
+            "Not computed: the multilevel model cannot be fitted to these data (one series follows the other "
+            "exactly, so nothing is left to estimate its uncertainty from); the plain correlations still apply."
+        )
     if reason == stats.SINGULAR:
         return _(
             "Not computed: the series move in lockstep with the periods or with each other, so their parts "
@@ -368,7 +396,8 @@ def headline_sentence(report, results: list) -> str:
         for r in results
         if r.role == Role.CONFIRMATORY and r.family == Family.SATISFACTION_EXTERNAL
     }
-    within, between = confirmatory.get((Variant.WITHIN_UNIT, 0)), confirmatory.get((Variant.BETWEEN_UNIT, 0))
+    within = confirmatory.get((Variant.MULTILEVEL_WITHIN, 0))
+    between = confirmatory.get((Variant.MULTILEVEL_BETWEEN, 0))
     leads = claimed_leads(results)
     granularity = report.granularity
     better = getattr(report, "external_higher_is_better", True)
@@ -384,7 +413,7 @@ def headline_sentence(report, results: list) -> str:
         return _("Between units (each unit's average over the periods): %(text)s") % {
             "text": describe(between, granularity=granularity, higher_is_better=better)
         }
-    tested = [r for r in (within, between) if r is not None and r.pearson_r is not None]
+    tested = [r for r in (within, between) if r is not None and r.coefficient is not None]
     if not tested:
         return _(
             "The data cannot tell whether internal satisfaction and %(external)s go together: neither the "
@@ -426,7 +455,11 @@ def disclosure_sentences(report) -> list[str]:
             % {"count": facts["units_too_short_for_within"]}
         )
     sentences.append(
-        _("Between units, each unit counts once, whatever its size; a small unit's average is less precise.")
+        _(
+            "Between units, the multilevel model weighs each unit's average by how many periods back it, and the "
+            "plain correlation counts each unit once; neither weighs a unit by its number of people, so a small "
+            "unit's average, which is less precise, counts as much as a large one's."
+        )
     )
     if facts.get("imported_paired"):
         sentences.append(
@@ -483,17 +516,38 @@ def summarise(report, results: list) -> list[str]:
         for r in results
         if r.role == Role.CONFIRMATORY and r.family == Family.SATISFACTION_EXTERNAL
     }
-    within, between = confirmatory.get((Variant.WITHIN_UNIT, 0)), confirmatory.get((Variant.BETWEEN_UNIT, 0))
-    if within is not None:
+    model_within = confirmatory.get((Variant.MULTILEVEL_WITHIN, 0))
+    model_between = confirmatory.get((Variant.MULTILEVEL_BETWEEN, 0))
+    plain = {
+        r.variant: r
+        for r in results
+        if r.family == Family.SATISFACTION_EXTERNAL
+        and r.lag == 0
+        and r.variant in (Variant.WITHIN_UNIT, Variant.BETWEEN_UNIT)
+    }
+    within, between = plain.get(Variant.WITHIN_UNIT), plain.get(Variant.BETWEEN_UNIT)
+    if model_within is not None:
         paragraphs.append(
-            _("Within units (each unit compared with itself over time): %(text)s")
-            % {"text": describe(within, granularity=granularity, higher_is_better=better)}
+            _(
+                "Within units (each unit compared with itself over time, what moved every unit in a period "
+                "taken out): %(text)s"
+            )
+            % {"text": describe(model_within, granularity=granularity, higher_is_better=better)}
         )
-    if between is not None:
+    if model_between is not None:
         paragraphs.append(
-            _("Between units (each unit's average over the periods): %(text)s")
-            % {"text": describe(between, granularity=granularity, higher_is_better=better)}
+            _("Between units (each unit's average over the periods, weighted by how many periods back it): %(text)s")
+            % {"text": describe(model_between, granularity=granularity, higher_is_better=better)}
         )
+    paragraphs += [
+        _("As a plain correlation (exploratory), %(reading)s: %(text)s")
+        % {
+            "reading": Variant(result.variant).label,
+            "text": describe(result, granularity=granularity, higher_is_better=better),
+        }
+        for result in (within, between)
+        if result is not None and not result.insufficient_data
+    ]
     if report.max_lag and results:
         leads = claimed_leads(results)
         paragraphs += [

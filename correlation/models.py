@@ -64,6 +64,9 @@ class Variant(models.TextChoices):
     WITHIN_UNIT = "within_unit", _("within units")
     BETWEEN_UNIT = "between_unit", _("between units")
     CROSS_LAGGED = "cross_lagged", _("which came first")
+    # the multilevel model's two effects (correlation.multilevel), the report's primary estimate
+    MULTILEVEL_WITHIN = "multilevel_within", _("within units, multilevel model")
+    MULTILEVEL_BETWEEN = "multilevel_between", _("between units, multilevel model")
 
 
 class Role(models.TextChoices):
@@ -150,11 +153,12 @@ class CorrelationResult(models.Model):
 
     `q_value` is the p-value adjusted within the test's family: Holm's for the confirmatory
     family, Benjamini–Hochberg's for an exploratory one. A `cross_lagged` test has no r: its
-    `coefficient` is the standardised effect of the earlier series."""
+    `coefficient` is the standardised effect of the earlier series; nor have the multilevel
+    model's two effects, whose `coefficient` is the standardised within- or between-unit effect."""
 
     report = models.ForeignKey(CorrelationReport, on_delete=models.CASCADE, related_name="results")
     family = models.CharField(max_length=24, choices=Family.choices)
-    variant = models.CharField(max_length=12, choices=Variant.choices)
+    variant = models.CharField(max_length=20, choices=Variant.choices)
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.EXPLORATORY)
     internal_metric = models.CharField(max_length=80)
     external_metric = models.CharField(max_length=80)
@@ -162,7 +166,7 @@ class CorrelationResult(models.Model):
     n = models.PositiveIntegerField()
     units = models.PositiveIntegerField()
     insufficient_data = models.BooleanField()
-    # Why there are no numbers: few_pairs, few_units, constant or singular.
+    # Why there are no numbers: few_pairs, few_units, constant, singular or unconverged.
     reason = models.CharField(max_length=12, blank=True)
     pearson_r = models.FloatField(null=True)
     pearson_p = models.FloatField(null=True)

@@ -93,7 +93,14 @@ def test_a_finished_report_carries_status_progress_results_and_points(org, api, 
     assert body["points"] == []
     headline = [r for r in body["results"] if r["family"] == "satisfaction_external"]
     assert sorted({r["lag"] for r in headline}) == [-1, 0, 1]
-    assert {r["variant"] for r in headline} == {"pooled", "within_unit", "between_unit", "cross_lagged"}
+    assert {r["variant"] for r in headline} == {
+        "pooled",
+        "within_unit",
+        "between_unit",
+        "cross_lagged",
+        "multilevel_within",
+        "multilevel_between",
+    }
     assert {r["role"] for r in headline} == {"confirmatory", "exploratory"}
     first = headline[0]
     for key in (

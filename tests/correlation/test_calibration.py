@@ -31,7 +31,8 @@ def no_relation_persistent():
     return simulate(202, REPORTS, icc=0.7, phi=0.8)
 
 
-READINGS = [("within_unit", 0), ("between_unit", 0)]
+# the multilevel model's two effects (the confirmatory readings) and the plain correlations
+READINGS = [("multilevel_within", 0), ("multilevel_between", 0), ("within_unit", 0), ("between_unit", 0)]
 LEADS = [("cross_lagged", 1), ("cross_lagged", -1)]
 
 

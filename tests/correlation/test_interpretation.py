@@ -168,8 +168,8 @@ REPORT = SimpleNamespace(
 
 def test_the_summary_leads_with_the_strongest_supported_lead_and_names_the_other():
     results = [
-        _confirmatory("within_unit", 0, pearson_r=0.02),
-        _confirmatory("between_unit", 0, pearson_r=0.6, ci_low=0.3, ci_high=0.8, q_value=0.001),
+        _confirmatory("multilevel_within", 0, coefficient=0.02),
+        _confirmatory("multilevel_between", 0, coefficient=0.6, ci_low=0.3, ci_high=0.8, q_value=0.001),
         _confirmatory("cross_lagged", 1, coefficient=-0.4, ci_low=-0.5, ci_high=-0.3, q_value=0.0001),
         _confirmatory("cross_lagged", -1, coefficient=0.1, ci_low=0.02, ci_high=0.2, q_value=0.03),
     ]
@@ -188,8 +188,8 @@ def test_the_summary_leads_with_the_strongest_supported_lead_and_names_the_other
 
 def test_with_nothing_supported_the_summary_says_there_is_no_reliable_evidence():
     results = [
-        _confirmatory("within_unit", 0, pearson_r=0.2, q_value=0.09),
-        _confirmatory("between_unit", 0, pearson_r=0.4, q_value=0.2),
+        _confirmatory("multilevel_within", 0, coefficient=0.2, q_value=0.09),
+        _confirmatory("multilevel_between", 0, coefficient=0.4, q_value=0.2),
         _confirmatory("cross_lagged", 1, coefficient=0.2, q_value=0.3),
         _confirmatory("cross_lagged", -1, coefficient=0.1, q_value=0.6),
     ]

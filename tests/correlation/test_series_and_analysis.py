@@ -278,13 +278,14 @@ def test_the_report_results_are_corrected_family_by_family():
     assert pooled["n"] == 48
     assert pooled["pearson_r"] == pytest.approx(sps.pearsonr(x, y).statistic, abs=1e-9)
     assert pooled["pearson_p"] == pytest.approx(stats.correlate(x, y, units=units).pearson_p, abs=1e-12)
-    # the confirmatory family: within and between units in the same period, and which came first
+    # the confirmatory family: the multilevel model's within- and between-unit effects in the
+    # same period, and which came first
     confirmatory = [r for r in rows if r["role"] == "confirmatory"]
     assert sorted((r["variant"], r["lag"]) for r in confirmatory) == [
-        ("between_unit", 0),
         ("cross_lagged", -1),
         ("cross_lagged", 1),
-        ("within_unit", 0),
+        ("multilevel_between", 0),
+        ("multilevel_within", 0),
     ]
     tested = [r for r in confirmatory if r["pearson_p"] is not None]
     expected = multipletests([r["pearson_p"] for r in tested], method="holm")[1]
@@ -292,10 +293,12 @@ def test_the_report_results_are_corrected_family_by_family():
     # each exploratory family on its own, Spearman's p-values too
     explored = [r for r in rows if r["role"] == "exploratory" and r["family"] == "satisfaction_external"]
     assert sorted((r["variant"], r["lag"]) for r in explored) == [
+        ("between_unit", 0),
         ("pooled", -1),
         ("pooled", 0),
         ("pooled", 1),
         ("within_unit", -1),
+        ("within_unit", 0),
         ("within_unit", 1),
     ]
     for p_field, q_field in (("pearson_p", "q_value"), ("spearman_p", "spearman_q")):

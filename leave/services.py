@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
+from core.jobs import enqueue_on_commit
 from core.periods import add_months
 from employees.models import User
 from employees.permissions import is_hr, manages
@@ -45,6 +46,8 @@ from leave.selectors import eligible_from, leave_type_by_code, months_of_service
 CENT = Decimal("0.01")
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 ATTACHMENT_SUFFIXES = ("pdf", "jpg", "jpeg", "png")
+# Re-counts collective leave on every balance of a year after its calendar changed.
+COLLECTIVE_SYNC_JOB = "tasks.leave.leave_collective_sync_task"
 
 
 def _today() -> dt.date:
@@ -88,7 +91,7 @@ def leave_policy_update(*, policy: LeavePolicy, actor, **changes) -> LeavePolicy
             data=changed,
         )
         year = _today().year
-        transaction.on_commit(lambda: _enqueue_collective_sync(year))
+        enqueue_on_commit(COLLECTIVE_SYNC_JOB, year)
     return policy
 
 
@@ -180,13 +183,7 @@ def leave_type_update(*, leave_type: LeaveType, actor, **changes) -> LeaveType:
 
 def _holiday_changed(day: dt.date, actor) -> None:
     """A day off appeared or went: collective leave is re-counted for that year."""
-    transaction.on_commit(lambda: _enqueue_collective_sync(day.year))
-
-
-def _enqueue_collective_sync(year: int) -> None:
-    from tasks.leave import leave_collective_sync_task
-
-    leave_collective_sync_task.delay(year)
+    enqueue_on_commit(COLLECTIVE_SYNC_JOB, day.year)
 
 
 @transaction.atomic
@@ -886,10 +883,7 @@ def leave_collective_sync_run(*, year: int) -> int:
 
 
 def _notify_on_commit(request: LeaveRequest, event: str) -> None:
-    from tasks.leave import leave_request_notify_task
-
-    request_id = request.pk
-    transaction.on_commit(lambda: leave_request_notify_task.delay(request_id, event))
+    enqueue_on_commit("tasks.leave.leave_request_notify_task", request.pk, event)
 
 
 def leave_request_notify(*, request_id: int, event: str) -> int:

@@ -63,6 +63,15 @@ def leave_policies_install_defaults() -> int:
     return defaults.install_policies(LeavePolicy, LeaveType)
 
 
+def _policy_of(employee: User) -> LeavePolicy:
+    """The employee's policy, installing the shipped ones first on a database that has none."""
+    policy = policy_for(employee)
+    if policy is None:
+        leave_policies_install_defaults()
+        policy = policy_for(employee)
+    return policy
+
+
 POLICY_FIELDS = ("name", "work_week", "collective_leave_reduces_annual")
 
 
@@ -343,6 +352,7 @@ def _collective_sync(balance: LeaveBalance) -> int:
         return 0
     target = ZERO
     if policy.collective_leave_reduces_annual:
+        calendar.holidays_load_year(balance.year)
         since = eligible_from(balance.employee, leave_type)
         target = -Decimal(len(calendar.collective_leave_dates(policy=policy, year=balance.year, since=since)))
     current = balance.entries.filter(kind=EntryKind.COLLECTIVE).aggregate(total=Sum("days"))["total"] or ZERO
@@ -400,7 +410,7 @@ def leave_balance_refresh(*, employee: User, leave_type: LeaveType, year: int, a
 def leave_balances_open(*, employee: User, year: int, as_of: dt.date | None = None) -> int:
     """Makes sure the employee has an up-to-date balance for each balance-limited type."""
     written = 0
-    for leave_type in LeaveType.objects.filter(policy=policy_for(employee), tracks_balance=True, is_active=True):
+    for leave_type in LeaveType.objects.filter(policy=_policy_of(employee), tracks_balance=True, is_active=True):
         written += leave_balance_refresh(employee=employee, leave_type=leave_type, year=year, as_of=as_of)
     return written
 
@@ -417,7 +427,7 @@ def _resolve_type(employee: User, leave_type: LeaveType | str) -> LeaveType:
 def _check_ledger_input(*, employee: User, leave_type: LeaveType, year: int) -> None:
     if not leave_type.tracks_balance:
         raise ValidationError({"leave_type": _("%(type)s has no balance to allocate to.") % {"type": leave_type.name}})
-    if leave_type.policy_id != policy_for(employee).pk:
+    if leave_type.policy_id != _policy_of(employee).pk:
         raise ValidationError(
             {"leave_type": _("%(type)s is not part of this employee's leave policy.") % {"type": leave_type.name}}
         )
@@ -534,7 +544,7 @@ def _validate_request(
         raise ValidationError({"end_date": _("The leave ends before it starts.")})
     if start_date.year != end_date.year and leave_type.tracks_balance:
         raise ValidationError({"end_date": _("A request cannot run into the next year: make two requests.")})
-    policy = policy_for(employee)
+    policy = _policy_of(employee)
     if leave_type.policy_id != policy.pk or not leave_type.is_active:
         raise ValidationError(
             {"leave_type": _("%(type)s is not part of your leave policy.") % {"type": leave_type.name}}
@@ -550,6 +560,8 @@ def _validate_request(
         raise ValidationError({"half_day": _("%(type)s cannot be taken in half days.") % {"type": leave_type.name}})
     if half_day and start_date != end_date:
         raise ValidationError({"half_day": _("A half day is one date: make the start and the end the same day.")})
+    for year in range(start_date.year, end_date.year + 1):
+        calendar.holidays_load_year(year)
     count = calendar.count_days(policy=policy, leave_type=leave_type, start=start_date, end=end_date, half_day=half_day)
     if count.days <= 0:
         raise ValidationError(
@@ -840,6 +852,20 @@ def leave_accrual_run(*, as_of: dt.date | None = None) -> dict:
         employees += bool(written)
         entries += written
     return {"people": people, "changed": employees, "entries": entries}
+
+
+def leave_daily_run(*, today: dt.date | None = None) -> dict:
+    """The daily job: this year's and next year's public holidays loaded (so that the pages,
+    which only read, count days off), and a balance opened for each active employee who has
+    none this year (a newcomer, before the monthly accrual). A second run writes nothing."""
+    today = today or _today()
+    loaded = [year for year in (today.year, today.year + 1) if calendar.holidays_load_year(year)]
+    with_balance = LeaveBalance.objects.filter(year=today.year).values("employee_id")
+    opened = 0
+    newcomers = User.objects.filter(is_active=True).exclude(pk__in=with_balance).order_by("pk")
+    for employee in newcomers.iterator(chunk_size=500):
+        opened += bool(leave_balances_open(employee=employee, year=today.year, as_of=today))
+    return {"holiday_years": loaded, "opened": opened}
 
 
 def leave_year_end_run(*, year: int) -> dict:

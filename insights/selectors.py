@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from core.periods import Period
 from correlation import interpretation
 from correlation.selectors import latest_succeeded_report, report_detail_queryset
-from employees.models import Department, Role
+from employees.models import Role
 from employees.permissions import has_role
 from pulse_surveys import impact as pulse_impact
 from pulse_surveys import selectors as pulse
@@ -151,10 +151,6 @@ def ikm_series(*, period_from: dt.date, period_to: dt.date) -> list[dict]:
     return service_quality.external_score_series(
         period_from=period_from, period_to=period_to, source=Source.SKM, dimension=IKM_DIMENSION
     )
-
-
-def departments_by_id(ids) -> dict[int, Department]:
-    return {department.pk: department for department in Department.objects.filter(pk__in=set(ids))}
 
 
 # --- The latest correlation report.

@@ -241,10 +241,6 @@ def latest_closed_round(*, survey: Survey | None = None) -> Round | None:
     return rounds.order_by("-closed_at", "-id").first()
 
 
-def closed_rounds() -> QuerySet[Round]:
-    return Round.objects.filter(status=RoundStatus.CLOSED, results_ready=True).select_related("survey")
-
-
 def result_trend(*, survey: Survey, department: Department | None, limit: int = 12) -> list[RoundResult]:
     """A department's (or the whole audience's) results across a survey's closed rounds, oldest
     first; suppressed rounds are included and carry no score."""

@@ -73,7 +73,7 @@ def test_healthz_says_unavailable_to_the_public_when_no_worker_answers(
     assert details["status"] == "unavailable"
 
 
-def test_healthz_is_unavailable_once_the_last_heartbeat_is_stale(celery_worker_queue, client):
+def test_healthz_is_unavailable_once_the_last_heartbeat_is_stale(db, celery_worker_queue, client):
     # given the last heartbeat recorded just within the bound
     now = timezone.now()
     worker_heartbeat_record(now=now - HEARTBEAT_FRESH + dt.timedelta(minutes=1))

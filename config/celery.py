@@ -87,6 +87,17 @@ def _install_beat_schedule(sender, **kwargs):
     sender.conf.beat_schedule = BEAT_SCHEDULE
 
 
+@signals.worker_ready.connect
+def _first_heartbeat(**kwargs):
+    """A worker that starts is alive for /healthz at once, not only from beat's next heartbeat."""
+    from core.heartbeat import worker_heartbeat_record
+
+    try:
+        worker_heartbeat_record()
+    except Exception:  # a cache out of reach stops no worker; beat's heartbeat follows
+        logger.warning("could not record the worker's first heartbeat", exc_info=True)
+
+
 _job_started: dict[str, float] = {}
 
 

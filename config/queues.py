@@ -47,6 +47,7 @@ TASK_QUEUES = {
     "tasks.surveys.survey_rounds_close_expired_task": "default",
     "tasks.leave.leave_accrual_task": "default",
     "tasks.leave.leave_year_end_task": "default",
+    "tasks.leave.leave_daily_task": "default",
     "tasks.leave.leave_collective_sync_task": "default",
 }
 

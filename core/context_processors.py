@@ -1,6 +1,6 @@
+"""The side navigation, built from the apps' hooks (`core.extensions`)."""
+
 from core import extensions
-from employees.models import Role
-from employees.permissions import role_of
 
 
 def _current(items: list[extensions.NavItem], path: str) -> str:
@@ -24,8 +24,7 @@ def navigation(request):
     """The side navigation by section, its current link and the inbox's counts beside links."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "current_role": None}
-    role = role_of(user)
+        return {"nav_items": []}
     items = extensions.nav_items(user)
     counts = {item.kind: item.count for item in extensions.inbox_items(user)}
     current = _current(items, request.path)
@@ -38,6 +37,4 @@ def navigation(request):
             for s in sections
         ],
         "inbox_total": sum(counts.values()),
-        "current_role": role,
-        "current_role_label": Role(role).label,
     }

@@ -4,7 +4,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-DEMO_PASSWORD = "prima-demo"  # noqa: S105 - the published demo password (README, CONTRACT)
+DEMO_PASSWORD = "prima-demo"  # noqa: S105 - the published demo password (README, docs/CONTRACT.md)
 DEMO_LOGINS = ("employee", "manager", "hr", "leadership", "admin")
 
 

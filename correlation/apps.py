@@ -17,9 +17,9 @@ class CorrelationConfig(AppConfig):
 
 
 def _restart(report_id: int) -> None:
-    from tasks.correlation import correlation_report_pipeline
+    from correlation.services import correlation_report_start
 
-    correlation_report_pipeline(report_id).delay()
+    correlation_report_start(report_id=report_id)
 
 
 def _fail(report_id: int, reason: str) -> None:

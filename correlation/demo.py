@@ -16,7 +16,7 @@ def seed(org: DemoOrg) -> None:
         org.say("correlation: no external scores, so no report")
         return
     requested = [standard]
-    if ("csat", "overall") in (inputs.external_sources_and_dimensions() or []):
+    if ("csat", "overall") in inputs.external_sources_and_dimensions():
         last = Period.of(org.today).shift(-1)
         requested.append(
             services.correlation_report_request_once(

@@ -14,9 +14,9 @@ def _source_and_dimension_choices() -> tuple[list, list, dict[str, list[str]]]:
     """The sources, every dimension once (a dimension several sources hold is one option), and
     the sources of each dimension (the page offers a dimension only with a source that has it)."""
     pairs = inputs.external_sources_and_dimensions()
-    sources = sorted({source for source, _dimension in pairs}) if pairs is not None else list(inputs.KNOWN_SOURCES)
+    sources = sorted({source for source, _dimension in pairs})
     sources_of: dict[str, list[str]] = {}
-    for source, dimension in pairs or []:
+    for source, dimension in pairs:
         sources_of.setdefault(dimension, []).append(source)
     dimensions: list = [("", _("Headline score"))]
     dimensions += sorted(((key, dimension_label(key)) for key in sources_of), key=lambda choice: str(choice[1]))

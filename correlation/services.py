@@ -19,12 +19,14 @@ import json
 import logging
 import time
 
+from celery import Signature, chain
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.jobs import enqueue_on_commit, job
 from core.periods import Period
 from correlation import analysis, inputs, series
 from correlation.errors import TRANSIENT_ERRORS
@@ -62,12 +64,12 @@ def _validate(
     if not (0 <= max_lag <= MAX_LAG):
         errors["max_lag"] = [_("The largest lag must be between 0 and %(max)d.") % {"max": MAX_LAG}]
     pairs = inputs.external_sources_and_dimensions()
-    sources = sorted({s for s, _d in pairs}) if pairs is not None else list(inputs.KNOWN_SOURCES)
+    sources = sorted({s for s, _d in pairs})
     if source not in sources:
         errors["external_source"] = [
             _("Unknown source “%(source)s”; known: %(known)s.") % {"source": source, "known": ", ".join(sources) or "—"}
         ]
-    elif dimension and pairs is not None:
+    elif dimension:
         dimensions = sorted(d for s, d in pairs if s == source)
         if dimension not in dimensions:
             errors["external_dimension"] = [
@@ -112,15 +114,26 @@ def correlation_report_request(
         is_standard=is_standard,
         requested_by=actor if getattr(actor, "pk", None) else None,
     )
-    report_id = report.pk
-    transaction.on_commit(lambda: _start(report_id))
+    correlation_report_start(report_id=report.pk)
     return report
 
 
-def _start(report_id: int) -> None:
-    from tasks.correlation import correlation_report_pipeline
+# A report's job: three steps, each on the `reports` queue, chained.
+REPORT_STEP_JOBS = (
+    "tasks.correlation.correlation_report_aggregate_task",
+    "tasks.correlation.correlation_report_statistics_task",
+    "tasks.correlation.correlation_report_finish_task",
+)
 
-    correlation_report_pipeline(report_id).delay()
+
+def correlation_report_job(report_id: int) -> Signature:
+    """aggregate → statistics → finish of report `report_id`, as one chain."""
+    return chain(*(job(name, report_id) for name in REPORT_STEP_JOBS))
+
+
+def correlation_report_start(*, report_id: int) -> None:
+    """Sends the report's job once the current transaction commits (again: it is idempotent)."""
+    enqueue_on_commit(correlation_report_job(report_id))
 
 
 def standard_parameters(*, today: dt.date) -> dict:
@@ -128,8 +141,8 @@ def standard_parameters(*, today: dt.date) -> dict:
     index where SKM scores exist, else the first source that has scores (every dimension)."""
     period_to = Period.of(today).shift(-1)
     pairs = inputs.external_sources_and_dimensions()
-    if pairs is None or ("skm", "ikm") in pairs:
-        source, dimension = "skm", ("ikm" if pairs else "")
+    if ("skm", "ikm") in pairs:
+        source, dimension = "skm", "ikm"
     elif pairs:
         source, dimension = pairs[0][0], ""
     else:

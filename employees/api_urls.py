@@ -1,8 +1,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from core.api_audit import AuditEntryViewSet
 from employees import api
+from employees.api_audit import AuditEntryViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -25,9 +25,9 @@ ORG_IMPORT_JOB = "org-import"
 
 
 def _restart_org_import(org_import_id: int) -> None:
-    from tasks.employees import org_import_apply_task
+    from core.jobs import enqueue_on_commit
 
-    org_import_apply_task.delay(org_import_id)
+    enqueue_on_commit("tasks.employees.org_import_apply_task", org_import_id)
 
 
 def _fail_org_import(org_import_id: int, reason: str) -> None:

@@ -238,20 +238,9 @@ def _suppressed_pulse_periods(
 ) -> set[tuple[int, dt.date]]:
     """(department id, period) where a materialised round result of the department was
     suppressed. Only the decision stored by `pulse_surveys` is read, nothing is recomputed."""
-    from pulse_surveys.models import RoundResult
+    from pulse_surveys.selectors import suppressed_department_periods
 
-    return set(
-        RoundResult.objects.filter(
-            department_id__in=department_ids,
-            is_total=False,
-            suppressed=True,
-            round__results_ready=True,
-            round__period__gte=period_from,
-            round__period__lte=period_to,
-        )
-        .values_list("department_id", "round__period")
-        .distinct()
-    )
+    return suppressed_department_periods(period_from=period_from, period_to=period_to, department_ids=department_ids)
 
 
 def _pulse_measurements(

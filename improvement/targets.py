@@ -49,10 +49,6 @@ def dimension_label(key: str) -> str:
     return label(SKM_SOURCE, key)
 
 
-def dimension_choices() -> list[tuple[str, str]]:
-    return [(key, dimension_label(key)) for key in dimension_keys()]
-
-
 def target_label(*, driver: str, dimension: str, names: dict[str, str] | None = None) -> str:
     """`Driver: Recognition` or `Dimension: U3 completion time`."""
     if driver:

@@ -5,17 +5,13 @@ where they answer the question, and nothing here reads an individual pulse respo
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, FloatField, Q, Sum
-from django.db.models.functions import Cast
-
 from core.periods import Period
 from correlation import interpretation
 from correlation.selectors import latest_succeeded_report, report_detail_queryset
-from employees.models import Department, Role
+from employees.models import Role
 from employees.permissions import has_role
 from pulse_surveys import impact as pulse_impact
 from pulse_surveys import selectors as pulse
-from pulse_surveys.models import RoundResult
 from service_quality import collection_selectors
 from service_quality import selectors as service_quality
 from service_quality.dimensions import IKM_DIMENSION
@@ -66,26 +62,7 @@ def satisfaction_trend(*, period_from: dt.date, period_to: dt.date) -> list[Mont
     oldest first, from the materialised results of closed rounds. A suppressed result is left
     out entirely; rounds closing in the same month are pooled, weighted by their respondents.
     One query (GROUP BY month)."""
-    weight = Cast(F("responded"), FloatField())
-    rows = (
-        RoundResult.objects.filter(
-            is_total=True,
-            suppressed=False,
-            round__results_ready=True,
-            round__period__gte=period_from,
-            round__period__lte=period_to,
-        )
-        .values(month=F("round__period"))
-        .annotate(
-            score_sum=Sum(F("score") * weight, filter=Q(score__isnull=False)),
-            score_weight=Sum("responded", filter=Q(score__isnull=False)),
-            enps_sum=Sum(F("enps") * weight, filter=Q(enps__isnull=False)),
-            enps_weight=Sum("responded", filter=Q(enps__isnull=False)),
-            invited_total=Sum("invited"),
-            responded_total=Sum("responded"),
-        )
-        .order_by("month")
-    )
+    rows = pulse.whole_audience_monthly_sums(period_from=period_from, period_to=period_to)
     return [
         MonthlySatisfaction(
             period=row["month"],
@@ -103,7 +80,7 @@ def satisfaction_trend(*, period_from: dt.date, period_to: dt.date) -> list[Mont
 
 @dataclass
 class HeatmapRow:
-    result: RoundResult
+    result: object  # a department's shown or suppressed result (pulse_surveys.selectors)
     depth: int
     cells: list[dict]
 
@@ -176,10 +153,6 @@ def ikm_series(*, period_from: dt.date, period_to: dt.date) -> list[dict]:
     )
 
 
-def departments_by_id(ids) -> dict[int, Department]:
-    return {department.pk: department for department in Department.objects.filter(pk__in=set(ids))}
-
-
 # --- The latest correlation report.
 
 
@@ -231,7 +204,7 @@ def comment_themes(today: dt.date) -> CommentThemes:
     themes = CommentThemes()
     latest = pulse.latest_closed_round()
     if latest is not None:
-        result = RoundResult.objects.filter(round=latest, is_total=True).select_related("round").first()
+        result = pulse.round_total_result(latest)
         if result is not None:
             themes.staff = pulse.result_comment_summary(result)
     since = dt.datetime.combine(today - dt.timedelta(days=365), dt.time.min, tzinfo=dt.UTC)

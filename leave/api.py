@@ -117,19 +117,13 @@ class HolidayFilter(django_filters.FilterSet):
 
 
 class HolidayViewSet(viewsets.ModelViewSet):
-    """The calendar's days off. `?year=YYYY` loads that year's public holidays first if it
-    was never asked for."""
+    """The calendar's days off (`?year=YYYY`). Reading loads nothing: this year's and next
+    year's public holidays are loaded by the daily leave job, other years by a change to them."""
 
     serializer_class = HolidaySerializer
     permission_classes = [allow(read=ANYONE, write={Role.HR})]
     filterset_class = HolidayFilter
     queryset = Holiday.objects.order_by("date")
-
-    def list(self, request, *args, **kwargs):
-        year = request.query_params.get("year", "")
-        if year.isdigit() and 1900 < int(year) < 2200:
-            calendar.holidays_load_year(int(year))
-        return super().list(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.holiday_create(actor=self.request.user, **serializer.validated_data)

@@ -71,9 +71,9 @@ class DayOff:
 
 
 def days_off(start: dt.date, end: dt.date) -> dict[dt.date, DayOff]:
-    """Holidays and collective leave between two dates (inclusive), loading years as needed."""
-    for year in range(start.year, end.year + 1):
-        holidays_load_year(year)
+    """Holidays and collective leave between two dates (inclusive), as loaded (a year's public
+    holidays are loaded by the daily leave job for this year and the next, and by any change to
+    that year's calendar)."""
     rows = Holiday.objects.filter(date__range=(start, end), is_day_off=True).values_list(
         "date", "name", "is_collective_leave"
     )

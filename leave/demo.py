@@ -78,6 +78,8 @@ class DemoLeave:
         self.rng = org.rng
         self.today = org.today
         self.years = (self.today.year - 1, self.today.year)
+        for year in self.years:
+            calendar.holidays_load_year(year)
         self.off = calendar.days_off(dt.date(self.years[0], 1, 1), dt.date(self.years[1], 12, 31))
         self.requests: list[LeaveRequest] = []
         self.request_days: dict[int, list[dt.date]] = {}

@@ -25,18 +25,13 @@ from leave.models import (
 )
 
 
-def default_policy() -> LeavePolicy:
-    """The organisation's default policy (installing the shipped ones on an empty database)."""
-    policy = LeavePolicy.objects.filter(is_default=True).first()
-    if policy is None:
-        from leave.services import leave_policies_install_defaults
-
-        leave_policies_install_defaults()
-        policy = LeavePolicy.objects.filter(is_default=True).first() or LeavePolicy.objects.order_by("pk").first()
-    return policy
+def default_policy() -> LeavePolicy | None:
+    """The organisation's default policy (the migrations install the shipped ones; None only on
+    a database emptied since, until a service installs them again)."""
+    return LeavePolicy.objects.order_by("-is_default", "pk").first()
 
 
-def policy_for(employee) -> LeavePolicy:
+def policy_for(employee) -> LeavePolicy | None:
     """The employee's own policy if HR assigned one, else the organisation's default."""
     assignment = EmployeeLeavePolicy.objects.filter(employee_id=employee.pk).select_related("policy").first()
     return assignment.policy if assignment else default_policy()

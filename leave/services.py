@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
+from core.jobs import enqueue_on_commit
 from core.periods import add_months
 from employees.models import User
 from employees.permissions import is_hr, manages
@@ -45,6 +46,8 @@ from leave.selectors import eligible_from, leave_type_by_code, months_of_service
 CENT = Decimal("0.01")
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 ATTACHMENT_SUFFIXES = ("pdf", "jpg", "jpeg", "png")
+# Re-counts collective leave on every balance of a year after its calendar changed.
+COLLECTIVE_SYNC_JOB = "tasks.leave.leave_collective_sync_task"
 
 
 def _today() -> dt.date:
@@ -58,6 +61,15 @@ def _today() -> dt.date:
 def leave_policies_install_defaults() -> int:
     """Creates the shipped policies (private sector and PNS) and their types where missing."""
     return defaults.install_policies(LeavePolicy, LeaveType)
+
+
+def _policy_of(employee: User) -> LeavePolicy:
+    """The employee's policy, installing the shipped ones first on a database that has none."""
+    policy = policy_for(employee)
+    if policy is None:
+        leave_policies_install_defaults()
+        policy = policy_for(employee)
+    return policy
 
 
 POLICY_FIELDS = ("name", "work_week", "collective_leave_reduces_annual")
@@ -88,7 +100,7 @@ def leave_policy_update(*, policy: LeavePolicy, actor, **changes) -> LeavePolicy
             data=changed,
         )
         year = _today().year
-        transaction.on_commit(lambda: _enqueue_collective_sync(year))
+        enqueue_on_commit(COLLECTIVE_SYNC_JOB, year)
     return policy
 
 
@@ -180,13 +192,7 @@ def leave_type_update(*, leave_type: LeaveType, actor, **changes) -> LeaveType:
 
 def _holiday_changed(day: dt.date, actor) -> None:
     """A day off appeared or went: collective leave is re-counted for that year."""
-    transaction.on_commit(lambda: _enqueue_collective_sync(day.year))
-
-
-def _enqueue_collective_sync(year: int) -> None:
-    from tasks.leave import leave_collective_sync_task
-
-    leave_collective_sync_task.delay(year)
+    enqueue_on_commit(COLLECTIVE_SYNC_JOB, day.year)
 
 
 @transaction.atomic
@@ -346,6 +352,7 @@ def _collective_sync(balance: LeaveBalance) -> int:
         return 0
     target = ZERO
     if policy.collective_leave_reduces_annual:
+        calendar.holidays_load_year(balance.year)
         since = eligible_from(balance.employee, leave_type)
         target = -Decimal(len(calendar.collective_leave_dates(policy=policy, year=balance.year, since=since)))
     current = balance.entries.filter(kind=EntryKind.COLLECTIVE).aggregate(total=Sum("days"))["total"] or ZERO
@@ -403,7 +410,7 @@ def leave_balance_refresh(*, employee: User, leave_type: LeaveType, year: int, a
 def leave_balances_open(*, employee: User, year: int, as_of: dt.date | None = None) -> int:
     """Makes sure the employee has an up-to-date balance for each balance-limited type."""
     written = 0
-    for leave_type in LeaveType.objects.filter(policy=policy_for(employee), tracks_balance=True, is_active=True):
+    for leave_type in LeaveType.objects.filter(policy=_policy_of(employee), tracks_balance=True, is_active=True):
         written += leave_balance_refresh(employee=employee, leave_type=leave_type, year=year, as_of=as_of)
     return written
 
@@ -420,7 +427,7 @@ def _resolve_type(employee: User, leave_type: LeaveType | str) -> LeaveType:
 def _check_ledger_input(*, employee: User, leave_type: LeaveType, year: int) -> None:
     if not leave_type.tracks_balance:
         raise ValidationError({"leave_type": _("%(type)s has no balance to allocate to.") % {"type": leave_type.name}})
-    if leave_type.policy_id != policy_for(employee).pk:
+    if leave_type.policy_id != _policy_of(employee).pk:
         raise ValidationError(
             {"leave_type": _("%(type)s is not part of this employee's leave policy.") % {"type": leave_type.name}}
         )
@@ -537,7 +544,7 @@ def _validate_request(
         raise ValidationError({"end_date": _("The leave ends before it starts.")})
     if start_date.year != end_date.year and leave_type.tracks_balance:
         raise ValidationError({"end_date": _("A request cannot run into the next year: make two requests.")})
-    policy = policy_for(employee)
+    policy = _policy_of(employee)
     if leave_type.policy_id != policy.pk or not leave_type.is_active:
         raise ValidationError(
             {"leave_type": _("%(type)s is not part of your leave policy.") % {"type": leave_type.name}}
@@ -553,6 +560,8 @@ def _validate_request(
         raise ValidationError({"half_day": _("%(type)s cannot be taken in half days.") % {"type": leave_type.name}})
     if half_day and start_date != end_date:
         raise ValidationError({"half_day": _("A half day is one date: make the start and the end the same day.")})
+    for year in range(start_date.year, end_date.year + 1):
+        calendar.holidays_load_year(year)
     count = calendar.count_days(policy=policy, leave_type=leave_type, start=start_date, end=end_date, half_day=half_day)
     if count.days <= 0:
         raise ValidationError(
@@ -845,6 +854,20 @@ def leave_accrual_run(*, as_of: dt.date | None = None) -> dict:
     return {"people": people, "changed": employees, "entries": entries}
 
 
+def leave_daily_run(*, today: dt.date | None = None) -> dict:
+    """The daily job: this year's and next year's public holidays loaded (so that the pages,
+    which only read, count days off), and a balance opened for each active employee who has
+    none this year (a newcomer, before the monthly accrual). A second run writes nothing."""
+    today = today or _today()
+    loaded = [year for year in (today.year, today.year + 1) if calendar.holidays_load_year(year)]
+    with_balance = LeaveBalance.objects.filter(year=today.year).values("employee_id")
+    opened = 0
+    newcomers = User.objects.filter(is_active=True).exclude(pk__in=with_balance).order_by("pk")
+    for employee in newcomers.iterator(chunk_size=500):
+        opened += bool(leave_balances_open(employee=employee, year=today.year, as_of=today))
+    return {"holiday_years": loaded, "opened": opened}
+
+
 def leave_year_end_run(*, year: int) -> dict:
     """The year-end job for `year`: carry-over and expiry on every balance with days left."""
     open_balances = (
@@ -886,10 +909,7 @@ def leave_collective_sync_run(*, year: int) -> int:
 
 
 def _notify_on_commit(request: LeaveRequest, event: str) -> None:
-    from tasks.leave import leave_request_notify_task
-
-    request_id = request.pk
-    transaction.on_commit(lambda: leave_request_notify_task.delay(request_id, event))
+    enqueue_on_commit("tasks.leave.leave_request_notify_task", request.pk, event)
 
 
 def leave_request_notify(*, request_id: int, event: str) -> int:

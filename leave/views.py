@@ -64,7 +64,6 @@ def mine(request):
                 return redirect("leave:mine")
     else:
         form = forms.LeaveRequestForm(leave_types=leave_types)
-        services.leave_balances_open(employee=user, year=year)
     today = timezone.localdate()
     history = list(
         LeaveRequest.objects.filter(employee=user)
@@ -157,7 +156,8 @@ def team(request):
     detailed = is_hr(request.user) or is_manager(request.user)
     days_off = calendar.days_off(start, end)
     dates = list(calendar.dates_between(start, end))
-    workdays = selectors.policy_for(request.user).workdays
+    policy = selectors.policy_for(request.user)
+    workdays = policy.workdays if policy else frozenset(range(1, 6))
     rows: dict[int, dict] = {}
     for day in selectors.absences(people=people, start=start, end=end, department_id=department_id):
         row = rows.setdefault(day.employee_id, {"person": day.employee, "days": {}})
@@ -273,7 +273,6 @@ def manage_holidays(request):
         year = timezone.localdate().year
     if not 2000 <= year <= 2100:
         raise Http404
-    calendar.holidays_load_year(year)
     form = forms.HolidayForm(request.POST or None, initial={"date": dt.date(year, 1, 1), "is_day_off": True})
     if request.method == "POST" and form.is_valid():
         try:

@@ -182,15 +182,63 @@ def round_results_all(pulse_round: Round) -> list[RoundResult]:
     return list(_results(pulse_round).order_by("-is_total", "department__path"))
 
 
+def round_total_result(pulse_round: Round) -> RoundResult | None:
+    """The whole audience's result of a round, shown or suppressed (one query)."""
+    return RoundResult.objects.filter(round=pulse_round, is_total=True).select_related("round").first()
+
+
+def _shown(*, period_from: dt.date, period_to: dt.date) -> QuerySet[RoundResult]:
+    """Results that may be shown: of rounds whose results are ready, and not suppressed."""
+    return RoundResult.objects.filter(
+        suppressed=False, round__results_ready=True, round__period__gte=period_from, round__period__lte=period_to
+    )
+
+
+def whole_audience_monthly_sums(*, period_from: dt.date, period_to: dt.date) -> list[dict]:
+    """Per month (`month`), over the shown whole-audience results of rounds closed then: the
+    sums of score × respondents and of eNPS × respondents with their weights, and the invited
+    and responded totals. One query (GROUP BY month), oldest first."""
+    weight = Cast(F("responded"), FloatField())
+    return list(
+        _shown(period_from=period_from, period_to=period_to)
+        .filter(is_total=True)
+        .values(month=F("round__period"))
+        .annotate(
+            score_sum=Sum(F("score") * weight, filter=Q(score__isnull=False)),
+            score_weight=Sum("responded", filter=Q(score__isnull=False)),
+            enps_sum=Sum(F("enps") * weight, filter=Q(enps__isnull=False)),
+            enps_weight=Sum("responded", filter=Q(enps__isnull=False)),
+            invited_total=Sum("invited"),
+            responded_total=Sum("responded"),
+        )
+        .order_by("month")
+    )
+
+
+def suppressed_department_periods(
+    *, period_from: dt.date, period_to: dt.date, department_ids: Iterable[int]
+) -> set[tuple[int, dt.date]]:
+    """(department id, period) where a department's result of a round closed in that period was
+    suppressed: the decision stored when the results were materialised, nothing recomputed."""
+    return set(
+        RoundResult.objects.filter(
+            department_id__in=list(department_ids),
+            is_total=False,
+            suppressed=True,
+            round__results_ready=True,
+            round__period__gte=period_from,
+            round__period__lte=period_to,
+        )
+        .values_list("department_id", "round__period")
+        .distinct()
+    )
+
+
 def latest_closed_round(*, survey: Survey | None = None) -> Round | None:
     rounds = Round.objects.filter(status=RoundStatus.CLOSED, results_ready=True).select_related("survey")
     if survey is not None:
         rounds = rounds.filter(survey=survey)
     return rounds.order_by("-closed_at", "-id").first()
-
-
-def closed_rounds() -> QuerySet[Round]:
-    return Round.objects.filter(status=RoundStatus.CLOSED, results_ready=True).select_related("survey")
 
 
 def result_trend(*, survey: Survey, department: Department | None, limit: int = 12) -> list[RoundResult]:
@@ -214,13 +262,7 @@ def internal_satisfaction_series(
     respondents. Computed with GROUP BY in the database. Each row also says how many of the
     pooled results are protected (`protected`: their figures carry stored noise) and the
     variance that noise adds to the pooled value (`noise_variance`, points², 0 when exact)."""
-    shown = RoundResult.objects.filter(
-        suppressed=False,
-        is_total=False,
-        round__results_ready=True,
-        round__period__gte=period_from,
-        round__period__lte=period_to,
-    )
+    shown = _shown(period_from=period_from, period_to=period_to).filter(is_total=False)
     if department_ids is not None:
         shown = shown.filter(department_id__in=list(department_ids))
     wanted = set(metrics) if metrics is not None else None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
+from core.jobs import enqueue_on_commit
 from employees.models import Department, User
 from feedback import selectors as feedback_selectors
 from pulse_surveys import anonymity, ballots, history, noise
@@ -45,6 +46,8 @@ from pulse_surveys.models import (
 # The whole audience's result has no department; this is its key in the suppression tree.
 TOTAL = history.TOTAL
 _SHUFFLE = random.SystemRandom()
+# Materialises a closed round's results (and then its driver impact).
+ROUND_RESULTS_JOB = "tasks.surveys.survey_round_close_task"
 
 
 # --- The bank ---------------------------------------------------------------------------------
@@ -279,8 +282,6 @@ def rounds_open_due(*, now: dt.datetime | None = None) -> list[int]:
 @transaction.atomic
 def round_close(*, pulse_round: Round, actor: User | None = None) -> Round:
     """Closes an open round (no more answers) and has its results materialised by a job."""
-    from tasks.surveys import survey_round_close_task
-
     pulse_round = Round.objects.select_for_update().get(pk=pulse_round.pk)
     if pulse_round.status != RoundStatus.OPEN:
         raise Conflict(_("Only an open round can be closed."), code="round_state")
@@ -291,8 +292,7 @@ def round_close(*, pulse_round: Round, actor: User | None = None) -> Round:
     pulse_round.save(update_fields=["status", "closed_at", "period"])
     if actor is not None:
         audit_record(actor=actor, action="pulse.round.close", target=pulse_round, summary=str(pulse_round))
-    round_id = pulse_round.pk
-    transaction.on_commit(lambda: survey_round_close_task.delay(round_id))
+    enqueue_on_commit(ROUND_RESULTS_JOB, pulse_round.pk)
     return pulse_round
 
 
@@ -303,8 +303,6 @@ RESULTS_JOB_GRACE = dt.timedelta(minutes=10)
 def rounds_close_expired(*, now: dt.datetime | None = None) -> list[int]:
     """Closes open rounds past their closing time, and sends the results job again for any
     round whose results never arrived (a job that failed). Returns the ids of rounds closed."""
-    from tasks.surveys import survey_round_close_task
-
     now = now or timezone.now()
     closed = []
     for pulse_round in Round.objects.filter(status=RoundStatus.OPEN, closes_at__lte=now):
@@ -314,7 +312,7 @@ def rounds_close_expired(*, now: dt.datetime | None = None) -> list[int]:
             continue
     stale = Round.objects.filter(status=RoundStatus.CLOSED, results_ready=False, closed_at__lte=now - RESULTS_JOB_GRACE)
     for round_id in stale.values_list("pk", flat=True):
-        survey_round_close_task.delay(round_id)
+        enqueue_on_commit(ROUND_RESULTS_JOB, round_id)
     return closed
 
 
@@ -800,8 +798,6 @@ def reminders_plan(*, today: dt.date | None = None) -> dict[int, list[int]]:
     """Marks who gets a reminder today: invited people who have not answered an open round that
     closes in one of its survey's reminder days, at most one e-mail a day per person. Returns
     `{employee_id: [round ids]}` and sends the e-mails by job once this commits."""
-    from tasks.surveys import survey_reminder_send_task
-
     today = today or timezone.localdate()
     due_round_ids = [
         pulse_round.pk
@@ -826,9 +822,7 @@ def reminders_plan(*, today: dt.date | None = None) -> dict[int, list[int]]:
         invitation_ids.append(invitation_id)
     Invitation.objects.filter(pk__in=invitation_ids).update(last_reminded_on=today)
     for employee_id, round_ids in plan.items():
-        transaction.on_commit(
-            lambda employee_id=employee_id, round_ids=round_ids: survey_reminder_send_task.delay(employee_id, round_ids)
-        )
+        enqueue_on_commit("tasks.surveys.survey_reminder_send_task", employee_id, round_ids)
     return dict(plan)
 
 

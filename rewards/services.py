@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
+from core.jobs import enqueue_on_commit
 from core.money import MONEY_MAX_DIGITS, MONEY_PLACES, format_idr, round_rupiah
 from core.periods import Period
 from employees.models import Department, User
@@ -36,7 +37,6 @@ from rewards.models import (
     Reward,
     RewardKind,
 )
-from tasks.rewards import recognition_notify_task
 
 MAX_PERCENT_OF_WAGE = Decimal(1000)
 MESSAGE_MAX_LENGTH = 1000
@@ -128,7 +128,7 @@ def recognition_create(
         PointsEntry.objects.create(
             employee=recipient, kind=PointsEntryKind.RECOGNITION, points=points, recognition=recognition
         )
-    transaction.on_commit(lambda: recognition_notify_task.delay(recognition.pk))
+    enqueue_on_commit("tasks.rewards.recognition_notify_task", recognition.pk)
     return recognition
 
 

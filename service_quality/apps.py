@@ -15,9 +15,10 @@ class ServiceQualityConfig(AppConfig):
 
 
 def _restart(score_import_id: int) -> None:
-    from tasks.service_quality import service_quality_import_task
+    from core.jobs import enqueue_on_commit
+    from service_quality.services import IMPORT_JOB
 
-    service_quality_import_task.delay(score_import_id)
+    enqueue_on_commit(IMPORT_JOB, score_import_id)
 
 
 def _fail(score_import_id: int, reason: str) -> None:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, TooManyRequests
+from core.jobs import enqueue_on_commit
 from core.periods import Period
 from employees.models import Department
 from feedback import selectors as feedback_selectors
@@ -425,6 +426,7 @@ def response_submit(*, token: str, data, sender: Sender, now: dt.datetime | None
 
 # Answers to one unit within this many seconds share one rewrite of its month in the series.
 SERIES_REFRESH_DELAY_SECONDS = 3
+SERIES_REFRESH_JOB = "tasks.service_quality.skm_series_refresh_task"
 
 
 def _refresh_flag(department_id: int, period: dt.date) -> str:
@@ -437,12 +439,10 @@ def series_refresh_soon(*, department_id: int, period: dt.date) -> None:
     answer that comes while it runs queues the next one."""
     from celery import current_app
 
-    from tasks.service_quality import skm_series_refresh_task
-
     if current_app.conf.task_always_eager:
-        skm_series_refresh_task.delay(department_id, period.isoformat())
+        enqueue_on_commit(SERIES_REFRESH_JOB, department_id, period.isoformat())
     elif _flag_set(_refresh_flag(department_id, period), timeout=SERIES_REFRESH_DELAY_SECONDS * 20):
-        skm_series_refresh_task.apply_async((department_id, period.isoformat()), countdown=SERIES_REFRESH_DELAY_SECONDS)
+        enqueue_on_commit(SERIES_REFRESH_JOB, department_id, period.isoformat(), countdown=SERIES_REFRESH_DELAY_SECONDS)
 
 
 def _flag_set(key: str, *, timeout: int) -> bool:

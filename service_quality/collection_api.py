@@ -1,7 +1,6 @@
 """API of the SKM collected in Prima: collections (HR; managers for their own service units),
 their live results, visit codes and conflicts, and the public form's one write."""
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -337,7 +336,3 @@ class PublicResponseView(APIView):
             {"id": response.pk, "verified": response.verified, "detail": _("Thank you for your answers!")},
             status=status.HTTP_201_CREATED,
         )
-
-
-def collection_for(user, pk: int) -> SkmCollection:
-    return get_object_or_404(collection_selectors.collections_visible_to(user), pk=pk)

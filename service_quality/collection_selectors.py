@@ -22,11 +22,9 @@ from service_quality.ikm import IkmGrade, ikm_grade, ikm_value, round_half_up
 from service_quality.models import (
     AgeBand,
     CollectedResponse,
-    CollectionStatus,
     Education,
     ExpectationLevel,
     Occupation,
-    ScoreConflict,
     Sex,
     SkmCollection,
 )
@@ -247,11 +245,3 @@ def public_collections(department: Department) -> list[SkmCollection]:
         .filter(n__gt=0)
         .order_by("-period_from", "-id")
     )
-
-
-def open_conflicts() -> QuerySet[ScoreConflict]:
-    return ScoreConflict.objects.filter(kept="").select_related("department").order_by("period")
-
-
-def is_open_today(collection: SkmCollection, today: dt.date) -> bool:
-    return collection.status == CollectionStatus.OPEN and collection.period_from <= today <= collection.period_to

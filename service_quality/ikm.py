@@ -6,7 +6,7 @@ regulation prints it rounded as 0.111, which would put 25 × 4 at 99.90 instead 
 grade is read from the IKM written at two decimals.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -79,13 +79,6 @@ def ikm_grade(value: Decimal | Fraction | float | str) -> IkmGrade:
         if rounded >= lower_bound:
             return grade
     return IKM_LOWEST_GRADE
-
-
-def weakest_elements(means: Mapping[str, Decimal], count: int = 3) -> list[str]:
-    """The elements with the lowest means, weakest first (ties in the regulation's order)."""
-    order = {key: index for index, key in enumerate(SKM_ELEMENT_KEYS)}
-    ranked = sorted(means, key=lambda key: (means[key], order.get(key, len(order))))
-    return ranked[:count]
 
 
 # Krejcie & Morgan (1970), "Determining sample size for research activities": chi-square for one

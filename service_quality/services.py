@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict
+from core.jobs import enqueue_on_commit
 from core.periods import Period
 from employees.models import Department
 from service_quality import importing
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 # Files of this many data rows or more are imported by a Celery job (the page and the API
 # answer at once and the import's `progress` tells how far it is); smaller ones at once.
 ASYNC_IMPORT_MIN_ROWS = 100_000
+IMPORT_JOB = "tasks.service_quality.service_quality_import_task"
 # Rows per INSERT batch (scores; respondents where there is no COPY). A score binds 8 values, so
 # a batch stays under PostgreSQL's 65,535 parameters per statement.
 WRITE_BATCH_SIZE = 4_000
@@ -213,9 +215,7 @@ def score_import_confirm(
 def _start(score_import: ScoreImport, *, run_in_background: bool | None, on_progress) -> ScoreImport:
     background = score_import.rows_total >= ASYNC_IMPORT_MIN_ROWS if run_in_background is None else run_in_background
     if background:
-        from tasks.service_quality import service_quality_import_task
-
-        transaction.on_commit(lambda: service_quality_import_task.delay(score_import.pk))
+        enqueue_on_commit(IMPORT_JOB, score_import.pk)
         return score_import
     return score_import_run(score_import_id=score_import.pk, on_progress=on_progress)
 

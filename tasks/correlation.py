@@ -1,6 +1,6 @@
 """Correlation reports: the three steps of a report's job, and the monthly standard report."""
 
-from celery import Task, chain, shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from core.jobs import job_heartbeat
@@ -54,15 +54,6 @@ def correlation_report_finish_task(report_id: int) -> int:
     with job_heartbeat(JOB_LABEL, report_id):
         correlation_report_run_step(report_id=report_id, step="finish")
     return report_id
-
-
-def correlation_report_pipeline(report_id: int):
-    """aggregate → statistics → finish, as one chain."""
-    return chain(
-        correlation_report_aggregate_task.si(report_id),
-        correlation_report_statistics_task.si(report_id),
-        correlation_report_finish_task.si(report_id),
-    )
 
 
 @shared_task(acks_late=True)

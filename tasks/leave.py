@@ -16,6 +16,12 @@ def leave_accrual_task(as_of: str | None = None) -> dict:
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def leave_daily_task() -> dict:
+    """Daily: loads this and next year's public holidays and opens newcomers' balances."""
+    return services.leave_daily_run()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def leave_year_end_task(year: int | None = None) -> dict:
     """On 1 January: closes the year just ended (carry-over up to the cap, the rest expires)."""
     from django.utils import timezone

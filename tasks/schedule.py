@@ -15,6 +15,9 @@ BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Monthly, 1st at 00:30: leave accrual and collective leave for the month (idempotent).
     "leave-accrual": {"task": "tasks.leave.leave_accrual_task", "schedule": crontab(minute=30, hour=0, day_of_month=1)},
+    # Daily at 00:45: this and next year's public holidays loaded, newcomers' balances opened
+    # (the leave pages only read).
+    "leave-daily": {"task": "tasks.leave.leave_daily_task", "schedule": crontab(minute=45, hour=0)},
     # Yearly, 1 January at 00:10: carry-over and expiry of the year just ended (idempotent).
     "leave-year-end": {
         "task": "tasks.leave.leave_year_end_task",

@@ -1,10 +1,8 @@
 """Jobs about Prima itself: liveness and a round trip through the whole stack."""
 
 from celery import shared_task
-from django.core.cache import cache
-from django.utils import timezone
 
-HEARTBEAT_CACHE_KEY = "prima:worker-heartbeat"
+from core.heartbeat import worker_heartbeat_record
 
 
 @shared_task
@@ -15,9 +13,7 @@ def ping_task() -> str:
 @shared_task
 def heartbeat_task() -> str:
     """Records when a worker last ran a job, for /healthz."""
-    now = timezone.now().isoformat()
-    cache.set(HEARTBEAT_CACHE_KEY, now, timeout=None)
-    return now
+    return worker_heartbeat_record()
 
 
 @shared_task

@@ -75,13 +75,17 @@ def test_reports_and_imports_declare_themselves_to_the_sweep():
     assert {kind.label for kind in jobs.job_kinds()} >= {REPORT_JOB, IMPORT_JOB}
 
 
-def test_a_report_and_an_import_lost_mid_job_are_started_again_and_finish(forget_job_signs, settings):
+def test_a_report_and_an_import_lost_mid_job_are_started_again_and_finish(
+    forget_job_signs, settings, django_capture_on_commit_callbacks
+):
     # given a report and an import running for longer than the bound, with no sign of life
     settings.PRIMA_JOB_STUCK_MINUTES = 15
     report = _running_report(forget_job_signs, started_minutes_ago=20)
     score_import = _running_import(forget_job_signs, started_minutes_ago=20)
-    # when beat runs the sweep (jobs run in-process here, so the restarted jobs run to the end)
-    done = stuck_jobs_sweep_task.delay().get()
+    # when beat runs the sweep (jobs run in-process here, so the restarted jobs run to the end
+    # once the sweep's work commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = stuck_jobs_sweep_task.delay().get()
     # then both were started again and are no longer running
     assert done[REPORT_JOB]["restarted"] == [report.pk]
     assert done[IMPORT_JOB]["restarted"] == [score_import.pk]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from correlation.models import CorrelationReport, CorrelationResult, ReportStatus
-from tasks.correlation import correlation_report_pipeline
+from correlation.services import correlation_report_job
 from tests.correlation.conftest import SyntheticOrganisation
 
 pytestmark = pytest.mark.integration
@@ -65,5 +65,5 @@ def test_a_report_goes_from_post_to_succeeded_on_a_real_worker(celery_worker, or
 
     # and a job delivered again (as after a worker crash) leaves one set of results
     count = CorrelationResult.objects.filter(report=report).count()
-    correlation_report_pipeline(report.pk).delay().get(timeout=WAIT_SECONDS)
+    correlation_report_job(report.pk).delay().get(timeout=WAIT_SECONDS)
     assert CorrelationResult.objects.filter(report=report).count() == count

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from correlation.models import CorrelationReport, ReportStatus
+from correlation.services import correlation_report_job
 from rewards.models import Recognition
-from tasks.correlation import correlation_report_pipeline
 from tests.integration.conftest import ROOT
 from tests.integration.test_jobs_under_faults import RowLock, _pending_report, backends_waiting_on_a_lock, wait_for
 
@@ -24,7 +24,7 @@ def test_a_mail_job_finishes_while_a_long_report_holds_the_reports_worker(worker
     report = _pending_report(org)
     lock = RowLock(report.pk)
     try:
-        correlation_report_pipeline(report.pk).delay()
+        correlation_report_job(report.pk).delay()
         wait_for(backends_waiting_on_a_lock, 60, "the reports worker to block inside the report")
 
         # when Ani recognises Bayu, which sends him an e-mail

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from correlation.models import CorrelationReport, CorrelationResult, ReportStatus
-from tasks.correlation import correlation_report_pipeline
+from correlation.services import correlation_report_job
 from tests.correlation.conftest import SyntheticOrganisation
 
 pytestmark = pytest.mark.integration
@@ -100,7 +100,7 @@ def test_a_report_whose_worker_is_killed_mid_job_completes_exactly_once(worker_f
     # and a first worker that is stuck inside the report's job (the report row is locked)
     lock = RowLock(report.pk)
     first = worker_factory()
-    correlation_report_pipeline(report.pk).delay()
+    correlation_report_job(report.pk).delay()
     try:
         wait_for(backends_waiting_on_a_lock, 60, "the worker to block inside the job")
         # when the worker dies abruptly (SIGKILL: no chance to acknowledge or hand back the job)
@@ -133,7 +133,7 @@ def test_a_live_worker_keeps_a_job_longer_than_the_visibility_timeout(worker_fac
     worker_factory()
     worker_factory()
     # when the job waits inside the first worker four times as long as the timeout
-    correlation_report_pipeline(report.pk).delay()
+    correlation_report_job(report.pk).delay()
     try:
         wait_for(backends_waiting_on_a_lock, 60, "a worker to block inside the job")
         waiting = []

@@ -40,8 +40,9 @@ def test_the_shipped_calendar_knows_idul_fitri_2026_and_its_collective_leave():
 
 @pytest.mark.parametrize("policy_code", ["private", "civil_service"])
 def test_two_weeks_around_idul_fitri_count_five_working_days_under_both_policies(policies, policy_code):
-    # given the ten weekdays from 16 to 27 March 2026
+    # given the ten weekdays from 16 to 27 March 2026, the year's calendar loaded
     policy = policies[policy_code]
+    calendar.holidays_load_year(2026)
     # when they are counted
     count = calendar.count_days(
         policy=policy, leave_type=annual(policy), start=IDUL_FITRI_WEEKS[0], end=IDUL_FITRI_WEEKS[1]

@@ -19,7 +19,7 @@ schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=Non
 schema.app = application
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 # No 500, and every documented answer has the documented shape. Error statuses (400, 403, 404,
-# 409) are the contract's, listed in CONTRACT.md rather than per operation in the schema.
+# 409) are the contract's, listed in docs/CONTRACT.md rather than per operation in the schema.
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 

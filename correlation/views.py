@@ -1,6 +1,5 @@
 """Correlation reports: pages (the list with its form, a report, its CSV exports)."""
 
-import csv
 from functools import wraps
 from itertools import pairwise
 
@@ -8,12 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from config.replica import heavy_reads
+from core.csv_files import csv_response
 from core.dimensions import ServiceDimension
 from core.periods import Period
 from correlation import charts, interpretation, services
@@ -176,30 +175,6 @@ def _heat_labels() -> list[str]:
     return [f"< {bounds[0]}", *(f"{a} … {b}" for a, b in pairwise(bounds)), f"≥ {bounds[-1]}"]
 
 
-def _csv_text(value) -> str:
-    """Text cells that a spreadsheet would run as a formula are quoted with an apostrophe."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_text(value) for value in row])
-    return response
-
-
 @reader_required
 @heavy_reads()
 def report_results_csv(request, pk: int):
@@ -207,7 +182,7 @@ def report_results_csv(request, pk: int):
     context = {"granularity": report.granularity, "higher_is_better": report.external_higher_is_better}
     data = ResultSerializer(report.results.all(), many=True, context=context).data
     header = list(ResultSerializer.Meta.fields)
-    return _csv_response(
+    return csv_response(
         f"correlation-report-{report.pk}-results.csv", header, ([row[key] for key in header] for row in data)
     )
 
@@ -221,4 +196,4 @@ def report_points_csv(request, pk: int):
         [p.department_id, p.department.code, p.department.name, str(Period.of(p.period)), p.internal, p.external]
         for p in report.points.all()
     )
-    return _csv_response(f"correlation-report-{report.pk}-points.csv", header, rows)
+    return csv_response(f"correlation-report-{report.pk}-points.csv", header, rows)

@@ -1,17 +1,16 @@
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from core.csv_files import csv_response
 from core.errors import Conflict
 from core.uploads import UploadRefused, read_bounded
 from employees import services
@@ -176,9 +175,4 @@ def org_import_template(request, kind: str):
     _require_hr(request.user)
     if kind not in ImportKind.values:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="prima-{kind}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(COLUMNS[kind])
-    writer.writerows(TEMPLATE_EXAMPLES[kind])
-    return response
+    return csv_response(f"prima-{kind}.csv", COLUMNS[kind], TEMPLATE_EXAMPLES[kind])

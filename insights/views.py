@@ -1,7 +1,6 @@
 """Insight pages: the leadership dashboard, its CSV exports and a correlation report as PDF.
 Leadership and HR only (everyone else: 403)."""
 
-import csv
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from config.replica import heavy_reads
+from core.csv_files import csv_response
 from correlation.models import ReportStatus
 from employees.permissions import is_hr
 from insights import dashboard, pdf, selectors
@@ -46,15 +46,6 @@ def dashboard_page(request):
     return render(request, "insights/dashboard.html", context)
 
 
-def _csv_cell(value) -> str:
-    """Text a spreadsheet would run as a formula is quoted with an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return f"'{value}"
-    return str(value)
-
-
 @reader_required
 @heavy_reads()
 def export(request, table: str):
@@ -62,13 +53,7 @@ def export(request, table: str):
     if build is None:
         raise Http404
     data = build(timezone.localdate())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{data.filename}"'
-    writer = csv.writer(response)
-    writer.writerow(data.header)
-    for row in data.rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return response
+    return csv_response(data.filename, data.header, data.rows)
 
 
 @reader_required

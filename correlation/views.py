@@ -1,11 +1,9 @@
 """Correlation reports: pages (the list with its form, a report, its CSV exports)."""
 
-from functools import wraps
 from itertools import pairwise
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -15,6 +13,7 @@ from config.replica import heavy_reads
 from core.csv_files import csv_response
 from core.dimensions import ServiceDimension
 from core.periods import Period
+from core.web import page_for
 from correlation import charts, interpretation, services
 from correlation.api import READERS, ResultSerializer
 from correlation.forms import ReportForm
@@ -43,20 +42,12 @@ def _point_label(point, external_label: str) -> str:
     }
 
 
-def reader_required(view):
-    """Leadership and HR only (everyone else: 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not has_role(request.user, READERS):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+def can_read_reports(user) -> bool:
+    """Leadership and HR read correlation reports."""
+    return has_role(user, READERS)
 
 
-@reader_required
+@page_for(can_read_reports)
 def reports(request):
     last_month = Period.of(timezone.localdate()).shift(-1)
     initial = {"period_from": str(last_month.shift(-11)), "period_to": str(last_month)}
@@ -110,7 +101,7 @@ def _matrix(results: list) -> dict:
     }
 
 
-@reader_required
+@page_for(can_read_reports)
 @heavy_reads()
 def report_detail(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
@@ -175,7 +166,7 @@ def _heat_labels() -> list[str]:
     return [f"< {bounds[0]}", *(f"{a} … {b}" for a, b in pairwise(bounds)), f"≥ {bounds[-1]}"]
 
 
-@reader_required
+@page_for(can_read_reports)
 @heavy_reads()
 def report_results_csv(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
@@ -187,7 +178,7 @@ def report_results_csv(request, pk: int):
     )
 
 
-@reader_required
+@page_for(can_read_reports)
 @heavy_reads()
 def report_points_csv(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, NotAllowed
 from core.periods import Period
+from core.web import page_for, refuse_unless
 from employees.models import Department
 from employees.permissions import employees_visible_to, is_hr, is_leadership, managed_department_ids, subtree_ids
 from improvement import evaluation, rules, selectors, services, targets
@@ -190,11 +191,9 @@ def action_note(request, pk: int):
     return redirect("improvement:action_detail", pk=action.pk)
 
 
-@login_required
+@page_for(rules.may_plan)
 def action_create(request):
     user = request.user
-    if not rules.may_plan(user):
-        raise PermissionDenied
     chosen = _int((request.POST if request.method == "POST" else request.GET).get("department")) or user.department_id
     departments, people = _planning_departments(user), _planning_people(user, chosen)
     suggestion = None
@@ -276,11 +275,9 @@ def trainings(request):
     )
 
 
-@login_required
+@page_for(rules.may_plan)
 def training_create(request):
     user = request.user
-    if not rules.may_plan(user):
-        raise PermissionDenied
     chosen = _int((request.POST if request.method == "POST" else request.GET).get("department")) or user.department_id
     departments, people = _planning_departments(user), _planning_people(user, chosen)
     if request.method == "POST":
@@ -318,8 +315,8 @@ def training_detail(request, pk: int):
             ):
                 messages.success(request, _("Attendance recorded."))
             return redirect("improvement:training_detail", pk=training.pk)
-    elif request.method == "POST":
-        raise PermissionDenied
+    else:
+        refuse_unless(request.method != "POST")
     return render(
         request,
         "improvement/training_detail.html",

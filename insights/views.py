@@ -1,33 +1,19 @@
 """Insight pages: the leadership dashboard, its CSV exports and a correlation report as PDF.
 Leadership and HR only (everyone else: 403)."""
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from config.replica import heavy_reads
 from core.csv_files import csv_response
+from core.web import page_for
 from correlation.models import ReportStatus
 from employees.permissions import is_hr
 from insights import dashboard, pdf, selectors
 
 
-def reader_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not selectors.can_read_insights(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@reader_required
+@page_for(selectors.can_read_insights)
 @heavy_reads()
 def dashboard_page(request):
     today = timezone.localdate()
@@ -46,7 +32,7 @@ def dashboard_page(request):
     return render(request, "insights/dashboard.html", context)
 
 
-@reader_required
+@page_for(selectors.can_read_insights)
 @heavy_reads()
 def export(request, table: str):
     build = dashboard.CSV_TABLES.get(table)
@@ -56,7 +42,7 @@ def export(request, table: str):
     return csv_response(data.filename, data.header, data.rows)
 
 
-@reader_required
+@page_for(selectors.can_read_insights)
 @heavy_reads()
 def report_pdf(request, pk: int):
     report = selectors.report_for_pdf(pk)

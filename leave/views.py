@@ -2,11 +2,10 @@
 do the work, errors shown where they belong."""
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,21 +16,11 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, NotAllowed
 from core.periods import Period
+from core.web import page_for, refuse_unless
 from employees.models import Department, User
 from employees.permissions import is_hr, is_manager
 from leave import api, calendar, forms, selectors, services
 from leave.models import OPEN_STATUSES, Holiday, LeavePolicy, LeaveRequest, LeaveType, Status
-
-
-def hr_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_hr(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _apply_errors(form, error: Exception) -> None:
@@ -101,8 +90,7 @@ def cancel(request, pk: int):
 @login_required
 def approvals(request):
     waiting = list(selectors.approvals_waiting_for(request.user))
-    if not waiting and not (is_hr(request.user) or is_manager(request.user) or request.user.reports.exists()):
-        raise PermissionDenied
+    refuse_unless(bool(waiting) or is_hr(request.user) or is_manager(request.user) or request.user.reports.exists())
     year = timezone.localdate().year
     balances = {}
     for item in waiting:
@@ -191,7 +179,7 @@ def team(request):
 # --- HR -------------------------------------------------------------------------------------
 
 
-@hr_required
+@page_for(is_hr)
 def manage_types(request):
     default_form = forms.PolicyDefaultForm(prefix="default")
     assign_form = forms.PolicyAssignForm(prefix="assign")
@@ -220,7 +208,7 @@ def manage_types(request):
     )
 
 
-@hr_required
+@page_for(is_hr)
 def manage_type_edit(request, pk: int):
     leave_type = get_object_or_404(LeaveType.objects.select_related("policy"), pk=pk)
     form = forms.LeaveTypeForm(request.POST or None, instance=leave_type)
@@ -235,7 +223,7 @@ def manage_type_edit(request, pk: int):
     return render(request, "leave/manage_type_edit.html", {"form": form, "leave_type": leave_type})
 
 
-@hr_required
+@page_for(is_hr)
 def manage_type_create(request):
     form = forms.LeaveTypeCreateForm(request.POST or None, initial={"policy": selectors.default_policy()})
     if request.method == "POST" and form.is_valid():
@@ -250,7 +238,7 @@ def manage_type_create(request):
     return render(request, "leave/manage_form.html", {"form": form, "title": _("New leave type")})
 
 
-@hr_required
+@page_for(is_hr)
 def manage_policy_edit(request, pk: int):
     policy = get_object_or_404(LeavePolicy, pk=pk)
     form = forms.PolicyForm(request.POST or None, instance=policy)
@@ -265,7 +253,7 @@ def manage_policy_edit(request, pk: int):
     return render(request, "leave/manage_form.html", {"form": form, "title": policy.name})
 
 
-@hr_required
+@page_for(is_hr)
 def manage_holidays(request):
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)
@@ -287,7 +275,7 @@ def manage_holidays(request):
     return render(request, "leave/manage_holidays.html", {"year": year, "holidays": holidays, "form": form})
 
 
-@hr_required
+@page_for(is_hr)
 @require_POST
 def manage_holiday_change(request, pk: int):
     holiday = get_object_or_404(Holiday, pk=pk)
@@ -301,7 +289,7 @@ def manage_holiday_change(request, pk: int):
     return redirect(f"{reverse('leave:manage_holidays')}?year={holiday.date.year}")
 
 
-@hr_required
+@page_for(is_hr)
 def manage_allocations(request):
     year = timezone.localdate().year
     allocation_form = forms.AllocationForm(prefix="allocation", initial={"year": year})

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core.errors import Conflict, NotAllowed
 from core.money import format_idr
 from core.periods import Period
+from core.web import page_for, refuse_unless
 from employees.models import Department
 from employees.permissions import is_hr, is_manager, subtree_ids
 from rewards import selectors, services
@@ -24,11 +25,6 @@ from rewards.forms import BonusForm, BudgetForm, BulkBonusForm, NoteForm, Recogn
 from rewards.models import Bonus, BonusBudget, BonusStatus, Reward
 
 RECENT = 20
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _back(request, default: str) -> HttpResponseRedirect:
@@ -136,11 +132,10 @@ def wall(request):
 # --- Managers and HR: proposals.
 
 
-@login_required
+@page_for(is_hr, is_manager)
 def proposals(request):
     """Propose a bonus (managers for their team, HR for anyone) and follow one's proposals."""
     user = request.user
-    _require(is_hr(user) or is_manager(user))
     form = BonusForm(proposer=user, initial={"period": str(Period.of(timezone.localdate()))})
     if request.method == "POST":
         form = BonusForm(request.POST, proposer=user)
@@ -163,8 +158,7 @@ def bonus_step(request, pk: int, step: str):
         "reject": (services.bonus_reject, _("Rejected.")),
         "pay": (services.bonus_pay, _("Marked as paid.")),
     }
-    if step not in steps:
-        raise PermissionDenied
+    refuse_unless(step in steps)
     bonus = get_object_or_404(selectors.bonus_list(viewer=request.user), pk=pk)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -188,10 +182,9 @@ def _bar(budget: BonusBudget) -> dict:
     }
 
 
-@login_required
+@page_for(is_hr)
 def board(request):
     """HR's bonus board: budgets with committed and remaining, budget and bulk forms, export."""
-    _require(is_hr(request.user))
     today = timezone.localdate()
     year = int(request.GET["year"]) if (request.GET.get("year") or "").isdigit() else today.year
     budget_form = BudgetForm(prefix="budget", initial={"year": year})
@@ -243,11 +236,10 @@ def board(request):
     return render(request, "rewards/board.html", context)
 
 
-@login_required
+@page_for(is_hr)
 def queue(request):
     """HR's approval queue, and approved bonuses waiting to be paid. A bonus the viewer
     created (or that pays the viewer) shows who else must decide instead of the buttons."""
-    _require(is_hr(request.user))
     approved = (
         selectors.bonus_list(viewer=request.user).filter(status=BonusStatus.APPROVED).order_by("period", "id")[:200]
     )
@@ -259,18 +251,16 @@ def queue(request):
     return render(request, "rewards/queue.html", context)
 
 
-@login_required
+@page_for(is_hr)
 def export(request):
     """The payroll CSV of approved bonuses (the API's export, for the browser)."""
-    _require(is_hr(request.user))
     query = request.GET.urlencode()
     return redirect(f"{reverse('bonus-export')}{'?' + query if query else ''}")
 
 
-@login_required
+@page_for(is_hr)
 def thr(request):
     """THR: preview what everyone is owed for a holiday, then create the bonuses."""
-    _require(is_hr(request.user))
     form = ThrForm(request.POST or request.GET or None)
     lines = None
     if form.is_bound and form.is_valid():
@@ -306,10 +296,9 @@ def thr(request):
     return render(request, "rewards/thr.html", context)
 
 
-@login_required
+@page_for(is_hr)
 def catalogue(request):
     """HR keeps the reward catalogue."""
-    _require(is_hr(request.user))
     form = RewardForm()
     if request.method == "POST":
         form = RewardForm(request.POST)
@@ -326,10 +315,8 @@ def catalogue(request):
     return render(request, "rewards/catalogue.html", context)
 
 
-@login_required
-@require_POST
+@page_for(is_hr, methods=["POST"])
 def reward_toggle(request, pk: int):
-    _require(is_hr(request.user))
     reward = get_object_or_404(Reward, pk=pk)
     if _attempt(
         request, None, lambda: services.reward_update(reward=reward, actor=request.user, is_active=not reward.is_active)
@@ -338,10 +325,8 @@ def reward_toggle(request, pk: int):
     return redirect("rewards:catalogue")
 
 
-@login_required
-@require_POST
+@page_for(is_hr, methods=["POST"])
 def redemption_fulfil(request, pk: int):
-    _require(is_hr(request.user))
     redemption = get_object_or_404(selectors.redemption_list(viewer=request.user), pk=pk)
     if _attempt(request, None, lambda: services.redemption_fulfil(redemption=redemption, actor=request.user)):
         messages.success(request, _("Marked as handed over."))

@@ -6,16 +6,16 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from core.errors import Conflict
 from core.periods import Period
+from core.web import page_for
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from service_quality import selectors, services
 from service_quality.api import MAX_IMPORT_BYTES
@@ -26,16 +26,6 @@ from service_quality.models import ImportKind, ImportStatus, ScoreImport, Source
 
 SCORES_PER_PAGE = 50
 IMPORTS_PER_PAGE = 25
-
-
-def _require_reader(user) -> None:
-    if not (is_hr(user) or is_leadership(user)):
-        raise PermissionDenied
-
-
-def _require_hr(user) -> None:
-    if not is_hr(user):
-        raise PermissionDenied
 
 
 def _period_or_none(text: str | None) -> dt.date | None:
@@ -51,9 +41,8 @@ def _period_or_none(text: str | None) -> dt.date | None:
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership)
 def overview(request):
-    _require_reader(request.user)
     periods = selectors.ikm_periods()
     chosen = _period_or_none(request.GET.get("period"))
     cards = selectors.ikm_overview(period=chosen)
@@ -110,9 +99,8 @@ def trend_chart(results: list) -> dict | None:
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership)
 def unit_detail(request, pk: int):
-    _require_reader(request.user)
     unit = get_object_or_404(selectors.service_units(), pk=pk)
     results = selectors.ikm_trend(department=unit)
     return render(
@@ -158,9 +146,8 @@ class ScoreFilterForm(forms.Form):
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership)
 def score_list(request):
-    _require_reader(request.user)
     form = ScoreFilterForm(request.GET or None)
     scores = selectors.external_score_list()
     if form.is_bound and form.is_valid():
@@ -197,9 +184,8 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-@login_required
+@page_for(is_hr)
 def import_list(request):
-    _require_hr(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -217,9 +203,8 @@ def import_list(request):
 
 
 @require_safe
-@login_required
+@page_for(is_hr)
 def import_detail(request, pk: int):
-    _require_hr(request.user)
     score_import = get_object_or_404(selectors.score_import_list(), pk=pk)
     return render(
         request,
@@ -234,10 +219,8 @@ def import_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@page_for(is_hr, methods=["POST"])
 def import_confirm(request, pk: int):
-    _require_hr(request.user)
     score_import = get_object_or_404(ScoreImport.objects.defer("content"), pk=pk)
     try:
         result = services.score_import_confirm(score_import=score_import, actor=request.user)

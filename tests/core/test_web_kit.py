@@ -7,8 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 
 from core.csv_files import csv_cell, csv_response
+from core.web import page_for, refuse_unless
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_APPS = {".venv", "tests", "bench", "docs", "static", "templates", "locale", "node_modules"}
@@ -94,3 +97,99 @@ def test_the_csv_response_is_an_attachment_with_every_cell_guarded():
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
     assert response.content.decode().splitlines() == ["name,'=score", "'=cmd(),3"]
+
+
+# --- Refusing a page: core/web.py
+
+
+def page_guards_outside_the_kit(modules) -> list[str]:
+    """Places outside `core/web.py` where a page module refuses by itself: it names
+    PermissionDenied, or builds a login-required decorator of its own."""
+    found = []
+    for path, tree in modules:
+        if path == Path("core/web.py") or not path.name.endswith("views.py"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name | ast.Attribute) and _dotted(node).endswith("PermissionDenied"):
+                found.append(f"{path}:{node.lineno} names PermissionDenied")
+            if isinstance(node, ast.alias) and node.name == "PermissionDenied":
+                found.append(f"{path} imports PermissionDenied")
+            if isinstance(node, ast.FunctionDef):
+                for inner in ast.walk(node):
+                    if (
+                        inner is not node
+                        and isinstance(inner, ast.FunctionDef)
+                        and any(_dotted(d) == "login_required" for d in inner.decorator_list)
+                    ):
+                        found.append(f"{path}:{inner.lineno} builds a guard decorator of its own")
+    return found
+
+
+def test_every_page_refuses_through_core_web():
+    assert page_guards_outside_the_kit(_modules()) == []
+
+
+def test_the_guard_check_would_catch_a_page_refusing_by_itself():
+    own = ast.parse(
+        "from django.core.exceptions import PermissionDenied\n"
+        "def hr_required(view):\n"
+        "    @login_required\n"
+        "    def wrapped(request):\n"
+        "        if not is_hr(request.user):\n"
+        "            raise PermissionDenied\n"
+        "    return wrapped\n"
+    )
+    assert len(page_guards_outside_the_kit([(Path("leave/views.py"), own)])) == 3
+
+
+def _page(request):
+    return HttpResponse("open")
+
+
+class _Person:
+    def __init__(self, role, authenticated=True):
+        self.role, self.is_authenticated = role, authenticated
+
+
+def _is(role):
+    return lambda user: user.role == role
+
+
+def test_a_page_opens_to_anyone_who_passes_one_check(rf):
+    page = page_for(_is("hr"), _is("manager"))(_page)
+    for role in ("hr", "manager"):
+        request = rf.get("/x/")
+        request.user = _Person(role)
+        assert page(request).status_code == 200
+
+
+def test_a_page_refuses_everyone_else_with_403(rf):
+    page = page_for(_is("hr"))(_page)
+    request = rf.get("/x/")
+    request.user = _Person("employee")
+    with pytest.raises(PermissionDenied):
+        page(request)
+
+
+def test_a_visitor_is_sent_to_sign_in(rf):
+    page = page_for(_is("hr"))(_page)
+    request = rf.get("/x/")
+    request.user = _Person(None, authenticated=False)
+    response = page(request)
+    assert response.status_code == 302
+    assert "next=/x/" in response["Location"]
+
+
+def test_a_refusal_inside_a_page_is_a_403():
+    refuse_unless(True)
+    with pytest.raises(PermissionDenied):
+        refuse_unless(False)
+
+
+def test_a_page_for_one_method_answers_405_to_another_after_sign_in(rf):
+    page = page_for(_is("hr"), methods=["POST"])(_page)
+    request = rf.get("/x/")
+    request.user = _Person("employee")
+    assert page(request).status_code == 405
+    request.user = _Person(None, authenticated=False)
+    assert page(request).status_code == 302

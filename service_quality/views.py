@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from core.charts import coordinate
 from core.errors import Conflict
+from core.formatting import number
 from core.periods import Period
 from core.web import page_for
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
@@ -65,7 +67,7 @@ CHART_LOW, CHART_HIGH = Decimal(25), Decimal(100)
 
 def _y(value: Decimal) -> str:
     share = (value - CHART_LOW) / (CHART_HIGH - CHART_LOW)
-    return f"{CHART_HEIGHT - CHART_PAD - float(share) * (CHART_HEIGHT - 2 * CHART_PAD):.1f}"
+    return coordinate(CHART_HEIGHT - CHART_PAD - float(share) * (CHART_HEIGHT - 2 * CHART_PAD))
 
 
 def trend_chart(results: list) -> dict | None:
@@ -75,7 +77,7 @@ def trend_chart(results: list) -> dict | None:
     step = (CHART_WIDTH - 2 * CHART_PAD) / max(len(results) - 1, 1)
     points = [
         {
-            "x": f"{CHART_PAD + index * step:.1f}",
+            "x": coordinate(CHART_PAD + index * step),
             "y": _y(result.ikm),
             "ikm": result.ikm,
             "period": str(Period.of(result.period)),
@@ -91,7 +93,7 @@ def trend_chart(results: list) -> dict | None:
         "polyline": " ".join(f"{point['x']},{point['y']}" for point in points),
         "points": points,
         "bands": [
-            {"y": _y(bound), "label": f"{bound:.2f}", "letter": grade.letter} for bound, grade in IKM_GRADE_BANDS
+            {"y": _y(bound), "label": number(bound, 2), "letter": grade.letter} for bound, grade in IKM_GRADE_BANDS
         ],
         "label_y": CHART_HEIGHT - 8,
         "label_every": max(1, len(points) // 6),

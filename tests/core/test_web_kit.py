@@ -3,14 +3,18 @@
 found here by reading the source."""
 
 import ast
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils import translation
 
+from core.charts import Axis, coordinate, nice_ticks
 from core.csv_files import csv_cell, csv_response
+from core.formatting import month, number, percent
 from core.web import page_for, refuse_unless
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -193,3 +197,73 @@ def test_a_page_for_one_method_answers_405_to_another_after_sign_in(rf):
     assert page(request).status_code == 405
     request.user = _Person(None, authenticated=False)
     assert page(request).status_code == 302
+
+
+# --- Drawing an axis (core/charts.py) and writing a number (core/formatting.py)
+
+PAGE_AND_CHART_MODULES = {"charts.py", "views.py", "impact.py", "dashboard.py", "evaluation.py"}
+
+
+def numbers_written_outside_the_kit(modules) -> list[str]:
+    """Places outside `core` that write a number their own way: a call of Django's
+    number_format (the kit's `core.formatting.number` is the one), or, in a page or chart
+    module, a float written with an f-string format (`{x:.1f}`: `core.charts.coordinate` for an
+    SVG attribute, `core.formatting.number` for a reader)."""
+    found = []
+    for path, tree in modules:
+        if path.parts[0] == "core":
+            continue
+        page_module = path.name in PAGE_AND_CHART_MODULES or path.name.endswith("_views.py")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _dotted(node.func).split(".")[-1] == "number_format":
+                found.append(f"{path}:{node.lineno} calls number_format")
+            if page_module and isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+                spec = "".join(
+                    part.value for part in node.format_spec.values if isinstance(part, ast.Constant)
+                )  # e.g. ".1f"
+                if spec.endswith("f"):
+                    found.append(f"{path}:{node.lineno} writes a float as {spec!r}")
+            if isinstance(node, ast.FunctionDef) and node.name in ("_coordinate", "nice_ticks"):
+                found.append(f"{path}:{node.lineno} defines {node.name} of its own")
+    return found
+
+
+def test_every_chart_and_figure_writes_its_numbers_through_the_kit():
+    assert numbers_written_outside_the_kit(_modules()) == []
+
+
+def test_the_number_check_would_catch_a_chart_of_its_own():
+    own = ast.parse(
+        "def _coordinate(value):\n"
+        "    return f'{value:.1f}'\n"
+        "def label(value):\n"
+        "    return formats.number_format(value, 1)\n"
+    )
+    assert len(numbers_written_outside_the_kit([(Path("improvement/charts.py"), own)])) == 3
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_a_coordinate_is_written_with_a_dot_in_every_language(language):
+    with translation.override(language):
+        assert coordinate(1234.56) == "1234.6"
+        assert coordinate(-0.04, 2) == "-0.04"
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", ["1,234.5", "12.50%", "Oct 2026", "—"]), ("id", ["1.234,5", "12,50%", "Okt 2026", "—"])],
+)
+def test_a_number_is_written_as_the_readers_language_writes_it(language, written):
+    with translation.override(language):
+        shown = [number(1234.54), percent(12.5, 2), month(dt.date(2026, 10, 1)), number(None)]
+    assert shown == written
+
+
+def test_nice_ticks_are_round_and_cover_the_values():
+    assert nice_ticks(3.2, 47.9) == [0, 10, 20, 30, 40, 50]
+    assert nice_ticks(0.12, 0.31) == [0.1, 0.15, 0.2, 0.25, 0.3, 0.35]
+
+
+def test_an_axis_maps_its_ends_to_its_pixels():
+    y_axis = Axis(low=0, high=100, start=200, end=20)
+    assert (y_axis.at(0), y_axis.at(50), y_axis.at(100)) == (200, 110, 20)

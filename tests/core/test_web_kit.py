@@ -15,6 +15,7 @@ from django.utils import translation
 from core.charts import Axis, coordinate, nice_ticks
 from core.csv_files import csv_cell, csv_response
 from core.formatting import month, number, percent
+from core.notifications import language_of, notification_send
 from core.web import page_for, refuse_unless
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -267,3 +268,59 @@ def test_nice_ticks_are_round_and_cover_the_values():
 def test_an_axis_maps_its_ends_to_its_pixels():
     y_axis = Axis(low=0, high=100, start=200, end=20)
     assert (y_axis.at(0), y_axis.at(50), y_axis.at(100)) == (200, 110, 20)
+
+
+# --- Sending a notification (core/notifications.py)
+
+MAIL_SENDERS = ("send_mail", "send_mass_mail", "EmailMessage", "EmailMultiAlternatives", "mail_admins")
+
+
+def mail_sent_outside_the_kit(modules) -> list[str]:
+    """Places outside `core/notifications.py` that build or send an e-mail themselves."""
+    found = []
+    for path, tree in modules:
+        if path == Path("core/notifications.py"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _dotted(node.func).split(".")[-1] in MAIL_SENDERS:
+                found.append(f"{path}:{node.lineno} calls {_dotted(node.func)}")
+    return found
+
+
+def test_every_notification_is_sent_through_core_notifications():
+    assert mail_sent_outside_the_kit(_modules()) == []
+
+
+def test_the_mail_check_would_catch_a_sender_of_its_own():
+    own = ast.parse("from django.core.mail import send_mail\nsend_mail('s', 'b', None, ['a@b.c'])\n")
+    assert len(mail_sent_outside_the_kit([(Path("rewards/services.py"), own)])) == 1
+
+
+class _Reader:
+    def __init__(self, email, language=""):
+        self.email, self.language = email, language
+
+
+def test_a_notification_is_written_in_each_recipients_language(mailoutbox, settings):
+    # given Ani, who reads English, Budi and Citra, whose language Prima does not know, and no address
+    settings.LANGUAGE_CODE = "id"
+    people = [
+        _Reader("ani@example.go.id", "en"),
+        _Reader("budi@example.go.id"),
+        _Reader(""),
+        _Reader("citra@example.go.id", "id"),
+    ]
+    # when
+    sent = notification_send(people, lambda: (translation.gettext("Home"), translation.get_language()))
+    # then
+    assert sent == 2
+    assert [(m.to, m.subject, m.body) for m in mailoutbox] == [
+        (["ani@example.go.id"], "Home", "en"),
+        (["budi@example.go.id", "citra@example.go.id"], "Beranda", "id"),
+    ]
+    assert mailoutbox[0].from_email == settings.DEFAULT_FROM_EMAIL
+
+
+def test_the_language_of_a_bare_address_is_the_sites(settings):
+    settings.LANGUAGE_CODE = "id"
+    assert language_of("hr@example.go.id") == "id"

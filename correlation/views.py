@@ -13,7 +13,7 @@ from config.replica import heavy_reads
 from core.csv_files import csv_response
 from core.dimensions import ServiceDimension
 from core.periods import Period
-from core.web import page_for
+from core.web import form_errors_from, page_for
 from correlation import charts, interpretation, services
 from correlation.api import READERS, ResultSerializer
 from correlation.forms import ReportForm
@@ -56,9 +56,7 @@ def reports(request):
         try:
             report = services.correlation_report_request(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, field_messages in error.message_dict.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The report has been requested; it is computed in the background."))
             return redirect("correlation:detail", pk=report.pk)

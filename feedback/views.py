@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.web import page_for
+from core.web import form_errors_from, page_for
 from employees.permissions import is_hr
 from feedback import selectors, services
 from feedback.models import Theme
@@ -38,7 +38,7 @@ def theme_edit(request, pk: int | None = None):
         try:
             services.theme_save(theme=theme, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The theme was saved."))
             return redirect("feedback:themes")

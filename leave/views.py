@@ -16,22 +16,11 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, NotAllowed
 from core.periods import Period
-from core.web import page_for, refuse_unless
+from core.web import form_errors_from, page_for, refuse_unless
 from employees.models import Department, User
 from employees.permissions import is_hr, is_manager
 from leave import api, calendar, forms, selectors, services
 from leave.models import OPEN_STATUSES, Holiday, LeavePolicy, LeaveRequest, LeaveType, Status
-
-
-def _apply_errors(form, error: Exception) -> None:
-    """Shows a service's refusal on the form: field errors where they belong, the rest on top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    else:
-        form.add_error(None, str(error.message))
 
 
 @login_required
@@ -47,7 +36,7 @@ def mine(request):
             try:
                 services.leave_request_create(employee=user, **form.cleaned_data)
             except (ValidationError, Conflict, NotAllowed) as error:
-                _apply_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Your request is sent for approval."))
                 return redirect("leave:mine")
@@ -216,7 +205,7 @@ def manage_type_edit(request, pk: int):
         try:
             services.leave_type_update(leave_type=leave_type, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("leave:manage_types")
@@ -231,7 +220,7 @@ def manage_type_create(request):
         try:
             services.leave_type_create(policy=data.pop("policy"), actor=request.user, **data)
         except (ValidationError, Conflict) as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("leave:manage_types")
@@ -246,7 +235,7 @@ def manage_policy_edit(request, pk: int):
         try:
             services.leave_policy_update(policy=policy, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("leave:manage_types")
@@ -267,7 +256,7 @@ def manage_holidays(request):
         try:
             holiday = services.holiday_create(actor=request.user, **form.cleaned_data)
         except (ValidationError, Conflict) as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Added to the calendar."))
             return redirect(f"{request.path}?year={holiday.date.year}")
@@ -308,7 +297,7 @@ def manage_allocations(request):
                 else:
                     services.leave_adjustment_create(actor=request.user, **form.cleaned_data)
             except (ValidationError, Conflict) as error:
-                _apply_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Saved in the ledger."))
                 return redirect(f"{request.path}?employee={form.cleaned_data['employee'].pk}")

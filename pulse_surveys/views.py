@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from config.replica import heavy_reads
 from core.errors import Conflict, NotAllowed
-from core.web import page_for
+from core.web import error_lines, form_errors_from, page_for
 from employees.models import Department
 from employees.permissions import is_hr, is_manager, managed_department_ids
 from pulse_surveys import impact, selectors, services
@@ -19,11 +19,6 @@ from pulse_surveys.forms import RoundForm, SurveyForm
 from pulse_surveys.models import QuestionKind, Round, RoundStatus, Survey
 
 HEAT_BANDS = (40, 55, 70, 85)  # score bands of the heatmap's five shades
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 # --- Answering --------------------------------------------------------------------------------
@@ -64,7 +59,7 @@ def answer(request, pk: int):
         try:
             services.response_submit(pulse_round=pulse_round, employee=request.user, answers=answers)
         except ValidationError as error:
-            errors = [message for problems in error.message_dict.values() for message in problems]
+            errors = error_lines(error)
         except (Conflict, NotAllowed) as error:
             messages.error(request, str(error.message))
             return redirect("pulse_surveys:mine")
@@ -101,7 +96,7 @@ def survey_create(request):
         try:
             survey = services.survey_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Survey “%(title)s” created.") % {"title": survey.title})
             return redirect("pulse_surveys:manage")
@@ -116,7 +111,7 @@ def round_schedule(request, pk: int):
         try:
             pulse_round = services.round_create(survey=survey, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_from(form, error)
         except Conflict as error:
             form.add_error(None, str(error.message))
         else:

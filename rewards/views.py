@@ -14,10 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import Conflict, NotAllowed
 from core.money import format_idr
 from core.periods import Period
-from core.web import page_for, refuse_unless
+from core.web import page_for, refuse_unless, service_call
 from employees.models import Department
 from employees.permissions import is_hr, is_manager, subtree_ids
 from rewards import selectors, services
@@ -34,23 +33,6 @@ def _back(request, default: str) -> HttpResponseRedirect:
     return redirect(target or default)
 
 
-def _attempt(request, form, call) -> bool:
-    """Runs a service call; a refusal becomes a form error or a message. True on success."""
-    try:
-        call()
-    except ValidationError as error:
-        if form is not None and hasattr(error, "error_dict"):
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
-        else:
-            messages.error(request, " ".join(error.messages))
-        return False
-    except (Conflict, NotAllowed) as error:
-        messages.error(request, str(error.message))
-        return False
-    return True
-
-
 # --- Everyone: own rewards, recognising, the wall.
 
 
@@ -63,7 +45,7 @@ def mine(request):
         form = RecognitionForm(request.POST, giver=user)
         if form.is_valid():
             data = form.cleaned_data
-            if _attempt(
+            if service_call(
                 request,
                 form,
                 lambda: services.recognition_create(
@@ -94,7 +76,7 @@ def mine(request):
 @require_POST
 def redeem(request, reward_id: int):
     reward = get_object_or_404(Reward, pk=reward_id, is_active=True)
-    if _attempt(request, None, lambda: services.redemption_create(employee=request.user, reward=reward)):
+    if service_call(request, None, lambda: services.redemption_create(employee=request.user, reward=reward)):
         messages.success(request, _("You redeemed %(reward)s.") % {"reward": reward.name})
     return redirect("rewards:mine")
 
@@ -141,7 +123,7 @@ def proposals(request):
         form = BonusForm(request.POST, proposer=user)
         if form.is_valid():
             data = form.cleaned_data
-            if _attempt(request, form, lambda: services.bonus_create(actor=user, **data)):
+            if service_call(request, form, lambda: services.bonus_create(actor=user, **data)):
                 messages.success(request, _("Bonus for %(name)s saved.") % {"name": data["employee"]})
                 return redirect("rewards:proposals")
     mine = selectors.bonus_list(viewer=user).filter(created_by=user).order_by("-created_at", "-id")[:50]
@@ -163,7 +145,7 @@ def bonus_step(request, pk: int, step: str):
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     service, done = steps[step]
-    if _attempt(request, None, lambda: service(bonus=bonus, actor=request.user, note=note)):
+    if service_call(request, None, lambda: service(bonus=bonus, actor=request.user, note=note)):
         messages.success(request, f"{bonus.employee}: {format_idr(bonus.amount)} — {done}")
     return _back(request, reverse("rewards:proposals"))
 
@@ -199,14 +181,14 @@ def board(request):
                 if existing
                 else (lambda: services.budget_create(actor=request.user, **data))
             )
-            if _attempt(request, budget_form, call):
+            if service_call(request, budget_form, call):
                 messages.success(request, _("Budget saved."))
                 return redirect(f"{reverse('rewards:board')}?year={data['year']}")
     elif request.method == "POST":
         bulk_form = BulkBonusForm(request.POST, prefix="bulk")
         if bulk_form.is_valid():
             created = []
-            if _attempt(
+            if service_call(
                 request,
                 bulk_form,
                 lambda: created.extend(services.bonus_bulk_create(actor=request.user, **bulk_form.cleaned_data)),
@@ -269,7 +251,7 @@ def thr(request):
         department_ids = subtree_ids(department) if department else None
         if request.method == "POST":
             created = []
-            if _attempt(
+            if service_call(
                 request,
                 form,
                 lambda: created.extend(
@@ -302,7 +284,7 @@ def catalogue(request):
     form = RewardForm()
     if request.method == "POST":
         form = RewardForm(request.POST)
-        if form.is_valid() and _attempt(
+        if form.is_valid() and service_call(
             request, form, lambda: services.reward_create(actor=request.user, **form.cleaned_data)
         ):
             messages.success(request, _("Reward added to the catalogue."))
@@ -318,7 +300,7 @@ def catalogue(request):
 @page_for(is_hr, methods=["POST"])
 def reward_toggle(request, pk: int):
     reward = get_object_or_404(Reward, pk=pk)
-    if _attempt(
+    if service_call(
         request, None, lambda: services.reward_update(reward=reward, actor=request.user, is_active=not reward.is_active)
     ):
         messages.success(request, _("Catalogue updated."))
@@ -328,6 +310,6 @@ def reward_toggle(request, pk: int):
 @page_for(is_hr, methods=["POST"])
 def redemption_fulfil(request, pk: int):
     redemption = get_object_or_404(selectors.redemption_list(viewer=request.user), pk=pk)
-    if _attempt(request, None, lambda: services.redemption_fulfil(redemption=redemption, actor=request.user)):
+    if service_call(request, None, lambda: services.redemption_fulfil(redemption=redemption, actor=request.user)):
         messages.success(request, _("Marked as handed over."))
     return redirect("rewards:catalogue")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.csv_files import csv_response
 from core.errors import Conflict, ServiceError
-from core.web import page_for, refuse_unless
+from core.web import form_errors_from, page_for, refuse_unless
 from employees.models import Department, Role, User
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from feedback import selectors as feedback_selectors
@@ -74,9 +74,7 @@ def collection_list(request):
             try:
                 collection = collecting.collection_create(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("The collection is open."))
                 return redirect("service_quality:collection", pk=collection.pk)

@@ -8,15 +8,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils import translation
 
 from core.charts import Axis, coordinate, nice_ticks
 from core.csv_files import csv_cell, csv_response
+from core.errors import Conflict, NotAllowed
 from core.formatting import month, number, percent
 from core.notifications import language_of, notification_send
-from core.web import page_for, refuse_unless
+from core.web import error_lines, form_errors_from, page_for, refuse_unless, service_call
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_APPS = {".venv", "tests", "bench", "docs", "static", "templates", "locale", "node_modules"}
@@ -324,3 +327,66 @@ def test_a_notification_is_written_in_each_recipients_language(mailoutbox, setti
 def test_the_language_of_a_bare_address_is_the_sites(settings):
     settings.LANGUAGE_CODE = "id"
     assert language_of("hr@example.go.id") == "id"
+
+
+# --- A service's refusal on a page (core/web.py)
+
+
+def refusals_read_outside_the_kit(modules) -> list[str]:
+    """Page modules that take a service's ValidationError apart themselves."""
+    found = []
+    for path, tree in modules:
+        if not path.name.endswith("views.py"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("message_dict", "error_dict"):
+                found.append(f"{path}:{node.lineno} reads {node.attr}")
+    return found
+
+
+def test_every_page_shows_a_refusal_through_core_web():
+    assert refusals_read_outside_the_kit(_modules()) == []
+
+
+def test_the_refusal_check_would_catch_a_page_reading_errors_itself():
+    own = ast.parse("for field, problems in error.message_dict.items():\n    form.add_error(field, problems)\n")
+    assert len(refusals_read_outside_the_kit([(Path("leave/views.py"), own)])) == 1
+
+
+class _TargetForm(forms.Form):
+    title = forms.CharField()
+    target = forms.CharField()
+
+
+def test_a_refusal_field_by_field_lands_on_the_fields():
+    form = _TargetForm({"title": "x", "target": "y"})
+    assert form.is_valid()
+    error = ValidationError({"title": ["Too short."], "driver": ["Unknown driver."], "period": ["Closed."]})
+    form_errors_from(form, error, fields={"driver": "target"})
+    assert form.errors == {"title": ["Too short."], "target": ["Unknown driver."], "__all__": ["Closed."]}
+
+
+def test_a_refusal_without_fields_or_a_conflict_goes_on_top():
+    form = _TargetForm({"title": "x", "target": "y"})
+    assert form.is_valid()
+    form_errors_from(form, ValidationError("Not now."))
+    form_errors_from(form, Conflict("Already decided."))
+    assert form.non_field_errors() == ["Not now.", "Already decided."]
+
+
+def test_a_service_call_without_a_form_becomes_a_message(rf):
+    request = rf.post("/x/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+
+    def refuse():
+        raise NotAllowed("Only HR.")
+
+    assert service_call(request, None, lambda: None) is True
+    assert service_call(request, None, refuse) is False
+    assert [str(message) for message in request._messages] == ["Only HR."]
+
+
+def test_error_lines_lead_with_the_label():
+    error = ValidationError({"answers.q1": ["Required."], "email": ["Bad."]})
+    assert error_lines(error, {"answers.q1": "Question 1"}) == ["Question 1 — Required.", "Bad."]

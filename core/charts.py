@@ -41,3 +41,16 @@ class Axis:
 
     def at(self, value: float) -> float:
         return round(self.start + (value - self.low) / (self.high - self.low) * (self.end - self.start), 2)
+
+
+# The five shades of a 0–100 score heatmap (pulse results by unit and driver): below 40, 40–55,
+# 55–70, 70–85, from 85 on.
+SCORE_HEAT_BANDS = (40, 55, 70, 85)
+
+
+def heat_band(value: float | None, bounds) -> int | None:
+    """The shade of a heatmap cell: how many of the ascending `bounds` the value reaches (0 below
+    the first, len(bounds) from the last on); None for a cell without a value."""
+    if value is None:
+        return None
+    return sum(value >= bound for bound in bounds)

@@ -4,9 +4,7 @@ behind it; the templates only place what is computed here."""
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from core.charts import Axis, nice_ticks
+from core.charts import Axis, heat_band, nice_ticks
 from correlation import stats
 from correlation.interpretation import number
 
@@ -19,9 +17,8 @@ HEAT_CLASSES = ("heat-n3", "heat-n2", "heat-n1", "heat-0", "heat-p1", "heat-p2",
 
 
 def heat_class(r: float | None) -> str:
-    if r is None:
-        return "heat-none"
-    return HEAT_CLASSES[int(np.searchsorted(HEAT_BOUNDS, r, side="right"))]
+    band = heat_band(r, HEAT_BOUNDS)
+    return "heat-none" if band is None else HEAT_CLASSES[band]
 
 
 @dataclass

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 
+from core.charts import SCORE_HEAT_BANDS, heat_band
 from core.periods import Period
 from correlation import interpretation
 from correlation.selectors import latest_succeeded_report, report_detail_queryset
@@ -23,8 +24,6 @@ from service_quality.models import Source
 
 READERS = frozenset({Role.LEADERSHIP, Role.HR})
 MONTHS_SHOWN = 12
-# The pulse heatmap's five shades: scores from 40, 55, 70 and 85 up.
-HEAT_BANDS = (40, 55, 70, 85)
 
 
 def can_read_insights(user) -> bool:
@@ -128,9 +127,8 @@ class Heatmap:
 
 
 def heat_class(score: float | None) -> str:
-    if score is None:
-        return "heat-none"
-    return f"heat-{sum(score >= band for band in HEAT_BANDS)}"
+    band = heat_band(score, SCORE_HEAT_BANDS)
+    return "heat-none" if band is None else f"heat-{band}"
 
 
 def latest_heatmap() -> Heatmap | None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from config.replica import heavy_reads
+from core.charts import SCORE_HEAT_BANDS, heat_band
 from core.errors import Conflict, NotAllowed
 from core.web import error_lines, form_errors_from, page_for
 from employees.models import Department
@@ -17,9 +18,6 @@ from employees.permissions import is_hr, is_manager, managed_department_ids
 from pulse_surveys import impact, selectors, services
 from pulse_surveys.forms import RoundForm, SurveyForm
 from pulse_surveys.models import QuestionKind, Round, RoundStatus, Survey
-
-HEAT_BANDS = (40, 55, 70, 85)  # score bands of the heatmap's five shades
-
 
 # --- Answering --------------------------------------------------------------------------------
 
@@ -222,9 +220,8 @@ def results(request):
 
 
 def _heat(score: float | None) -> str:
-    if score is None:
-        return ""
-    return f"heat-{sum(score >= band for band in HEAT_BANDS)}"
+    band = heat_band(score, SCORE_HEAT_BANDS)
+    return "" if band is None else f"heat-{band}"
 
 
 @page_for(selectors.can_see_all_results, methods=["GET"])

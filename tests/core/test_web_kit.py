@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils import translation
 
-from core.charts import Axis, coordinate, nice_ticks
+from core.charts import SCORE_HEAT_BANDS, Axis, coordinate, heat_band, nice_ticks
 from core.csv_files import csv_cell, csv_response
 from core.errors import Conflict, NotAllowed
 from core.formatting import month, number, percent
@@ -390,3 +390,19 @@ def test_a_service_call_without_a_form_becomes_a_message(rf):
 def test_error_lines_lead_with_the_label():
     error = ValidationError({"answers.q1": ["Required."], "email": ["Bad."]})
     assert error_lines(error, {"answers.q1": "Question 1"}) == ["Question 1 — Required.", "Bad."]
+
+
+@pytest.mark.parametrize(("score", "band"), [(None, None), (12, 0), (40, 1), (69.9, 2), (70, 3), (85, 4), (100, 4)])
+def test_a_heat_band_counts_the_bounds_a_value_reaches(score, band):
+    assert heat_band(score, SCORE_HEAT_BANDS) == band
+
+
+def test_no_module_keeps_heat_bands_of_its_own():
+    own = [
+        f"{path}:{node.lineno}"
+        for path, tree in _modules()
+        if path.parts[0] != "core"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == "HEAT_BANDS"
+    ]
+    assert own == []

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, NotAllowed
 from core.periods import Period
-from core.web import form_errors_from, page_for, refuse_unless
+from core.web import form_errors_from, page_for, refuse_unless, service_call
 from employees.models import Department, User
 from employees.permissions import is_hr, is_manager
 from leave import api, calendar, forms, selectors, services
@@ -67,11 +67,7 @@ def mine(request):
 @require_POST
 def cancel(request, pk: int):
     leave_request = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
-    try:
-        services.leave_request_cancel(request=leave_request, actor=request.user)
-    except (Conflict, NotAllowed) as error:
-        messages.error(request, error.message)
-    else:
+    if service_call(request, None, lambda: services.leave_request_cancel(request=leave_request, actor=request.user)):
         messages.success(request, _("The request is cancelled."))
     return redirect(request.POST.get("next") or "leave:mine")
 
@@ -98,19 +94,19 @@ def approvals(request):
 @require_POST
 def decide(request, pk: int):
     leave_request = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
-    try:
-        if request.POST.get("decision") == "approve":
-            services.leave_request_approve(request=leave_request, actor=request.user)
+    if request.POST.get("decision") == "approve":
+        if service_call(
+            request, None, lambda: services.leave_request_approve(request=leave_request, actor=request.user)
+        ):
             messages.success(request, _("Approved."))
-        else:
-            services.leave_request_reject(
-                request=leave_request, actor=request.user, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("Rejected."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except (Conflict, NotAllowed) as error:
-        messages.error(request, error.message)
+    elif service_call(
+        request,
+        None,
+        lambda: services.leave_request_reject(
+            request=leave_request, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+    ):
+        messages.success(request, _("Rejected."))
     return redirect("leave:approvals")
 
 

@@ -2,11 +2,9 @@
 from a CDN). Each chart comes with its title, a text alternative and the rows of the table
 behind it; the templates only place what is computed here."""
 
-import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
+from core.charts import Axis, heat_band, nice_ticks
 from correlation import stats
 from correlation.interpretation import number
 
@@ -19,37 +17,8 @@ HEAT_CLASSES = ("heat-n3", "heat-n2", "heat-n1", "heat-0", "heat-p1", "heat-p2",
 
 
 def heat_class(r: float | None) -> str:
-    if r is None:
-        return "heat-none"
-    return HEAT_CLASSES[int(np.searchsorted(HEAT_BOUNDS, r, side="right"))]
-
-
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering low..high (1, 2 or 5 times a power of ten apart)."""
-    if high <= low:
-        high = low + 1
-    raw = (high - low) / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    first = math.floor(low / step) * step
-    ticks, value = [], first
-    while value <= high + step * 1e-9:
-        ticks.append(round(value, 10))
-        value += step
-    if ticks[-1] < high:
-        ticks.append(round(value, 10))
-    return ticks
-
-
-@dataclass
-class Axis:
-    low: float
-    high: float
-    start: float  # pixel of `low`
-    end: float  # pixel of `high`
-
-    def at(self, value: float) -> float:
-        return round(self.start + (value - self.low) / (self.high - self.low) * (self.end - self.start), 2)
+    band = heat_band(r, HEAT_BOUNDS)
+    return "heat-none" if band is None else HEAT_CLASSES[band]
 
 
 @dataclass

@@ -16,10 +16,10 @@ standardised (in standard deviations of both series) and read on the same bands.
 """
 
 from django.conf import settings
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core import formatting
 from core.dimensions import ServiceDimension
 from correlation import multilevel, stats
 from correlation.models import Family, Granularity, Role, Variant
@@ -43,9 +43,7 @@ def strength(r: float) -> str:
 
 
 def number(value: float | None, decimals: int = 2) -> str:
-    if value is None:
-        return "—"
-    return formats.number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
+    return formatting.number(value, decimals)
 
 
 def p_value(value: float | None) -> str:

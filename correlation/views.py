@@ -1,21 +1,19 @@
 """Correlation reports: pages (the list with its form, a report, its CSV exports)."""
 
-import csv
-from functools import wraps
 from itertools import pairwise
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from config.replica import heavy_reads
+from core.csv_files import csv_response
 from core.dimensions import ServiceDimension
 from core.periods import Period
+from core.web import form_errors_from, page_for
 from correlation import charts, interpretation, services
 from correlation.api import READERS, ResultSerializer
 from correlation.forms import ReportForm
@@ -44,20 +42,12 @@ def _point_label(point, external_label: str) -> str:
     }
 
 
-def reader_required(view):
-    """Leadership and HR only (everyone else: 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not has_role(request.user, READERS):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+def can_read_reports(user) -> bool:
+    """Leadership and HR read correlation reports."""
+    return has_role(user, READERS)
 
 
-@reader_required
+@page_for(can_read_reports)
 def reports(request):
     last_month = Period.of(timezone.localdate()).shift(-1)
     initial = {"period_from": str(last_month.shift(-11)), "period_to": str(last_month)}
@@ -66,9 +56,7 @@ def reports(request):
         try:
             report = services.correlation_report_request(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, field_messages in error.message_dict.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The report has been requested; it is computed in the background."))
             return redirect("correlation:detail", pk=report.pk)
@@ -111,7 +99,7 @@ def _matrix(results: list) -> dict:
     }
 
 
-@reader_required
+@page_for(can_read_reports)
 @heavy_reads()
 def report_detail(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
@@ -176,43 +164,19 @@ def _heat_labels() -> list[str]:
     return [f"< {bounds[0]}", *(f"{a} … {b}" for a, b in pairwise(bounds)), f"≥ {bounds[-1]}"]
 
 
-def _csv_text(value) -> str:
-    """Text cells that a spreadsheet would run as a formula are quoted with an apostrophe."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_text(value) for value in row])
-    return response
-
-
-@reader_required
+@page_for(can_read_reports)
 @heavy_reads()
 def report_results_csv(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
     context = {"granularity": report.granularity, "higher_is_better": report.external_higher_is_better}
     data = ResultSerializer(report.results.all(), many=True, context=context).data
     header = list(ResultSerializer.Meta.fields)
-    return _csv_response(
+    return csv_response(
         f"correlation-report-{report.pk}-results.csv", header, ([row[key] for key in header] for row in data)
     )
 
 
-@reader_required
+@page_for(can_read_reports)
 @heavy_reads()
 def report_points_csv(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
@@ -221,4 +185,4 @@ def report_points_csv(request, pk: int):
         [p.department_id, p.department.code, p.department.name, str(Period.of(p.period)), p.internal, p.external]
         for p in report.points.all()
     )
-    return _csv_response(f"correlation-report-{report.pk}-points.csv", header, rows)
+    return csv_response(f"correlation-report-{report.pk}-points.csv", header, rows)

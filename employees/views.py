@@ -1,19 +1,18 @@
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
+from core.csv_files import csv_response
 from core.errors import Conflict
 from core.uploads import UploadRefused, read_bounded
+from core.web import page_for
 from employees import services
 from employees.importing import COLUMNS
 from employees.models import Department, ImportKind, ImportMode, ImportStatus
@@ -31,11 +30,9 @@ def profile(request):
 
 
 @require_GET
-@login_required
+@page_for(is_hr, is_manager)
 def directory(request):
     """HR sees everyone (with wages); a manager sees their own subtree."""
-    if not (is_hr(request.user) or is_manager(request.user)):
-        raise PermissionDenied
     people = employee_list(viewer=request.user).filter(is_active=True)
     query = request.GET.get("q", "").strip()
     if query:
@@ -61,11 +58,9 @@ def directory(request):
 
 
 @require_GET
-@login_required
+@page_for(can_search)
 def search_page(request):
     """People and departments by name or number, within what the person may see."""
-    if not can_search(request.user):
-        raise PermissionDenied
     results = search(viewer=request.user, query=request.GET.get("q", "")[:100])
     return render(
         request,
@@ -104,14 +99,8 @@ class OrgImportForm(forms.Form):
             raise forms.ValidationError(str(refused)) from None
 
 
-def _require_hr(user) -> None:
-    if not is_hr(user):
-        raise PermissionDenied
-
-
-@login_required
+@page_for(is_hr)
 def org_imports(request):
-    _require_hr(request.user)
     form = OrgImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         org_import = services.org_import_upload(
@@ -128,9 +117,8 @@ def org_imports(request):
 
 
 @require_GET
-@login_required
+@page_for(is_hr)
 def org_import_detail(request, pk: int):
-    _require_hr(request.user)
     org_import = get_object_or_404(org_import_list(), pk=pk)
     labels = {
         "created": _("created"),
@@ -154,10 +142,8 @@ def org_import_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@page_for(is_hr, methods=["POST"])
 def org_import_apply(request, pk: int):
-    _require_hr(request.user)
     org_import = get_object_or_404(org_import_list(), pk=pk)
     try:
         result = services.org_import_apply_start(org_import=org_import, actor=request.user)
@@ -170,15 +156,9 @@ def org_import_apply(request, pk: int):
 
 
 @require_GET
-@login_required
+@page_for(is_hr)
 def org_import_template(request, kind: str):
     """The columns of a file kind with example rows, as CSV UTF-8."""
-    _require_hr(request.user)
     if kind not in ImportKind.values:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="prima-{kind}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(COLUMNS[kind])
-    writer.writerows(TEMPLATE_EXAMPLES[kind])
-    return response
+    return csv_response(f"prima-{kind}.csv", COLUMNS[kind], TEMPLATE_EXAMPLES[kind])

@@ -2,12 +2,12 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.web import form_errors_from, page_for
 from employees.permissions import is_hr
 from feedback import selectors, services
 from feedback.models import Theme
@@ -24,25 +24,21 @@ class ThemeForm(forms.ModelForm):
 
 
 @require_safe
-@login_required
+@page_for(is_hr)
 def theme_list(request):
-    if not is_hr(request.user):
-        raise PermissionDenied
     return render(request, "feedback/themes.html", {"themes": selectors.theme_list()})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@page_for(is_hr)
 def theme_edit(request, pk: int | None = None):
-    if not is_hr(request.user):
-        raise PermissionDenied
     theme = get_object_or_404(Theme, pk=pk) if pk is not None else None
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
         try:
             services.theme_save(theme=theme, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The theme was saved."))
             return redirect("feedback:themes")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.charts import coordinate
 from core.periods import Period
 from improvement.selectors import FollowUp, Measurement
 
@@ -23,11 +24,11 @@ class Bar:
     suppressed: bool
     respondents: int | None
     margin: int | None
-    x: float
-    y: float
-    height: float
+    x: str  # SVG coordinates, written by core.charts.coordinate
+    y: str
+    height: str
     css: str
-    text_x: float
+    text_x: str
 
 
 def _y(value: float) -> float:
@@ -60,29 +61,29 @@ def follow_up_chart(follow_up: FollowUp) -> dict | None:
                 suppressed=measurement.suppressed,
                 respondents=None if measurement.suppressed else measurement.respondents,
                 margin=None if measurement.suppressed else measurement.margin,
-                x=round(x, 1),
-                y=round(y, 1),
-                height=round(height, 1),
+                x=coordinate(x),
+                y=coordinate(y),
+                height=coordinate(height),
                 css=css,
-                text_x=round(x + BAR_WIDTH / 2, 1),
+                text_x=coordinate(x + BAR_WIDTH / 2),
             )
         )
     baseline = None
     if follow_up.before is not None and not follow_up.before.suppressed:
-        baseline = round(_y(follow_up.before.value), 1)
+        baseline = coordinate(_y(follow_up.before.value))
     return {
         "width": width,
         "height": HEIGHT,
         "left": LEFT,
         "right": width - RIGHT,
-        "base": round(base, 1),
-        "grid": [{"value": value, "y": round(_y(value), 1)} for value in GRID],
+        "base": coordinate(base),
+        "grid": [{"value": value, "y": coordinate(_y(value))} for value in GRID],
         "bars": bars,
         "bar_width": BAR_WIDTH,
         "baseline": baseline,
         "label_y": HEIGHT - BOTTOM + 18,
         "sublabel_y": HEIGHT - BOTTOM + 34,
-        "hidden_y": round((TOP + base) / 2, 1),
+        "hidden_y": coordinate((TOP + base) / 2),
     }
 
 

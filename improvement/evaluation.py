@@ -12,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import number
 from core.periods import Period
 from employees.models import Department
 from improvement import effects
@@ -29,10 +30,6 @@ class ActionEffect:
     method: str  # "did", "series" or "" (the data cannot tell)
     text: str
     estimate: effects.Effect | effects.SeriesEffect | None = None
-
-
-def _number(value: float, places: int = 1) -> str:
-    return formats.number_format(round(value, places), decimal_pos=places, use_l10n=True)
 
 
 def _units(department_ids: set[int], own: int) -> list[int]:
@@ -111,9 +108,9 @@ def action_effect(action: Action, *, today: dt.date | None = None) -> ActionEffe
             return _series_effect(panel[row_of[action.department_id]], column_of[acted_from.first_day])
         return ActionEffect("", _cannot_tell(error.code, error.params))
     values = {
-        "change": _number(estimate.att),
-        "low": _number(estimate.low),
-        "high": _number(estimate.high),
+        "change": number(estimate.att),
+        "low": number(estimate.low),
+        "high": number(estimate.high),
         "p": p_text(estimate.p_value),
         "treated": estimate.treated_units,
         "controls": estimate.units - estimate.treated_units,
@@ -151,9 +148,9 @@ def _series_effect(series: np.ndarray, acted_at: int) -> ActionEffect:
         "are compared: the score changed by %(change)s points (95%% interval %(low)s to %(high)s, %(p)s). "
         "This cannot separate the action from anything else that changed at the same time."
     ) % {
-        "change": _number(estimate.change),
-        "low": _number(estimate.low),
-        "high": _number(estimate.high),
+        "change": number(estimate.change),
+        "low": number(estimate.low),
+        "high": number(estimate.high),
         "p": p_text(estimate.p_value),
     }
     return ActionEffect("series", text, estimate)

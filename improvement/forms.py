@@ -2,7 +2,6 @@
 fields they name."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from improvement import targets
@@ -44,12 +43,9 @@ def join_target(*, driver: str = "", dimension: str = "") -> str:
     return f"{DIMENSION_PREFIX}{dimension}" if dimension else ""
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Puts a service's field errors on the form's fields (driver/dimension on `target`)."""
-    messages = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    for field, field_messages in messages.items():
-        name = "target" if field in ("driver", "dimension") else field
-        form.add_error(name if name in form.fields else None, field_messages)
+# A service names the target of an action or training as `driver` or `dimension`; the form has
+# one `target` field for both.
+TARGET_FIELDS = {"driver": "target", "dimension": "target"}
 
 
 class DateInput(forms.DateInput):

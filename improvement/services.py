@@ -4,16 +4,15 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
+from core.notifications import notification_send
 from employees.models import Department, User
 from employees.permissions import subtree_ids
 from improvement import rules, targets
@@ -260,9 +259,7 @@ def action_reminders_send(*, now: dt.datetime | None = None) -> int:
             claimed = Action.objects.filter(not_recently, pk=action.pk).update(last_reminded_at=now)
             if not claimed:
                 continue
-            with translation.override(settings.LANGUAGE_CODE):
-                subject, body = _reminder_message(action, today)
-            send_mail(subject, body, None, [action.owner.email])
+            notification_send([action.owner], lambda action=action: _reminder_message(action, today))
             sent += 1
     return sent
 

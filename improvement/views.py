@@ -7,25 +7,25 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import Conflict, NotAllowed
 from core.periods import Period
+from core.web import form_errors_from, page_for, refuse_unless, service_call
 from employees.models import Department
 from employees.permissions import employees_visible_to, is_hr, is_leadership, managed_department_ids, subtree_ids
 from improvement import evaluation, rules, selectors, services, targets
 from improvement.charts import follow_up_chart, follow_up_summary
 from improvement.forms import (
+    TARGET_FIELDS,
     ActionForm,
     AttendanceForm,
     NoteForm,
     StatusForm,
     TrainingForm,
-    add_service_errors,
     join_target,
     split_target,
 )
@@ -148,26 +148,14 @@ def action_detail(request, pk: int):
     )
 
 
-def _run(request, call) -> bool:
-    """Runs a service call from a page, turning refusals into messages."""
-    try:
-        call()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except (Conflict, NotAllowed) as error:
-        messages.error(request, str(error.message))
-    else:
-        return True
-    return False
-
-
 @login_required
 @require_POST
 def action_status(request, pk: int):
     action = get_object_or_404(selectors.action_list(viewer=request.user), pk=pk)
     form = StatusForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and service_call(
         request,
+        None,
         lambda: services.action_status_change(
             action=action, actor=request.user, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
         ),
@@ -181,8 +169,10 @@ def action_status(request, pk: int):
 def action_note(request, pk: int):
     action = get_object_or_404(selectors.action_list(viewer=request.user), pk=pk)
     form = NoteForm(request.POST)
-    if form.is_valid() and _run(
-        request, lambda: services.action_note_add(action=action, actor=request.user, text=form.cleaned_data["text"])
+    if form.is_valid() and service_call(
+        request,
+        None,
+        lambda: services.action_note_add(action=action, actor=request.user, text=form.cleaned_data["text"]),
     ):
         messages.success(request, _("Note added."))
     elif not form.is_valid():
@@ -190,11 +180,9 @@ def action_note(request, pk: int):
     return redirect("improvement:action_detail", pk=action.pk)
 
 
-@login_required
+@page_for(rules.may_plan)
 def action_create(request):
     user = request.user
-    if not rules.may_plan(user):
-        raise PermissionDenied
     chosen = _int((request.POST if request.method == "POST" else request.GET).get("department")) or user.department_id
     departments, people = _planning_departments(user), _planning_people(user, chosen)
     suggestion = None
@@ -208,7 +196,7 @@ def action_create(request):
                     actor=user, suggestion=suggestion, **split_target(data.pop("target")), **data
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_errors_from(form, error, fields=TARGET_FIELDS)
             else:
                 messages.success(request, _("Action planned."))
                 return redirect("improvement:action_detail", pk=action.pk)
@@ -276,11 +264,9 @@ def trainings(request):
     )
 
 
-@login_required
+@page_for(rules.may_plan)
 def training_create(request):
     user = request.user
-    if not rules.may_plan(user):
-        raise PermissionDenied
     chosen = _int((request.POST if request.method == "POST" else request.GET).get("department")) or user.department_id
     departments, people = _planning_departments(user), _planning_people(user, chosen)
     if request.method == "POST":
@@ -290,7 +276,7 @@ def training_create(request):
             try:
                 training = services.training_create(actor=user, **split_target(data.pop("target")), **data)
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_errors_from(form, error, fields=TARGET_FIELDS)
             else:
                 messages.success(request, _("Training planned."))
                 return redirect("improvement:training_detail", pk=training.pk)
@@ -310,16 +296,17 @@ def training_detail(request, pk: int):
     if can_record:
         form = AttendanceForm(request.POST or None, rows=rows)
         if request.method == "POST" and form.is_valid():
-            if _run(
+            if service_call(
                 request,
+                None,
                 lambda: services.training_attendance_record(
                     training=training, actor=user, attendance=form.attendance()
                 ),
             ):
                 messages.success(request, _("Attendance recorded."))
             return redirect("improvement:training_detail", pk=training.pk)
-    elif request.method == "POST":
-        raise PermissionDenied
+    else:
+        refuse_unless(request.method != "POST")
     return render(
         request,
         "improvement/training_detail.html",

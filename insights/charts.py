@@ -9,15 +9,12 @@ from dataclasses import dataclass, field
 
 from django.utils import formats
 
-from insights.formatting import month, number
+from core.charts import coordinate
+from core.formatting import month, number
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 14, 46
 SERIES_CLASSES = 8  # series-0 … series-7 in insights.css, then the colours repeat
-
-
-def _coordinate(value: float) -> str:
-    return f"{value:.1f}"
 
 
 @dataclass(frozen=True)
@@ -107,14 +104,14 @@ def line_chart(
 
     tick = low
     while tick <= high + 1e-9:
-        chart.y_ticks.append(Tick(_coordinate(y_of(tick)), number(tick, 0)))
+        chart.y_ticks.append(Tick(coordinate(y_of(tick)), number(tick, 0)))
         tick += step
     if low < 0 < high:
-        chart.zero = _coordinate(y_of(0))
+        chart.zero = coordinate(y_of(0))
     for index, period in enumerate(periods):
         show_year = index == 0 or period.month == 1
         chart.x_ticks.append(
-            Tick(_coordinate(x_of(index)), formats.date_format(period, "M"), str(period.year) if show_year else "")
+            Tick(coordinate(x_of(index)), formats.date_format(period, "M"), str(period.year) if show_year else "")
         )
     for position, item in enumerate(series):
         line = Line(label=item.label, css=item.css or f"series-{position % SERIES_CLASSES}")
@@ -126,7 +123,7 @@ def line_chart(
                     line.segments.append(" ".join(run))
                 run = []
                 continue
-            x, y = _coordinate(x_of(index)), _coordinate(y_of(min(max(value, low), high)))
+            x, y = coordinate(x_of(index)), coordinate(y_of(min(max(value, low), high)))
             run.append(f"{x},{y}")
             line.dots.append(Dot(x, y, f"{item.label}, {month(period)}: {number(value, places)}{suffix}"))
         if run:

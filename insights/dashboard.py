@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core.formatting import month, number, percent
 from insights import selectors
 from insights.charts import LineChart, SeriesInput, line_chart, scale_around
-from insights.formatting import month, number, percent
 
 IKM_FLOOR, IKM_CEILING = 25, 100  # the IKM's own scale (PermenPANRB 14/2017)
 

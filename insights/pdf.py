@@ -25,11 +25,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.formatting import month
 from correlation import interpretation, stats
 from correlation.charts import nice_ticks
 from correlation.models import Family, Variant
 from correlation.series import LEVERS
-from insights.formatting import month
 from pulse_surveys.selectors import driver_list
 
 FONT, BOLD, ITALIC = "PrimaVera", "PrimaVera-Bold", "PrimaVera-Italic"

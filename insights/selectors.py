@@ -5,6 +5,7 @@ where they answer the question, and nothing here reads an individual pulse respo
 import datetime as dt
 from dataclasses import dataclass, field
 
+from core.charts import SCORE_HEAT_BANDS, heat_band
 from core.periods import Period
 from correlation import interpretation
 from correlation.selectors import latest_succeeded_report, report_detail_queryset
@@ -19,8 +20,6 @@ from service_quality.models import Source
 
 READERS = frozenset({Role.LEADERSHIP, Role.HR})
 MONTHS_SHOWN = 12
-# The pulse heatmap's five shades: scores from 40, 55, 70 and 85 up.
-HEAT_BANDS = (40, 55, 70, 85)
 
 
 def can_read_insights(user) -> bool:
@@ -105,9 +104,8 @@ class Heatmap:
 
 
 def heat_class(score: float | None) -> str:
-    if score is None:
-        return "heat-none"
-    return f"heat-{sum(score >= band for band in HEAT_BANDS)}"
+    band = heat_band(score, SCORE_HEAT_BANDS)
+    return "heat-none" if band is None else f"heat-{band}"
 
 
 def latest_heatmap() -> Heatmap | None:

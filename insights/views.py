@@ -1,33 +1,19 @@
 """Insight pages: the leadership dashboard, its CSV exports and a correlation report as PDF.
 Leadership and HR only (everyone else: 403)."""
 
-import csv
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from config.replica import heavy_reads
+from core.csv_files import csv_response
+from core.web import page_for
 from correlation.models import ReportStatus
 from employees.permissions import is_hr
 from insights import dashboard, pdf, selectors
 
 
-def reader_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not selectors.can_read_insights(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@reader_required
+@page_for(selectors.can_read_insights)
 @heavy_reads()
 def dashboard_page(request):
     today = timezone.localdate()
@@ -46,32 +32,17 @@ def dashboard_page(request):
     return render(request, "insights/dashboard.html", context)
 
 
-def _csv_cell(value) -> str:
-    """Text a spreadsheet would run as a formula is quoted with an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return f"'{value}"
-    return str(value)
-
-
-@reader_required
+@page_for(selectors.can_read_insights)
 @heavy_reads()
 def export(request, table: str):
     build = dashboard.CSV_TABLES.get(table)
     if build is None:
         raise Http404
     data = build(timezone.localdate())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{data.filename}"'
-    writer = csv.writer(response)
-    writer.writerow(data.header)
-    for row in data.rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return response
+    return csv_response(data.filename, data.header, data.rows)
 
 
-@reader_required
+@page_for(selectors.can_read_insights)
 @heavy_reads()
 def report_pdf(request, pk: int):
     report = selectors.report_for_pdf(pk)

@@ -1,11 +1,10 @@
 """Who hears about a leave request, and what the e-mail says."""
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.notifications import notification_message
 from employees.models import Role, User
 from leave.models import LeaveRequest, Stage
 
@@ -37,7 +36,7 @@ def recipients_for(request: LeaveRequest, event: str) -> list[User]:
 
 
 def message_for(request: LeaveRequest, event: str, recipient: User) -> EmailMessage:
-    with translation.override(settings.LANGUAGE_CODE):
+    def compose() -> tuple[str, str]:
         values = {
             "employee": request.employee.get_full_name() or request.employee.username,
             "type": request.leave_type.name,
@@ -62,4 +61,6 @@ def message_for(request: LeaveRequest, event: str, recipient: User) -> EmailMess
             lines.append(_("Decide in Prima: %(path)s") % {"path": reverse("leave:approvals")})
         else:
             lines.append(_("Your leave in Prima: %(path)s") % {"path": reverse("leave:mine")})
-        return EmailMessage(subject=subjects[event] % values, body="\n\n".join(lines), to=[recipient.email])
+        return subjects[event] % values, "\n\n".join(lines)
+
+    return notification_message([recipient], compose)

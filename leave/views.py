@@ -2,11 +2,10 @@
 do the work, errors shown where they belong."""
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,32 +16,11 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, NotAllowed
 from core.periods import Period
+from core.web import form_errors_from, page_for, refuse_unless, service_call
 from employees.models import Department, User
 from employees.permissions import is_hr, is_manager
 from leave import api, calendar, forms, selectors, services
 from leave.models import OPEN_STATUSES, Holiday, LeavePolicy, LeaveRequest, LeaveType, Status
-
-
-def hr_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_hr(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _apply_errors(form, error: Exception) -> None:
-    """Shows a service's refusal on the form: field errors where they belong, the rest on top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    else:
-        form.add_error(None, str(error.message))
 
 
 @login_required
@@ -58,7 +36,7 @@ def mine(request):
             try:
                 services.leave_request_create(employee=user, **form.cleaned_data)
             except (ValidationError, Conflict, NotAllowed) as error:
-                _apply_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Your request is sent for approval."))
                 return redirect("leave:mine")
@@ -88,11 +66,7 @@ def mine(request):
 @require_POST
 def cancel(request, pk: int):
     leave_request = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
-    try:
-        services.leave_request_cancel(request=leave_request, actor=request.user)
-    except (Conflict, NotAllowed) as error:
-        messages.error(request, error.message)
-    else:
+    if service_call(request, None, lambda: services.leave_request_cancel(request=leave_request, actor=request.user)):
         messages.success(request, _("The request is cancelled."))
     return redirect(request.POST.get("next") or "leave:mine")
 
@@ -100,8 +74,7 @@ def cancel(request, pk: int):
 @login_required
 def approvals(request):
     waiting = list(selectors.approvals_waiting_for(request.user))
-    if not waiting and not (is_hr(request.user) or is_manager(request.user) or request.user.reports.exists()):
-        raise PermissionDenied
+    refuse_unless(bool(waiting) or is_hr(request.user) or is_manager(request.user) or request.user.reports.exists())
     year = timezone.localdate().year
     balances = {}
     for item in waiting:
@@ -120,19 +93,19 @@ def approvals(request):
 @require_POST
 def decide(request, pk: int):
     leave_request = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
-    try:
-        if request.POST.get("decision") == "approve":
-            services.leave_request_approve(request=leave_request, actor=request.user)
+    if request.POST.get("decision") == "approve":
+        if service_call(
+            request, None, lambda: services.leave_request_approve(request=leave_request, actor=request.user)
+        ):
             messages.success(request, _("Approved."))
-        else:
-            services.leave_request_reject(
-                request=leave_request, actor=request.user, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("Rejected."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except (Conflict, NotAllowed) as error:
-        messages.error(request, error.message)
+    elif service_call(
+        request,
+        None,
+        lambda: services.leave_request_reject(
+            request=leave_request, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+    ):
+        messages.success(request, _("Rejected."))
     return redirect("leave:approvals")
 
 
@@ -191,7 +164,7 @@ def team(request):
 # --- HR -------------------------------------------------------------------------------------
 
 
-@hr_required
+@page_for(is_hr)
 def manage_types(request):
     default_form = forms.PolicyDefaultForm(prefix="default")
     assign_form = forms.PolicyAssignForm(prefix="assign")
@@ -220,7 +193,7 @@ def manage_types(request):
     )
 
 
-@hr_required
+@page_for(is_hr)
 def manage_type_edit(request, pk: int):
     leave_type = get_object_or_404(LeaveType.objects.select_related("policy"), pk=pk)
     form = forms.LeaveTypeForm(request.POST or None, instance=leave_type)
@@ -228,14 +201,14 @@ def manage_type_edit(request, pk: int):
         try:
             services.leave_type_update(leave_type=leave_type, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("leave:manage_types")
     return render(request, "leave/manage_type_edit.html", {"form": form, "leave_type": leave_type})
 
 
-@hr_required
+@page_for(is_hr)
 def manage_type_create(request):
     form = forms.LeaveTypeCreateForm(request.POST or None, initial={"policy": selectors.default_policy()})
     if request.method == "POST" and form.is_valid():
@@ -243,14 +216,14 @@ def manage_type_create(request):
         try:
             services.leave_type_create(policy=data.pop("policy"), actor=request.user, **data)
         except (ValidationError, Conflict) as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("leave:manage_types")
     return render(request, "leave/manage_form.html", {"form": form, "title": _("New leave type")})
 
 
-@hr_required
+@page_for(is_hr)
 def manage_policy_edit(request, pk: int):
     policy = get_object_or_404(LeavePolicy, pk=pk)
     form = forms.PolicyForm(request.POST or None, instance=policy)
@@ -258,14 +231,14 @@ def manage_policy_edit(request, pk: int):
         try:
             services.leave_policy_update(policy=policy, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("leave:manage_types")
     return render(request, "leave/manage_form.html", {"form": form, "title": policy.name})
 
 
-@hr_required
+@page_for(is_hr)
 def manage_holidays(request):
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)
@@ -278,7 +251,7 @@ def manage_holidays(request):
         try:
             holiday = services.holiday_create(actor=request.user, **form.cleaned_data)
         except (ValidationError, Conflict) as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Added to the calendar."))
             return redirect(f"{request.path}?year={holiday.date.year}")
@@ -286,7 +259,7 @@ def manage_holidays(request):
     return render(request, "leave/manage_holidays.html", {"year": year, "holidays": holidays, "form": form})
 
 
-@hr_required
+@page_for(is_hr)
 @require_POST
 def manage_holiday_change(request, pk: int):
     holiday = get_object_or_404(Holiday, pk=pk)
@@ -300,7 +273,7 @@ def manage_holiday_change(request, pk: int):
     return redirect(f"{reverse('leave:manage_holidays')}?year={holiday.date.year}")
 
 
-@hr_required
+@page_for(is_hr)
 def manage_allocations(request):
     year = timezone.localdate().year
     allocation_form = forms.AllocationForm(prefix="allocation", initial={"year": year})
@@ -319,7 +292,7 @@ def manage_allocations(request):
                 else:
                     services.leave_adjustment_create(actor=request.user, **form.cleaned_data)
             except (ValidationError, Conflict) as error:
-                _apply_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Saved in the ledger."))
                 return redirect(f"{request.path}?employee={form.cleaned_data['employee'].pk}")

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import models, transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.charts import coordinate
+from core.formatting import number, percent
 from pulse_surveys import drivers as stats
 from pulse_surveys.models import (
     Answer,
@@ -347,22 +348,13 @@ CHART_WIDTH, CHART_HEIGHT = 560, 320
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 52, 20, 16, 48
 
 
-def _number(value: float, places: int = 0) -> str:
-    return formats.number_format(round(value, places), decimal_pos=places, use_l10n=True)
-
-
 def _percent(fraction: float, places: int = 0) -> str:
-    return f"{_number(fraction * 100, places)}%"
+    return percent(fraction * 100, places)
 
 
 def p_text(p_value: float) -> str:
     """ "p = 0,023" in the reader's language; "p < 0,001" below that."""
-    return f"p < {_number(0.001, 3)}" if p_value < 0.001 else f"p = {_number(p_value, 3)}"
-
-
-def _coordinate(value: float) -> str:
-    # SVG coordinates are never localised: always a dot for decimals.
-    return f"{value:.1f}"
+    return f"p < {number(0.001, 3)}" if p_value < 0.001 else f"p = {number(p_value, 3)}"
 
 
 @dataclass
@@ -480,18 +472,18 @@ def _place(view: OutcomeView) -> None:
     def y_of(share: float) -> float:
         return view.bottom_edge - min(share * 100, ceiling) / ceiling * plot_height
 
-    view.x_ticks = [Tick(_coordinate(x_of(value)), str(value)) for value in range(0, 101, 20)]
+    view.x_ticks = [Tick(coordinate(x_of(value)), str(value)) for value in range(0, 101, 20)]
     step = 10 if ceiling <= 50 else 20
-    view.y_ticks = [Tick(_coordinate(y_of(value / 100)), str(value)) for value in range(0, ceiling + 1, step)]
-    view.average_y = _coordinate(y_of(1 / len(points)))
+    view.y_ticks = [Tick(coordinate(y_of(value / 100)), str(value)) for value in range(0, ceiling + 1, step)]
+    view.average_y = coordinate(y_of(1 / len(points)))
     favourable = [point.favourable for point in points if point.favourable is not None]
-    view.middle_x = _coordinate(x_of(float(np.median(favourable)))) if favourable else ""
+    view.middle_x = coordinate(x_of(float(np.median(favourable)))) if favourable else ""
     for point in points:
-        point.x = _coordinate(x_of(point.favourable or 0.0))
-        point.y = _coordinate(y_of(point.share))
-        point.label_y = _coordinate(y_of(point.share) - 8)
-        point.bar_top = _coordinate(y_of(point.share_high))
-        point.bar_bottom = _coordinate(y_of(max(point.share_low, 0.0)))
+        point.x = coordinate(x_of(point.favourable or 0.0))
+        point.y = coordinate(y_of(point.share))
+        point.label_y = coordinate(y_of(point.share) - 8)
+        point.bar_top = coordinate(y_of(point.share_high))
+        point.bar_bottom = coordinate(y_of(max(point.share_low, 0.0)))
 
 
 def _room_to_gain(point: PriorityPoint) -> float:
@@ -551,7 +543,7 @@ def _summaries(view: OutcomeView) -> None:
     point = first
     view.sureness = _(
         "How sure: %(driver)s was of above-average importance in %(sure)s of %(draws)s resamples of the respondents."
-    ) % {"driver": point.driver.name, "sure": _percent(point.above_average), "draws": _number(view.draws)}
+    ) % {"driver": point.driver.name, "sure": _percent(point.above_average), "draws": number(view.draws, 0)}
     view.explained = _(
         "Together the drivers explain %(r2)s of the differences between respondents in %(outcome)s (95%% interval "
         "%(low)s to %(high)s). This is an association within one round, not proof that changing a driver changes "
@@ -633,8 +625,8 @@ def _agreement_view(data: dict, breakdown: list[RoundResult]) -> AgreementView:
             "Read them with their margins, or use the shrunk scores below."
         )
     values = {
-        "icc1": _number(icc1, 2),
-        "icc2": _number(icc2, 2),
+        "icc1": number(icc1, 2),
+        "icc2": number(icc2, 2),
         "share": _percent(max(icc1, 0)),
         "p": p_text(p_value),
     }
@@ -643,7 +635,7 @@ def _agreement_view(data: dict, breakdown: list[RoundResult]) -> AgreementView:
         summary += " " + _(
             "Within units, agreement r_wg(J) has a median of %(median)s; %(agreeing)s of %(units)s units reach 0.70."
         ) % {
-            "median": _number(data["rwg_median"], 2),
+            "median": number(data["rwg_median"], 2),
             "agreeing": data["rwg_agreeing"],
             "units": data["rwg_units"],
         }

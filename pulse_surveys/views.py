@@ -3,32 +3,21 @@ for managers, the heatmap and trend for leadership. Thin: services write, select
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from config.replica import heavy_reads
+from core.charts import SCORE_HEAT_BANDS, heat_band
 from core.errors import Conflict, NotAllowed
+from core.web import error_lines, form_errors_from, page_for
 from employees.models import Department
 from employees.permissions import is_hr, is_manager, managed_department_ids
 from pulse_surveys import impact, selectors, services
 from pulse_surveys.forms import RoundForm, SurveyForm
 from pulse_surveys.models import QuestionKind, Round, RoundStatus, Survey
-
-HEAT_BANDS = (40, 55, 70, 85)  # score bands of the heatmap's five shades
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
 
 # --- Answering --------------------------------------------------------------------------------
 
@@ -68,7 +57,7 @@ def answer(request, pk: int):
         try:
             services.response_submit(pulse_round=pulse_round, employee=request.user, answers=answers)
         except ValidationError as error:
-            errors = [message for problems in error.message_dict.values() for message in problems]
+            errors = error_lines(error)
         except (Conflict, NotAllowed) as error:
             messages.error(request, str(error.message))
             return redirect("pulse_surveys:mine")
@@ -89,10 +78,8 @@ def answer(request, pk: int):
 # --- HR: surveys, rounds, participation -------------------------------------------------------
 
 
-@login_required
-@require_GET
+@page_for(is_hr, methods=["GET"])
 def manage(request):
-    _require(is_hr(request.user))
     open_rounds = selectors.open_rounds_all()
     for pulse_round in open_rounds:
         pulse_round.participation = selectors.round_participation(pulse_round)
@@ -100,31 +87,29 @@ def manage(request):
     return render(request, "pulse_surveys/manage.html", {"surveys": surveys, "open_rounds": open_rounds})
 
 
-@login_required
+@page_for(is_hr)
 def survey_create(request):
-    _require(is_hr(request.user))
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Survey “%(title)s” created.") % {"title": survey.title})
             return redirect("pulse_surveys:manage")
     return render(request, "pulse_surveys/survey_form.html", {"form": form})
 
 
-@login_required
+@page_for(is_hr)
 def round_schedule(request, pk: int):
-    _require(is_hr(request.user))
     survey = get_object_or_404(Survey, pk=pk)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             pulse_round = services.round_create(survey=survey, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_from(form, error)
         except Conflict as error:
             form.add_error(None, str(error.message))
         else:
@@ -133,11 +118,9 @@ def round_schedule(request, pk: int):
     return render(request, "pulse_surveys/round_form.html", {"form": form, "survey": survey})
 
 
-@login_required
-@require_GET
+@page_for(is_hr, methods=["GET"])
 def round_detail(request, pk: int):
     """A round's participation per department (while open: counts only, never scores)."""
-    _require(is_hr(request.user))
     pulse_round = get_object_or_404(Round.objects.select_related("survey"), pk=pk)
     return render(
         request,
@@ -146,10 +129,8 @@ def round_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@page_for(is_hr, methods=["POST"])
 def round_close(request, pk: int):
-    _require(is_hr(request.user))
     pulse_round = get_object_or_404(Round, pk=pk)
     try:
         services.round_close(pulse_round=pulse_round, actor=request.user)
@@ -199,11 +180,9 @@ def _up(user, result) -> int | None:
     return parent
 
 
-@login_required
-@require_GET
+@page_for(selectors.can_see_results, methods=["GET"])
 @heavy_reads()
 def results(request):
-    _require(selectors.can_see_results(request.user))
     rounds, chosen = _chosen_round(request)
     department = _chosen_department(request)
     result, breakdown, comments, comment_summary = (None, [], None, None)
@@ -241,16 +220,13 @@ def results(request):
 
 
 def _heat(score: float | None) -> str:
-    if score is None:
-        return ""
-    return f"heat-{sum(score >= band for band in HEAT_BANDS)}"
+    band = heat_band(score, SCORE_HEAT_BANDS)
+    return "" if band is None else f"heat-{band}"
 
 
-@login_required
-@require_GET
+@page_for(selectors.can_see_all_results, methods=["GET"])
 @heavy_reads()
 def heatmap(request):
-    _require(selectors.can_see_all_results(request.user))
     rounds, chosen = _chosen_round(request)
     drivers = list(selectors.driver_list())
     rows = []

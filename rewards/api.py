@@ -1,10 +1,7 @@
 """Rewards and bonuses API: recognitions, points, the reward catalogue, budgets, bonuses, THR."""
 
-import csv
-
 import django_filters
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -14,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.csv_files import csv_response
 from core.money import MONEY_MAX_DIGITS
 from core.periods import Period, PeriodSerializerField
 from employees.models import Department, Role, User
@@ -380,12 +378,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _csv_safe(value) -> str:
-    """Keeps a spreadsheet from reading a cell as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class BonusViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -463,29 +455,25 @@ class BonusViewSet(
             period=Period.parse(period).first_day if period else None,
             department_ids=[_department_or_400(department).pk] if department else None,
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="prima-bonuses.csv"'
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_COLUMNS)
-        for bonus in rows:
-            writer.writerow(
-                [
-                    _csv_safe(value)
-                    for value in (
-                        bonus.employee.employee_number,
-                        bonus.employee.username,
-                        bonus.employee.get_full_name(),
-                        bonus.department.code,
-                        bonus.kind,
-                        Period.of(bonus.period),
-                        bonus.amount,
-                        bonus.status,
-                        bonus.decided_by.username if bonus.decided_by else "",
-                        timezone.localtime(bonus.decided_at).isoformat(timespec="seconds") if bonus.decided_at else "",
-                    )
-                ]
-            )
-        return response
+        return csv_response(
+            "prima-bonuses.csv",
+            EXPORT_COLUMNS,
+            (
+                (
+                    bonus.employee.employee_number,
+                    bonus.employee.username,
+                    bonus.employee.get_full_name(),
+                    bonus.department.code,
+                    bonus.kind,
+                    Period.of(bonus.period),
+                    bonus.amount,
+                    bonus.status,
+                    bonus.decided_by.username if bonus.decided_by else "",
+                    timezone.localtime(bonus.decided_at).isoformat(timespec="seconds") if bonus.decided_at else "",
+                )
+                for bonus in rows
+            ),
+        )
 
 
 # --- THR.

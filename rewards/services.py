@@ -17,6 +17,7 @@ from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
 from core.jobs import enqueue_on_commit
 from core.money import MONEY_MAX_DIGITS, MONEY_PLACES, format_idr, round_rupiah
+from core.notifications import notification_send
 from core.periods import Period
 from employees.models import Department, User
 from employees.permissions import is_hr, manages, subtree_ids
@@ -136,8 +137,6 @@ def recognition_create(
 def recognition_notify(*, recognition_id: int) -> bool:
     """Tells the recipient by e-mail, once (a repeated call sends nothing). Returns whether
     a message went out."""
-    from django.core.mail import send_mail
-
     recognition = (
         Recognition.objects.select_for_update(of=("self",))
         .select_related("giver", "recipient")
@@ -146,7 +145,8 @@ def recognition_notify(*, recognition_id: int) -> bool:
     )
     if recognition is None:
         return False
-    if recognition.recipient.email:
+
+    def compose() -> tuple[str, str]:
         subject = _("%(giver)s recognised you for %(reason)s") % {
             "giver": recognition.giver,
             "reason": recognition.get_dimension_display(),
@@ -154,7 +154,9 @@ def recognition_notify(*, recognition_id: int) -> bool:
         body = recognition.message
         if recognition.points:
             body += "\n\n" + _("%(points)d points were added to your balance.") % {"points": recognition.points}
-        send_mail(subject, body, None, [recognition.recipient.email], fail_silently=False)
+        return subject, body
+
+    notification_send([recognition.recipient], compose)
     recognition.notified_at = timezone.now()
     recognition.save(update_fields=["notified_at"])
     return True
@@ -663,7 +665,6 @@ def bonus_approval_reminder_send(*, today: dt.date | None = None) -> int:
     """E-mails HR how many bonuses wait for approval, at most once per ISO week (a repeated
     run in the same week sends nothing). Returns how many wait."""
     from django.core.cache import cache
-    from django.core.mail import send_mail
 
     from employees.models import Role
 
@@ -674,14 +675,11 @@ def bonus_approval_reminder_send(*, today: dt.date | None = None) -> int:
     year, week, _weekday = today.isocalendar()
     if not cache.add(f"prima:rewards:approval-reminder:{year}-{week:02d}", 1, timeout=8 * 24 * 3600):
         return waiting
-    recipients = list(
-        User.objects.filter(is_active=True, role=Role.HR).exclude(email="").values_list("email", flat=True)
-    )
-    if recipients:
-        send_mail(
+    notification_send(
+        User.objects.filter(is_active=True, role=Role.HR).exclude(email="").order_by("pk"),
+        lambda: (
             _("%(count)d bonuses wait for approval") % {"count": waiting},
             _("Open the approval queue in Prima to decide on them."),
-            None,
-            recipients,
-        )
+        ),
+    )
     return waiting

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,9 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import Conflict, NotAllowed
 from core.money import format_idr
 from core.periods import Period
+from core.web import page_for, refuse_unless, service_call
 from employees.models import Department
 from employees.permissions import is_hr, is_manager, subtree_ids
 from rewards import selectors, services
@@ -26,33 +26,11 @@ from rewards.models import Bonus, BonusBudget, BonusStatus, Reward
 RECENT = 20
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _back(request, default: str) -> HttpResponseRedirect:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = default
     return redirect(target or default)
-
-
-def _attempt(request, form, call) -> bool:
-    """Runs a service call; a refusal becomes a form error or a message. True on success."""
-    try:
-        call()
-    except ValidationError as error:
-        if form is not None and hasattr(error, "error_dict"):
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
-        else:
-            messages.error(request, " ".join(error.messages))
-        return False
-    except (Conflict, NotAllowed) as error:
-        messages.error(request, str(error.message))
-        return False
-    return True
 
 
 # --- Everyone: own rewards, recognising, the wall.
@@ -67,7 +45,7 @@ def mine(request):
         form = RecognitionForm(request.POST, giver=user)
         if form.is_valid():
             data = form.cleaned_data
-            if _attempt(
+            if service_call(
                 request,
                 form,
                 lambda: services.recognition_create(
@@ -98,7 +76,7 @@ def mine(request):
 @require_POST
 def redeem(request, reward_id: int):
     reward = get_object_or_404(Reward, pk=reward_id, is_active=True)
-    if _attempt(request, None, lambda: services.redemption_create(employee=request.user, reward=reward)):
+    if service_call(request, None, lambda: services.redemption_create(employee=request.user, reward=reward)):
         messages.success(request, _("You redeemed %(reward)s.") % {"reward": reward.name})
     return redirect("rewards:mine")
 
@@ -136,17 +114,16 @@ def wall(request):
 # --- Managers and HR: proposals.
 
 
-@login_required
+@page_for(is_hr, is_manager)
 def proposals(request):
     """Propose a bonus (managers for their team, HR for anyone) and follow one's proposals."""
     user = request.user
-    _require(is_hr(user) or is_manager(user))
     form = BonusForm(proposer=user, initial={"period": str(Period.of(timezone.localdate()))})
     if request.method == "POST":
         form = BonusForm(request.POST, proposer=user)
         if form.is_valid():
             data = form.cleaned_data
-            if _attempt(request, form, lambda: services.bonus_create(actor=user, **data)):
+            if service_call(request, form, lambda: services.bonus_create(actor=user, **data)):
                 messages.success(request, _("Bonus for %(name)s saved.") % {"name": data["employee"]})
                 return redirect("rewards:proposals")
     mine = selectors.bonus_list(viewer=user).filter(created_by=user).order_by("-created_at", "-id")[:50]
@@ -163,13 +140,12 @@ def bonus_step(request, pk: int, step: str):
         "reject": (services.bonus_reject, _("Rejected.")),
         "pay": (services.bonus_pay, _("Marked as paid.")),
     }
-    if step not in steps:
-        raise PermissionDenied
+    refuse_unless(step in steps)
     bonus = get_object_or_404(selectors.bonus_list(viewer=request.user), pk=pk)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     service, done = steps[step]
-    if _attempt(request, None, lambda: service(bonus=bonus, actor=request.user, note=note)):
+    if service_call(request, None, lambda: service(bonus=bonus, actor=request.user, note=note)):
         messages.success(request, f"{bonus.employee}: {format_idr(bonus.amount)} — {done}")
     return _back(request, reverse("rewards:proposals"))
 
@@ -188,10 +164,9 @@ def _bar(budget: BonusBudget) -> dict:
     }
 
 
-@login_required
+@page_for(is_hr)
 def board(request):
     """HR's bonus board: budgets with committed and remaining, budget and bulk forms, export."""
-    _require(is_hr(request.user))
     today = timezone.localdate()
     year = int(request.GET["year"]) if (request.GET.get("year") or "").isdigit() else today.year
     budget_form = BudgetForm(prefix="budget", initial={"year": year})
@@ -206,14 +181,14 @@ def board(request):
                 if existing
                 else (lambda: services.budget_create(actor=request.user, **data))
             )
-            if _attempt(request, budget_form, call):
+            if service_call(request, budget_form, call):
                 messages.success(request, _("Budget saved."))
                 return redirect(f"{reverse('rewards:board')}?year={data['year']}")
     elif request.method == "POST":
         bulk_form = BulkBonusForm(request.POST, prefix="bulk")
         if bulk_form.is_valid():
             created = []
-            if _attempt(
+            if service_call(
                 request,
                 bulk_form,
                 lambda: created.extend(services.bonus_bulk_create(actor=request.user, **bulk_form.cleaned_data)),
@@ -243,11 +218,10 @@ def board(request):
     return render(request, "rewards/board.html", context)
 
 
-@login_required
+@page_for(is_hr)
 def queue(request):
     """HR's approval queue, and approved bonuses waiting to be paid. A bonus the viewer
     created (or that pays the viewer) shows who else must decide instead of the buttons."""
-    _require(is_hr(request.user))
     approved = (
         selectors.bonus_list(viewer=request.user).filter(status=BonusStatus.APPROVED).order_by("period", "id")[:200]
     )
@@ -259,18 +233,16 @@ def queue(request):
     return render(request, "rewards/queue.html", context)
 
 
-@login_required
+@page_for(is_hr)
 def export(request):
     """The payroll CSV of approved bonuses (the API's export, for the browser)."""
-    _require(is_hr(request.user))
     query = request.GET.urlencode()
     return redirect(f"{reverse('bonus-export')}{'?' + query if query else ''}")
 
 
-@login_required
+@page_for(is_hr)
 def thr(request):
     """THR: preview what everyone is owed for a holiday, then create the bonuses."""
-    _require(is_hr(request.user))
     form = ThrForm(request.POST or request.GET or None)
     lines = None
     if form.is_bound and form.is_valid():
@@ -279,7 +251,7 @@ def thr(request):
         department_ids = subtree_ids(department) if department else None
         if request.method == "POST":
             created = []
-            if _attempt(
+            if service_call(
                 request,
                 form,
                 lambda: created.extend(
@@ -306,14 +278,13 @@ def thr(request):
     return render(request, "rewards/thr.html", context)
 
 
-@login_required
+@page_for(is_hr)
 def catalogue(request):
     """HR keeps the reward catalogue."""
-    _require(is_hr(request.user))
     form = RewardForm()
     if request.method == "POST":
         form = RewardForm(request.POST)
-        if form.is_valid() and _attempt(
+        if form.is_valid() and service_call(
             request, form, lambda: services.reward_create(actor=request.user, **form.cleaned_data)
         ):
             messages.success(request, _("Reward added to the catalogue."))
@@ -326,23 +297,19 @@ def catalogue(request):
     return render(request, "rewards/catalogue.html", context)
 
 
-@login_required
-@require_POST
+@page_for(is_hr, methods=["POST"])
 def reward_toggle(request, pk: int):
-    _require(is_hr(request.user))
     reward = get_object_or_404(Reward, pk=pk)
-    if _attempt(
+    if service_call(
         request, None, lambda: services.reward_update(reward=reward, actor=request.user, is_active=not reward.is_active)
     ):
         messages.success(request, _("Catalogue updated."))
     return redirect("rewards:catalogue")
 
 
-@login_required
-@require_POST
+@page_for(is_hr, methods=["POST"])
 def redemption_fulfil(request, pk: int):
-    _require(is_hr(request.user))
     redemption = get_object_or_404(selectors.redemption_list(viewer=request.user), pk=pk)
-    if _attempt(request, None, lambda: services.redemption_fulfil(redemption=redemption, actor=request.user)):
+    if service_call(request, None, lambda: services.redemption_fulfil(redemption=redemption, actor=request.user)):
         messages.success(request, _("Marked as handed over."))
     return redirect("rewards:catalogue")

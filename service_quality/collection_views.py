@@ -6,18 +6,18 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.csv_files import csv_response
 from core.errors import Conflict, ServiceError
+from core.web import form_errors_from, page_for, refuse_unless
 from employees.models import Department, Role, User
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from feedback import selectors as feedback_selectors
@@ -30,13 +30,7 @@ from service_quality.questionnaires import Questionnaire
 ACTION_DUE_AFTER = dt.timedelta(days=30)
 
 
-def _require_reader(user) -> None:
-    if not (is_hr(user) or is_leadership(user) or is_manager(user)):
-        raise PermissionDenied
-
-
 def _collection(request, pk: int, *, write: bool = False):
-    _require_reader(request.user)
     queryset = (
         collection_selectors.collections_writable_by(request.user)
         if write
@@ -70,21 +64,17 @@ class CollectionForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@page_for(is_hr, is_leadership, is_manager)
 def collection_list(request):
-    _require_reader(request.user)
     may_open = is_hr(request.user) or is_manager(request.user)
     form = CollectionForm(request.POST or None, user=request.user) if may_open else None
     if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
+        refuse_unless(form is not None)
         if form.is_valid():
             try:
                 collection = collecting.collection_create(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("The collection is open."))
                 return redirect("service_quality:collection", pk=collection.pk)
@@ -109,7 +99,7 @@ def _linked_actions(collection) -> list[dict]:
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership, is_manager)
 def collection_detail(request, pk: int):
     collection = _collection(request, pk)
     may_write = collection_selectors.collections_writable_by(request.user).filter(pk=pk).exists()
@@ -146,14 +136,14 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership, is_manager)
 def collection_poster(request, pk: int):
     collection = _collection(request, pk)
     return _pdf(posters.poster_pdf(collection, public_url=_public_url(request, collection)), f"skm-poster-{pk}.pdf")
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership, is_manager)
 def collection_codes(request, pk: int):
     collection = _collection(request, pk, write=True)
     codes = list(VisitCode.objects.filter(collection=collection, response__isnull=True).order_by("code"))
@@ -162,7 +152,7 @@ def collection_codes(request, pk: int):
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership, is_manager)
 def collection_report(request, pk: int):
     collection = _collection(request, pk)
     content = posters.skm_report_pdf(collection, actions=_linked_actions(collection))
@@ -170,7 +160,7 @@ def collection_report(request, pk: int):
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership, is_manager)
 def collection_suggestions_csv(request, pk: int):
     """The collection's complaints and suggestions as CSV, every cell guarded against formulas."""
     collection = _collection(request, pk)
@@ -202,8 +192,7 @@ def collection_suggestions_csv(request, pk: int):
     return csv_response(f"skm-suggestions-{collection.department.code}-{collection.period_from:%Y%m}.csv", header, rows)
 
 
-@login_required
-@require_POST
+@page_for(is_hr, is_leadership, is_manager, methods=["POST"])
 def collection_action(request, pk: int):
     """The collection's buttons: issue visit codes, close it, show or hide suggestions."""
     collection = _collection(request, pk, write=True)
@@ -243,8 +232,7 @@ def _action_owner(department, actor):
     return manager or actor
 
 
-@login_required
-@require_POST
+@page_for(is_hr, is_leadership, is_manager, methods=["POST"])
 def suggestion_to_action(request, pk: int, response_pk: int):
     """Opens the new improvement action's form for a suggestion, linked to its element."""
     collection = _collection(request, pk, write=True)

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.errors import Conflict, TooManyRequests
+from core.web import error_lines
 from employees.models import Department
 from service_quality import collecting, collection_selectors
 from service_quality.collection_api import DEVICE_COOKIE, signed_in
@@ -125,11 +126,7 @@ def _error_lines(error: ValidationError, collection) -> list[str]:
     labels = {f"answers.{key}": text for key, text in QUESTIONS}
     labels.update({f"profile.{name}": label for name, label in collection_selectors.PROFILE_LABELS})
     labels.update({f"ratings.{question.key}": question.text for question in questions_of(collection.questionnaires)})
-    lines = []
-    for field, problems in error.message_dict.items():
-        label = labels.get(field)
-        lines += [f"{label} — {problem}" if label else str(problem) for problem in problems]
-    return lines
+    return error_lines(error, labels)
 
 
 def _open_or_404(token: str):

@@ -6,16 +6,18 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
+from core.charts import coordinate
 from core.errors import Conflict
+from core.formatting import number
 from core.periods import Period
+from core.web import page_for
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from service_quality import selectors, services
 from service_quality.api import MAX_IMPORT_BYTES
@@ -26,16 +28,6 @@ from service_quality.models import ImportKind, ImportStatus, ScoreImport, Source
 
 SCORES_PER_PAGE = 50
 IMPORTS_PER_PAGE = 25
-
-
-def _require_reader(user) -> None:
-    if not (is_hr(user) or is_leadership(user)):
-        raise PermissionDenied
-
-
-def _require_hr(user) -> None:
-    if not is_hr(user):
-        raise PermissionDenied
 
 
 def _period_or_none(text: str | None) -> dt.date | None:
@@ -51,9 +43,8 @@ def _period_or_none(text: str | None) -> dt.date | None:
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership)
 def overview(request):
-    _require_reader(request.user)
     periods = selectors.ikm_periods()
     chosen = _period_or_none(request.GET.get("period"))
     cards = selectors.ikm_overview(period=chosen)
@@ -76,7 +67,7 @@ CHART_LOW, CHART_HIGH = Decimal(25), Decimal(100)
 
 def _y(value: Decimal) -> str:
     share = (value - CHART_LOW) / (CHART_HIGH - CHART_LOW)
-    return f"{CHART_HEIGHT - CHART_PAD - float(share) * (CHART_HEIGHT - 2 * CHART_PAD):.1f}"
+    return coordinate(CHART_HEIGHT - CHART_PAD - float(share) * (CHART_HEIGHT - 2 * CHART_PAD))
 
 
 def trend_chart(results: list) -> dict | None:
@@ -86,7 +77,7 @@ def trend_chart(results: list) -> dict | None:
     step = (CHART_WIDTH - 2 * CHART_PAD) / max(len(results) - 1, 1)
     points = [
         {
-            "x": f"{CHART_PAD + index * step:.1f}",
+            "x": coordinate(CHART_PAD + index * step),
             "y": _y(result.ikm),
             "ikm": result.ikm,
             "period": str(Period.of(result.period)),
@@ -102,7 +93,7 @@ def trend_chart(results: list) -> dict | None:
         "polyline": " ".join(f"{point['x']},{point['y']}" for point in points),
         "points": points,
         "bands": [
-            {"y": _y(bound), "label": f"{bound:.2f}", "letter": grade.letter} for bound, grade in IKM_GRADE_BANDS
+            {"y": _y(bound), "label": number(bound, 2), "letter": grade.letter} for bound, grade in IKM_GRADE_BANDS
         ],
         "label_y": CHART_HEIGHT - 8,
         "label_every": max(1, len(points) // 6),
@@ -110,9 +101,8 @@ def trend_chart(results: list) -> dict | None:
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership)
 def unit_detail(request, pk: int):
-    _require_reader(request.user)
     unit = get_object_or_404(selectors.service_units(), pk=pk)
     results = selectors.ikm_trend(department=unit)
     return render(
@@ -158,9 +148,8 @@ class ScoreFilterForm(forms.Form):
 
 
 @require_safe
-@login_required
+@page_for(is_hr, is_leadership)
 def score_list(request):
-    _require_reader(request.user)
     form = ScoreFilterForm(request.GET or None)
     scores = selectors.external_score_list()
     if form.is_bound and form.is_valid():
@@ -197,9 +186,8 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-@login_required
+@page_for(is_hr)
 def import_list(request):
-    _require_hr(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -217,9 +205,8 @@ def import_list(request):
 
 
 @require_safe
-@login_required
+@page_for(is_hr)
 def import_detail(request, pk: int):
-    _require_hr(request.user)
     score_import = get_object_or_404(selectors.score_import_list(), pk=pk)
     return render(
         request,
@@ -234,10 +221,8 @@ def import_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@page_for(is_hr, methods=["POST"])
 def import_confirm(request, pk: int):
-    _require_hr(request.user)
     score_import = get_object_or_404(ScoreImport.objects.defer("content"), pk=pk)
     try:
         result = services.score_import_confirm(score_import=score_import, actor=request.user)

@@ -52,6 +52,7 @@ class SvgNumbers(HTMLParser):
 
 CHART_PAGES = [
     ("leadership", "/pulse/heatmap/?round={closed_round}"),
+    ("leadership", "/pulse/results/?round={closed_round}"),
     ("leadership", "/insights/"),
     ("leadership", "/service-quality/units/{cs}/"),
     ("leadership", "/reports/{report}/"),

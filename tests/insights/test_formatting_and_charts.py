@@ -6,8 +6,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from core.formatting import month, number, percent
 from insights.charts import SeriesInput, line_chart, scale_around
-from insights.formatting import month, number, percent
 
 MONTHS = [dt.date(2026, m, 1) for m in range(1, 5)]
 

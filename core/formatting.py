@@ -1,5 +1,7 @@
-"""Numbers and months as the reader's language writes them: `1.234,5` and `Okt 2026` in Bahasa
-Indonesia, `1,234.5` and `Oct 2026` in English."""
+"""How Prima writes a number, a percentage or a month for a reader, in the reader's language:
+`1.234,5` and `Okt 2026` in Bahasa Indonesia, `1,234.5` and `Oct 2026` in English (the
+formats themselves are in `config/formats`). A number inside an SVG attribute is never written
+here: `core.charts.coordinate` writes those."""
 
 import datetime as dt
 

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from bench._common import RESULTS_DIR, ROOT
 from bench.api import LIGHT_CONCURRENCY
+from bench.scale import SCALE_END, SCALE_START
+from bench.scale import load_results as load_scale_results
+from bench.scale import section as scale_section
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 FINDINGS_START, FINDINGS_END = "<!-- findings -->", "<!-- /findings -->"
@@ -403,6 +406,12 @@ def write(
         "## Comment analysis",
         "",
         *_comments(_load("comments", full, results)),
+        "",
+        "## Scale curve",
+        "",
+        SCALE_START,
+        *scale_section(load_scale_results(results)),
+        SCALE_END,
         "",
         FINDINGS_START,
         findings.rstrip("\n"),

@@ -37,6 +37,7 @@ make bench    # PostgreSQL and Redis needed; BENCH_DATABASE_URL=postgres://postg
 DATABASE_URL=postgres://…/prima_bench python -m bench.generate --scale 0.01 --reset   # a quick organisation
 DATABASE_URL=postgres://…/prima_bench python -m bench.correlation
 DATABASE_URL=postgres://…/prima_bench CELERY_BROKER_URL=redis://127.0.0.1:6379/0 python -m bench.api
+DATABASE_URL=postgres://…/prima_s python -m bench.scale --scales 0.1,1,10 --reuse   # the scale curve
 ```
 
 `make bench` builds two organisations, at 10% (`prima_bench_10`) and at full scale (`prima_bench`), runs the

@@ -455,9 +455,9 @@ def plot(results: list[dict], path: Path | None = None) -> Path:
         axes = size if unit == "MiB" else times
         axes.plot(people, values, marker="o", label=f"{label} (exponent {exponent:.2f})")
     for axes, unit, title in ((times, "seconds", "Time"), (size, "MiB", "Database size")):
-        lows = [line.get_ydata()[0] for line in axes.get_lines()]
-        anchor = float(np.median(lows))
-        axes.plot(people, anchor * people / people[0], linestyle="--", color="grey", label="linear growth")
+        # Above every cost at the smallest size, so that it hides none of them.
+        anchor = 1.5 * max(line.get_ydata()[0] for line in axes.get_lines())
+        axes.plot(people, anchor * people / people[0], linestyle="--", color="grey", label="linear growth (slope 1)")
         axes.set_xscale("log")
         axes.set_yscale("log")
         axes.set_xlabel("people")
@@ -505,7 +505,10 @@ def write_report(results: list[dict], doc: Path = DOC) -> Path:
         before, rest = text.split(SCALE_START, 1)
         text = before + block + rest.split(SCALE_END, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n## Scale curve\n\n" + block + "\n"
+        from bench.report import FINDINGS_START
+
+        before, found, after = text.partition(FINDINGS_START)
+        text = before + "## Scale curve\n\n" + block + "\n\n" + found + after if found else text + "\n" + block + "\n"
     doc.write_text(text)
     if results:
         plot(results)

@@ -396,27 +396,28 @@ def _load_text(load) -> str:
 
 def table(results: list[dict]) -> list[str]:
     people = [result["rows"]["people"] for result in results]
-    head = ["cost", *(f"{count:,} people" for count in people), "growth exponent"]
+    head = ["cost", *(f"{count:,} people" for count in people), "growth exponent", "between the two largest"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for label, read, unit in COSTS:
         values = [read(result) for result in results]
-        exponent = growth_exponent(people, values)
+        exponents = [growth_exponent(people, values), growth_exponent(people[-2:], values[-2:])]
         shown = [f"{value:,.0f} {unit}" if unit == "MiB" else f"{value:,.2f} {unit}" for value in values]
-        lines.append(f"| {label} | " + " | ".join(shown) + f" | {'' if exponent is None else f'{exponent:.2f}'} |")
+        shown += ["" if exponent is None else f"{exponent:.2f}" for exponent in exponents]
+        lines.append(f"| {label} | " + " | ".join(shown) + " |")
     lines.append(
-        "| answers (estimated) | " + " | ".join(f"{r['rows']['pulse_surveys_answer']:,}" for r in results) + " | |"
+        "| answers (estimated) | " + " | ".join(f"{r['rows']['pulse_surveys_answer']:,}" for r in results) + " | | |"
     )
     lines.append(
         "| answer, response and participation tables: share of the database | "
         + " | ".join(f"{r['size']['answer_tables_share']:.0%}" for r in results)
-        + " | |"
+        + " | | |"
     )
     lines.append(
         "| close job: database seconds on those tables / all database seconds | "
         + " | ".join(
             f"{r['close_job']['answer_tables_seconds']:.1f} / {r['close_job']['database_seconds']:.1f}" for r in results
         )
-        + " | |"
+        + " | | |"
     )
     lines.append(
         "| correlation job: database seconds on those tables / all database seconds | "
@@ -424,17 +425,17 @@ def table(results: list[dict]) -> list[str]:
             f"{r['correlation']['answer_tables_seconds']:.1f} / {r['correlation']['database_seconds']:.1f}"
             for r in results
         )
-        + " | |"
+        + " | | |"
     )
     lines.append(
         "| load average (1, 5, 15 min) at the close job | "
         + " | ".join(_load_text(r["close_job"]["load"][0]) for r in results)
-        + " | |"
+        + " | | |"
     )
     lines.append(
         "| load average during the pages | "
         + " | ".join(_load_text(r["pages"]["dashboard"]["load"][1]) for r in results)
-        + " | |"
+        + " | | |"
     )
     return lines
 
@@ -479,7 +480,8 @@ def section(results: list[dict]) -> list[str]:
     return [
         "`python -m bench.scale`: the generator's organisation at each scale (24 monthly rounds), in a database",
         "of its own; the costs below measured on each (see `bench/scale.py` for what each one runs). Growth",
-        "exponent: the slope of log cost against log people over the scales measured (1 = linear).",
+        "exponent: the slope of log cost against log people over the scales measured (1 = linear), and between the",
+        "two largest alone.",
         "",
         *table(results),
         "",

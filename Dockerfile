@@ -13,4 +13,4 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-secret-build-only-not-secret-0123456789 AL
 RUN useradd --create-home prima
 USER prima
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

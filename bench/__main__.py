@@ -14,7 +14,9 @@ runs as its own process, each benchmark module through its `main(argv)`:
 5. the organisation file and SCIM (`<database>_org`: 1,000 departments and 50,000 people from
    files, then 1% changed, then 5,000 people provisioned by SCIM);
 6. the comment analysis (100,000 comments, names against 50,000 people; no database rows);
-7. `bench.report`, which writes docs/BENCHMARKS.md from the results.
+7. with BENCH_SCALE_CURVE set (`0.1,1,10`), the scale curve at those scales (`bench.scale`:
+   databases `<database>_s5k`, `<database>_s50k`, …, kept between runs);
+8. `bench.report`, which writes docs/BENCHMARKS.md from the results.
 
 BENCH_SCALE (default 1) sets the full scale, for a shorter run on a smaller machine.
 """
@@ -88,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     _ensure_database(organisation)
     failed |= _run(["-m", "bench.org_import"], organisation, check=False)
     failed |= _run(["-m", "bench.comments"], url, check=False)
+    if curve := os.environ.get("BENCH_SCALE_CURVE"):
+        failed |= _run(
+            ["-m", "bench.scale", "--scales", curve, "--reuse"], _with_database(url, f"{name}_s"), check=False
+        )
     _run(["-m", "bench.report", "--small", f"{name}_10", "--full", name, "--org", f"{name}_org"], url)
     return 1 if failed else 0
 

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from bench._common import RESULTS_DIR, ROOT
 from bench.api import LIGHT_CONCURRENCY
+from bench.scale import SCALE_END, SCALE_START
+from bench.scale import load_results as load_scale_results
+from bench.scale import section as scale_section
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 FINDINGS_START, FINDINGS_END = "<!-- findings -->", "<!-- /findings -->"
@@ -34,6 +37,7 @@ make bench    # PostgreSQL and Redis needed; BENCH_DATABASE_URL=postgres://postg
 DATABASE_URL=postgres://…/prima_bench python -m bench.generate --scale 0.01 --reset   # a quick organisation
 DATABASE_URL=postgres://…/prima_bench python -m bench.correlation
 DATABASE_URL=postgres://…/prima_bench CELERY_BROKER_URL=redis://127.0.0.1:6379/0 python -m bench.api
+DATABASE_URL=postgres://…/prima_s python -m bench.scale --scales 0.1,1,10 --reuse   # the scale curve
 ```
 
 `make bench` builds two organisations, at 10% (`prima_bench_10`) and at full scale (`prima_bench`), runs the
@@ -403,6 +407,12 @@ def write(
         "## Comment analysis",
         "",
         *_comments(_load("comments", full, results)),
+        "",
+        "## Scale curve",
+        "",
+        SCALE_START,
+        *scale_section(load_scale_results(results)),
+        SCALE_END,
         "",
         FINDINGS_START,
         findings.rstrip("\n"),

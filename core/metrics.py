@@ -1,9 +1,9 @@
 """Prometheus metrics: requests, database queries, jobs and queues (README: "Metrics").
 
 - Requests: latency per view and status, and database queries per request, measured by
-  `RequestMetricsMiddleware` in the web process (prometheus_client's own registry; under gunicorn
-  with several workers set `PROMETHEUS_MULTIPROC_DIR`, as prometheus_client documents, so that a
-  scrape sums them all).
+  `RequestMetricsMiddleware` in the web process (prometheus_client's own registry; gunicorn
+  started with `-c config/gunicorn.py` sets `PROMETHEUS_MULTIPROC_DIR` for its workers, so that
+  a scrape sums them all).
 - Jobs: duration and failures per queue and job. Workers run on other processes and machines,
   so each finished job adds its figures to Redis (a few commands in one round trip) and the
   scrape reads them back; nothing has to share a disk.

@@ -26,7 +26,7 @@ def test_the_app_services_share_one_image_built_from_the_repo():
 
 
 def test_the_commands_start_gunicorn_and_celery_on_the_config_app():
-    assert "gunicorn config.wsgi:application" in " ".join(services["web"]["command"])
+    assert "gunicorn -c config/gunicorn.py config.wsgi:application" in " ".join(services["web"]["command"])
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
     for name in WORKERS:
         assert services[name]["command"][:4] == ["celery", "-A", "config", "worker"]

@@ -57,6 +57,8 @@ class Panel:
         self.periods = [Period.parse(text).first_day for text in series.get("periods", [])]
         self.headcount = {int(unit): people for unit, people in series.get("headcount", {}).items()}
         self.imported = {(unit, Period.parse(period).first_day) for unit, period in series.get("imported", [])}
+        self.headcount_basis = dict(series.get("headcount_basis") or {})
+        self._respondents = series.get("respondents", [])
         columns = {
             name: tuple(zip(*rows, strict=True)) if rows else ((), (), ())
             for name, rows in series.get("metrics", {}).items()
@@ -97,6 +99,16 @@ class Panel:
         rows, cols = np.nonzero(both)
         units = np.asarray(self.units, dtype=int)[rows]
         return x[both], y[both], units, cols + offset
+
+    def respondents(self) -> np.ndarray:
+        """units × periods: the respondents behind each internal value (NaN where none)."""
+        matrix = np.full((len(self.units), len(self.periods)), np.nan)
+        period_index = {str(Period.of(period)): j for j, period in enumerate(self.periods)}
+        position = {unit: i for i, unit in enumerate(self.units)}
+        for unit, period, people in self._respondents:
+            if unit in position and period in period_index:
+                matrix[position[unit], period_index[period]] = people
+        return matrix
 
     def present(self, metric: str) -> np.ndarray:
         """units × periods: where `metric` has a value."""
@@ -291,6 +303,15 @@ def _without_small_units(panel: Panel, headline: str, floors: Floors) -> dict:
     }
 
 
+def _weighted_between(panel: Panel, headline: str, floors: Floors) -> dict:
+    """The same-period between-unit reading again with each unit weighted by its respondents."""
+    x, y, units, columns = panel.indexed_pairs(INTERNAL_OVERALL, headline, 0)
+    rows = np.searchsorted(np.asarray(panel.units, dtype=int), units)
+    weights = panel.respondents()[rows, columns] if units.size else np.empty(0)
+    reading = stats.correlate_between_units_weighted(x, y, units=units, weights=weights, min_units=floors.units)
+    return {"r": reading.r, "p": reading.p, "units": reading.units, "effective_units": reading.effective_units}
+
+
 def _instruments(panel: Panel, headline: str) -> dict:
     """How many of the headline's unit-periods rest on an imported historical score, and in how
     many units the internal series changes instrument (import and pulse both present): there a
@@ -327,6 +348,8 @@ def disclosure(series: dict | Panel, *, external_source: str, external_dimension
         "external_missing": int((~external).sum()),
         "units_paired": int(np.count_nonzero(paired_per_unit)),
         "without_small_units": _without_small_units(panel, headline, floors),
+        "weighted_between": _weighted_between(panel, headline, floors),
+        "headcount_basis": panel.headcount_basis,
         **_instruments(panel, headline),
         "units_too_short_for_within": int(
             np.count_nonzero((paired_per_unit > 0) & (paired_per_unit < floors.periods_within))

@@ -35,7 +35,6 @@ class ReportRequestSerializer(serializers.Serializer):
     max_lag = serializers.IntegerField(min_value=0, max_value=MAX_LAG)
     external_source = serializers.CharField(max_length=32)
     external_dimension = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    external_higher_is_better = serializers.BooleanField(required=False, default=True)
 
 
 class ResultSerializer(serializers.ModelSerializer):

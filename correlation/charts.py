@@ -3,6 +3,7 @@ from a CDN). Each chart comes with its title, a text alternative and the rows of
 behind it; the templates only place what is computed here."""
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from core.charts import Axis, heat_band, nice_ticks
 from correlation import stats
@@ -16,9 +17,20 @@ HEAT_BOUNDS = (-0.5, -0.3, -0.1, 0.1, 0.3, 0.5)
 HEAT_CLASSES = ("heat-n3", "heat-n2", "heat-n1", "heat-0", "heat-p1", "heat-p2", "heat-p3")
 
 
-def heat_class(r: float | None) -> str:
-    band = heat_band(r, HEAT_BOUNDS)
+def heat_class(r: float | None, *, higher_is_better: bool = True) -> str:
+    """The colour of r, oriented so that the same colour always means the same for the service:
+    for a lower-is-better measure a negative r is the good one."""
+    band = heat_band(r if r is None or higher_is_better else -r, HEAT_BOUNDS)
     return "heat-none" if band is None else HEAT_CLASSES[band]
+
+
+def heat_legend_bounds(*, higher_is_better: bool = True) -> list[tuple[float | None, float | None]]:
+    """The (low, high) r of each colour class in HEAT_CLASSES order; None: open-ended."""
+    edges = [None, *HEAT_BOUNDS, None]
+    ranges = list(pairwise(edges))
+    if higher_is_better:
+        return ranges
+    return [(None if high is None else -high, None if low is None else -low) for low, high in ranges]
 
 
 @dataclass
@@ -44,11 +56,17 @@ class ScatterChart:
 
 
 def scatter(
-    xs: list[float], ys: list[float], units: list[int] | None = None, labels: list[str] | None = None
+    xs: list[float],
+    ys: list[float],
+    units: list[int] | None = None,
+    labels: list[str] | None = None,
+    *,
+    higher_is_better: bool = True,
 ) -> ScatterChart | None:
     """Internal satisfaction (x) against the external score (y), with the least-squares line
     and the 95% confidence band of its mean, clustered by unit (a unit's periods are not
-    independent pairs). `labels` name each dot (its unit and period)."""
+    independent pairs). `labels` name each dot (its unit and period). For a lower-is-better
+    measure the y axis runs with lower values up, so that up is better on every chart."""
     if not xs:
         return None
     x_ticks = nice_ticks(min(xs), max(xs))
@@ -59,7 +77,10 @@ def scatter(
     y_ticks = nice_ticks(min(y_values), max(y_values))
     chart = ScatterChart()
     x_axis = Axis(x_ticks[0], x_ticks[-1], chart.left, chart.right_edge)
-    y_axis = Axis(y_ticks[0], y_ticks[-1], chart.bottom_edge, chart.top)
+    if higher_is_better:
+        y_axis = Axis(y_ticks[0], y_ticks[-1], chart.bottom_edge, chart.top)
+    else:
+        y_axis = Axis(y_ticks[0], y_ticks[-1], chart.top, chart.bottom_edge)
     labels = labels if labels is not None else [""] * len(xs)
     chart.points = [(x_axis.at(x), y_axis.at(y), label) for x, y, label in zip(xs, ys, labels, strict=True)]
     chart.x_ticks = [Tick(x_axis.at(t), number(t, 0 if float(t).is_integer() else 1)) for t in x_ticks]

@@ -56,17 +56,6 @@ class ReportForm(forms.Form):
         widget=DimensionSelect,
         help_text=_("The headline score is the IKM for SKM and the mean of every dimension for other sources."),
     )
-    external_higher_is_better = forms.TypedChoiceField(
-        label=_("Which external scores are better"),
-        choices=[
-            ("1", _("higher is better (satisfaction, IKM)")),
-            ("0", _("lower is better (complaints, waiting time)")),
-        ],
-        coerce=lambda value: value == "1",
-        initial="1",
-        required=False,
-        empty_value=True,
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

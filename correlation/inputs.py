@@ -32,7 +32,8 @@ class Inputs:
     leave_days: list[dict] = field(default_factory=list)
     actions_completed: list[dict] = field(default_factory=list)
     training_hours: list[dict] = field(default_factory=list)
-    headcount: dict[int, int] = field(default_factory=dict)
+    headcount: dict[int, int] = field(default_factory=dict)  # today's
+    headcount_history: list[dict] = field(default_factory=list)  # per month, as rounds recorded it
     drivers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -73,6 +74,7 @@ def read(*, period_from: dt.date, period_to: dt.date, external_source: str) -> I
     inputs.training_hours = list(improvement.training_hours_series(**span))
     unit_set = set(units)
     inputs.headcount = {unit: people for unit, people in headcount_by_department().items() if unit in unit_set}
+    inputs.headcount_history = pulse_surveys.headcount_series(**span)
     return inputs
 
 
@@ -93,3 +95,8 @@ def _note_protected(inputs: Inputs) -> None:
 def external_sources_and_dimensions() -> list[tuple[str, str]]:
     """The (source, dimension) pairs that hold external scores."""
     return sorted(service_quality.external_sources_and_dimensions())
+
+
+def external_higher_is_better(*, source: str, dimension: str) -> bool | None:
+    """Whether the measure's higher scores are better (None: a source's measures disagree)."""
+    return service_quality.higher_is_better(source=source, dimension=dimension)

@@ -459,6 +459,8 @@ def disclosure_sentences(report) -> list[str]:
             "unit's average, which is less precise, counts as much as a large one's."
         )
     )
+    sentences += weighted_between_sentences(facts.get("weighted_between") or {})
+    sentences += headcount_sentences(facts.get("headcount_basis") or {})
     if facts.get("imported_paired"):
         sentences.append(
             _(
@@ -469,6 +471,58 @@ def disclosure_sentences(report) -> list[str]:
             % {"cells": facts["imported_paired"], "units": facts.get("units_changing_instrument", 0)}
         )
     sentences += sensitivity_sentences(facts.get("without_small_units") or {})
+    return sentences
+
+
+def weighted_between_sentences(reading: dict) -> list[str]:
+    """The between-unit reading with units weighted by their respondents: a check on the equally
+    weighted one, never a claim of its own."""
+    if reading.get("r") is None:
+        return []
+    return [
+        _(
+            "Weighting each unit by its respondents instead, the between-unit correlation is r = %(r)s (p = %(p)s, "
+            "with a variance robust to unequal units); its %(units)d units are as precise as %(effective)s equally "
+            "weighted ones. This is a check on the result, not a separate finding."
+        )
+        % {
+            "r": number(reading["r"]),
+            "p": p_value(reading["p"]),
+            "units": reading["units"],
+            "effective": number(reading["effective_units"], 1),
+        }
+    ]
+
+
+def headcount_sentences(basis: dict) -> list[str]:
+    """Which headcount the per-head levers divide by."""
+    if not any(basis.values()):
+        return []
+    sentences = [
+        _(
+            "Per-head levers divide each period's totals by that period's headcount, as pulse rounds recorded it "
+            "when they opened (%(recorded)d unit-periods)."
+        )
+        % {"recorded": basis.get("recorded", 0)}
+    ]
+    if basis.get("nearest"):
+        sentences.append(
+            ngettext(
+                "%(count)d unit-period without a round takes the unit's nearest recorded period.",
+                "%(count)d unit-periods without a round take the unit's nearest recorded period.",
+                basis["nearest"],
+            )
+            % {"count": basis["nearest"]}
+        )
+    if basis.get("today"):
+        sentences.append(
+            ngettext(
+                "%(count)d unit-period of units never surveyed takes today's headcount.",
+                "%(count)d unit-periods of units never surveyed take today's headcount.",
+                basis["today"],
+            )
+            % {"count": basis["today"]}
+        )
     return sentences
 
 

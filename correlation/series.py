@@ -5,15 +5,21 @@ granularity.
   (a month without a respondent count weighs 1).
 - Internal satisfaction: pulse results; historical imports fill the unit-months that have no
   pulse result (a pulse result wins where both exist).
-- Levers: the period's total per head (today's headcount of the unit's own members). A unit with
-  no bonus, recognition or leave in a period counts 0, from the first month in which the
-  organisation recorded any of that lever (before it, the lever was not in use).
+- Levers: the period's total over the period's headcount. A period's headcount is the mean of
+  its months' audiences as pulse rounds recorded them when they opened; a period without a round
+  takes the unit's nearest recorded period (the earlier one first), and a unit never surveyed
+  takes today's headcount. How many unit-periods rest on each is kept (`headcount_basis`). A
+  unit with no bonus, recognition or leave in a period counts 0, from the first month in which
+  the organisation recorded any of that lever (before it, the lever was not in use).
 
 The result is plain JSON (stored on the report between the job's steps):
 `{"periods": ["YYYY-MM", ...], "metrics": {name: [[department_id, "YYYY-MM", value], ...]},
-"headcount": {"department_id": people}, "imported": [[department_id, "YYYY-MM"], ...]}`
-with names `internal:overall`, `internal:driver:<key>`, `external:<source>:<dimension>` and
-`lever:<name>`.
+"headcount": {"department_id": people}, "headcount_basis": {"recorded": n, "nearest": n,
+"today": n}, "respondents": [[department_id, "YYYY-MM", n], ...],
+"imported": [[department_id, "YYYY-MM"], ...]}` with names `internal:overall`,
+`internal:driver:<key>`, `external:<source>:<dimension>` and `lever:<name>`. `headcount` is each
+unit's median headcount over the report's periods; `respondents` are the pulse respondents
+behind each unit-period's internal satisfaction (imported scores count theirs, or 1).
 """
 
 import datetime as dt
@@ -115,15 +121,77 @@ def _means_of(rows: list[dict], names: list[str], *, granularity: Granularity, b
     )
 
 
+def _respondents(rows: list[dict], *, granularity: Granularity, buckets: list[dt.date]) -> list[list]:
+    """[[department_id, "YYYY-MM", respondents], ...]: the weights behind each unit-bucket's mean."""
+    units, unit_index = np.unique(
+        np.fromiter((row["department_id"] for row in rows), dtype=np.int64), return_inverse=True
+    )
+    totals = np.zeros((len(units), len(buckets)))
+    if rows:
+        np.add.at(
+            totals, (unit_index, _bucket_indexes([row["period"] for row in rows], granularity, buckets)), _weights(rows)
+        )
+    periods = [str(Period.of(bucket)) for bucket in buckets]
+    return Grid(units, totals, totals > 0).rows(periods)
+
+
+class Headcount:
+    """People per unit and bucket (`people[i, j]` for unit `units[i]`), and how many unit-buckets
+    rest on a recorded audience, on the nearest recorded period, or on today's headcount."""
+
+    def __init__(self, units: np.ndarray, people: np.ndarray, basis: dict[str, int]):
+        self.units, self.people, self.basis = units, people, basis
+
+    def medians(self) -> dict[int, int]:
+        return {unit: round(float(np.median(row))) for unit, row in zip(self.units.tolist(), self.people, strict=True)}
+
+
+def headcount(
+    history: list[dict], today: dict[int, int], *, granularity: Granularity, buckets: list[dt.date]
+) -> Headcount:
+    """Each unit's headcount per bucket: the mean of the bucket's recorded months (`history`:
+    {"department_id", "period", "people"}); a bucket without one takes the unit's nearest
+    recorded bucket, the earlier first; a unit with no record at all takes `today`'s headcount.
+    Units with nobody in any of them are left out."""
+    recorded = weighted_means(
+        ["people"] * len(history),
+        [row["department_id"] for row in history],
+        [row["period"] for row in history],
+        np.fromiter((row["people"] for row in history), dtype=float, count=len(history)),
+        np.ones(len(history)),
+        granularity=granularity,
+        buckets=buckets,
+    ).get("people")
+    units = sorted({unit for unit, people in today.items() if people > 0} | {row["department_id"] for row in history})
+    people = np.full((len(units), len(buckets)), np.nan)
+    if recorded is not None:
+        rows = np.searchsorted(np.asarray(units, dtype=np.int64), recorded.units)
+        people[rows] = np.where(recorded.present, recorded.values, np.nan)
+    known = ~np.isnan(people)
+    basis = {"recorded": int(known.sum()), "nearest": 0, "today": 0}
+    for i, unit in enumerate(units):
+        row = people[i]
+        if known[i].any():
+            columns = np.flatnonzero(known[i])
+            earlier = np.maximum.accumulate(np.where(known[i], np.arange(len(buckets)), -1))
+            nearest = np.where(earlier >= 0, earlier, columns[0])
+            people[i] = row[nearest]
+            basis["nearest"] += int((~known[i]).sum())
+        else:
+            people[i] = today.get(unit, 0)
+            basis["today"] += len(buckets)
+    keep = (people > 0).any(axis=1) if len(buckets) else np.zeros(len(units), dtype=bool)
+    return Headcount(np.asarray(units, dtype=np.int64)[keep], people[keep], basis)
+
+
 def per_head(
-    rows: list[dict], field: str, headcount: dict[int, int], *, granularity: Granularity, buckets: list[dt.date]
+    rows: list[dict], field: str, heads: Headcount, *, granularity: Granularity, buckets: list[dt.date]
 ) -> Grid | None:
-    """The total of `field` per unit and bucket over the unit's headcount; 0 where nothing was
-    recorded, from the first bucket holding any row (None without rows)."""
+    """The total of `field` per unit and bucket over that bucket's headcount; 0 where nothing
+    was recorded, from the first bucket holding any row (None without rows)."""
     if not rows:
         return None
-    units = np.array(sorted(unit for unit, people in headcount.items() if people > 0), dtype=np.int64)
-    people = np.array([headcount[unit] for unit in units.tolist()], dtype=float)
+    units = heads.units
     departments = np.fromiter((row["department_id"] for row in rows), dtype=np.int64, count=len(rows))
     bucket_index = _bucket_indexes([row["period"] for row in rows], granularity, buckets)
     amounts = np.fromiter((float(row[field]) for row in rows), dtype=float, count=len(rows))
@@ -134,7 +202,9 @@ def per_head(
     np.add.at(totals, (unit_index[counted], bucket_index[counted]), amounts[counted])
     present = np.zeros(totals.shape, dtype=bool)
     present[:, bucket_index.min() :] = True
-    return Grid(units, totals / people[:, None], present)
+    present &= heads.people > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return Grid(units, totals / heads.people, present)
 
 
 def aggregate(
@@ -154,6 +224,8 @@ def aggregate(
     imports = [row for row in inputs.internal_imports if (row["department_id"], row["period"]) not in pulse_overall]
     internal_rows = [*pulse, *imports]
     internal = _means_of(internal_rows, [f"internal:{row['metric']}" for row in internal_rows], **grid)
+    overall_rows = [row for row in internal_rows if row["metric"] == "overall"]
+    respondents = _respondents(overall_rows, **grid)
 
     external_rows = [row for row in inputs.external if row["source"] == external_source]
     external = _means_of(
@@ -163,12 +235,13 @@ def aggregate(
     if headline.endswith(":all") and external_rows:
         external[headline] = _means_of(external_rows, [headline] * len(external_rows), **grid)[headline]
 
+    heads = headcount(inputs.headcount_history, inputs.headcount, **grid)
     levers = {
-        "lever:bonus_per_head": per_head(inputs.bonus, "amount", inputs.headcount, **grid),
-        "lever:recognitions_per_head": per_head(inputs.recognitions, "count", inputs.headcount, **grid),
-        "lever:leave_days_per_head": per_head(inputs.leave_days, "days", inputs.headcount, **grid),
-        "lever:actions_completed_per_head": per_head(inputs.actions_completed, "count", inputs.headcount, **grid),
-        "lever:training_hours_per_head": per_head(inputs.training_hours, "hours", inputs.headcount, **grid),
+        "lever:bonus_per_head": per_head(inputs.bonus, "amount", heads, **grid),
+        "lever:recognitions_per_head": per_head(inputs.recognitions, "count", heads, **grid),
+        "lever:leave_days_per_head": per_head(inputs.leave_days, "days", heads, **grid),
+        "lever:actions_completed_per_head": per_head(inputs.actions_completed, "count", heads, **grid),
+        "lever:training_hours_per_head": per_head(inputs.training_hours, "hours", heads, **grid),
     }
 
     periods = [str(Period.of(bucket)) for bucket in buckets]
@@ -176,8 +249,6 @@ def aggregate(
     for name, cells in sorted({**internal, **external, **levers}.items()):
         if cells is not None and cells.present.any():
             metrics[name] = cells.rows(periods)
-    # Today's headcount of each unit, for the sensitivity of the result to small units.
-    headcount = {str(unit): people for unit, people in sorted(inputs.headcount.items())}
     # The unit-periods whose internal satisfaction rests (at least partly) on an imported
     # historical score rather than on a pulse: another instrument.
     imported = sorted(
@@ -190,6 +261,9 @@ def aggregate(
     return {
         "periods": periods,
         "metrics": metrics,
-        "headcount": headcount,
+        # each unit's usual size, for the sensitivity of the result to small units
+        "headcount": {str(unit): people for unit, people in sorted(heads.medians().items())},
+        "headcount_basis": heads.basis,
+        "respondents": respondents,
         "imported": [list(cell) for cell in imported],
     }

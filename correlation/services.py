@@ -76,6 +76,11 @@ def _validate(
                 _("Unknown dimension “%(dimension)s” for %(source)s; known: %(known)s.")
                 % {"dimension": dimension, "source": source, "known": ", ".join(dimensions)}
             ]
+    if not errors and inputs.external_higher_is_better(source=source, dimension=dimension) is None:
+        errors["external_dimension"] = [
+            _("The %(source)s measures point different ways (some are lower-is-better); choose one dimension.")
+            % {"source": source}
+        ]
     if errors:
         raise ValidationError(errors)
 
@@ -90,10 +95,10 @@ def correlation_report_request(
     max_lag: int,
     external_source: str,
     external_dimension: str = "",
-    external_higher_is_better: bool = True,
     is_standard: bool = False,
 ) -> CorrelationReport:
-    """A new report, pending; its job starts when this transaction commits."""
+    """A new report, pending; its job starts when this transaction commits. Which external scores
+    are better comes from the measure, as it was described when its scores came in."""
     period_from, period_to = Period.of(period_from).first_day, Period.of(period_to).first_day
     _validate(
         period_from=period_from,
@@ -110,7 +115,9 @@ def correlation_report_request(
         max_lag=max_lag,
         external_source=external_source,
         external_dimension=external_dimension,
-        external_higher_is_better=external_higher_is_better,
+        external_higher_is_better=inputs.external_higher_is_better(
+            source=external_source, dimension=external_dimension
+        ),
         is_standard=is_standard,
         requested_by=actor if getattr(actor, "pk", None) else None,
     )

@@ -349,6 +349,52 @@ def correlate_between_units(x, y, *, units, min_units: int = MIN_UNITS) -> Corre
     )
 
 
+@dataclass(frozen=True)
+class WeightedBetween:
+    """The between-unit reading with each unit's means weighted by its respondents: the weighted
+    Pearson r, the p of the weighted least-squares slope with a heteroscedasticity-robust (HC3)
+    variance on t with units − 2 degrees of freedom, and the equally weighted units that would be
+    as precise (Kish's effective number, (Σw)² / Σw²)."""
+
+    units: int
+    r: float | None = None
+    p: float | None = None
+    effective_units: float | None = None
+    reason: str = ""
+
+
+def correlate_between_units_weighted(x, y, *, units, weights, min_units: int = MIN_UNITS) -> WeightedBetween:
+    """As `correlate_between_units`, each unit weighted by the sum of `weights` (respondents) over
+    its pairs, so a unit's mean counts by how precisely it was measured."""
+    x, y, units, weights = (np.asarray(a) for a in (x, y, units, weights))
+    keep = np.isfinite(x) & np.isfinite(y) & np.isfinite(weights.astype(float))
+    x, y, units, weights = x[keep].astype(float), y[keep].astype(float), units[keep], weights[keep].astype(float)
+    labels, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
+    unit_count = int(labels.size)
+    if unit_count < max(min_units, 3):
+        return WeightedBetween(units=unit_count, reason=FEW_UNITS)
+    inverse = inverse.reshape(-1)
+    x_means = np.bincount(inverse, weights=x) / counts
+    y_means = np.bincount(inverse, weights=y) / counts
+    w = np.bincount(inverse, weights=weights)
+    if _is_constant(x_means) or _is_constant(y_means) or not (w > 0).all():
+        return WeightedBetween(units=unit_count, reason=CONSTANT)
+    share = w / w.sum()
+    dx, dy = x_means - share @ x_means, y_means - share @ y_means
+    r = float(share @ (dx * dy) / math.sqrt((share @ dx**2) * (share @ dy**2)))
+    root = np.sqrt(w)
+    design = np.column_stack([root, root * x_means])
+    target = root * y_means
+    bread = np.linalg.inv(design.T @ design)
+    coefficients = bread @ design.T @ target
+    residuals = target - design @ coefficients
+    leverage = np.einsum("ij,jk,ik->i", design, bread, design)
+    meat = (design * (residuals / (1 - leverage))[:, None] ** 2).T @ design
+    se = math.sqrt(max(float((bread @ meat @ bread)[1, 1]), 0.0))
+    p = 0.0 if se == 0 else float(2 * special.stdtr(unit_count - 2, -abs(coefficients[1]) / se))
+    return WeightedBetween(units=unit_count, r=r, p=p, effective_units=float(w.sum() ** 2 / (w**2).sum()))
+
+
 def _units_with_periods(units: np.ndarray, minimum: int) -> np.ndarray:
     _labels, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
     return counts[inverse.reshape(-1)] >= minimum

@@ -1,7 +1,5 @@
 """Correlation reports: pages (the list with its form, a report, its CSV exports)."""
 
-from itertools import pairwise
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -76,7 +74,7 @@ def _dimension_order(metric: str) -> tuple:
     return (3, 0, dimension)
 
 
-def _matrix(results: list) -> dict:
+def _matrix(results: list, *, higher_is_better: bool = True) -> dict:
     cells = {(r.internal_metric, r.external_metric): r for r in results}
     drivers = sorted({r.internal_metric for r in results})
     dimensions = sorted({r.external_metric for r in results}, key=_dimension_order)
@@ -88,7 +86,10 @@ def _matrix(results: list) -> dict:
                 "cells": [
                     {
                         "result": cells.get((driver, dimension)),
-                        "css": charts.heat_class(getattr(cells.get((driver, dimension)), "pearson_r", None)),
+                        "css": charts.heat_class(
+                            getattr(cells.get((driver, dimension)), "pearson_r", None),
+                            higher_is_better=higher_is_better,
+                        ),
                         "significant": (getattr(cells.get((driver, dimension)), "q_value", None) or 1) < 0.05,
                     }
                     for dimension in dimensions
@@ -144,24 +145,38 @@ def report_detail(request, pk: int):
                 [p.external for p in points],
                 [p.department_id for p in points],
                 labels=[_point_label(p, external_label) for p in points],
+                higher_is_better=report.external_higher_is_better,
             ),
             "lag_chart": charts.lag_chart(
                 [r for r in headline if r.variant in LAG_CHART_VARIANTS], max_lag=report.max_lag
             ),
             "headline": headline,
-            "matrix": _matrix([r for r in results if r.family == Family.DRIVERS_DIMENSIONS]),
+            "matrix": _matrix(
+                [r for r in results if r.family == Family.DRIVERS_DIMENSIONS],
+                higher_is_better=report.external_higher_is_better,
+            ),
             "levers": levers,
             "results": results,
-            "heat_legend": list(zip(charts.HEAT_CLASSES, _heat_labels(), strict=True)),
+            "heat_legend": list(
+                zip(charts.HEAT_CLASSES, _heat_labels(higher_is_better=report.external_higher_is_better), strict=True)
+            ),
             "strength_bands": interpretation.STRENGTH_BANDS,
         }
         context["agreement_round"], context["impact"] = agreement_for_period(report.period_to)
     return render(request, "correlation/detail.html", context)
 
 
-def _heat_labels() -> list[str]:
-    bounds = [interpretation.number(b, 1) for b in charts.HEAT_BOUNDS]
-    return [f"< {bounds[0]}", *(f"{a} … {b}" for a, b in pairwise(bounds)), f"≥ {bounds[-1]}"]
+def _heat_labels(*, higher_is_better: bool = True) -> list[str]:
+    """The r each colour stands for, in HEAT_CLASSES order."""
+    labels = []
+    for low, high in charts.heat_legend_bounds(higher_is_better=higher_is_better):
+        if low is None:
+            labels.append(f"< {interpretation.number(high, 1)}")
+        elif high is None:
+            labels.append(f"≥ {interpretation.number(low, 1)}")
+        else:
+            labels.append(f"{interpretation.number(low, 1)} … {interpretation.number(high, 1)}")
+    return labels
 
 
 @page_for(can_read_reports)

@@ -14,6 +14,7 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -231,6 +232,25 @@ def suppressed_department_periods(
         )
         .values_list("department_id", "round__period")
         .distinct()
+    )
+
+
+def headcount_series(
+    *, period_from: dt.date, period_to: dt.date, department_ids: Iterable[int] | None = None
+) -> list[dict]:
+    """People invited per department and month (`people`), as closed rounds recorded their
+    audience when they opened: the headcount of that month, of the department's subtree. Where
+    several rounds closed in one month, the largest audience counts. A count of people, never of
+    answers, so suppressed results count too. One query (GROUP BY)."""
+    results = RoundResult.objects.filter(
+        is_total=False, round__results_ready=True, round__period__gte=period_from, round__period__lte=period_to
+    )
+    if department_ids is not None:
+        results = results.filter(department_id__in=list(department_ids))
+    rows = results.values("department_id", period=F("round__period")).annotate(people=Max("invited")).order_by()
+    return sorted(
+        ({"department_id": row["department_id"], "period": row["period"], "people": row["people"]} for row in rows),
+        key=lambda row: (row["department_id"], row["period"]),
     )
 
 

@@ -3,7 +3,7 @@ so that every change is checked and audited."""
 
 from django.contrib import admin
 
-from service_quality.models import ExternalScore, InternalScore, ScoreImport
+from service_quality.models import ExternalMetric, ExternalScore, InternalScore, ScoreImport
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -34,3 +34,18 @@ class ExternalScoreAdmin(ReadOnlyAdmin):
 class InternalScoreAdmin(ReadOnlyAdmin):
     list_display = ["department", "period", "value", "respondents", "source_import"]
     list_select_related = ["department", "source_import"]
+
+
+@admin.register(ExternalMetric)
+class ExternalMetricAdmin(admin.ModelAdmin):
+    """A measure's direction is said with its first score; here an administrator corrects it."""
+
+    list_display = ["source", "dimension", "direction", "updated_at"]
+    list_filter = ["source", "direction"]
+    readonly_fields = ["source", "dimension", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

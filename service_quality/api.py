@@ -21,6 +21,7 @@ from service_quality.models import (
     SCORE_MAX_DIGITS,
     SCORE_MIN,
     SCORE_PLACES,
+    Direction,
     ExternalScore,
     ImportKind,
     ImportStatus,
@@ -159,6 +160,11 @@ class ExternalScoreSerializer(serializers.ModelSerializer):
         max_digits=SCORE_MAX_DIGITS, decimal_places=SCORE_PLACES, min_value=SCORE_MIN, max_value=SCORE_MAX
     )
     respondents = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    direction = serializers.ChoiceField(
+        choices=Direction.choices,
+        required=False,
+        help_text=gettext_lazy("Which way is better; only a custom measure can be lower-is-better."),
+    )
 
     class Meta:
         model = ExternalScore
@@ -171,12 +177,21 @@ class ExternalScoreSerializer(serializers.ModelSerializer):
             "dimension",
             "value",
             "respondents",
+            "direction",
             "derived",
             "source_import",
             "updated_at",
         ]
         read_only_fields = ["derived", "source_import", "updated_at"]
         validators = []  # uniqueness is the service's to judge (409, not 400)
+
+    def to_representation(self, score):
+        data = super().to_representation(score)
+        lower = self.context.get("lower_is_better")
+        if lower is None:
+            lower = self.context["lower_is_better"] = selectors.lower_is_better_measures()
+        data["direction"] = Direction.LOWER if (score.source, score.dimension) in lower else Direction.HIGHER
+        return data
 
 
 class ExternalScoreViewSet(viewsets.ModelViewSet):
@@ -195,6 +210,18 @@ class ExternalScoreViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         score = serializer.instance
+        direction = serializer.validated_data.pop("direction", None)
+        if direction is not None and direction != serializer.to_representation(score)["direction"]:
+            raise serializers.ValidationError(
+                {
+                    "direction": [
+                        _(
+                            "Which way is better belongs to the measure, not to one score; an administrator "
+                            "can change it."
+                        )
+                    ]
+                }
+            )
         changes = {field: value for field, value in serializer.validated_data.items() if getattr(score, field) != value}
         serializer.instance = services.external_score_update(score=score, actor=self.request.user, **changes)
 

@@ -28,13 +28,23 @@ from service_quality.dimensions import (
 )
 from service_quality.files import Cell, RowError, Table, UnreadableFile, open_table
 from service_quality.ikm import IKM_SCALE, SKM_MAX_ANSWER, SKM_MIN_ANSWER
-from service_quality.models import SCORE_MAX, SCORE_MIN, ImportKind, Source
+from service_quality.models import (
+    HIGHER_IS_BETTER_SOURCES,
+    SCORE_MAX,
+    SCORE_MIN,
+    Direction,
+    ExternalMetric,
+    ImportKind,
+    Source,
+)
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     ImportKind.SCORES: ("department_code", "period", "source", "dimension", "value", "respondents"),
     ImportKind.SKM: ("department_code", "period", "respondent", *SKM_ELEMENT_KEYS),
     ImportKind.INTERNAL: ("department_code", "period", "score", "respondents"),
 }
+# Columns a file may leave out: a score file's `direction` (`higher` or `lower` is better).
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {ImportKind.SCORES: ("direction",)}
 PREVIEW_ROWS = 10
 MAX_DIMENSION_LENGTH = 64
 MAX_RESPONDENT_LENGTH = 64
@@ -52,6 +62,7 @@ class ScoreRecord:
     dimension: str
     value: Decimal
     respondents: int | None
+    direction: str = ""  # "" where the file does not say
 
 
 @dataclass
@@ -111,6 +122,34 @@ def value_problem(source: str, dimension: str, value: Decimal) -> str | None:
     on_skm_scale = source == Source.SKM and dimension in (IKM_DIMENSION, *SKM_ELEMENT_KEYS, *PRIMA_DIMENSION_KEYS)
     if on_skm_scale and value < SKM_MIN_ANSWER * IKM_SCALE:
         return _("An SKM value (IKM or element) lies between 25 and 100.")
+    return None
+
+
+DIRECTION_WORDS = {
+    "higher": Direction.HIGHER,
+    "higher_is_better": Direction.HIGHER,
+    "tinggi": Direction.HIGHER,
+    "lower": Direction.LOWER,
+    "lower_is_better": Direction.LOWER,
+    "rendah": Direction.LOWER,
+}
+
+
+def direction_problem(source: str, dimension: str, direction: str, recorded: str | None) -> str | None:
+    """What is wrong with saying `direction` of a measure whose recorded direction is `recorded`
+    (None: not yet described)."""
+    if direction not in Direction.values:
+        return _("Say which way is better with “higher” or “lower”.")
+    if direction == Direction.LOWER and source in HIGHER_IS_BETTER_SOURCES:
+        return _(
+            "SKM, SERVQUAL, CSAT and NPS scores are higher-is-better by definition; only a custom measure can be "
+            "lower-is-better."
+        )
+    if recorded is not None and recorded != direction:
+        return _(
+            "%(source)s/%(dimension)s is recorded as “%(recorded)s”; a score cannot turn it around. An administrator "
+            "can change the measure itself."
+        ) % {"source": source, "dimension": dimension, "recorded": Direction(recorded).label}
     return None
 
 
@@ -204,7 +243,7 @@ def _respondents(cell: Cell) -> int | None:
 
 
 def _check_header(kind: str, table: Table) -> list[RowError]:
-    expected = COLUMNS[kind]
+    expected = (*COLUMNS[kind], *OPTIONAL_COLUMNS.get(kind, ()))
     errors = []
     seen = set()
     for position, name in enumerate(table.header):
@@ -217,7 +256,7 @@ def _check_header(kind: str, table: Table) -> list[RowError]:
         elif name not in expected:
             errors.append(RowError(1, label, _("Unexpected column.")))
         seen.add(name)
-    for name in expected:
+    for name in COLUMNS[kind]:
         if name not in seen:
             errors.append(RowError(1, name, _("Missing column.")))
     if errors:
@@ -232,6 +271,23 @@ def _check_header(kind: str, table: Table) -> list[RowError]:
                     )
                 )
     return errors
+
+
+class _Directions:
+    """The directions measures are recorded with, read once, and those earlier rows of the file
+    said: a file may not say both ways of one measure."""
+
+    def __init__(self):
+        self.known = {
+            (source, dimension): direction
+            for source, dimension, direction in ExternalMetric.objects.values_list("source", "dimension", "direction")
+        }
+
+    def said(self, source: str, dimension: str) -> str | None:
+        return self.known.get((source, dimension))
+
+    def say(self, source: str, dimension: str, direction: str) -> None:
+        self.known[(source, dimension)] = direction
 
 
 class _Departments:
@@ -295,7 +351,7 @@ def check_file(
         return checked
     positions = {name: position for position, name in enumerate(table.header) if name}
     check_row = {ImportKind.SCORES: _score_row, ImportKind.SKM: _skm_row, ImportKind.INTERNAL: _internal_row}[kind]
-    context = {"departments": _Departments(), "periods": {}, "keys": {}}
+    context = {"departments": _Departments(), "periods": {}, "keys": {}, "directions": _Directions()}
     width = len(table.header)
     for done, (row_number, cells) in enumerate(table.rows(), start=1):
         extra = [value for value in cells[width:] if _text(value)]
@@ -374,11 +430,19 @@ def _score_row(row: int, values: dict, context: dict, errors: list[RowError]) ->
         elif value.as_tuple().exponent < -4:
             value = value.quantize(Decimal("0.0001"))
     respondents = _cell(row, "respondents", errors, _respondents, values["respondents"])
+    direction = _text(values.get("direction")).lower()
+    if direction and source in Source.values:
+        direction = DIRECTION_WORDS.get(direction, direction)
+        problem = direction_problem(source, dimension, direction, context["directions"].said(source, dimension))
+        if problem:
+            errors.append(RowError(row, "direction", problem))
+        else:
+            context["directions"].say(source, dimension, direction)
     if len(errors) > before:
         return None
     if not _once(row, (department_id, period, source, dimension), "dimension", context, errors):
         return None
-    return ScoreRecord(row, department_id, period, source, dimension, value, respondents)
+    return ScoreRecord(row, department_id, period, source, dimension, value, respondents, direction)
 
 
 _ANSWERS = {

@@ -24,6 +24,49 @@ class Source(models.TextChoices):
     CUSTOM = "custom", _("custom")
 
 
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+
+
+# Sources whose scores are higher-is-better by definition: a satisfaction index, SERVQUAL's
+# perceptions, CSAT and NPS. Only a custom measure (complaints, waiting time) can point the other way.
+HIGHER_IS_BETTER_SOURCES = (Source.SKM, Source.SERVQUAL, Source.CSAT, Source.NPS)
+
+
+class ExternalMetric(models.Model):
+    """Which way is better for one external measure (a source and dimension), said when its first
+    score is imported or entered. Every sentence, axis and colour of a correlation report follows
+    it. A measure nobody described is higher-is-better."""
+
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    dimension = models.CharField(_("dimension"), max_length=64)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["source", "dimension"]
+        verbose_name = _("external measure")
+        verbose_name_plural = _("external measures")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "dimension"], name="service_quality_metric_once"),
+            models.CheckConstraint(
+                condition=models.Q(source=Source.CUSTOM) | models.Q(direction=Direction.HIGHER),
+                name="service_quality_metric_lower_only_custom",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=Direction.values), name="service_quality_metric_direction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}/{self.dimension}: {self.direction}"
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == Direction.HIGHER
+
+
 class Origin(models.TextChoices):
     """Where an external score came from: a file (or HR's hand), or Prima's own SKM collection."""
 

@@ -29,7 +29,15 @@ from service_quality.ikm import (
     krejcie_morgan_sample_size,
     round_half_up,
 )
-from service_quality.models import ExternalScore, ImportStatus, InternalScore, ScoreImport, Source
+from service_quality.models import (
+    Direction,
+    ExternalMetric,
+    ExternalScore,
+    ImportStatus,
+    InternalScore,
+    ScoreImport,
+    Source,
+)
 from service_quality.services import progress_cache_key
 from service_quality.servqual import ServqualResult, servqual_result
 
@@ -102,6 +110,29 @@ def external_sources_and_dimensions() -> list[tuple[str, str]]:
     """Every (source, dimension) pair that has at least one score (one SELECT DISTINCT)."""
     pairs = ExternalScore.objects.order_by("source", "dimension").values_list("source", "dimension").distinct()
     return [(source, dimension) for source, dimension in pairs]
+
+
+def higher_is_better(*, source: str, dimension: str = "") -> bool | None:
+    """Whether higher scores of a measure are better: always for SKM, SERVQUAL, CSAT and NPS; for a
+    custom measure as it was described (higher where nobody said). Without a dimension, over all
+    of the source's measures: None when they point different ways."""
+    if source != Source.CUSTOM:
+        return True
+    dimensions = (
+        [dimension]
+        if dimension
+        else list(ExternalScore.objects.filter(source=source).values_list("dimension", flat=True).distinct())
+    )
+    recorded = dict(
+        ExternalMetric.objects.filter(source=source, dimension__in=dimensions).values_list("dimension", "direction")
+    )
+    directions = {recorded.get(name, Direction.HIGHER) for name in dimensions} or {Direction.HIGHER}
+    return directions == {Direction.HIGHER} if len(directions) == 1 else None
+
+
+def lower_is_better_measures() -> set[tuple[str, str]]:
+    """The (source, dimension) pairs described as lower-is-better."""
+    return set(ExternalMetric.objects.filter(direction=Direction.LOWER).values_list("source", "dimension"))
 
 
 # --- Lists.

@@ -28,6 +28,8 @@ from service_quality.ikm import IKM_SCALE, ikm_value, round_half_up
 from service_quality.models import (
     IMPORT_STATUSES_HOLDING_A_FILE,
     SCORE_PLACES,
+    Direction,
+    ExternalMetric,
     ExternalScore,
     ImportStatus,
     InternalScore,
@@ -451,6 +453,10 @@ def _write_scores(score_import: ScoreImport, records: list, notes: _Notes, progr
         )
         for record in records
     ]
+    said: dict[tuple[str, str], str] = {}
+    for record in records:  # a row that says the direction wins over one that does not
+        said[(record.source, record.dimension)] = record.direction or said.get((record.source, record.dimension), "")
+    record_directions(said)
     rows = rows_without_conflict(rows, origin=Origin.IMPORTED)
     _upsert_external(rows, notes=notes, progress=progress.writing)
     for source in (Source.SKM, Source.SERVQUAL):
@@ -715,7 +721,35 @@ def score_import_discard_stale(*, now: dt.datetime | None = None) -> dict[str, i
 # --- Scores entered one at a time (API).
 
 
-def _check_score(*, department: Department, period: dt.date, source: str, dimension: str, value: Decimal) -> None:
+def record_directions(said: dict[tuple[str, str], str]) -> None:
+    """Describes each custom measure not yet described: lower-is-better where that was said, else
+    higher. A measure already described keeps its direction (the checks refuse a file or score
+    that says the other way); two writers racing with opposite directions: the second fails."""
+    custom = {key: direction for key, direction in said.items() if key[0] == Source.CUSTOM}
+    if not custom:
+        return
+    ExternalMetric.objects.bulk_create(
+        [
+            ExternalMetric(source=source, dimension=dimension, direction=direction or Direction.HIGHER)
+            for (source, dimension), direction in custom.items()
+        ],
+        ignore_conflicts=True,
+    )
+    stored = {
+        (source, dimension): direction
+        for source, dimension, direction in ExternalMetric.objects.filter(
+            source=Source.CUSTOM, dimension__in={dimension for _source, dimension in custom}
+        ).values_list("source", "dimension", "direction")
+    }
+    for key, direction in custom.items():
+        problem = direction and importing.direction_problem(*key, direction, stored.get(key))
+        if problem:
+            raise Conflict(problem, code="direction")
+
+
+def _check_score(
+    *, department: Department, period: dt.date, source: str, dimension: str, value: Decimal, direction: str = ""
+) -> None:
     errors = {}
     if not department.is_service_unit:
         errors["department"] = [_("Only a service unit has external scores.")]
@@ -731,6 +765,13 @@ def _check_score(*, department: Department, period: dt.date, source: str, dimens
         problem = importing.value_problem(source, dimension, value)
         if problem:
             errors["value"] = [problem]
+        if direction:
+            recorded = ExternalMetric.objects.filter(source=source, dimension=dimension).values_list(
+                "direction", flat=True
+            )
+            problem = importing.direction_problem(source, dimension, direction, recorded.first())
+            if problem:
+                errors["direction"] = [problem]
     if errors:
         raise ValidationError(errors)
 
@@ -754,10 +795,15 @@ def external_score_create(
     dimension: str,
     value: Decimal,
     respondents: int | None = None,
+    direction: str = "",
     actor,
 ) -> ExternalScore:
+    """A score entered by hand; `direction` (`higher` or `lower` is better) describes a custom
+    measure's first score."""
     dimension = dimension.strip().lower()
-    _check_score(department=department, period=period, source=source, dimension=dimension, value=value)
+    _check_score(
+        department=department, period=period, source=source, dimension=dimension, value=value, direction=direction
+    )
     if ExternalScore.objects.filter(department=department, period=period, source=source, dimension=dimension).exists():
         raise Conflict(
             _("There is already a score for this unit, period, source and dimension; change that one."),
@@ -773,6 +819,7 @@ def external_score_create(
     )
     score.full_clean()
     score.save()
+    record_directions({(source, dimension): direction})
     _derive_prima_dimensions({(department.pk, period)}, source=source, score_import=None)
     _audit_score("create", score, actor)
     return score

@@ -31,17 +31,44 @@ def test_hr_and_leadership_request_a_report_and_get_202_pending_at_once(
     assert len(callbacks) == 1  # the job starts once the request's transaction commits
 
 
-def test_a_report_may_read_its_external_score_as_lower_is_better(org, api, django_capture_on_commit_callbacks):
+def test_a_report_reads_its_external_score_the_way_the_measure_was_described(
+    org, api, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+    from decimal import Decimal
+
+    from service_quality.services import external_score_create
+
+    # given a custom measure described as lower-is-better when its first score came in, and one
+    # nobody described
+    for dimension, direction in (("waiting_minutes", "lower"), ("kiosk_rating", "")):
+        external_score_create(
+            department=org.cs,
+            period=dt.date(2025, 3, 1),
+            source="custom",
+            dimension=dimension,
+            value=Decimal("42"),
+            direction=direction,
+            actor=org.hana,
+        )
     client = api(org.hana)
-    with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(URL, {**VALID, "external_higher_is_better": False}, format="json")
-    report = CorrelationReport.objects.get(pk=response.json()["id"])
-    assert report.external_higher_is_better is False
-    assert client.get(f"{URL}{report.pk}/").json()["external_higher_is_better"] is False
-    # and by default higher is better
-    with django_capture_on_commit_callbacks(execute=False):
-        other = client.post(URL, {**VALID, "max_lag": 0}, format="json").json()["id"]
-    assert CorrelationReport.objects.get(pk=other).external_higher_is_better is True
+
+    def request(**parameters):
+        with django_capture_on_commit_callbacks(execute=False):
+            return client.post(URL, {**VALID, "external_source": "custom", **parameters}, format="json")
+
+    # when reports are requested on each, one of them claiming the opposite direction
+    lower = request(external_dimension="waiting_minutes", external_higher_is_better=True).json()["id"]
+    higher = request(external_dimension="kiosk_rating").json()["id"]
+    # then each follows its measure, not the request
+    assert CorrelationReport.objects.get(pk=lower).external_higher_is_better is False
+    assert client.get(f"{URL}{lower}/").json()["external_higher_is_better"] is False
+    assert CorrelationReport.objects.get(pk=higher).external_higher_is_better is True
+    # and the source's measures together, which point different ways, are refused in words
+    mixed = request()
+    assert mixed.status_code == 400
+    assert "point different ways" in str(mixed.json())
+    assert CorrelationReport.objects.filter(external_source="custom").count() == 2
 
 
 @pytest.mark.parametrize("persona", ["budi", "ani"])

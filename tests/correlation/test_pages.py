@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from correlation.models import CorrelationReport, ReportStatus
 
@@ -278,3 +279,59 @@ def test_each_scatter_dot_says_which_unit_and_period_it_is(org, client, finished
     assert svg.count("<circle") == svg.count("<title>") == report.points.count()
     assert f"<title>{point.department.name}, " in svg
     assert f"internal satisfaction {point.internal:.1f}" in svg
+
+
+def test_a_lower_is_better_measure_turns_the_axis_and_the_colours_around(org, client, request_report):
+    from core.periods import Period
+    from tests.correlation.conftest import import_csv
+    from tests.factories import DepartmentFactory
+
+    # given ten units whose waiting time (a custom measure described as lower-is-better) and internal
+    # satisfaction are known for six months
+    rng = np.random.default_rng(4)
+    units = [DepartmentFactory(code=f"WT{i}", parent=org.ops, is_service_unit=True) for i in range(10)]
+    months = [str(Period(2025, 1).shift(t)) for t in range(6)]
+    import_csv(
+        kind="internal",
+        header=["department_code", "period", "score", "respondents"],
+        rows=[[unit.code, month, f"{rng.uniform(50, 90):.2f}", 10] for unit in units for month in months],
+        actor=org.hana,
+    )
+    import_csv(
+        kind="scores",
+        header=["department_code", "period", "source", "dimension", "value", "respondents", "direction"],
+        rows=[
+            [unit.code, month, "custom", "waiting_minutes", f"{rng.uniform(5, 40):.2f}", "", "lower"]
+            for unit in units
+            for month in months
+        ],
+        actor=org.hana,
+    )
+    # when a report on it is opened
+    report = request_report(
+        org.hana, external_source="custom", external_dimension="waiting_minutes", period_to=dt.date(2025, 6, 1)
+    )
+    assert report.status == "succeeded", report.error
+    assert report.external_higher_is_better is False
+    client.force_login(org.lina)
+    content = client.get(f"/reports/{report.pk}/", headers={"accept-language": "en"}).content.decode()
+    # then it says so, and the scatter's external axis runs with lower values up
+    assert "(lower is better)" in content
+    assert "that axis runs with lower values up: up is better" in content
+    svg = content.split('id="scatter-title"')[1].split("</svg>")[0]
+    ticks = [
+        (float(line.split('y1="')[1].split('"')[0]), float(text.split(">")[1].split("<")[0]))
+        for line, text in zip(svg.split('<line class="grid"')[1:], svg.split('<text class="tick"')[1:], strict=False)
+        if 'x1="60"' in line
+    ]
+    positions = [position for position, _value in sorted(ticks, key=lambda tick: tick[1])]
+    assert len(positions) >= 2 and positions == sorted(positions)  # the smallest value drawn highest
+    # and the drivers × dimensions colours read r the other way round, their legend too
+    from correlation import charts, views
+
+    assert charts.heat_class(0.6, higher_is_better=False) == charts.heat_class(-0.6) == "heat-n3"
+    assert charts.heat_class(-0.2, higher_is_better=False) == charts.heat_class(0.2) == "heat-p1"
+    with translation.override("en"):
+        assert views._heat_labels(higher_is_better=False)[0] == "≥ 0.5"
+        assert views._heat_labels(higher_is_better=False)[-1] == "< -0.5"
+        assert views._heat_labels()[0] == "< -0.5"

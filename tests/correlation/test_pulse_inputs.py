@@ -91,3 +91,56 @@ def test_pulse_results_feed_the_report_and_hidden_groups_stay_out(
     matrix = report.results.filter(family="drivers_dimensions")
     assert {r.internal_metric for r in matrix} == {"driver:fair-workload", "driver:room-to-grow"}
     assert "skm:ikm" in {r.external_metric for r in matrix}
+
+
+def test_headcount_is_each_month_s_recorded_audience_not_today_s(org, django_capture_on_commit_callbacks):
+    from correlation import inputs as report_inputs
+    from correlation import series
+    from correlation.models import Granularity
+    from pulse_surveys import services as pulse
+
+    # given three service units of 6, 5 and 3 people in a round that closed this month (the last
+    # unit below the anonymity threshold, so its result is hidden)
+    driver = pulse.driver_create(key="fair-workload", name_en="Fair workload")
+    question = pulse.question_create(text_en="My workload is fair.", kind="likert", driver=driver)
+    units = [DepartmentFactory(code=f"HC{index}", parent=org.ops, is_service_unit=True) for index in range(3)]
+    members = {
+        unit: [UserFactory(department=unit) for _ in range(size)] for unit, size in zip(units, (6, 5, 3), strict=True)
+    }
+    survey = pulse.survey_create(title="Pulse", questions=[question], departments=units, anonymity_threshold=5)
+    now = timezone.now()
+    pulse_round = pulse.round_create(
+        survey=survey, opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=3)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for unit in units:
+            for person in members[unit]:
+                answer = [{"question": question.pk, "value": 4}]
+                pulse.response_submit(pulse_round=pulse_round, employee=person, answers=answer)
+        pulse.round_close(pulse_round=pulse_round)
+    # and, after it, four people join the first unit and two leave the second
+    for _ in range(4):
+        UserFactory(department=units[0])
+    for person in members[units[1]][:2]:
+        person.is_active = False
+        person.save(update_fields=["is_active"])
+    month = Period.of(timezone.localdate()).first_day
+
+    # when a report reads its inputs for this month
+    read = report_inputs.read(period_from=month, period_to=month, external_source="skm")
+
+    # then each unit's headcount this month is the audience the round recorded, the hidden unit's too,
+    # while today's headcount has moved on
+    history = {row["department_id"]: row["people"] for row in read.headcount_history if row["period"] == month}
+    assert [history[unit.pk] for unit in units] == [6, 5, 3]
+    assert [read.headcount[unit.pk] for unit in units] == [10, 3, 3]
+    aggregated = series.aggregate(
+        read,
+        granularity=Granularity.MONTH,
+        period_from=month,
+        period_to=month,
+        external_source="skm",
+        external_dimension="",
+    )
+    assert [aggregated["headcount"][str(unit.pk)] for unit in units] == [6, 5, 3]
+    assert aggregated["headcount_basis"]["recorded"] >= 3

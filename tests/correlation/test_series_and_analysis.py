@@ -418,3 +418,97 @@ def test_the_disclosure_counts_what_was_left_out_and_reruns_the_headline_without
     assert sentences[0].startswith("The headline rests on 71 unit-periods of 12 units.")
     assert "1 have no internal result (hidden for anonymity or not measured)" in sentences[0]
     assert sentences[-1].startswith("Without the 3 units of fewer than 10 people: within units: r = ")
+
+
+def test_levers_divide_by_each_period_s_recorded_headcount_and_say_where_it_came_from():
+    may, jun = dt.date(2025, 5, 1), dt.date(2025, 6, 1)
+    inputs = Inputs(
+        bonus=[
+            {"department_id": unit, "period": month, "amount": Decimal("1200")}
+            for unit in (1, 2, 3)
+            for month in (JAN, APR, may, jun)
+        ],
+        # unit 1 grew from 4 to 6 people (recorded in January and May); unit 2 was surveyed only in
+        # April; unit 3 never was, and has 8 people today
+        headcount_history=[
+            {"department_id": 1, "period": JAN, "people": 4},
+            {"department_id": 1, "period": may, "people": 6},
+            {"department_id": 2, "period": APR, "people": 3},
+        ],
+        headcount={1: 12, 2: 5, 3: 8},
+    )
+    aggregated = _aggregate(inputs, granularity=Granularity.MONTH)
+    bonus = {(unit, period): value for unit, period, value in aggregated["metrics"]["lever:bonus_per_head"]}
+    # recorded months use their own headcount, months between take the earlier record
+    assert bonus[(1, "2025-01")] == 300.0
+    assert bonus[(1, "2025-04")] == 300.0
+    assert bonus[(1, "2025-05")] == 200.0
+    assert bonus[(1, "2025-06")] == 200.0
+    # before a unit's first record, the first record counts; a unit never surveyed counts today's
+    assert bonus[(2, "2025-01")] == 400.0
+    assert bonus[(3, "2025-06")] == 150.0
+    months = 12
+    assert aggregated["headcount_basis"] == {"recorded": 3, "nearest": 2 * months - 3, "today": months}
+    assert aggregated["headcount"] == {"1": 6, "2": 3, "3": 8}
+
+
+def test_a_unit_s_respondents_behind_its_internal_values_are_kept_for_weighting():
+    inputs = Inputs(
+        internal=[
+            {"department_id": 7, "period": JAN, "metric": "overall", "value": 60.0, "respondents": 10},
+            {"department_id": 7, "period": FEB, "metric": "overall", "value": 90.0, "respondents": 30},
+            {"department_id": 8, "period": JAN, "metric": "overall", "value": 50.0, "respondents": 4},
+        ]
+    )
+    aggregated = _aggregate(inputs)
+    assert aggregated["respondents"] == [[7, "2025-01", 40.0], [8, "2025-01", 4.0]]
+
+
+def test_disclosure_says_which_headcount_and_checks_the_between_reading_weighted_by_respondents():
+    rng = np.random.default_rng(12)
+    units, periods = 12, 6
+    sizes = rng.integers(5, 200, size=units)
+    x = rng.normal(70, 6, size=(units, 1)) + rng.normal(0, 3, size=(units, periods))
+    y = 0.5 * x + rng.normal(0, 4, size=(units, periods))
+    months = [Period(2025, 1).shift(t).first_day for t in range(periods)]
+    inputs = Inputs(
+        internal=[
+            {
+                "department_id": u + 1,
+                "period": months[t],
+                "metric": "overall",
+                "value": x[u, t],
+                "respondents": int(sizes[u]),
+            }
+            for u in range(units)
+            for t in range(periods)
+        ],
+        external=[
+            {"department_id": u + 1, "period": months[t], "source": "skm", "dimension": "ikm", "value": y[u, t]}
+            for u in range(units)
+            for t in range(periods)
+        ],
+        headcount_history=[
+            {"department_id": u + 1, "period": months[0], "people": int(sizes[u])} for u in range(units)
+        ],
+    )
+    aggregated = _aggregate(inputs, granularity=Granularity.MONTH)
+    facts = analysis.disclosure(aggregated, external_source="skm", external_dimension="", floors=analysis.Floors())
+    weighted = stats.correlate_between_units_weighted(
+        x.ravel(),
+        y.ravel(),
+        units=np.repeat(np.arange(units), periods),
+        weights=np.repeat(sizes, periods).astype(float),
+    )
+    assert facts["weighted_between"]["r"] == pytest.approx(weighted.r, abs=1e-9)
+    assert facts["weighted_between"]["units"] == units
+    assert facts["headcount_basis"]["recorded"] == units
+    with translation.override("en"):
+        text = " ".join(interpretation.disclosure_sentences(SimpleNamespace(disclosure=facts)))
+    assert "Weighting each unit by its respondents instead, the between-unit correlation is r = " in text
+    assert "not a separate finding" in text
+    assert "that period's headcount, as pulse rounds recorded it when they opened (12 unit-periods)" in text
+    assert "unit-periods without a round take the unit's nearest recorded period" in text
+    with translation.override("id"):
+        indonesian = " ".join(interpretation.disclosure_sentences(SimpleNamespace(disclosure=facts)))
+    assert "Weighting each unit" not in indonesian

@@ -279,3 +279,36 @@ def test_the_regression_band_is_least_squares_with_a_band_clustered_by_unit():
     assert band.low == pytest.approx(grid @ fit.params - half, abs=STATSMODELS_TOLERANCE)
     assert band.high == pytest.approx(grid @ fit.params + half, abs=STATSMODELS_TOLERANCE)
     assert stats.regression_band([1.0, 1.0, 1.0], [1.0, 2.0, 3.0]) is None
+
+
+def test_the_between_reading_weighted_by_respondents_equals_statsmodels_wls_with_hc3():
+    import statsmodels.api as sm
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    rng = np.random.default_rng(31)
+    units, periods = 15, 5
+    sizes = rng.integers(3, 300, size=units).astype(float)
+    x = rng.normal(0, 1, size=(units, 1)) + rng.normal(0, 0.5, size=(units, periods))
+    y = 0.4 * x + rng.normal(0, 1, size=(units, periods)) / np.sqrt(sizes)[:, None]
+    labels = np.repeat(np.arange(units), periods)
+    # each period's respondents vary; the unit's weight is their sum over its pairs
+    respondents = np.repeat(sizes, periods) + rng.integers(0, 3, size=units * periods)
+    reading = stats.correlate_between_units_weighted(x.ravel(), y.ravel(), units=labels, weights=respondents)
+
+    weights = np.bincount(labels, weights=respondents)
+    x_means, y_means = x.mean(axis=1), y.mean(axis=1)
+    fit = sm.WLS(y_means, sm.add_constant(x_means), weights=weights).fit(cov_type="HC3", use_t=True)
+    assert reading.p == pytest.approx(fit.pvalues[1], abs=1e-9)
+    described = DescrStatsW(np.column_stack([x_means, y_means]), weights=weights)
+    assert reading.r == pytest.approx(described.corrcoef[0, 1], abs=1e-9)
+    assert reading.effective_units == pytest.approx(weights.sum() ** 2 / (weights**2).sum(), abs=1e-9)
+    assert reading.units == units
+
+
+def test_the_weighted_between_reading_says_why_when_it_cannot_run():
+    few = stats.correlate_between_units_weighted([1, 2, 3, 4], [2, 1, 4, 3], units=[1, 2, 3, 4], weights=[5, 5, 5, 5])
+    assert (few.r, few.reason) == (None, stats.FEW_UNITS)
+    flat = stats.correlate_between_units_weighted(
+        np.arange(10.0), np.ones(10), units=np.arange(10), weights=np.full(10, 4.0)
+    )
+    assert (flat.r, flat.reason) == (None, stats.CONSTANT)

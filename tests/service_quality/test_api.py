@@ -186,8 +186,8 @@ def test_scores_are_filtered_by_period_source_and_dimension(org, api):
 def test_the_score_list_has_a_fixed_number_of_queries(org, api, django_assert_max_num_queries):
     for month in range(1, 13):
         ExternalScoreFactory(department=org.cs, period=dt.date(2024, month, 1))
-    # the count, the page of scores with their unit (one join)
-    with django_assert_max_num_queries(2):
+    # the count, the page of scores with their unit (one join), the lower-is-better measures
+    with django_assert_max_num_queries(3):
         response = api(org.lina).get(SCORES)
     assert response.json()["count"] == 12
 
@@ -226,3 +226,29 @@ def test_the_ikm_of_an_unknown_unit_or_period_is_a_404(org, api, skm_file):
 
 def test_employees_do_not_read_the_ikm(org, api):
     assert api(org.ani).get(IKM, {"department": org.cs.pk, "period": "2025-03"}).status_code == 403
+
+
+def test_a_custom_measure_entered_as_lower_is_better_keeps_that_direction(org, api):
+    client = api(org.hana)
+    body = {"department": org.cs.pk, "period": "2025-03", "source": "custom", "dimension": "complaints", "value": "7"}
+    created = client.post(SCORES, {**body, "direction": "lower"}, format="json")
+    assert (created.status_code, created.json()["direction"]) == (201, "lower")
+    # a later score of the measure need not say it, and may not say the opposite
+    later = client.post(SCORES, {**body, "period": "2025-04"}, format="json")
+    assert (later.status_code, later.json()["direction"]) == (201, "lower")
+    opposite = client.post(SCORES, {**body, "period": "2025-05", "direction": "higher"}, format="json")
+    assert (opposite.status_code, list(opposite.json())) == (400, ["direction"])
+    turned = client.patch(f"{SCORES}{created.json()['id']}/", {"direction": "higher"}, format="json")
+    assert (turned.status_code, list(turned.json())) == (400, ["direction"])
+    assert (
+        client.patch(
+            f"{SCORES}{created.json()['id']}/", {"direction": "lower", "value": "6"}, format="json"
+        ).status_code
+        == 200
+    )
+    # a satisfaction score cannot be lower-is-better, and every score says its direction
+    csat = {**body, "source": "csat", "dimension": "overall", "value": "80", "direction": "lower"}
+    assert list(client.post(SCORES, csat, format="json").json()) == ["direction"]
+    listed = api(org.lina).get(SCORES).json()["results"]
+    assert {row["direction"] for row in listed} == {"lower"}
+    assert ExternalScore.objects.filter(source="custom").count() == 2

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from core.errors import Conflict
 from core.models import AuditEntry
@@ -343,3 +344,67 @@ def test_problems_in_an_xlsx_are_reported_with_the_spreadsheets_row_numbers(org)
     result = run(org, content, kind="skm", name="skm.xlsx")
     assert problems(result) == {(3, "period"), (3, "u9")}
     assert nothing_imported()
+
+
+# --- Which way is better.
+
+DIRECTION_HEADER = SCORES_HEADER + ",direction"
+
+
+def test_a_custom_measure_is_described_as_lower_is_better_by_its_file(org):
+    from service_quality.models import ExternalMetric
+    from service_quality.selectors import higher_is_better
+
+    content = csv_bytes(
+        DIRECTION_HEADER,
+        [
+            "CS,2025-03,custom,waiting_minutes,14,,lower",
+            "LKT,2025-03,custom,waiting_minutes,22,,",  # said once is enough
+            "CS,2025-03,custom,kiosk_rating,70,,",  # never said: higher is better
+            "CS,2025-03,csat,overall,81,40,higher",
+        ],
+    )
+    result = run(org, content)
+    assert result.status == "succeeded", result.errors
+    assert dict(ExternalMetric.objects.values_list("dimension", "direction")) == {
+        "waiting_minutes": "lower",
+        "kiosk_rating": "higher",
+    }
+    assert higher_is_better(source="custom", dimension="waiting_minutes") is False
+    assert higher_is_better(source="custom", dimension="kiosk_rating") is True
+    assert higher_is_better(source="custom") is None  # the two point different ways
+    assert higher_is_better(source="csat") is True
+    # and a later file without the column keeps the description
+    later = csv_bytes(SCORES_HEADER, ["CS,2025-04,custom,waiting_minutes,12,"])
+    assert run(org, later).status == "succeeded"
+    assert higher_is_better(source="custom", dimension="waiting_minutes") is False
+
+
+def test_a_direction_that_cannot_hold_is_reported_and_nothing_is_imported(org):
+    from service_quality.models import ExternalMetric
+
+    run(org, csv_bytes(DIRECTION_HEADER, ["CS,2025-02,custom,complaints,5,,lower"]))
+    before = ExternalScore.objects.count()
+    content = csv_bytes(
+        DIRECTION_HEADER,
+        [
+            "CS,2025-03,csat,overall,81,40,lower",  # row 2: CSAT is higher-is-better by definition
+            "CS,2025-03,custom,complaints,4,,higher",  # row 3: recorded as lower
+            "CS,2025-03,custom,queue,9,,lower",
+            "LKT,2025-03,custom,queue,9,,higher",  # row 5: the file says both ways
+            "LKT,2025-04,custom,queue,9,,sideways",  # row 6: not a direction
+        ],
+    )
+    with translation.override("en"):
+        result = run(org, content)
+    assert result.status == "failed"
+    assert problems(result) == {(2, "direction"), (3, "direction"), (5, "direction"), (6, "direction")}
+    messages = {error["row"]: error["message"] for error in result.errors}
+    assert "higher-is-better by definition" in messages[2]
+    assert "recorded as “lower is better”" in messages[3]
+    assert "“higher” or “lower”" in messages[6]
+    assert ExternalScore.objects.count() == before
+    assert dict(ExternalMetric.objects.values_list("dimension", "direction")) == {"complaints": "lower"}
+    with translation.override("id"):
+        indonesian = run(org, content + b"\n")
+    assert "higher-is-better" not in " ".join(error["message"] for error in indonesian.errors)

@@ -35,6 +35,7 @@ class ReportRequestSerializer(serializers.Serializer):
     max_lag = serializers.IntegerField(min_value=0, max_value=MAX_LAG)
     external_source = serializers.CharField(max_length=32)
     external_dimension = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    shrink_units = serializers.BooleanField(required=False, default=False)
 
 
 class ResultSerializer(serializers.ModelSerializer):
@@ -112,6 +113,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "external_source",
             "external_dimension",
             "external_higher_is_better",
+            "shrink_units",
             "is_standard",
             "requested_by",
             "created_at",

@@ -57,6 +57,15 @@ class ReportForm(forms.Form):
         help_text=_("The headline score is the IKM for SKM and the mean of every dimension for other sources."),
     )
 
+    shrink_units = forms.BooleanField(
+        label=_("Shrink small units toward the organisation"),
+        required=False,
+        help_text=_(
+            "Each month's pulse score of a unit is moved toward the organisation's mean by how little it can be "
+            "trusted (empirical Bayes): a unit of few respondents moves most. The report says so."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         sources, dimensions, sources_of = _source_and_dimension_choices()

@@ -56,14 +56,16 @@ def unit_ids() -> list[int]:
 
 
 @heavy_reads()
-def read(*, period_from: dt.date, period_to: dt.date, external_source: str) -> Inputs:
+def read(*, period_from: dt.date, period_to: dt.date, external_source: str, shrink: bool = False) -> Inputs:
     """Every input of a report for the months `period_from`..`period_to` (inclusive), for
-    the units that `unit_ids` names."""
+    the units that `unit_ids` names; with `shrink`, pulse scores as empirical-Bayes estimates."""
     inputs = Inputs()
     units = unit_ids()
     span = {"period_from": period_from, "period_to": period_to, "department_ids": units}
-    inputs.internal = list(pulse_surveys.internal_satisfaction_series(**span))
+    inputs.internal = list(pulse_surveys.internal_satisfaction_series(**span, shrink=shrink))
     _note_protected(inputs)
+    if shrink:
+        _note_shrunk(inputs)
     inputs.drivers = sorted(pulse_surveys.driver_keys())
     inputs.internal_imports = list(service_quality.internal_import_series(**span))
     inputs.external = list(service_quality.external_score_series(source=external_source, **span))
@@ -90,6 +92,15 @@ def _note_protected(inputs: Inputs) -> None:
     noise = float(np.mean([row.get("noise_variance", 0.0) for row in overall]))
     attenuation = float(np.sqrt(max(0.0, 1 - noise / spread))) if spread else 0.0
     inputs.notes.append(f"protected:{len(protected)}:{len(overall)}:{attenuation:.2f}")
+
+
+def _note_shrunk(inputs: Inputs) -> None:
+    """Notes how many unit-months' overall pulse scores were shrunk, of how many, and the median
+    reliability λ (the share of a unit's distance from the organisation that is kept)."""
+    overall = [row for row in inputs.internal if row["metric"] == "overall"]
+    shrunk = [row["reliability"] for row in overall if row.get("reliability") is not None]
+    median = float(np.median(shrunk)) if shrunk else 0.0
+    inputs.notes.append(f"shrunk:{len(shrunk)}:{len(overall)}:{median:.2f}")
 
 
 def external_sources_and_dimensions() -> list[tuple[str, str]]:

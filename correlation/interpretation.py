@@ -646,4 +646,12 @@ def missing_input_sentence(note: str) -> str:
             "changed by a few people since another round); the noise is known, and it shrinks their "
             "correlations by a factor of about %(attenuation)s."
         ) % {"protected": protected, "months": months, "attenuation": attenuation}
+    if note.startswith("shrunk:"):
+        shrunk, months, reliability = note.split(":")[1:]
+        return _(
+            "Shrunk scores: %(shrunk)s of the %(months)s unit-months of pulse results are empirical-Bayes estimates, "
+            "moved toward their month's organisation mean by how few respondents they rest on (a median of "
+            "%(kept)s of each unit's distance from the mean is kept); the others had no estimate of agreement "
+            "within units and are as measured."
+        ) % {"shrunk": shrunk, "months": months, "kept": number(float(reliability))}
     return note

@@ -89,6 +89,8 @@ class CorrelationReport(models.Model):
     # A mortality ratio, complaints or a waiting time are better when they fall: every sentence
     # and chart reads the external score in its own direction.
     external_higher_is_better = models.BooleanField(_("higher external scores are better"), default=True)
+    # Small units' pulse scores shrunk toward each month's organisation mean (empirical Bayes).
+    shrink_units = models.BooleanField(_("small units shrunk toward the organisation"), default=False)
     is_standard = models.BooleanField(_("standard monthly report"), default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -95,6 +95,7 @@ def correlation_report_request(
     max_lag: int,
     external_source: str,
     external_dimension: str = "",
+    shrink_units: bool = False,
     is_standard: bool = False,
 ) -> CorrelationReport:
     """A new report, pending; its job starts when this transaction commits. Which external scores
@@ -118,6 +119,7 @@ def correlation_report_request(
         external_higher_is_better=inputs.external_higher_is_better(
             source=external_source, dimension=external_dimension
         ),
+        shrink_units=shrink_units,
         is_standard=is_standard,
         requested_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -210,6 +212,7 @@ def _fingerprint(report: CorrelationReport, aggregated: dict) -> str:
         report.external_source,
         report.external_dimension,
         report.external_higher_is_better,
+        report.shrink_units,
     ]
     payload = json.dumps({"parameters": parameters, "series": aggregated}, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -226,7 +229,9 @@ def correlation_report_aggregate(*, report_id: int) -> None:
         report.progress = 5
         report.save(update_fields=["status", "started_at", "progress"])
     first, last = report.coverage
-    read = inputs.read(period_from=first, period_to=last, external_source=report.external_source)
+    read = inputs.read(
+        period_from=first, period_to=last, external_source=report.external_source, shrink=report.shrink_units
+    )
     aggregated = series.aggregate(
         read,
         granularity=report.granularity_choice,

@@ -27,8 +27,10 @@ from django.db.models.functions import Cast
 from employees.models import Department
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from feedback import selectors as feedback_selectors
+from pulse_surveys import drivers as driver_statistics
 from pulse_surveys.models import (
     Driver,
+    DriverAnalysis,
     Invitation,
     Participation,
     Question,
@@ -275,13 +277,19 @@ def internal_satisfaction_series(
     period_to: dt.date,
     department_ids: Iterable[int] | None = None,
     metrics: Iterable[str] | None = None,
+    shrink: bool = False,
 ) -> list[dict]:
     """Internal satisfaction per department and month, from materialised results of closed
     rounds that are not suppressed: metric "overall" (0–100), "enps" (−100..100) and
     "driver:<key>" (0–100). Rounds closing in the same month are pooled, weighted by their
     respondents. Computed with GROUP BY in the database. Each row also says how many of the
     pooled results are protected (`protected`: their figures carry stored noise) and the
-    variance that noise adds to the pooled value (`noise_variance`, points², 0 when exact)."""
+    variance that noise adds to the pooled value (`noise_variance`, points², 0 when exact).
+
+    With `shrink`, each "overall" value is its empirical-Bayes estimate: the month's organisation
+    mean plus its reliability λ times the unit's distance from it, from the agreement within units
+    stored for the month's largest round (`reliability`: λ; None where no round of the month has
+    one, and the value is left as it was)."""
     shown = _shown(period_from=period_from, period_to=period_to).filter(is_total=False)
     if department_ids is not None:
         shown = shown.filter(department_id__in=list(department_ids))
@@ -304,7 +312,41 @@ def internal_satisfaction_series(
             scores = scores.filter(driver__key__in=driver_metrics)
         rows = _pooled(scores, "score", prefix="result__", key=F("driver__key"), variance="noise_variance")
         series.extend(_series_rows(rows, prefix="driver:"))
+    if shrink:
+        _shrink_overall(series, agreement_by_month(period_from=period_from, period_to=period_to))
     return sorted(series, key=lambda row: (row["department_id"], row["period"], row["metric"]))
+
+
+def agreement_by_month(*, period_from: dt.date, period_to: dt.date) -> dict[dt.date, driver_statistics.Agreement]:
+    """The agreement within units stored for each month's largest closed round (by respondents)
+    whose agreement could be estimated; months without one are absent."""
+    analyses = DriverAnalysis.objects.filter(
+        is_total=True, round__results_ready=True, round__period__gte=period_from, round__period__lte=period_to
+    ).values_list("round__period", "agreement")
+    months: dict[dt.date, driver_statistics.Agreement] = {}
+    for month, agreement in analyses:
+        if not agreement or agreement.get("reason") or agreement.get("tau2") is None:
+            continue
+        if month in months and months[month].respondents >= agreement["respondents"]:
+            continue
+        months[month] = driver_statistics.Agreement(
+            **{name: agreement[name] for name in driver_statistics.Agreement.__dataclass_fields__ if name in agreement}
+            | {"f": agreement.get("f") or float("inf")}
+        )
+    return months
+
+
+def _shrink_overall(series: list[dict], agreements: dict[dt.date, driver_statistics.Agreement]) -> None:
+    for row in series:
+        if row["metric"] != "overall":
+            continue
+        agreement = agreements.get(row["period"])
+        if agreement is None:
+            row["reliability"] = None
+            continue
+        row["value"], row["reliability"] = driver_statistics.shrink(
+            row["value"], row["respondents"], agreement, extra_variance=row["noise_variance"]
+        )
 
 
 def _pooled(queryset, value_field: str, *, prefix: str, key, variance: str):

@@ -71,11 +71,44 @@ REPORT = SimpleNamespace(
 NO_CLAIM = ("There is no reliable evidence", "The data cannot tell")
 
 
-def simulate(seed: int, reports: int, **scenario) -> dict:
+# A respondent's overall score spreads this much (points) around the unit's true mean.
+RESPONDENT_SD = 20.0
+
+
+def measured_and_shrunk(rng, internal: np.ndarray, *, icc: float) -> np.ndarray:
+    """`internal` (true unit means) as units of 3 to 120 respondents would measure it, then shrunk
+    toward each month's organisation mean by `pulse_surveys.drivers.shrink`, as a report that
+    asks for shrunk scores reads it."""
+    from pulse_surveys.drivers import Agreement, shrink
+
+    sizes = rng.integers(3, 121, size=internal.shape[0])
+    measured = internal + rng.normal(size=internal.shape) * RESPONDENT_SD / np.sqrt(sizes)[:, None]
+    tau2 = 25 * (icc / (1 - icc) + 1)  # the true unit means' variance, as `panel` draws them
+    shrunk = np.empty_like(measured)
+    for t in range(measured.shape[1]):
+        agreement = Agreement(
+            units=len(sizes),
+            respondents=int(sizes.sum()),
+            ms_between=0.0,
+            ms_within=RESPONDENT_SD**2,
+            k0=float(sizes.mean()),
+            icc1=0.0,
+            icc2=0.0,
+            f=0.0,
+            p_value=1.0,
+            tau2=tau2,
+            grand_mean=float(measured[:, t].mean()),
+        )
+        shrunk[:, t] = [shrink(value, int(n), agreement)[0] for value, n in zip(measured[:, t], sizes, strict=True)]
+    return shrunk
+
+
+def simulate(seed: int, reports: int, *, shrunk: bool = False, **scenario) -> dict:
     """`reports` reports over panels drawn with `scenario` (see `panel`): each test's rate of
     p < 0.05, how often the summary's first sentence claims anything and how often it claims a
     lead, the first sentences, and the pooled p both naive (every unit-period independent) and
-    clustered by unit."""
+    clustered by unit. With `shrunk`, internal satisfaction is measured by units of unequal size
+    and shrunk (`measured_and_shrunk`)."""
     rng = np.random.default_rng(seed)
     rejections: dict[tuple, int] = {}
     claims = leads = 0
@@ -83,6 +116,8 @@ def simulate(seed: int, reports: int, **scenario) -> dict:
     with translation.override("en"):
         for _ in range(reports):
             internal, external = panel(rng, **scenario)
+            if shrunk:
+                internal = measured_and_shrunk(rng, internal, icc=scenario.get("icc", 0.7))
             naive_p.append(float(sps.pearsonr(internal.ravel(), external.ravel()).pvalue))
             rows = analysis.run(series(internal, external), max_lag=1, external_source="skm", external_dimension="ikm")
             results = [SimpleNamespace(**row) for row in rows]

@@ -200,3 +200,12 @@ def test_a_bad_list_of_ids_is_a_400(org, api, ids):
     response = api(org.hana).get(URL, {"id__in": ids})
     assert response.status_code == 400
     assert "id__in" in response.json()
+
+
+def test_a_report_may_ask_for_shrunk_pulse_scores(org, api, django_capture_on_commit_callbacks):
+    client = api(org.hana)
+    with django_capture_on_commit_callbacks(execute=False):
+        shrunk = client.post(URL, {**VALID, "shrink_units": True}, format="json").json()["id"]
+        plain = client.post(URL, VALID, format="json").json()["id"]
+    assert client.get(f"{URL}{shrunk}/").json()["shrink_units"] is True
+    assert CorrelationReport.objects.get(pk=plain).shrink_units is False

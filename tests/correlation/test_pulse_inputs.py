@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from scipy import stats as sps
 
 from core.periods import Period
@@ -144,3 +144,65 @@ def test_headcount_is_each_month_s_recorded_audience_not_today_s(org, django_cap
     )
     assert [aggregated["headcount"][str(unit.pk)] for unit in units] == [6, 5, 3]
     assert aggregated["headcount_basis"]["recorded"] >= 3
+
+
+def test_a_report_may_read_small_units_pulse_scores_shrunk_toward_the_organisation(
+    org, request_report, django_capture_on_commit_callbacks
+):
+    from pulse_surveys import drivers
+    from pulse_surveys import services as pulse
+    from pulse_surveys.selectors import agreement_by_month, internal_satisfaction_series
+    from service_quality.services import external_score_create
+
+    # given ten service units of 5 to 14 people who answered a round this month
+    driver = pulse.driver_create(key="fair-workload", name_en="Fair workload")
+    question = pulse.question_create(text_en="My workload is fair.", kind="likert", driver=driver)
+    units = [DepartmentFactory(code=f"EB{index}", parent=org.ops, is_service_unit=True) for index in range(10)]
+    members = {unit: [UserFactory(department=unit) for _ in range(5 + index)] for index, unit in enumerate(units)}
+    survey = pulse.survey_create(title="Pulse", questions=[question], departments=units, anonymity_threshold=5)
+    now = timezone.now()
+    pulse_round = pulse.round_create(
+        survey=survey, opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=3)
+    )
+    rng = np.random.default_rng(5)
+    with django_capture_on_commit_callbacks(execute=True):
+        for index, unit in enumerate(units):
+            for person in members[unit]:
+                value = int(np.clip(round(2 + index * 0.25 + rng.normal(0, 1)), 1, 5))
+                pulse.response_submit(
+                    pulse_round=pulse_round, employee=person, answers=[{"question": question.pk, "value": value}]
+                )
+        pulse.round_close(pulse_round=pulse_round)
+    month = Period.of(timezone.localdate()).first_day
+    for index, unit in enumerate(units):
+        external_score_create(
+            department=unit, period=month, source="skm", dimension="ikm", value=Decimal(70 + index), actor=org.hana
+        )
+
+    # when the series is read shrunk
+    agreement = agreement_by_month(period_from=month, period_to=month)[month]
+    span = {"period_from": month, "period_to": month, "metrics": ["overall"]}
+    measured = {row["department_id"]: row for row in internal_satisfaction_series(**span)}
+    shrunk = {row["department_id"]: row for row in internal_satisfaction_series(**span, shrink=True)}
+
+    # then each unit's score is the empirical-Bayes estimate of its measured mean, a small unit moved most
+    for unit in units:
+        row = measured[unit.pk]
+        expected, reliability = drivers.shrink(row["value"], row["respondents"], agreement)
+        assert shrunk[unit.pk]["value"] == pytest.approx(expected, abs=1e-9)
+        assert shrunk[unit.pk]["reliability"] == pytest.approx(reliability, abs=1e-9)
+    assert shrunk[units[0].pk]["reliability"] < shrunk[units[-1].pk]["reliability"] < 1
+    # and a report that asks for it uses those scores and says so in words
+    report = request_report(
+        org.lina, period_from=month, period_to=month, granularity="month", max_lag=0, shrink_units=True
+    )
+    points = {point.department_id: point.internal for point in report.points.all()}
+    assert points[units[0].pk] == pytest.approx(shrunk[units[0].pk]["value"], abs=1e-9)
+    assert any(note.startswith("shrunk:10:10:") for note in report.notes)
+    plain = request_report(org.lina, period_from=month, period_to=month, granularity="month", max_lag=0)
+    assert plain.input_fingerprint != report.input_fingerprint
+    from correlation import interpretation
+
+    with translation.override("en"):
+        sentence = interpretation.missing_input_sentence(next(n for n in report.notes if n.startswith("shrunk:")))
+    assert sentence.startswith("Shrunk scores: 10 of the 10 unit-months of pulse results are empirical-Bayes")

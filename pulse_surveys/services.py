@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
 from core.jobs import enqueue_on_commit
-from core.notifications import language_of, notification_send
+from core.notifications import notification_send
 from employees.models import Department, User
 from feedback import selectors as feedback_selectors
 from pulse_surveys import anonymity, ballots, history, noise, results
@@ -699,7 +699,8 @@ def reminder_send(*, employee_id: int, round_ids: list[int]) -> bool:
         return False
     # PRIMA_BASE_URL (e.g. https://prima.example.go.id) makes the link absolute when it is set.
     base_url = getattr(settings, "PRIMA_BASE_URL", "").rstrip("/")
-    with translation.override(language_of(employee)):
+
+    def compose():
         lines = [
             _("%(title)s — open until %(closes)s")
             % {"title": r.survey.title, "closes": timezone.localtime(r.closes_at).strftime("%d-%m-%Y %H:%M")}
@@ -716,5 +717,7 @@ def reminder_send(*, employee_id: int, round_ids: list[int]) -> bool:
                 f"{base_url}{reverse('pulse_surveys:mine')}",
             ]
         )
-    notification_send([employee], lambda: (_("Reminder: your pulse survey"), body))
+        return _("Reminder: your pulse survey"), body
+
+    notification_send([employee], compose)
     return True

@@ -7,6 +7,7 @@ from core import views as core_views
 from core.api_inbox import InboxView
 from core.security import ObtainTokenView
 from employees import sso
+from employees import views as employees_views
 
 PAGE_APPS = [
     ("people/", "employees.urls"),
@@ -47,7 +48,8 @@ urlpatterns = [
     path("accounts/login/", sso.SignInView.as_view(), name="login"),
     path("accounts/logout/", sso.SignOutView.as_view(), name="logout"),
     path("accounts/", include(sso.urlpatterns)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also keeps a signed-in person's choice.
+    path("i18n/setlang/", employees_views.language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("scim/v2/", include("employees.scim_urls")),

@@ -1,7 +1,8 @@
 """How Prima sends a notification e-mail: composed in the recipients' language, one message per
-language to everyone who reads it. The language is the person's own when Prima knows it (a `language` attribute) and
-the site's (`LANGUAGE_CODE`, Bahasa Indonesia) otherwise; this is the one place to change that
-rule. The sender is `DEFAULT_FROM_EMAIL`."""
+language to everyone who reads it. The language is the person's own when they have chosen one
+(their `language`: on their profile, with the language switch, from SCIM's `preferredLanguage` or
+the directory's locale) and the site's (`LANGUAGE_CODE`) otherwise; this is the one place to
+change that rule. The sender is `DEFAULT_FROM_EMAIL`."""
 
 from collections.abc import Callable, Iterable
 
@@ -16,7 +17,9 @@ Compose = Callable[[], tuple[str, str]]
 
 
 def language_of(recipient: Recipient) -> str:
-    return getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+    """The recipient's stored language (a person's `language`, one of `LANGUAGES`), else the site's."""
+    language = getattr(recipient, "language", "")
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _address(recipient: Recipient) -> str:

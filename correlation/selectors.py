@@ -17,6 +17,11 @@ def report_detail_queryset() -> QuerySet[CorrelationReport]:
     )
 
 
+def report_for_pdf(pk: int) -> CorrelationReport | None:
+    """A report with its results and points (three queries), or None."""
+    return report_detail_queryset().filter(pk=pk).first()
+
+
 def latest_succeeded_report() -> CorrelationReport | None:
     """The newest finished standard report (else the newest finished one), with its results."""
     return (

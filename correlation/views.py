@@ -1,8 +1,9 @@
-"""Correlation reports: pages (the list with its form, a report, its CSV exports)."""
+"""Correlation reports: pages (the list with its form, a report, its CSV exports and its PDF)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -12,11 +13,11 @@ from core.csv_files import csv_response
 from core.dimensions import ServiceDimension
 from core.periods import Period
 from core.web import form_errors_from, page_for
-from correlation import charts, interpretation, services
+from correlation import charts, interpretation, pdf, services
 from correlation.api import READERS, ResultSerializer
 from correlation.forms import ReportForm
 from correlation.models import Family, ReportStatus, Variant
-from correlation.selectors import report_detail_queryset, report_list
+from correlation.selectors import report_detail_queryset, report_for_pdf, report_list
 from correlation.series import LEVERS
 from employees.permissions import has_role
 from pulse_surveys.impact import agreement_for_period
@@ -201,3 +202,15 @@ def report_points_csv(request, pk: int):
         for p in report.points.all()
     )
     return csv_response(f"correlation-report-{report.pk}-points.csv", header, rows)
+
+
+@page_for(can_read_reports)
+@heavy_reads()
+def report_pdf(request, pk: int):
+    """The whole report as PDF (served at `/insights/reports/<id>.pdf`)."""
+    report = report_for_pdf(pk)
+    if report is None or report.status != ReportStatus.SUCCEEDED:
+        raise Http404
+    response = HttpResponse(pdf.report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="correlation-report-{report.pk}.pdf"'
+    return response

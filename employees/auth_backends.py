@@ -118,6 +118,7 @@ class DirectoryOIDCBackend(ActiveSessionsOnly, OIDCAuthenticationBackend):
             first_name=str(claims.get("given_name") or ""),
             last_name=str(claims.get("family_name") or ""),
             groups=tuple(str(group) for group in groups),
+            language=str(claims.get("locale") or ""),
         )
         return sign_in_or_refuse(self.request, identity)
 
@@ -151,5 +152,6 @@ class DirectoryLDAPBackend(ActiveSessionsOnly, LDAPBackend):
             first_name=first("givenName"),
             last_name=first("sn"),
             groups=tuple(sorted(groups)),
+            language=first("preferredLanguage"),
         )
         return sign_in_or_refuse(self.request, identity), False

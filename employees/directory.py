@@ -3,19 +3,22 @@
 Both methods hand over a `DirectoryIdentity`; `directory_sign_in` matches it to a Prima person
 by employee number, then by e-mail (never by display name), creates the person only when
 `SSO_CREATE_PEOPLE` is on, refuses a deactivated person, and sets the role from the directory's
-groups when `SSO_ROLE_GROUPS` maps them, recording each change in the audit trail.
+groups when `SSO_ROLE_GROUPS` maps them, recording each change in the audit trail. The
+directory's language for the person (OpenID Connect's `locale`, LDAP's `preferredLanguage`)
+becomes their language for e-mails when they have none yet; their own choice is kept.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.security import SIGN_IN_REFUSAL_ATTRIBUTE
 from employees.models import Role, User
+from employees.services import employee_language_set, language_from_tag
 
 # When a person is in groups mapped to several roles, the widest role wins.
 ROLE_PRECEDENCE = [Role.LEADERSHIP, Role.HR, Role.MANAGER, Role.EMPLOYEE]
@@ -66,6 +69,7 @@ class DirectoryIdentity:
     first_name: str = ""
     last_name: str = ""
     groups: tuple[str, ...] = field(default=())
+    language: str = ""  # a language tag, e.g. id-ID
 
 
 def role_from_groups(groups: tuple[str, ...], mapping: dict[str, str]) -> str | None:
@@ -115,6 +119,7 @@ def _person_create(identity: DirectoryIdentity, role: str) -> User:
         last_name=identity.last_name[:150],
         employee_number=identity.employee_number or None,
         role=role,
+        language=_directory_language(identity),
     )
     person.set_unusable_password()
     person.full_clean()
@@ -127,6 +132,15 @@ def _person_create(identity: DirectoryIdentity, role: str) -> User:
         data={"method": identity.method, "role": role},
     )
     return person
+
+
+def _directory_language(identity: DirectoryIdentity) -> str:
+    """The directory's language for the person as Prima's, "" when none or one Prima does not
+    write in (a sign-in is never refused for it)."""
+    try:
+        return language_from_tag(identity.language)
+    except ValidationError:
+        return ""
 
 
 @transaction.atomic
@@ -153,4 +167,7 @@ def directory_sign_in(*, identity: DirectoryIdentity) -> User:
             summary=f"{person.username}: {old_role} → {role} from directory groups ({identity.method})",
             data={"from": old_role, "to": role, "method": identity.method},
         )
+    language = _directory_language(identity)
+    if language and not person.language:
+        employee_language_set(employee=person, language=language, source=identity.method)
     return person

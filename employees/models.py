@@ -78,6 +78,10 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EMPLOYEE, db_index=True)
     monthly_wage = MoneyField(_("monthly wage (IDR)"), null=True, blank=True, validators=[MinValueValidator(0)])
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
+    # The language of the e-mails Prima sends the person; empty: the site's (`LANGUAGE_CODE`).
+    language = models.CharField(
+        _("language for e-mails"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
     # The identity provider's own id for the person, as SCIM sends it (`externalId`).
     scim_external_id = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
 
@@ -91,6 +95,9 @@ class User(AbstractUser):
             models.CheckConstraint(condition=models.Q(monthly_wage__gte=0), name="user_wage_not_negative"),
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
             models.CheckConstraint(condition=~models.Q(manager=models.F("id")), name="user_not_own_manager"),
+            models.CheckConstraint(
+                condition=models.Q(language__in=["", *dict(settings.LANGUAGES)]), name="user_language_known"
+            ),
         ]
 
     def __str__(self) -> str:

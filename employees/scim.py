@@ -3,6 +3,8 @@ creates, updates and deactivates people by itself.
 
 - `Users` are Prima people, with the enterprise extension: `employeeNumber`, `department` (a
   department code, or else its exact name) and `manager` (the manager's SCIM id).
+  `preferredLanguage` is the language of the e-mails Prima sends them: a tag such as `id`,
+  `id-ID`, `en` or `en-US` is stored as Prima's `id` or `en`; another language is refused.
 - `Groups` are departments: `displayName` is the department's name, `externalId` its code, and
   `members` the people in it. Adding a member moves that person into the department; removing
   one leaves them without a department. Departments hold history and are never deleted.
@@ -176,6 +178,7 @@ def _user_resource(user: User, base: str) -> ScimUser:
         # Built without validation: an address Prima holds is shown as it is, whatever its domain.
         emails=[ScimEmail.model_construct(value=user.email, primary=True)] if user.email else None,
         active=user.is_active,
+        preferred_language=user.language or None,
         meta=Meta(
             resource_type="User",
             created=user.date_joined,
@@ -220,6 +223,10 @@ def _values_of(resource: ScimUser) -> dict:
         manager = User.objects.filter(pk=_int_id(enterprise.manager.value)).first()
         if manager is None:
             raise InvalidValueException(detail=f"No user has the id “{enterprise.manager.value}” (manager).")
+    try:
+        language = services.language_from_tag(resource.preferred_language)
+    except services.ValidationError as error:
+        raise InvalidValueException(detail=f"preferredLanguage: {'; '.join(error.messages)}") from None
     return {
         "username": resource.user_name,
         "first_name": (resource.name.given_name if resource.name else None) or "",
@@ -230,6 +237,7 @@ def _values_of(resource: ScimUser) -> dict:
         "manager": manager,
         "is_active": True if resource.active is None else bool(resource.active),
         "scim_external_id": resource.external_id or "",
+        "language": language,
     }
 
 
@@ -391,6 +399,7 @@ USER_ATTRIBUTES = {
     "emails": "email",
     "emails.value": "email",
     "active": "is_active",
+    "preferredlanguage": "language",
     "employeenumber": "employee_number",
     "department": "department__code",
     "manager": "manager_id",

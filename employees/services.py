@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -326,7 +327,49 @@ PROVISIONED_FIELDS = (
     "manager",
     "is_active",
     "scim_external_id",
+    "language",
 )
+
+
+# Indonesian's code before ISO 639 renamed it (Java and some directories still send `in-ID`).
+_LANGUAGE_ALIASES = {"in": "id"}
+
+
+def language_from_tag(tag: str | None) -> str:
+    """Prima's language for a language tag (`id`, `id-ID`, `en`, `en-US`, `en_GB`, any case):
+    "" for none (the site's language). Raises ValidationError for a language Prima does not speak."""
+    tag = (tag or "").strip()
+    if not tag:
+        return ""
+    primary = tag.replace("_", "-").partition("-")[0].lower()
+    language = _LANGUAGE_ALIASES.get(primary, primary)
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            {
+                "language": _("“%(tag)s” is not a language Prima writes in; use %(languages)s (or e.g. en-US, id-ID).")
+                % {"tag": tag, "languages": ", ".join(dict(settings.LANGUAGES))}
+            },
+            code="invalid_language",
+        )
+    return language
+
+
+@transaction.atomic
+def employee_language_set(*, employee: User, language: str, actor: User | None = None, source: str = "profile") -> User:
+    """Stores the language of the e-mails Prima sends the person ("" for the site's)."""
+    language = language_from_tag(language)
+    if employee.language == language:
+        return employee
+    before, employee.language = employee.language, language
+    employee.save(update_fields=["language"])
+    audit_record(
+        actor=actor,
+        action="employees.language",
+        target=employee,
+        summary=f"{employee.username}: {before or '-'} → {language or '-'} ({source})",
+        data={"from": before, "to": language, "source": source},
+    )
+    return employee
 
 
 class ProvisioningConflict(Exception):

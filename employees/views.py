@@ -1,18 +1,21 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.i18n import set_language
 
 from core.csv_files import csv_response
 from core.errors import Conflict
 from core.uploads import UploadRefused, read_bounded
-from core.web import page_for
+from core.web import form_errors_from, page_for
 from employees import services
 from employees.importing import COLUMNS
 from employees.models import Department, ImportKind, ImportMode, ImportStatus
@@ -22,11 +25,40 @@ from employees.selectors import SEARCH_MIN_LENGTH, can_search, employee_list, or
 PEOPLE_PER_PAGE = 50
 
 
-@require_GET
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the e-mails Prima sends you"),
+        choices=[("", gettext_lazy("The site's language")), *settings.LANGUAGES],
+        required=False,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def profile(request):
+    """A person's own details; they choose the language of their e-mails here."""
     user = request.user
-    return render(request, "employees/profile.html", {"person": user, "show_wage": can_see_wage(user, user)})
+    form = LanguageForm(request.POST or None, initial={"language": user.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employee_language_set(employee=user, language=form.cleaned_data["language"], actor=user)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("Your language for e-mails is saved."))
+            return redirect("employees:profile")
+    context = {"person": user, "show_wage": can_see_wage(user, user), "language_form": form}
+    return render(request, "employees/profile.html", context)
+
+
+def language_switch(request):
+    """The header's language switch (Django's `set_language`); a signed-in person's choice is
+    also their language for e-mails."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.employee_language_set(employee=request.user, language=language, actor=request.user, source="switch")
+    return response
 
 
 @require_GET

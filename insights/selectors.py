@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from core.charts import SCORE_HEAT_BANDS, heat_band
 from core.periods import Period
 from correlation import interpretation
-from correlation.selectors import latest_succeeded_report, report_detail_queryset
+from correlation.selectors import latest_succeeded_report
 from employees.models import Role
 from employees.permissions import has_role
 from pulse_surveys import impact as pulse_impact
@@ -169,11 +169,6 @@ def latest_report_digest() -> ReportDigest | None:
         return None
     summary = interpretation.summarise(report, list(report.results.all()))
     return ReportDigest(report=report, summary=summary, external_label=interpretation.headline_label(report))
-
-
-def report_for_pdf(pk: int):
-    """A report with its results and points (three queries), or None."""
-    return report_detail_queryset().filter(pk=pk).first()
 
 
 # --- Where to act first.

@@ -1,16 +1,15 @@
-"""Insight pages: the leadership dashboard, its CSV exports and a correlation report as PDF.
-Leadership and HR only (everyone else: 403)."""
+"""Insight pages: the leadership dashboard and its CSV exports (a correlation report as PDF is
+`correlation.views.report_pdf`). Leadership and HR only (everyone else: 403)."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from config.replica import heavy_reads
 from core.csv_files import csv_response
 from core.web import page_for
-from correlation.models import ReportStatus
 from employees.permissions import is_hr
-from insights import dashboard, pdf, selectors
+from insights import dashboard, selectors
 
 
 @page_for(selectors.can_read_insights)
@@ -40,14 +39,3 @@ def export(request, table: str):
         raise Http404
     data = build(timezone.localdate())
     return csv_response(data.filename, data.header, data.rows)
-
-
-@page_for(selectors.can_read_insights)
-@heavy_reads()
-def report_pdf(request, pk: int):
-    report = selectors.report_for_pdf(pk)
-    if report is None or report.status != ReportStatus.SUCCEEDED:
-        raise Http404
-    response = HttpResponse(pdf.report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="correlation-report-{report.pk}.pdf"'
-    return response

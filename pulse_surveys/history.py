@@ -9,12 +9,8 @@ from django.db import connection
 
 from pulse_surveys.anonymity import ShownRound
 from pulse_surveys.models import Invitation, Participation, Round, RoundResult
-
-TOTAL = "total"  # the whole audience's node, as in pulse_surveys.services
-
-
-def _node(department_id):
-    return TOTAL if department_id is None else department_id
+from pulse_surveys.results import TOTAL
+from pulse_surveys.results import node_of as _node
 
 
 def members_by_node(round_ids: list[int]) -> dict[int, dict]:

@@ -1,7 +1,6 @@
 """Every write in pulse surveys: the bank, surveys, rounds, answering, closing, reminders."""
 
 import datetime as dt
-import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -11,16 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, NotAllowed
 from core.jobs import enqueue_on_commit
-from core.notifications import language_of, notification_send
+from core.notifications import notification_send
 from employees.models import Department, User
 from feedback import selectors as feedback_selectors
-from pulse_surveys import anonymity, ballots, history, noise
+from pulse_surveys import anonymity, ballots, history, noise, results
 from pulse_surveys.models import (
     TEXT_MAX_LENGTH,
     Answer,
@@ -38,13 +37,13 @@ from pulse_surveys.models import (
     RoundResult,
     RoundResultDriver,
     RoundStatus,
-    SuppressionReason,
     Survey,
     SurveyQuestion,
 )
+from pulse_surveys.results import protect as _protection  # noqa: F401  (its name before results.py)
 
 # The whole audience's result has no department; this is its key in the suppression tree.
-TOTAL = history.TOTAL
+TOTAL = results.TOTAL
 _SHUFFLE = random.SystemRandom()
 # Materialises a closed round's results (and then its driver impact).
 ROUND_RESULTS_JOB = "tasks.surveys.survey_round_close_task"
@@ -537,24 +536,6 @@ def _rewrite_in_database(round_id: int) -> None:
             cursor.execute(statement, {"round": round_id})
 
 
-def likert_score(value_counts: dict[int, int]) -> float | None:
-    """Mean of (v − 1) / 4 × 100 over Likert answers 1–5: 0 (all "strongly disagree") to 100."""
-    total = sum(value_counts.values())
-    if not total:
-        return None
-    return sum((value - 1) / 4 * 100 * count for value, count in value_counts.items()) / total
-
-
-def enps_score(value_counts: dict[int, int]) -> float | None:
-    """Employee Net Promoter Score: % answering 9–10 minus % answering 0–6 (−100 to 100)."""
-    total = sum(value_counts.values())
-    if not total:
-        return None
-    promoters = sum(count for value, count in value_counts.items() if value >= 9)
-    detractors = sum(count for value, count in value_counts.items() if value <= 6)
-    return (promoters - detractors) / total * 100
-
-
 def _result_tree(department_ids: set) -> dict:
     """The departments holding invitations with all their ancestors, as `{node: parent}`
     under the TOTAL node."""
@@ -565,90 +546,6 @@ def _result_tree(department_ids: set) -> dict:
     for pk, department in departments.items():
         parents[pk] = department.parent_id if department.parent_id in departments else TOTAL
     return parents
-
-
-def _noise_totals(values: dict, questions: dict) -> tuple:
-    """A group's integer totals behind its figures (see `pulse_surveys.noise`): the overall
-    score's, eNPS's (promoters − detractors) and each driver's, from its answer counts."""
-    likert, promoters, by_driver = Counter(), Counter(), defaultdict(Counter)
-    for question_id, counts in values.items():
-        question = questions[question_id]
-        if question.kind == QuestionKind.LIKERT:
-            likert.update(counts)
-            by_driver[question.driver_id].update(counts)
-        elif question.kind == QuestionKind.ENPS:
-            promoters.update(counts)
-    likert_per_person = sum(q.kind == QuestionKind.LIKERT for q in questions.values())
-    enps_per_person = sum(q.kind == QuestionKind.ENPS for q in questions.values())
-    driver_per_person = Counter(q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT)
-
-    def likert_total(counts: Counter, per_person: int) -> noise.Total:
-        return noise.Total(sum((v - 1) * n for v, n in counts.items()), counts.total(), per_person)
-
-    net = sum(n for v, n in promoters.items() if v >= 9) - sum(n for v, n in promoters.items() if v <= 6)
-    return (
-        likert_total(likert, likert_per_person),
-        noise.Total(net, promoters.total(), enps_per_person),
-        {d: likert_total(counts, driver_per_person[d]) for d, counts in by_driver.items() if counts},
-    )
-
-
-def _protection(parents, own, decisions, totals, budget: float) -> tuple[dict, dict]:
-    """Hides each protected group whose overall score would be meaningless with the noise it
-    carries: at once, those that would draw noise and whose own score even the whole budget
-    would leave too wide; then, one at a time and smallest first, those whose residuals' summed
-    noise would be too wide. A hidden group's residual joins the one above. Then draws each
-    residual's noise, once, and returns the decisions and each protected group's figures. A
-    protected group that holds no residual's noise shows only what exact groups below it add up
-    to: it is shown exactly. (Hiding a group that rules 1–3 show only merges residuals: still
-    safe.)"""
-    decisions = dict(decisions)
-    plans: dict = {}  # a group's plan depends on its own totals only
-
-    def plan_of(node):
-        if node not in plans:
-            plans[node] = noise.plan(budget, *totals[node])
-        return plans[node]
-
-    while True:
-        sources = anonymity.noise_sources(parents, own, decisions)
-        drawing = {h for held in sources.values() for h in held}
-        # A residual whose own group's score would be meaningless even with the whole budget
-        # is hidden whatever else is: all such at once.
-        hopeless = [h for h in drawing if plan_of(h) is None]
-        if hopeless:
-            for node in hopeless:
-                decisions[node] = anonymity.Decision(True, SuppressionReason.TOO_NOISY)
-            continue
-        failing = [
-            group
-            for group, held in sources.items()
-            if held
-            and (
-                not totals[group][0].answers
-                or math.ceil(
-                    noise.margin_of_sum([plans[h]["score"] for h in held])
-                    * 100
-                    / (noise.LIKERT_SENSITIVITY * totals[group][0].answers)
-                )
-                > noise.MEANINGLESS_MARGIN
-            )
-        ]
-        if not failing:
-            break
-        smallest = min(failing, key=lambda node: (totals[node][0].answers, repr(node)))
-        decisions[smallest] = anonymity.Decision(True, SuppressionReason.TOO_NOISY)
-    drawn = {h: noise.draw(plans[h]) for h in sorted(drawing, key=repr)}
-    figures = {}
-    for group, held in sources.items():
-        if not held:
-            decisions[group] = anonymity.Decision(False)
-            continue
-        likert, enps, drivers = totals[group]
-        figures[group] = noise.combine(
-            [drawn[h] for h in held], epsilon=budget, likert=likert, enps=enps, drivers=drivers
-        )
-    return decisions, figures
 
 
 @transaction.atomic
@@ -663,7 +560,7 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
     if rewrite_storage:
         _rewrite_in_random_order(pulse_round)
 
-    questions = {q.pk: q for q in pulse_round.questions.all()}
+    questions = {q.pk: results.QuestionSpec(q.kind, q.driver_id, q.value_range) for q in pulse_round.questions.all()}
     invited_own = Counter(dict(pulse_round.invitations.values_list("department_id").annotate(n=Count("id")).order_by()))
     responded_own = Counter(dict(pulse_round.responses.values_list("department_id").annotate(n=Count("id")).order_by()))
     values_own: dict = defaultdict(lambda: defaultdict(Counter))
@@ -676,16 +573,13 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
         .annotate(n=Count("id"))
         .order_by()
     ):
-        values_own[department_id][question_id][value] += n
+        values_own[results.node_of(department_id)][question_id][value] += n
     comments_own = defaultdict(list)
     for department_id, text in round_answers.filter(value__isnull=True).values_list("response__department_id", "text"):
-        comments_own[department_id].append(text)
-
-    def node_of(department_id):
-        return TOTAL if department_id is None else department_id
+        comments_own[results.node_of(department_id)].append(text)
 
     parents = _result_tree(set(invited_own) | set(responded_own))
-    own_respondents = Counter({node_of(d): n for d, n in responded_own.items()})
+    own_respondents = Counter({results.node_of(d): n for d, n in responded_own.items()})
     decisions = anonymity.decide(
         parents,
         own_respondents,
@@ -694,85 +588,48 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
         answered=history.answered([pulse_round.pk])[pulse_round.pk],
         earlier=history.earlier_shown_rounds(pulse_round),
     )
-
-    children = defaultdict(list)
-    for node, parent in parents.items():
-        if parent is not None:
-            children[parent].append(node)
-
-    groups: dict = {}  # node -> (invited, responded, answer counts per question, comments) of its subtree
-
-    def roll_up(node) -> tuple[int, int, dict, list]:
-        department_id = None if node == TOTAL else node
-        invited, responded = invited_own[department_id], responded_own[department_id]
-        values = defaultdict(Counter)
-        for question_id, counts in values_own[department_id].items():
-            values[question_id].update(counts)
-        comments = list(comments_own[department_id])
-        for child in children[node]:
-            c_invited, c_responded, c_values, c_comments = roll_up(child)
-            invited, responded, comments = invited + c_invited, responded + c_responded, comments + c_comments
-            for question_id, counts in c_values.items():
-                values[question_id].update(counts)
-        groups[node] = (invited, responded, values, comments)
-        return groups[node]
-
-    roll_up(TOTAL)
-    totals = {node: _noise_totals(group[2], questions) for node, group in groups.items()}
-    decisions, figures = _protection(parents, own_respondents, decisions, totals, noise.round_epsilon())
-
-    drivers = {q.driver_id for q in questions.values() if q.kind == QuestionKind.LIKERT}
-    results: list[tuple[RoundResult, dict]] = []
-    for node, (invited, responded, values, comments) in groups.items():
-        department_id = None if node == TOTAL else node
-        decision = decisions[node]
-        result = RoundResult(
-            round=pulse_round,
-            department_id=department_id,
-            parent_department_id=None if parents[node] in (None, TOTAL) else parents[node],
-            is_total=node == TOTAL,
-            invited=invited,
-            responded=responded,
-            suppressed=decision.suppressed,
-            reason=decision.reason,
+    groups = results.round_results(
+        questions=questions,
+        parents=parents,
+        invited={results.node_of(d): n for d, n in invited_own.items()},
+        responded=own_respondents,
+        values=values_own,
+        comments=comments_own,
+        decisions=decisions,
+        budget=noise.round_epsilon(),
+    )
+    rows = [
+        (
+            RoundResult(
+                round=pulse_round,
+                department_id=None if group.node == TOTAL else group.node,
+                parent_department_id=None if group.parent in (None, TOTAL) else group.parent,
+                is_total=group.node == TOTAL,
+                invited=group.invited,
+                responded=group.responded,
+                suppressed=group.suppressed,
+                reason=group.reason,
+                score=group.score,
+                enps=group.enps,
+                protected=group.protected,
+                epsilon=group.epsilon,
+                score_margin=group.score_margin,
+                score_noise_scale=group.score_noise_scale,
+                score_noise_variance=group.score_noise_variance,
+                enps_margin=group.enps_margin,
+                enps_noise_scale=group.enps_noise_scale,
+                enps_noise_variance=group.enps_noise_variance,
+                distributions=group.distributions,
+                comments=group.comments,
+            ),
+            group.drivers,
         )
-        driver_scores = {}
-        if decision.protected:
-            protected = figures[node]
-            result.protected, result.epsilon = True, protected.epsilon
-            result.score, result.score_margin = protected.score, protected.score_margin
-            result.score_noise_scale, result.score_noise_variance = protected.score_scale, protected.score_variance
-            result.enps, result.enps_margin = protected.enps, protected.enps_margin
-            result.enps_noise_scale, result.enps_noise_variance = protected.enps_scale, protected.enps_variance
-            driver_scores = dict(protected.drivers)
-        elif not decision.suppressed:
-            by_kind = defaultdict(Counter)
-            by_driver = defaultdict(Counter)
-            for question_id, counts in values.items():
-                question = questions[question_id]
-                by_kind[question.kind].update(counts)
-                if question.kind == QuestionKind.LIKERT:
-                    by_driver[question.driver_id].update(counts)
-            result.score = likert_score(by_kind[QuestionKind.LIKERT])
-            result.enps = enps_score(by_kind[QuestionKind.ENPS])
-            result.distributions = {
-                str(question_id): {
-                    str(value): values[question_id][value]
-                    for value in range(question.value_range[0], question.value_range[1] + 1)
-                }
-                for question_id, question in questions.items()
-                if question.value_range
-            }
-            driver_scores = {d: (likert_score(by_driver[d]), None, None, None) for d in drivers if by_driver[d]}
-        if not result.suppressed:
-            shuffled = list(comments)
-            _SHUFFLE.shuffle(shuffled)
-            result.comments = shuffled
-        results.append((result, driver_scores))
+        for group in groups
+    ]
 
     RoundResult.objects.filter(round=pulse_round).delete()
     DriverAnalysis.objects.filter(round=pulse_round).delete()  # stale: recomputed from the new results
-    RoundResult.objects.bulk_create([result for result, _scores in results])
+    RoundResult.objects.bulk_create([result for result, _scores in rows])
     RoundResultDriver.objects.bulk_create(
         RoundResultDriver(
             result=result,
@@ -782,7 +639,7 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
             noise_scale=scale,
             noise_variance=noise_variance,
         )
-        for result, scores in results
+        for result, scores in rows
         for driver_id, (score, margin, scale, noise_variance) in scores.items()
     )
     pulse_round.results_ready = True
@@ -842,7 +699,8 @@ def reminder_send(*, employee_id: int, round_ids: list[int]) -> bool:
         return False
     # PRIMA_BASE_URL (e.g. https://prima.example.go.id) makes the link absolute when it is set.
     base_url = getattr(settings, "PRIMA_BASE_URL", "").rstrip("/")
-    with translation.override(language_of(employee)):
+
+    def compose():
         lines = [
             _("%(title)s — open until %(closes)s")
             % {"title": r.survey.title, "closes": timezone.localtime(r.closes_at).strftime("%d-%m-%Y %H:%M")}
@@ -859,5 +717,7 @@ def reminder_send(*, employee_id: int, round_ids: list[int]) -> bool:
                 f"{base_url}{reverse('pulse_surveys:mine')}",
             ]
         )
-    notification_send([employee], lambda: (_("Reminder: your pulse survey"), body))
+        return _("Reminder: your pulse survey"), body
+
+    notification_send([employee], compose)
     return True

@@ -2,7 +2,9 @@
 
 - a job calls services, a service never imports a job (it sends one by name, `core.jobs`);
 - `core` is the ground: it imports no app;
-- `pulse_surveys` alone reads materialised round results, where anonymity is decided.
+- `pulse_surveys` alone reads materialised round results, where anonymity is decided;
+- a round's figures are worked out in `pulse_surveys.results` from plain data, never the database;
+- other apps use correlation's public modules only; its statistics, charts and PDF stay inside it.
 """
 
 import ast
@@ -126,3 +128,62 @@ def test_every_job_sent_by_name_exists_and_has_its_queue():
     assert "tasks.surveys.survey_round_close_task" in sent
     assert sorted(sent - set(celery_app.tasks)) == []
     assert sorted(sent - set(TASK_QUEUES)) == []
+
+
+def _project_module_path(module: str) -> Path | None:
+    parts = module.split(".")
+    for path in (ROOT.joinpath(*parts).with_suffix(".py"), ROOT.joinpath(*parts, "__init__.py")):
+        if path.is_file():
+            return path
+    return None
+
+
+def _database_imports(path: Path) -> list[str]:
+    """The database modules `path` imports, itself or through Prima's own modules it imports."""
+    seen, todo, found = {path}, [path], []
+    while todo:
+        current = todo.pop()
+        for module in sorted(_imported(current)):
+            if module.startswith(("django.db", "django.contrib.postgres")) or ".models." in f".{module}.":
+                found.append(f"{current.relative_to(ROOT)}: {module}")
+            inner = _project_module_path(module)
+            if inner is not None and inner not in seen:
+                seen.add(inner)
+                todo.append(inner)
+    return found
+
+
+def test_round_figures_are_worked_out_without_the_database():
+    path = ROOT / "pulse_surveys" / "results.py"
+    assert _database_imports(path) == [], "pulse_surveys.results works on plain data; the service reads and writes"
+    # It is found through what it imports, too: the service itself is one that reads.
+    assert any("django.db" in found for found in _database_imports(ROOT / "pulse_surveys" / "services.py"))
+
+
+# What other apps may use of correlation: its reports (models, selectors, services), their
+# wording (interpretation) and its pages (views, urls).
+_CORRELATION_PUBLIC = {
+    "models",
+    "selectors",
+    "services",
+    "interpretation",
+    "views",
+    "urls",
+    "api_urls",
+    "hooks",
+    "apps",
+}
+
+
+def test_only_correlation_uses_its_statistics_charts_and_pdf():
+    offenders = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for package in [*(app for app in APPS if app != "correlation"), "config"]
+        for path in _modules(package)
+        for module in sorted(_imported(path))
+        if _top(module) == "correlation"
+        and module.count(".") >= 1
+        and module.split(".")[1] not in _CORRELATION_PUBLIC
+        and _project_module_path(module) is not None
+    ]
+    assert offenders == [], "use correlation's selectors, services or views; its internals stay inside it"

@@ -4,6 +4,7 @@ found here by reading the source."""
 
 import ast
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -244,6 +245,57 @@ def test_the_number_check_would_catch_a_chart_of_its_own():
         "    return formats.number_format(value, 1)\n"
     )
     assert len(numbers_written_outside_the_kit([(Path("improvement/charts.py"), own)])) == 3
+
+
+# Attributes of an SVG that hold numbers; a template writes each value with `unlocalize` (the
+# value itself, a number or a string from `core.charts.coordinate`, is never localised then).
+SVG_NUMBER_ATTRIBUTES = (
+    "x|y|x1|y1|x2|y2|cx|cy|r|rx|ry|dx|dy|width|height|viewBox|points|stroke-width|font-size|transform"
+)
+_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+_NUMBER_ATTRIBUTE = re.compile(rf"""\s(?:{SVG_NUMBER_ATTRIBUTES})=(["'])(.*?)\1""", re.S)
+_VARIABLE = re.compile(r"{{(.*?)}}", re.S)
+_LOCALIZE_OFF = re.compile(r"{%\s*localize\s+off\s*%}.*?{%\s*endlocalize\s*%}", re.S)
+
+
+def _templates():
+    """(path relative to the root, source) for every template of the project."""
+    for path in sorted(ROOT.rglob("*.html")):
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] in {".venv", "node_modules", "static", "staticfiles"} or "static" in relative.parts:
+            continue
+        yield relative, path.read_text()
+
+
+def svg_numbers_localised_in_templates(templates) -> list[str]:
+    """Template variables written into an SVG's number attributes without `unlocalize` (and
+    outside `{% localize off %}`): Django would write 1.200 or 12,5 for them in Indonesian."""
+    found = []
+    for path, source in templates:
+        unlocalised = _LOCALIZE_OFF.sub(lambda match: " " * len(match.group()), source)
+        for svg in _SVG.finditer(unlocalised):
+            for attribute in _NUMBER_ATTRIBUTE.finditer(svg.group()):
+                for variable in _VARIABLE.finditer(attribute.group(2)):
+                    filters = [part.strip().partition(":")[0] for part in variable.group(1).split("|")]
+                    if filters[-1] != "unlocalize":
+                        line = source.count("\n", 0, svg.start() + attribute.start()) + 1
+                        found.append(f"{path}:{line} {attribute.group().strip()}")
+    return found
+
+
+def test_every_number_a_template_writes_into_an_svg_is_unlocalised():
+    assert svg_numbers_localised_in_templates(_templates()) == []
+
+
+def test_the_template_check_would_catch_a_size_written_the_readers_way():
+    own = (
+        '{% load l10n %}<svg viewBox="0 0 {{ chart.width }} {{ chart.height|unlocalize }}" width="{{ chart.width }}">'
+        '<rect x="{{ bar.x|add:-6 }}" y="{{ bar.y|unlocalize }}" class="{{ bar.css }}"/></svg>'
+        '<p data-width="{{ chart.width }}">{{ chart.width }}</p>'
+        '{% localize off %}<svg height="{{ chart.height }}"></svg>{% endlocalize %}'
+    )
+    found = svg_numbers_localised_in_templates([(Path("improvement/templates/improvement/x.html"), own)])
+    assert len(found) == 3, found
 
 
 @pytest.mark.parametrize("language", ["en", "id"])

@@ -357,3 +357,55 @@ def test_a_provisioning_cycle_over_http_against_the_running_server(live_server, 
         assert http.get("/Users", params={"filter": "userName eq"}).json()["scimType"] == "invalidFilter"
     person = User.objects.get(employee_number="7100")
     assert (person.first_name, person.is_active) == ("Rini", False)
+
+
+@pytest.mark.parametrize(
+    ("tag", "stored"), [("id", "id"), ("id-ID", "id"), ("in-ID", "id"), ("en", "en"), ("en-US", "en"), ("EN_gb", "en")]
+)
+def test_preferred_language_is_stored_as_primas_language(scim, tag, stored):
+    user = new_user("7101")
+    user.preferred_language = tag
+    created = scim.create(user)
+    person = User.objects.get(pk=int(created.id))
+    assert person.language == stored
+    assert scim.query(ScimUser, created.id).preferred_language == stored
+
+
+def test_preferred_language_is_read_patched_filtered_and_cleared(scim, http, org):
+    created = scim.create(new_user("7102"))
+    assert User.objects.get(pk=int(created.id)).language == ""
+    assert scim.query(ScimUser, created.id).preferred_language is None
+    # a patch sets it
+    scim.modify(
+        ScimUser,
+        created.id,
+        PatchOp[ScimUser](operations=[PatchOperation(op="replace", path="preferredLanguage", value="id-ID")]),
+    )
+    assert User.objects.get(pk=int(created.id)).language == "id"
+    found = scim.query(ScimUser, query_parameters=SearchRequest(filter='preferredLanguage eq "id"'))
+    assert [user.id for user in found.resources] == [created.id]
+    # a replacement without it leaves the site's language
+    replacement = scim.query(ScimUser, created.id).model_copy(update={"preferred_language": None})
+    scim.replace(replacement)
+    assert User.objects.get(pk=int(created.id)).language == ""
+
+
+@pytest.mark.parametrize("tag", ["fr-FR", "xx", "jv-ID"])
+def test_a_language_prima_does_not_write_in_is_a_400_invalid_value_and_changes_nothing(http, org, tag):
+    User.objects.filter(pk=org.ani.pk).update(language="en")
+    before = User.objects.count()
+    body = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "x7103", "preferredLanguage": tag}
+    response = http.post("/Users", json=body)
+    assert response.status_code == 400
+    assert response.json()["scimType"] == "invalidValue"
+    assert response.json()["detail"] == (
+        f"preferredLanguage: “{tag}” is not a language Prima writes in; use en, id (or e.g. en-US, id-ID)."
+    )
+    patch = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "preferredLanguage", "value": tag}],
+    }
+    response = http.patch(f"/Users/{org.ani.pk}", json=patch)
+    assert response.status_code == 400 and response.json()["scimType"] == "invalidValue"
+    assert User.objects.count() == before
+    assert User.objects.get(pk=org.ani.pk).language == "en"

@@ -8,10 +8,9 @@ from django.utils import translation
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, PolyLine, Rect
 from reportlab.platypus import KeepTogether, Paragraph, Table
 
-from correlation import stats
+from correlation import pdf, stats
 from correlation.models import CorrelationReport, Family, ReportStatus
-from insights import pdf
-from insights.selectors import report_for_pdf
+from correlation.selectors import report_for_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -152,6 +152,8 @@ def directory_ldif() -> str:
         ]
         if person.get("employee_number"):
             lines.append(f"employeeNumber: {person['employee_number']}")
+        if person.get("locale"):
+            lines.append(f"preferredLanguage: {person['locale']}")
         blocks.append("\n".join(lines))
         for group in person["groups"]:
             members.setdefault(group, []).append(f"uid={uid},ou=people,{LDAP_SUFFIX}")

@@ -114,3 +114,9 @@ def test_the_token_endpoint_says_why_a_directory_person_is_refused(client, ldap_
     assert response.status_code == 400
     assert "Your account is not known to Prima yet" in str(response.json())
     assert User.objects.count() == before
+
+
+def test_the_directorys_preferred_language_becomes_an_empty_language_for_e_mails(client, ldap_directory, people):
+    sign_in(client, "siti", USERS["siti"]["password"])
+    people.siti.refresh_from_db()
+    assert people.siti.language == "id"

@@ -298,3 +298,20 @@ def test_a_token_signed_with_another_algorithm_ends_on_the_sign_in_page(client, 
     response, _callback = provider_sign_in(client, "siti")
     assert NOT_VERIFIED in refusal_page(client, response)
     assert signed_in_user(client) is None
+
+
+def test_the_providers_locale_becomes_an_empty_language_for_e_mails_and_never_overrides_one(client, oidc, people):
+    # given siti, whose directory locale is id-ID, with no language of her own; dewi has none in the directory
+    provider_sign_in(client, "siti")
+    people.siti.refresh_from_db()
+    assert people.siti.language == "id"
+    # when she has chosen English since, the provider's locale leaves it be
+    User.objects.filter(pk=people.siti.pk).update(language="en")
+    client.logout()
+    provider_sign_in(client, "siti")
+    people.siti.refresh_from_db()
+    assert people.siti.language == "en"
+    client.logout()
+    provider_sign_in(client, "dewi")
+    people.dewi.refresh_from_db()
+    assert people.dewi.language == ""

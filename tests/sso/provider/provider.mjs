@@ -39,7 +39,7 @@ const provider = new Provider(issuer, {
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],
-    profile: ['name', 'given_name', 'family_name'],
+    profile: ['name', 'given_name', 'family_name', 'locale'],
     employee: ['employee_number', 'groups'],
   },
   features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
@@ -63,6 +63,7 @@ const provider = new Provider(issuer, {
           groups: person.groups,
         };
         if (person.employee_number) claims.employee_number = person.employee_number;
+        if (person.locale) claims.locale = person.locale;
         return claims;
       },
     };

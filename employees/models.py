@@ -79,8 +79,9 @@ class User(AbstractUser):
     monthly_wage = MoneyField(_("monthly wage (IDR)"), null=True, blank=True, validators=[MinValueValidator(0)])
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
     # The language of the e-mails Prima sends the person; empty: the site's (`LANGUAGE_CODE`).
+    # The database fills it too, for rows written without Django (bulk loads with COPY).
     language = models.CharField(
-        _("language for e-mails"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+        _("language for e-mails"), max_length=8, choices=settings.LANGUAGES, blank=True, default="", db_default=""
     )
     # The identity provider's own id for the person, as SCIM sends it (`externalId`).
     scim_external_id = models.CharField(max_length=255, blank=True, db_index=True, editable=False)

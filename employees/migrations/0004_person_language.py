@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('id', 'Bahasa Indonesia')], default='', max_length=8, verbose_name='language for e-mails'),
+            field=models.CharField(blank=True, choices=[('en', 'English'), ('id', 'Bahasa Indonesia')], db_default='', default='', max_length=8, verbose_name='language for e-mails'),
         ),
         migrations.AddConstraint(
             model_name='user',

@@ -1,84 +1,33 @@
 """A correlation report as PDF: its parameters, the plain-language summary, the scatter of
 internal satisfaction against the external score with the regression line and its 95% band,
 r by lag in both directions with interval bars, and the tables behind them, in the reader's
-language and number format.
-
-Drawn with reportlab (a pip wheel) and the Bitstream Vera fonts it ships, embedded in the
-file; they cover the dashes, ≥ and × of the text, and the two Greek letters the text may hold
-are written out (Vera has no Greek, and viewers without fonts of their own show no Symbol).
+language and number format (fonts, styles, tables and the document: `core.pdf`).
 """
 
-import io
-from pathlib import Path
-from xml.sax.saxutils import escape
-
-import reportlab
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from core import pdf
 from core.formatting import month
+from core.pdf import BOLD, BRAND, FONT, GRID, INK, MUTED, markup
 from correlation import interpretation, stats
 from correlation.charts import nice_ticks
 from correlation.models import Family, Variant
 from correlation.series import LEVERS
 from pulse_surveys.selectors import driver_list
 
-FONT, BOLD, ITALIC = "PrimaVera", "PrimaVera-Bold", "PrimaVera-Italic"
-_FONT_FILES = {FONT: "Vera.ttf", BOLD: "VeraBd.ttf", ITALIC: "VeraIt.ttf"}
-GREEK = {"α": "alpha", "ρ": "rho"}
-
-BRAND = colors.HexColor("#0f766e")
 WITHIN = colors.HexColor("#7c3aed")
 FIT = colors.HexColor("#b45309")
 BAND = colors.Color(0.984, 0.749, 0.141, alpha=0.3)
-GRID = colors.HexColor("#e5e7eb")
-MUTED = colors.HexColor("#6b7280")
-INK = colors.HexColor("#1f2937")
 
 CHART_WIDTH, CHART_HEIGHT = 170 * mm, 95 * mm
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 14, 34  # chart margins in points
 SIGNIFICANCE = 0.05
 MATRIX_ROWS_SHOWN = 15  # the strongest driver × dimension findings listed
-
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = Path(reportlab.__file__).parent / "fonts"
-    for name, file_name in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / file_name)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=INK, spaceAfter=5)
-    return {
-        "title": ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=17, leading=21, spaceAfter=8),
-        "h2": ParagraphStyle(
-            "h2", parent=body, fontName=BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=5, textColor=BRAND
-        ),
-        "body": body,
-        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=MUTED),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10, spaceAfter=0),
-        "num": ParagraphStyle("num", parent=body, fontSize=8, leading=10, spaceAfter=0, alignment=TA_RIGHT),
-    }
-
-
-def markup(text: str) -> str:
-    """Paragraph markup for plain text: escaped, Greek letters written out."""
-    text = escape(str(text))
-    for letter, name in GREEK.items():
-        text = text.replace(letter, name)
-    return text
 
 
 def _n(value, places: int = 2) -> str:
@@ -194,30 +143,6 @@ def lag_drawing(results, *, max_lag: int, left_label: str, right_label: str) -> 
 # --- Tables.
 
 
-def _table(rows: list[list], widths: list[float], styles: dict, *, numbers_from: int = 2) -> Table:
-    """A table whose columns from `numbers_from` on hold numbers (right-aligned)."""
-    header, body = rows[0], rows[1:]
-
-    def style(index: int):
-        return styles["num"] if index >= numbers_from else styles["cell"]
-
-    cells = [[Paragraph(f"<b>{markup(text)}</b>", style(index)) for index, text in enumerate(header)]]
-    cells += [[Paragraph(markup(value), style(index)) for index, value in enumerate(row)] for row in body]
-    table = Table(cells, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRID),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
-    return table
-
-
 def _result_rows(results, *, first_header: str, label) -> list[list]:
     rows = [[first_header, _("Variant"), _("Lag"), "n", "r", _("95% CI"), "p", "q"]]
     for result in results:
@@ -250,8 +175,8 @@ def report_title(report) -> str:
 def report_story(report) -> list:
     """The document's flowables: text, charts and tables (one query besides the report's own
     prefetched results and points: the drivers' names)."""
-    _register_fonts()
-    styles = _styles()
+    pdf.register_fonts()
+    styles = pdf.styles()
     results = list(report.results.all())
     points = list(report.points.all())
     external_label = interpretation.headline_label(report)
@@ -320,7 +245,7 @@ def report_story(report) -> list:
     )
     story.append(KeepTogether(lag_section))
     story.append(
-        _table(
+        pdf.table(
             _result_rows(headline, first_header=_("Series"), label=lambda r: external_label),
             [38 * mm, 28 * mm, 12 * mm, 12 * mm, 15 * mm, 28 * mm, 17 * mm, 17 * mm],
             styles,
@@ -354,7 +279,7 @@ def report_story(report) -> list:
                     interpretation.p_value(result.q_value),
                 ]
             )
-        story.append(_table(rows, [45 * mm, 45 * mm, 12 * mm, 18 * mm, 30 * mm, 20 * mm], styles))
+        story.append(pdf.table(rows, [45 * mm, 45 * mm, 12 * mm, 18 * mm, 30 * mm, 20 * mm], styles))
 
     levers = [r for r in results if r.family == Family.LEVERS]
     if levers:
@@ -362,7 +287,7 @@ def report_story(report) -> list:
         order = {lever: index for index, lever in enumerate(LEVERS)}
         levers.sort(key=lambda r: (order.get(r.external_metric, len(order)), r.lag, r.variant))
         story.append(
-            _table(
+            pdf.table(
                 _result_rows(
                     levers, first_header=_("Lever"), label=lambda r: interpretation.metric_label(r.external_metric)
                 ),
@@ -389,28 +314,4 @@ def report_story(report) -> list:
 
 def report_pdf(report) -> bytes:
     """The PDF of a finished report (its results and points prefetched), A4."""
-    story = report_story(report)
-    title = report_title(report)
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=title,
-        author="Prima",
-        subject=_("Correlation report"),
-    )
-
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(20 * mm, 10 * mm, f"Prima · {title}")
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, str(doc.page))
-        canvas.restoreState()
-
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    return pdf.document(report_story(report), title=report_title(report), subject=_("Correlation report"))

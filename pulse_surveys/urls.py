@@ -14,5 +14,6 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("manage/rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("results/", views.results, name="results"),
+    path("results.pdf", views.results_pdf, name="results-pdf"),
     path("heatmap/", views.heatmap, name="heatmap"),
 ]

@@ -4,7 +4,7 @@ for managers, the heatmap and trend for leadership. Thin: services write, select
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,7 +15,7 @@ from core.errors import Conflict, NotAllowed
 from core.web import error_lines, form_errors_from, page_for
 from employees.models import Department
 from employees.permissions import is_hr, is_manager, managed_department_ids
-from pulse_surveys import impact, selectors, services
+from pulse_surveys import impact, pdf, selectors, services
 from pulse_surveys.forms import RoundForm, SurveyForm
 from pulse_surveys.models import QuestionKind, Round, RoundStatus, Survey
 
@@ -217,6 +217,24 @@ def results(request):
             "comment_summary": comment_summary,
         },
     )
+
+
+@page_for(selectors.can_see_results, methods=["GET"])
+@heavy_reads()
+def results_pdf(request):
+    """The results page's group as PDF: the same round, group and guard as the page."""
+    _rounds, chosen = _chosen_round(request)
+    department = _chosen_department(request)
+    result, breakdown = (
+        (None, []) if chosen is None else selectors.round_result(pulse_round=chosen, department=department)
+    )
+    if result is None:
+        raise Http404
+    content = pdf.results_pdf(pulse_round=chosen, department=department, result=result, breakdown=breakdown)
+    response = HttpResponse(content, content_type="application/pdf")
+    group = department.code if department is not None else "all"
+    response["Content-Disposition"] = f'inline; filename="pulse-results-{chosen.pk}-{group}.pdf"'
+    return response
 
 
 def _heat(score: float | None) -> str:

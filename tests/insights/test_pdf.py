@@ -8,6 +8,7 @@ from django.utils import translation
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, PolyLine, Rect
 from reportlab.platypus import KeepTogether, Paragraph, Table
 
+from core.pdf import markup
 from correlation import pdf, stats
 from correlation.models import CorrelationReport, Family, ReportStatus
 from correlation.selectors import report_for_pdf
@@ -125,4 +126,4 @@ def test_the_document_speaks_bahasa_indonesia_with_indonesian_numbers(report):
 
 
 def test_greek_letters_are_written_out_for_the_embedded_font():
-    assert pdf.markup("two-sided α = 0.05, ρ & r < 1") == "two-sided alpha = 0.05, rho &amp; r &lt; 1"
+    assert markup("two-sided α = 0.05, ρ & r < 1") == "two-sided alpha = 0.05, rho &amp; r &lt; 1"

@@ -107,3 +107,46 @@ def test_a_correlation_report_says_how_many_unit_months_carry_noise(two_rounds, 
     protected, months, attenuation = note.split(":")[1:]
     assert protected == "1" and int(months) >= 1 and 0 <= float(attenuation) <= 1
     assert "carry protective noise" in missing_input_sentence(note)
+
+
+def test_the_results_pdf_carries_the_page_s_figures_and_no_more_precise_one(two_rounds, client):
+    import io
+
+    from pypdf import PdfReader
+
+    second, unit, hr = two_rounds["second"], two_rounds["unit"], two_rounds["hr"]
+    stored = _stored(second, unit)
+    client.force_login(hr)
+    page = client.get(f"/pulse/results/?round={second.pk}&department={unit.pk}", headers={"accept-language": "en"})
+    assert f"/pulse/results.pdf?round={second.pk}&amp;department={unit.pk}" in page.content.decode()
+    # when the group's results are downloaded as PDF, twice
+    url = f"/pulse/results.pdf?round={second.pk}&department={unit.pk}"
+    downloads = [client.get(url, headers={"accept-language": "en"}) for _ in range(2)]
+    assert downloads[0]["Content-Type"] == "application/pdf"
+    texts = [
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(d.content)).pages).replace("\n", " ") for d in downloads
+    ]
+    # then each carries the stored figure with its noise interval and the note, as the page does
+    assert texts[0] == texts[1]
+    assert f"{stored.score:.0f} ± {stored.score_margin:.0f}, protected" in texts[0]
+    assert "drawn once and kept" in texts[0]
+    assert "Big unit" in texts[0] and "41 of 41" in texts[0]
+    # and no figure more precise than the page's whole points
+    assert f"{stored.score:.1f}" not in texts[0]
+    # in Bahasa Indonesia too
+    indonesian = client.get(url, headers={"accept-language": "id"})
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(indonesian.content)).pages)
+    assert "dilindungi" in text
+
+
+def test_the_results_pdf_is_guarded_as_the_page_is(two_rounds, client):
+    second, unit = two_rounds["second"], two_rounds["unit"]
+    employee = UserFactory(department=unit)
+    client.force_login(employee)
+    assert client.get(f"/pulse/results.pdf?round={second.pk}").status_code == 403
+    other = DepartmentFactory(code="OTH")
+    manager = UserFactory(role="manager", department=other)
+    client.force_login(manager)
+    assert client.get(f"/pulse/results.pdf?round={second.pk}&department={unit.pk}").status_code == 404
+    client.force_login(two_rounds["hr"])
+    assert client.get("/pulse/results.pdf?round=999999").status_code == 404

@@ -67,3 +67,25 @@ def test_the_directorys_locale_fills_an_empty_language_and_never_refuses(org, lo
     identity = DirectoryIdentity(method="oidc", subject="ani-sub", employee_number="5001", language=locale)
     assert directory_sign_in(identity=identity) == org.ani
     assert _language(org.ani) == stored
+
+
+def test_a_signed_in_person_reads_prima_in_their_own_language_on_a_new_browser(client, org, settings):
+    settings.LANGUAGE_CODE = "en"
+    User.objects.filter(pk=org.ani.pk).update(language="id")
+    client.force_login(User.objects.get(pk=org.ani.pk))
+    # on a browser that never chose a language, the person's own language is used and remembered
+    first = client.get(reverse("employees:profile"), headers={"accept-language": "en"})
+    assert first.status_code == 200
+    assert '<html lang="id"' in first.content.decode()
+    assert first.cookies[settings.LANGUAGE_COOKIE_NAME].value == "id"
+    # and a choice the browser made with the switch keeps its say
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    second = client.get(reverse("employees:profile"))
+    assert '<html lang="en"' in second.content.decode()
+    assert settings.LANGUAGE_COOKIE_NAME not in second.cookies
+    # and someone without a stored language reads the browser's
+    client.cookies.clear()
+    client.force_login(org.andi)
+    third = client.get(reverse("employees:profile"), headers={"accept-language": "en"})
+    assert '<html lang="en"' in third.content.decode()
+    assert settings.LANGUAGE_COOKIE_NAME not in third.cookies

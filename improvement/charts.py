@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from core.charts import coordinate
+from core.charts import Axis, coordinate, nice_ticks
+from core.formatting import number
 from core.periods import Period
+from improvement.effects import EventStudy
 from improvement.selectors import FollowUp, Measurement
 
 WIDTH_PER_BAR, LEFT, RIGHT, TOP, BOTTOM, HEIGHT = 96, 40, 16, 16, 44, 240
@@ -123,3 +125,60 @@ def follow_up_summary(follow_up: FollowUp) -> str:
             " (±%(margin)d points) counts as improved or worse."
         ) % {"margin": follow_up.noise_margin}
     return text
+
+
+# --- The event study: effects by month relative to acting, with their intervals.
+
+EVENT_WIDTH, EVENT_HEIGHT = 460, 240
+EVENT_LEFT, EVENT_RIGHT, EVENT_TOP, EVENT_BOTTOM = 48, 16, 16, 40
+
+
+def event_study_chart(study: EventStudy) -> dict | None:
+    """Coordinates of the event-study chart: one point per month relative to acting with its
+    95% interval as a bar, a zero line, and a dashed line between the base month and acting."""
+    times = study.times
+    if len(times) < 2:
+        return None
+    bounds = [value for time in times for value in (time.low, time.high)] + [0.0]
+    ticks = nice_ticks(min(bounds), max(bounds))
+    first, last = times[0].relative, times[-1].relative
+    x_axis = Axis(first - 0.5, last + 0.5, EVENT_LEFT, EVENT_WIDTH - EVENT_RIGHT)
+    y_axis = Axis(ticks[0], ticks[-1], EVENT_HEIGHT - EVENT_BOTTOM, EVENT_TOP)
+    points = [
+        {
+            "relative": time.relative,
+            "x": coordinate(x_axis.at(time.relative)),
+            "y": coordinate(y_axis.at(time.att)),
+            "top": coordinate(y_axis.at(time.high)),
+            "bottom": coordinate(y_axis.at(time.low)),
+            "before": time.relative < 0,
+            "reference": time.reference,
+            "title": _("month %(relative)s: reference (0 by construction)") % {"relative": time.relative}
+            if time.reference
+            else _("month %(relative)s: %(att)s points (95%% interval %(low)s to %(high)s)")
+            % {
+                "relative": time.relative,
+                "att": number(time.att),
+                "low": number(time.low),
+                "high": number(time.high),
+            },
+        }
+        for time in times
+    ]
+    return {
+        "width": EVENT_WIDTH,
+        "height": EVENT_HEIGHT,
+        "left": EVENT_LEFT,
+        "right": EVENT_WIDTH - EVENT_RIGHT,
+        "zero": coordinate(y_axis.at(0.0)),
+        "acting_x": coordinate(x_axis.at(-0.5)),
+        "top": EVENT_TOP,
+        "bottom": EVENT_HEIGHT - EVENT_BOTTOM,
+        "label_y": EVENT_HEIGHT - EVENT_BOTTOM + 16,
+        "axis_label_y": EVENT_HEIGHT - 6,
+        "y_ticks": [
+            {"label": number(value, 0 if float(value).is_integer() else 1), "y": coordinate(y_axis.at(value))}
+            for value in ticks
+        ],
+        "points": points,
+    }

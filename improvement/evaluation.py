@@ -30,6 +30,8 @@ class ActionEffect:
     method: str  # "did", "series" or "" (the data cannot tell)
     text: str
     estimate: effects.Effect | effects.SeriesEffect | None = None
+    event_study: effects.EventStudy | None = None  # by month relative to acting ("did" only)
+    pre_trend: str = ""  # what the months before acting say about the comparison
 
 
 def _units(department_ids: set[int], own: int) -> list[int]:
@@ -135,7 +137,32 @@ def action_effect(action: Action, *, today: dt.date | None = None) -> ActionEffe
         "This assumes the units would otherwise have moved alike; it is evidence, not proof, that the action "
         "caused the change."
     )
-    return ActionEffect("did", text, estimate)
+    study = effects.event_study(panel, first_treated)
+    return ActionEffect("did", text, estimate, study, _pre_trend_text(study))
+
+
+def _pre_trend_text(study: effects.EventStudy) -> str:
+    if study.pre_p_value is None:
+        return _(
+            "There are too few months before the actions to check whether the units were already drifting apart "
+            "before them."
+        )
+    values = {"p": p_text(study.pre_p_value)}
+    if study.diverging:
+        return (
+            _(
+                "The units were already diverging before the action (joint test of the months before acting, "
+                "%(p)s); the estimate may be biased."
+            )
+            % values
+        )
+    return (
+        _(
+            "Before acting, the units that acted and the others moved alike (joint test of the months before "
+            "acting, %(p)s): no sign that they were already drifting apart."
+        )
+        % values
+    )
 
 
 def _series_effect(series: np.ndarray, acted_at: int) -> ActionEffect:

@@ -18,7 +18,7 @@ from core.web import form_errors_from, page_for, refuse_unless, service_call
 from employees.models import Department
 from employees.permissions import employees_visible_to, is_hr, is_leadership, managed_department_ids, subtree_ids
 from improvement import evaluation, rules, selectors, services, targets
-from improvement.charts import follow_up_chart, follow_up_summary
+from improvement.charts import event_study_chart, follow_up_chart, follow_up_summary
 from improvement.forms import (
     TARGET_FIELDS,
     ActionForm,
@@ -122,11 +122,13 @@ def action_detail(request, pk: int):
     user = request.user
     action = get_object_or_404(selectors.action_list(viewer=user), pk=pk)
     action.target_label = targets.target_label(driver=action.driver, dimension=action.dimension)
-    follow_up = chart = summary = effect = None
+    follow_up = chart = summary = effect = event_chart = None
     if rules.may_see_follow_up(user, action.department_id):
         follow_up = selectors.action_follow_ups([action])[action.pk]
         chart, summary = follow_up_chart(follow_up), follow_up_summary(follow_up)
         effect = evaluation.action_effect(action)
+        if effect is not None and effect.event_study is not None:
+            event_chart = event_study_chart(effect.event_study)
     member_ids = {member.pk for member in action.members.all()}
     return render(
         request,
@@ -138,6 +140,7 @@ def action_detail(request, pk: int):
             "chart": chart,
             "summary": summary,
             "effect": effect,
+            "event_chart": event_chart,
             "status_form": StatusForm(allowed=services.STATUS_TRANSITIONS[action.status])
             if action.is_open and rules.may_change_status(user, action)
             else None,

@@ -22,7 +22,7 @@ from core.errors import Conflict, NotAllowed
 from employees.models import Department, Role
 from employees.permissions import ANYONE, allow, is_hr, is_manager, managed_department_ids
 from feedback import selectors as feedback_selectors
-from pulse_surveys import selectors, services
+from pulse_surveys import impact, selectors, services
 from pulse_surveys.models import (
     PROTECTION_NOTE,
     TEXT_MAX_LENGTH,
@@ -366,6 +366,32 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = {"round": pulse_round.pk, **result_payload(result, detailed=True, request=request)}
         data["breakdown"] = [result_payload(child, detailed=False) for child in breakdown]
         return Response(data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("department", int, description="A department id; none: every group the caller may see")
+        ]
+    )
+    @action(detail=True, methods=["get"], url_path="driver-impact")
+    def driver_impact(self, request, pk=None):
+        """The round's driver analyses that ran: HR and leadership every group (and IKM across
+        units); a manager the departments of their own subtree. Groups whose results are hidden,
+        protected or too small are never listed."""
+        user = request.user
+        if not selectors.can_see_results(user):
+            raise NotAllowed()
+        pulse_round = get_object_or_404(selectors.round_list(viewer=user).select_related(None), pk=pk)
+        if pulse_round.status != RoundStatus.CLOSED or not pulse_round.results_ready:
+            raise Conflict(_("Driver impact is shown once the round has closed."), code="round_open")
+        raw = request.query_params.get("department")
+        department = self._department(request) if raw not in (None, "") else None
+        impact.round_driver_analyses_ensure(pulse_round)
+        analyses = selectors.round_driver_analyses(pulse_round=pulse_round)
+        if department is not None:
+            analyses = analyses.filter(department=department)
+        elif not selectors.can_see_all_results(user):
+            analyses = analyses.filter(department_id__in=managed_department_ids(user))
+        return Response({"round": pulse_round.pk, "analyses": impact.analyses_payload(analyses)})
 
     def _department(self, request) -> Department | None:
         raw = request.query_params.get("department")

@@ -39,6 +39,7 @@ OUTCOME_SATISFACTION = "satisfaction"
 # The driver whose questions ask for overall satisfaction ("Overall, I am satisfied working
 # here"): an outcome, never one of the drivers that explain it. HR creates it with this key.
 OVERALL_DRIVER_KEY = "overall"
+OUTCOME_IKM = "ikm"  # across units: see `pulse_surveys.unit_impact`
 FAVOURABLE_FROM = 4  # "agree" and "strongly agree" on the 1–5 scale
 
 
@@ -110,7 +111,7 @@ def _reason(code: str, **params) -> dict:
     return {"reason": code, "reason_params": params}
 
 
-def _outcome_analysis(data: RoundAnswers, rows: np.ndarray, outcome: str, draws: int, minimum: int) -> dict:
+def outcome_analysis(data: RoundAnswers, rows: np.ndarray, outcome: str, draws: int, minimum: int) -> dict:
     y = data.outcomes[outcome][rows]
     x = data.driver_scores[rows]
     complete = np.isfinite(y) & np.all(np.isfinite(x), axis=1)
@@ -220,7 +221,7 @@ def round_driver_analyses_materialise(
     department shown exactly with enough respondents (the others get a row saying why not), and
     the agreement within units. Idempotent; returns the number of groups analysed."""
     pulse_round = Round.objects.get(pk=round_id)
-    DriverAnalysis.objects.filter(round=pulse_round).delete()
+    DriverAnalysis.objects.filter(round=pulse_round, outcome=DriverAnalysis.Outcome.ENGAGEMENT).delete()
     if pulse_round.status != RoundStatus.CLOSED or not pulse_round.results_ready:
         return 0
     results = list(RoundResult.objects.filter(round=pulse_round))
@@ -256,7 +257,7 @@ def round_driver_analyses_materialise(
                 else np.isin(data.departments, list(subtree.get(result.department_id, {result.department_id})))
             )
             analysis.outcomes = [
-                {**_outcome_analysis(data, rows, outcome, draws, floor), "favourable": _favourable(data, rows)}
+                {**outcome_analysis(data, rows, outcome, draws, floor), "favourable": _favourable(data, rows)}
                 for outcome in data.outcomes
             ]
             analysed += 1
@@ -269,7 +270,8 @@ def round_driver_analyses_materialise(
 
 def round_driver_analyses_ensure(pulse_round: Round) -> None:
     """Computes a closed round's analyses once, for rounds closed before they existed."""
-    if pulse_round.results_ready and not pulse_round.driver_analyses.exists():
+    engagement = pulse_round.driver_analyses.filter(outcome=DriverAnalysis.Outcome.ENGAGEMENT)
+    if pulse_round.results_ready and not engagement.exists():
         round_driver_analyses_materialise(round_id=pulse_round.pk)
 
 
@@ -323,6 +325,12 @@ def reason_text(code: str, params: dict) -> str:
             "to share out.",
             params.get("drivers", 0),
         ) % {"count": params.get("drivers", 0)}
+    if code == "too_few_units_ikm":
+        return _(
+            "Driver impact for IKM could not be computed: across units it needs at least %(minimum)s service units "
+            "with both pulse results shown and an IKM in the round's month (at least 8, and more than the "
+            "%(drivers)s drivers plus two), and there are %(units)s."
+        ) % {"minimum": params.get("minimum", 0), "drivers": params.get("drivers", 0), "units": params.get("units", 0)}
     if code == "too_many_drivers":
         return _(
             "Driver impact could not be computed: the round asks %(count)s drivers, more than the %(maximum)s an "
@@ -335,6 +343,7 @@ def outcome_label(outcome: str) -> str:
     return {
         OUTCOME_RECOMMEND: _("recommending the organisation as a place to work (0–10)"),
         OUTCOME_SATISFACTION: _("overall satisfaction"),
+        OUTCOME_IKM: _("customers' satisfaction (IKM) across service units"),
     }.get(outcome, outcome)
 
 
@@ -429,6 +438,8 @@ class OutcomeView:
     description: str = ""
 
     named: PriorityPoint | None = None  # the driver the summary names
+    across_units: bool = False  # IKM: units, not respondents, are the cases
+    protected_units: int = 0
 
     @property
     def act_first(self) -> list[PriorityPoint]:
@@ -455,6 +466,9 @@ class ImpactView:
     agreement: AgreementView | None = None
     agreement_reason: str = ""
     department_id: int | None = None
+    headline: str = ""  # what to act on first, for engagement and IKM together (whole organisation)
+    headline_sureness: str = ""
+    ikm_reason: str = ""  # why there is no driver impact for IKM across units
 
 
 def _place(view: OutcomeView) -> None:
@@ -541,14 +555,37 @@ def _summaries(view: OutcomeView) -> None:
     view.summary = text % values
     view.named = first
     point = first
-    view.sureness = _(
-        "How sure: %(driver)s was of above-average importance in %(sure)s of %(draws)s resamples of the respondents."
-    ) % {"driver": point.driver.name, "sure": _percent(point.above_average), "draws": number(view.draws, 0)}
-    view.explained = _(
-        "Together the drivers explain %(r2)s of the differences between respondents in %(outcome)s (95%% interval "
-        "%(low)s to %(high)s). This is an association within one round, not proof that changing a driver changes "
-        "the outcome."
-    ) % {
+    sure = {"driver": point.driver.name, "sure": _percent(point.above_average), "draws": number(view.draws, 0)}
+    if view.across_units:
+        view.sureness = (
+            _("How sure: %(driver)s was of above-average importance in %(sure)s of %(draws)s resamples of the units.")
+            % sure
+        )
+        explained = _(
+            "Together the drivers explain %(r2)s of the differences between units in %(outcome)s (95%% interval "
+            "%(low)s to %(high)s). This is an association between units within one month, not proof that changing a "
+            "driver changes the outcome."
+        )
+        if view.protected_units:
+            explained += " " + ngettext(
+                "%(count)s unit's driver scores carry protective noise, which can only blur the association.",
+                "%(count)s units' driver scores carry protective noise, which can only blur the association.",
+                view.protected_units,
+            ) % {"count": view.protected_units}
+    else:
+        view.sureness = (
+            _(
+                "How sure: %(driver)s was of above-average importance in %(sure)s of %(draws)s resamples of the "
+                "respondents."
+            )
+            % sure
+        )
+        explained = _(
+            "Together the drivers explain %(r2)s of the differences between respondents in %(outcome)s (95%% "
+            "interval %(low)s to %(high)s). This is an association within one round, not proof that changing a "
+            "driver changes the outcome."
+        )
+    view.explained = explained % {
         "r2": _percent(view.r2),
         "low": _percent(view.r2_low),
         "high": _percent(view.r2_high),
@@ -559,7 +596,11 @@ def _summaries(view: OutcomeView) -> None:
 
 def _outcome_view(entry: dict, names: dict[int, Driver]) -> OutcomeView:
     view = OutcomeView(
-        outcome=entry["outcome"], label=outcome_label(entry["outcome"]), respondents=entry["respondents"]
+        outcome=entry["outcome"],
+        label=outcome_label(entry["outcome"]),
+        respondents=entry["respondents"],
+        across_units=entry["outcome"] == OUTCOME_IKM,
+        protected_units=entry.get("protected_units", 0),
     )
     if entry.get("reason"):
         view.reason = reason_text(entry["reason"], entry.get("reason_params", {}))
@@ -673,15 +714,50 @@ def _agreement_view(data: dict, breakdown: list[RoundResult]) -> AgreementView:
     )
 
 
+def _headline(view: ImpactView) -> None:
+    """The sentence that names what to act on first for both engagement and IKM: when the driver
+    the engagement summary names is also the one that matters most for IKM across units. Left
+    empty otherwise (the engagement summary then speaks alone, with IKM's own below it)."""
+    engagement = next((o for o in view.outcomes if not o.across_units and o.named is not None), None)
+    ikm = next((o for o in view.outcomes if o.across_units and o.points), None)
+    if engagement is None or ikm is None:
+        return
+    first = engagement.named
+    top_engagement = engagement.points[0]
+    top_ikm = ikm.points[0]
+    if not first.act_first or first.driver.pk != top_engagement.driver.pk or first.driver.pk != top_ikm.driver.pk:
+        return
+    lowest = min(engagement.points, key=lambda point: point.favourable or 0)
+    values = {"driver": first.driver.name, "favourable": _percent((first.favourable or 0) / 100)}
+    if first is lowest:
+        text = _(
+            "Act on %(driver)s first: it matters most for both engagement and IKM here, and it scores lowest "
+            "(%(favourable)s favourable)."
+        )
+    else:
+        text = _(
+            "Act on %(driver)s first: it matters most for both engagement and IKM here, and it scores below most "
+            "drivers (%(favourable)s favourable)."
+        )
+    view.headline = text % values
+    view.headline_sureness = _(
+        "How sure: it was of above-average importance in %(engagement)s of the resamples of the respondents for "
+        "engagement and in %(ikm)s of the resamples of the units for IKM."
+    ) % {"engagement": _percent(first.above_average), "ikm": _percent(top_ikm.above_average)}
+
+
 def impact_view(*, pulse_round: Round, department_id: int | None, breakdown: list[RoundResult] = ()) -> ImpactView:
     """What the pages show of a round's driver impact for one group (None: the whole audience),
     with the agreement within units and the shown children's shrunk scores (three queries)."""
-    analyses = {
-        analysis.department_id if not analysis.is_total else None: analysis
-        for analysis in DriverAnalysis.objects.filter(round=pulse_round).filter(
-            models.Q(is_total=True) | models.Q(department_id=department_id)
-        )
-    }
+    rows = DriverAnalysis.objects.filter(round=pulse_round).filter(
+        models.Q(is_total=True) | models.Q(department_id=department_id)
+    )
+    analyses, ikm = {}, None
+    for row in rows:
+        if row.outcome == DriverAnalysis.Outcome.IKM:
+            ikm = row
+        else:
+            analyses[row.department_id if not row.is_total else None] = row
     view = ImpactView(department_id=department_id)
     analysis = analyses.get(department_id)
     total = analyses.get(None)
@@ -694,12 +770,67 @@ def impact_view(*, pulse_round: Round, department_id: int | None, breakdown: lis
         ids |= {pk for entry in analysis.outcomes for pk in entry.get("left_out", [])}
         names = drivers_by_id(ids)
         view.outcomes = [_outcome_view(entry, names) for entry in analysis.outcomes]
+    if department_id is None and ikm is not None:
+        if ikm.reason:
+            view.ikm_reason = reason_text(ikm.reason, ikm.reason_params)
+        else:
+            ids = {row["driver"] for entry in ikm.outcomes for row in entry.get("drivers", [])}
+            view.outcomes += [_outcome_view(entry, drivers_by_id(ids)) for entry in ikm.outcomes]
+        _headline(view)
     if total is not None and total.agreement:
         if total.agreement.get("reason"):
             view.agreement_reason = reason_text(total.agreement["reason"], total.agreement.get("reason_params", {}))
         else:
             view.agreement = _agreement_view(total.agreement, list(breakdown))
     return view
+
+
+def analyses_payload(analyses) -> list[dict]:
+    """The API's view of stored analyses that ran (a group whose analysis did not run is left
+    out whole): one entry per group and outcome, with each driver's share, its interval, its
+    current favourable score and whether the priority matrix says to act on it first."""
+    analyses = [analysis for analysis in analyses if not analysis.reason]
+    ids = {row["driver"] for analysis in analyses for entry in analysis.outcomes for row in entry.get("drivers", [])}
+    names = drivers_by_id(ids)
+    payload = []
+    for analysis in analyses:
+        for entry in analysis.outcomes:
+            view = _outcome_view(entry, names)
+            item = {
+                "outcome": entry["outcome"],
+                "label": view.label,
+                "group": {"department": analysis.department_id, "is_total": analysis.is_total},
+                "cases": "units" if view.across_units else "respondents",
+                "n": entry.get("units", entry["respondents"]),
+                "reason": view.reason or None,
+                "drivers": [],
+            }
+            if not view.reason:
+                item.update(
+                    r2=view.r2,
+                    r2_low=view.r2_low,
+                    r2_high=view.r2_high,
+                    draws=view.draws,
+                    summary=view.summary,
+                    drivers=[
+                        {
+                            "driver": point.driver.key,
+                            "name": point.driver.name,
+                            "importance": point.importance,
+                            "importance_low": point.low,
+                            "importance_high": point.high,
+                            "share": point.share,
+                            "share_low": point.share_low,
+                            "share_high": point.share_high,
+                            "above_average": point.above_average,
+                            "favourable": point.favourable,
+                            "act_first": point.act_first,
+                        }
+                        for point in view.points
+                    ],
+                )
+            payload.append(item)
+    return payload
 
 
 def agreement_for_period(period_to) -> tuple[Round | None, ImpactView | None]:

@@ -406,7 +406,7 @@ class RoundResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round_id}:{self.department_id or 'total'}"
+        return f"{self.round_id}:{self.outcome}:{self.department_id or 'total'}"
 
     @property
     def response_rate(self) -> float | None:
@@ -443,9 +443,19 @@ class DriverAnalysis(models.Model):
     materialised (`pulse_surveys.impact`) and stored so that pages only read it. It holds
     aggregates only (shares of R², intervals, favourable percentages), for groups shown exactly
     and large enough, or the reason why the analysis could not run. The whole audience's row
-    also holds how much people within units agree (`agreement`)."""
+    also holds how much people within units agree (`agreement`).
+
+    `outcome` says what the drivers explain: `engagement` (among respondents: the recommendation
+    question and overall satisfaction, one entry each in `outcomes`) or `ikm` (across units: each
+    unit's driver scores against its IKM in the round's month, one row for the whole
+    organisation, `respondents` then counting units)."""
+
+    class Outcome(models.TextChoices):
+        ENGAGEMENT = "engagement", _("engagement")
+        IKM = "ikm", _("IKM")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="driver_analyses")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.ENGAGEMENT)
     department = models.ForeignKey(
         "employees.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -462,12 +472,14 @@ class DriverAnalysis(models.Model):
         verbose_name_plural = _("driver analyses")
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "department"], condition=models.Q(is_total=False), name="pulse_driver_analysis_once"
+                fields=["round", "outcome", "department"],
+                condition=models.Q(is_total=False),
+                name="pulse_driver_analysis_once",
             ),
             models.UniqueConstraint(
-                fields=["round"], condition=models.Q(is_total=True), name="pulse_driver_analysis_total_once"
+                fields=["round", "outcome"], condition=models.Q(is_total=True), name="pulse_driver_analysis_total_once"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.round_id}:{self.department_id or 'total'}"
+        return f"{self.round_id}:{self.outcome}:{self.department_id or 'total'}"

@@ -271,6 +271,38 @@ def result_trend(*, survey: Survey, department: Department | None, limit: int = 
     return list(reversed(results.order_by("-round__closed_at", "-round_id")[:limit]))
 
 
+def round_driver_analyses(*, pulse_round: Round) -> QuerySet[DriverAnalysis]:
+    """A round's stored driver analyses that ran, about groups of at least the round's
+    threshold (defence in depth: the service stores figures only for such groups)."""
+    return (
+        DriverAnalysis.objects.filter(round=pulse_round, reason="")
+        .filter(Q(outcome=DriverAnalysis.Outcome.IKM) | Q(respondents__gte=pulse_round.anonymity_threshold))
+        .order_by("outcome", "-is_total", "department_id")
+    )
+
+
+def round_unit_driver_scores(*, pulse_round: Round) -> list[dict]:
+    """[{department_id, driver_id, score (0–100), protected, noise_variance}]: each department's
+    driver scores in one closed round, from its shown results only (never a hidden one; protected
+    ones carry their stored noise, and say so). Only departments' own results, not the whole
+    audience's. One query."""
+    if not pulse_round.results_ready:
+        return []
+    rows = RoundResultDriver.objects.filter(
+        result__round=pulse_round, result__is_total=False, result__suppressed=False
+    ).values_list("result__department_id", "driver_id", "score", "result__protected", "noise_variance")
+    return [
+        {
+            "department_id": department_id,
+            "driver_id": driver_id,
+            "score": score,
+            "protected": protected,
+            "noise_variance": noise_variance or 0.0,
+        }
+        for department_id, driver_id, score, protected, noise_variance in rows.order_by("result__department_id")
+    ]
+
+
 def internal_satisfaction_series(
     *,
     period_from: dt.date,

@@ -31,6 +31,7 @@ from service_quality.models import (
     Direction,
     ExternalMetric,
     ExternalScore,
+    ImportKind,
     ImportStatus,
     InternalScore,
     Origin,
@@ -288,6 +289,9 @@ def score_import_run(*, score_import_id: int, on_progress: ProgressCallback | No
             locked.finished_at = timezone.now()
             locked.save()  # every field but the deferred content
             _audit_import(locked, locked.created_by)
+            if locked.kind != ImportKind.INTERNAL:  # new IKM: its months' driver impact across units
+                periods = sorted({record.period.isoformat() for record in checked.records})
+                enqueue_on_commit("tasks.surveys.survey_ikm_impact_refresh_task", periods)
     except DatabaseError as error:
         message = _("The rows could not be written, so nothing was imported: %(error)s") % {"error": error}
         return _fail(score_import_id, checked, [RowError(None, None, message)])

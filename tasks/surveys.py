@@ -21,14 +21,30 @@ def survey_rounds_close_expired_task() -> list[int]:
 
 @shared_task
 def survey_round_close_task(round_id: int) -> int:
-    """Materialises a closed round's results, then its driver impact (idempotent: running it
-    again recomputes both)."""
+    """Materialises a closed round's results, then its driver impact among respondents and
+    across units for IKM (idempotent: running it again recomputes all three)."""
     from pulse_surveys.impact import round_driver_analyses_materialise
     from pulse_surveys.services import round_results_materialise
+    from pulse_surveys.unit_impact import round_ikm_analysis_materialise
 
     round_results_materialise(round_id=round_id)
     round_driver_analyses_materialise(round_id=round_id)
+    round_ikm_analysis_materialise(round_id=round_id)
     return round_id
+
+
+@shared_task
+def survey_ikm_impact_refresh_task(periods: list[str]) -> list[int]:
+    """Recomputes the driver impact for IKM of the closed rounds of these months (ISO dates),
+    after new service-quality scores for them were imported. Idempotent."""
+    import datetime as dt
+
+    from pulse_surveys.unit_impact import round_ikm_analysis_materialise, rounds_for_periods
+
+    rounds = rounds_for_periods(dt.date.fromisoformat(period) for period in periods)
+    for round_id in rounds:
+        round_ikm_analysis_materialise(round_id=round_id)
+    return rounds
 
 
 @shared_task

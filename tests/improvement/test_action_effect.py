@@ -33,9 +33,10 @@ def units(org):
     return [org.cs, org.lkt] + [DepartmentFactory(parent=org.ops, code=f"U{n}", name=f"Unit {n}") for n in range(8)]
 
 
-def history(org, units, *, acted: dict, effect: float, seed: int = 3) -> None:
+def history(org, units, *, acted: dict, effect: float, seed: int = 3, drift: float = 0.0) -> None:
     """Monthly teamwork scores of every unit (level + month + noise), raised by `effect` from
-    the month after a unit's action was completed (`acted`: unit → history month index)."""
+    the month after a unit's action was completed (`acted`: unit → history month index); units
+    that act drift away from the others by `drift` points a month all along."""
     bank_load()
     teamwork = Driver.objects.get(key="teamwork")
     survey = pulse.survey_create(
@@ -60,6 +61,7 @@ def history(org, units, *, acted: dict, effect: float, seed: int = 3) -> None:
         for unit, level in zip(units, levels, strict=True):
             after = unit.pk in acted and index > acted[unit.pk]
             score = level + shift + rng.normal(0, 2.5) + (effect if after else 0.0)
+            score += drift * index if unit.pk in acted else 0.0
             result = RoundResult.objects.create(
                 round=pulse_round, department=unit, invited=12, responded=10, suppressed=False, score=score
             )
@@ -134,3 +136,38 @@ def test_the_action_page_shows_the_comparison(client, org, units):
     page = client.get(f"/improvement/actions/{action.pk}/").content.decode()
     assert "Did it work? Compared with units that did not act" in page
     assert "staggered" in page
+
+
+def test_the_action_page_draws_the_months_around_acting_and_finds_no_earlier_drift(client, org, units):
+    # given five staggered actions, +8 after acting, no drift before
+    acted = {units[0].pk: 4, units[1].pk: 6, units[2].pk: 7, units[3].pk: 5, units[4].pk: 8}
+    history(org, units, acted=acted, effect=8.0)
+    action = [done_action(org, unit, acted[unit.pk]) for unit in units[:5]][0]  # noqa: RUF015 (all five act)
+    # when
+    effect = evaluation.action_effect(action)
+    client.force_login(org.hana)
+    page = " ".join(client.get(f"/improvement/actions/{action.pk}/").content.decode().split())
+    # then: the event study from −3 to +3, its chart and its table
+    study = effect.event_study
+    assert [time.relative for time in study.times] == [-3, -2, -1, 0, 1, 2, 3]
+    assert not study.diverging
+    assert "moved alike" in effect.pre_trend and "already diverging" not in page
+    assert '<figure class="chart impr-event-study">' in page and 'id="event-study-table"' in page
+    assert page.count('class="impr-event-point') == 7
+    after = [time.att for time in study.times if time.relative >= 0]
+    assert np.mean(after) == pytest.approx(8.0, abs=3.0)
+
+
+def test_units_already_drifting_apart_before_acting_are_flagged_on_the_page(client, org, units):
+    # given: the acting units climb 3 points a month against the others, before and after
+    acted = {units[0].pk: 5, units[1].pk: 6, units[2].pk: 7, units[3].pk: 5, units[4].pk: 8}
+    history(org, units, acted=acted, effect=0.0, drift=3.0)
+    action = [done_action(org, unit, acted[unit.pk]) for unit in units[:5]][0]  # noqa: RUF015 (all five act)
+    # when
+    effect = evaluation.action_effect(action)
+    client.force_login(org.hana)
+    page = " ".join(client.get(f"/improvement/actions/{action.pk}/").content.decode().split())
+    # then
+    assert effect.event_study.diverging
+    assert "The units were already diverging before the action" in page
+    assert "the estimate may be biased" in page

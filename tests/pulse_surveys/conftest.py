@@ -69,3 +69,35 @@ def staff(org):
     cs = [UserFactory(department=org.cs, manager=org.budi) for _ in range(4)]
     lkt = [UserFactory(department=org.lkt, manager=org.mira) for _ in range(3)]
     return {"cs": [org.budi, org.ani, org.andi, *cs], "lkt": [org.mira, org.bayu, *lkt], "hrd": [org.hana, org.lina]}
+
+
+# --- A closed round with planted driver effects (driver impact, its API and IKM across units).
+
+
+@pytest.fixture
+def people(org):
+    """CS 45 people, LKT 20 (too few for driver impact), HRD 5."""
+    cs = [org.budi, org.ani, org.andi] + [UserFactory(department=org.cs, manager=org.budi) for _ in range(42)]
+    lkt = [org.mira, org.bayu] + [UserFactory(department=org.lkt, manager=org.mira) for _ in range(18)]
+    hrd = [org.hana, org.lina] + [UserFactory(department=org.hrd) for _ in range(3)]
+    return {org.cs: cs, org.lkt: lkt, org.hrd: hrd}
+
+
+@pytest.fixture
+def pulse_survey(org, bank):
+    from tests.pulse_surveys.test_driver_impact import QUESTION_KEYS
+
+    return services.survey_create(
+        title="Pulse", questions=[bank[key] for key in QUESTION_KEYS], anonymity_threshold=3, actor=org.hana
+    )
+
+
+@pytest.fixture
+def planted_round(pulse_survey, people):
+    """A closed round in which workload matters most for recommending and scores lowest."""
+    from pulse_surveys import impact
+    from tests.pulse_surveys.test_driver_impact import closed_round, planted_answers
+
+    pulse_round = closed_round(pulse_survey, people, planted_answers)
+    impact.round_driver_analyses_materialise(round_id=pulse_round.pk, draws=300)
+    return pulse_round

@@ -21,7 +21,6 @@ from pulse_surveys.models import (
     RoundQuestion,
     RoundStatus,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,29 +69,6 @@ def planted_answers(rng) -> dict:
     likert = {key: int(np.clip(np.rint(CENTRES[key] + rng.normal(scale=1.1)), 1, 5)) for key in EFFECTS}
     enps = 2 + sum(EFFECTS[key] * (likert[key] - 3) for key in EFFECTS) + 5 + rng.normal(scale=1.0)
     return {**likert, "enps": int(np.clip(np.rint(enps), 0, 10))}
-
-
-@pytest.fixture
-def people(org):
-    """CS 45 people, LKT 20 (too few for driver impact), HRD 5."""
-    cs = [org.budi, org.ani, org.andi] + [UserFactory(department=org.cs, manager=org.budi) for _ in range(42)]
-    lkt = [org.mira, org.bayu] + [UserFactory(department=org.lkt, manager=org.mira) for _ in range(18)]
-    hrd = [org.hana, org.lina] + [UserFactory(department=org.hrd) for _ in range(3)]
-    return {org.cs: cs, org.lkt: lkt, org.hrd: hrd}
-
-
-@pytest.fixture
-def pulse_survey(org, bank):
-    return services.survey_create(
-        title="Pulse", questions=[bank[key] for key in QUESTION_KEYS], anonymity_threshold=3, actor=org.hana
-    )
-
-
-@pytest.fixture
-def planted_round(pulse_survey, people):
-    pulse_round = closed_round(pulse_survey, people, planted_answers)
-    impact.round_driver_analyses_materialise(round_id=pulse_round.pk, draws=300)
-    return pulse_round
 
 
 def answers_matrix(pulse_round, department=None):

@@ -203,7 +203,7 @@ def test_a_file_of_100000_rows_is_previewed_then_imported_by_the_job(org, client
     with django_capture_on_commit_callbacks(execute=True) as jobs:
         client.post(f"/service-quality/imports/{upload.pk}/confirm/")
     upload.refresh_from_db()
-    assert len(jobs) == 1
+    assert len(jobs) == 2  # the import; then its months' driver impact for IKM
     assert (upload.status, upload.rows_imported) == ("succeeded", 100_000)
     assert SkmResponse.objects.count() == 100_000
 

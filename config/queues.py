@@ -28,6 +28,8 @@ TASK_QUEUES = {
     "tasks.correlation.correlation_report_finish_task": "reports",
     "tasks.correlation.correlation_standard_report_task": "reports",
     "tasks.surveys.survey_round_close_task": "reports",
+    "tasks.surveys.survey_ikm_impact_refresh_task": "reports",
+    "tasks.surveys.survey_driver_analyses_backfill_task": "reports",
     "tasks.employees.org_import_apply_task": "imports",
     "tasks.service_quality.service_quality_import_task": "imports",
     "tasks.service_quality.skm_series_refresh_task": "imports",

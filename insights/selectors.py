@@ -175,12 +175,12 @@ def latest_report_digest() -> ReportDigest | None:
 
 
 def latest_driver_impact() -> "pulse_impact.ImpactView | None":
-    """The whole audience's driver impact in the latest closed round (computed once when the
-    round closed before driver impact existed; then three queries)."""
+    """The whole audience's driver impact in the latest closed round, as stored when it closed
+    (three queries; a round closed before driver impact existed says so until the nightly job
+    has computed it)."""
     pulse_round = pulse.latest_closed_round()
     if pulse_round is None:
         return None
-    pulse_impact.round_driver_analyses_ensure(pulse_round)
     return pulse_impact.impact_view(pulse_round=pulse_round, department_id=None)
 
 

@@ -385,7 +385,6 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise Conflict(_("Driver impact is shown once the round has closed."), code="round_open")
         raw = request.query_params.get("department")
         department = self._department(request) if raw not in (None, "") else None
-        impact.round_driver_analyses_ensure(pulse_round)
         analyses = selectors.round_driver_analyses(pulse_round=pulse_round)
         if department is not None:
             analyses = analyses.filter(department=department)

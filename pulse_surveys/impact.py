@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -268,11 +269,16 @@ def round_driver_analyses_materialise(
     return analysed
 
 
-def round_driver_analyses_ensure(pulse_round: Round) -> None:
-    """Computes a closed round's analyses once, for rounds closed before they existed."""
-    engagement = pulse_round.driver_analyses.filter(outcome=DriverAnalysis.Outcome.ENGAGEMENT)
-    if pulse_round.results_ready and not engagement.exists():
-        round_driver_analyses_materialise(round_id=pulse_round.pk)
+def rounds_without_driver_analyses() -> list[int]:
+    """Closed rounds with results but no driver analysis: those closed before driver impact
+    existed (the close job computes it for every round since)."""
+    analysed = DriverAnalysis.objects.filter(round=OuterRef("pk"), outcome=DriverAnalysis.Outcome.ENGAGEMENT)
+    return list(
+        Round.objects.filter(status=RoundStatus.CLOSED, results_ready=True)
+        .exclude(Exists(analysed))
+        .order_by("period", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 # --- Words ------------------------------------------------------------------------------------------
@@ -844,5 +850,4 @@ def agreement_for_period(period_to) -> tuple[Round | None, ImpactView | None]:
     )
     if pulse_round is None:
         return None, None
-    round_driver_analyses_ensure(pulse_round)
     return pulse_round, impact_view(pulse_round=pulse_round, department_id=None)

@@ -194,7 +194,6 @@ def results(request):
         comparison = selectors.result_comparison(result)
     driver_impact = None
     if result is not None:
-        impact.round_driver_analyses_ensure(chosen)
         driver_impact = impact.impact_view(
             pulse_round=chosen, department_id=department.pk if department else None, breakdown=breakdown
         )
@@ -271,7 +270,6 @@ def heatmap(request):
     trend = selectors.result_trend(survey=chosen.survey, department=department) if chosen else []
     agreement = None
     if chosen is not None:
-        impact.round_driver_analyses_ensure(chosen)
         shown = [row["result"] for row in rows if not row["result"].is_total]
         agreement = impact.impact_view(pulse_round=chosen, department_id=None, breakdown=shown)
     return render(

@@ -43,6 +43,12 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tasks.surveys.survey_rounds_close_expired_task",
         "schedule": crontab(minute="*/15"),
     },
+    # Daily at 02:30: driver impact for closed rounds that have none (closed before it existed);
+    # the pages only read it.
+    "pulse-driver-analyses-backfill": {
+        "task": "tasks.surveys.survey_driver_analyses_backfill_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Daily at 09:00: pulse reminders to those who have not answered (at most one a day each).
     "pulse-reminders": {"task": "tasks.surveys.survey_reminders_task", "schedule": crontab(hour=9, minute=0)},
     # Mondays at 08:00: reminds HR of bonuses waiting for approval.

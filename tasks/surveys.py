@@ -48,6 +48,20 @@ def survey_ikm_impact_refresh_task(periods: list[str]) -> list[int]:
 
 
 @shared_task
+def survey_driver_analyses_backfill_task() -> list[int]:
+    """Beat: computes the driver impact of closed rounds that have none (closed before it
+    existed), so that pages only read it. Idempotent."""
+    from pulse_surveys.impact import round_driver_analyses_materialise, rounds_without_driver_analyses
+    from pulse_surveys.unit_impact import round_ikm_analysis_materialise
+
+    rounds = rounds_without_driver_analyses()
+    for round_id in rounds:
+        round_driver_analyses_materialise(round_id=round_id)
+        round_ikm_analysis_materialise(round_id=round_id)
+    return rounds
+
+
+@shared_task
 def survey_reminders_task() -> int:
     """Beat: decides today's reminders (at most one a day per person) and sends them by job."""
     from pulse_surveys.services import reminders_plan

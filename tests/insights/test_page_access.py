@@ -62,6 +62,7 @@ PAGES: dict[str, tuple] = {
     "pulse/manage/rounds/<int:pk>/": ("/pulse/manage/rounds/{round}/", HR),
     "pulse/manage/rounds/<int:pk>/close/": ("/pulse/manage/rounds/{round}/close/", "POST", HR),
     "pulse/results/": ("/pulse/results/", RESULTS),
+    "pulse/results.pdf": ("/pulse/results.pdf", RESULTS),
     "pulse/heatmap/": ("/pulse/heatmap/", READERS),
     # leave
     "leave/": ("/leave/", EVERYONE),

@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from core.periods import PeriodSerializerField
-from correlation import interpretation, services
+from correlation import inputs, interpretation, services
 from correlation.models import (
     MAX_LAG,
     CorrelationPoint,
@@ -82,7 +82,11 @@ class ResultSerializer(serializers.ModelSerializer):
         return interpretation.describe(
             result,
             granularity=self.context["granularity"],
-            higher_is_better=self.context.get("higher_is_better", True),
+            higher_is_better=interpretation.higher_is_better_for(
+                result,
+                report_higher_is_better=self.context.get("higher_is_better", True),
+                lower_metrics=self.context.get("lower_metrics", set()),
+            ),
         )
 
 
@@ -146,6 +150,7 @@ class ReportDetailSerializer(ReportSerializer):
             **self.context,
             "granularity": report.granularity,
             "higher_is_better": report.external_higher_is_better,
+            "lower_metrics": inputs.lower_is_better_metrics(),
         }
         return ResultSerializer(report.results.all(), many=True, context=context).data
 

@@ -24,13 +24,9 @@ def heat_class(r: float | None, *, higher_is_better: bool = True) -> str:
     return "heat-none" if band is None else HEAT_CLASSES[band]
 
 
-def heat_legend_bounds(*, higher_is_better: bool = True) -> list[tuple[float | None, float | None]]:
+def heat_legend_bounds() -> list[tuple[float | None, float | None]]:
     """The (low, high) r of each colour class in HEAT_CLASSES order; None: open-ended."""
-    edges = [None, *HEAT_BOUNDS, None]
-    ranges = list(pairwise(edges))
-    if higher_is_better:
-        return ranges
-    return [(None if high is None else -high, None if low is None else -low) for low, high in ranges]
+    return list(pairwise([None, *HEAT_BOUNDS, None]))
 
 
 @dataclass

@@ -108,6 +108,11 @@ def external_sources_and_dimensions() -> list[tuple[str, str]]:
     return sorted(service_quality.external_sources_and_dimensions())
 
 
+def lower_is_better_metrics() -> set[str]:
+    """The external series (`external:<source>:<dimension>`) whose measure is lower-is-better."""
+    return {f"external:{source}:{dimension}" for source, dimension in service_quality.lower_is_better_measures()}
+
+
 def external_higher_is_better(*, source: str, dimension: str) -> bool | None:
     """Whether the measure's higher scores are better (None: a source's measures disagree)."""
     return service_quality.higher_is_better(source=source, dimension=dimension)

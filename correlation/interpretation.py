@@ -222,6 +222,14 @@ def _driver_and_dimension(r: float, driver: str, dimension: str, later: str, hig
     return text % {"driver": driver, "dimension": dimension, "when": later}
 
 
+def higher_is_better_for(result, *, report_higher_is_better: bool, lower_metrics: set[str]) -> bool:
+    """Which way is better for a result's external series: the report's headline measure for
+    the headline family, each dimension's own measure for drivers × dimensions."""
+    if getattr(result, "family", "") == "drivers_dimensions":
+        return f"external:{result.external_metric}" not in lower_metrics
+    return report_higher_is_better
+
+
 def describe(result, *, granularity: str, higher_is_better: bool = True) -> str:
     """One result in a sentence (or two): strength, r with its interval and n, what went with
     what and when, and that correlation does not prove cause."""
@@ -505,14 +513,16 @@ def headcount_sentences(basis: dict) -> list[str]:
         )
         % {"recorded": basis.get("recorded", 0)}
     ]
-    if basis.get("nearest"):
+    if basis.get("carried"):
         sentences.append(
             ngettext(
-                "%(count)d unit-period without a round takes the unit's nearest recorded period.",
-                "%(count)d unit-periods without a round take the unit's nearest recorded period.",
-                basis["nearest"],
+                "%(count)d unit-period without a round keeps the unit's last recorded headcount before it (or, "
+                "before any round, its first).",
+                "%(count)d unit-periods without a round keep the unit's last recorded headcount before them (or, "
+                "before any round, its first).",
+                basis["carried"],
             )
-            % {"count": basis["nearest"]}
+            % {"count": basis["carried"]}
         )
     if basis.get("today"):
         sentences.append(

@@ -53,9 +53,10 @@ def _text(x, y, text, *, size=7, anchor="start", color=MUTED, bold=False) -> Str
     return String(x, y, text, fontName=BOLD if bold else FONT, fontSize=size, fillColor=color, textAnchor=anchor)
 
 
-def scatter_drawing(points, *, external_label: str) -> Drawing:
+def scatter_drawing(points, *, external_label: str, higher_is_better: bool = True) -> Drawing:
     """Internal satisfaction (across) against the external score (up) per unit-period, with the
-    least-squares line and the 95% confidence band of its mean, clustered by unit."""
+    least-squares line and the 95% confidence band of its mean, clustered by unit. For a
+    lower-is-better measure the external axis runs with lower values up, as on the page."""
     drawing = Drawing(CHART_WIDTH, CHART_HEIGHT)
     xs = [point.internal for point in points]
     ys = [point.external for point in points]
@@ -63,7 +64,10 @@ def scatter_drawing(points, *, external_label: str) -> Drawing:
     y_values = ys + ([float(band.low.min()), float(band.high.max())] if band is not None else [])
     x_ticks, y_ticks = nice_ticks(min(xs), max(xs)), nice_ticks(min(y_values), max(y_values))
     x_of = _Scale(x_ticks[0], x_ticks[-1], LEFT, CHART_WIDTH - RIGHT)
-    y_of = _Scale(y_ticks[0], y_ticks[-1], BOTTOM, CHART_HEIGHT - TOP)
+    if higher_is_better:
+        y_of = _Scale(y_ticks[0], y_ticks[-1], BOTTOM, CHART_HEIGHT - TOP)
+    else:
+        y_of = _Scale(y_ticks[0], y_ticks[-1], CHART_HEIGHT - TOP, BOTTOM)
     for tick in y_ticks:
         drawing.add(Line(LEFT, y_of(tick), CHART_WIDTH - RIGHT, y_of(tick), strokeColor=GRID, strokeWidth=0.5))
         drawing.add(_text(LEFT - 4, y_of(tick) - 2.5, _n(tick, 0 if float(tick).is_integer() else 1), anchor="end"))
@@ -214,7 +218,9 @@ def report_story(report) -> list:
             KeepTogether(
                 [
                     Paragraph(markup(caption), styles["small"]),
-                    scatter_drawing(points, external_label=external_label),
+                    scatter_drawing(
+                        points, external_label=external_label, higher_is_better=report.external_higher_is_better
+                    ),
                 ]
             )
         )

@@ -7,14 +7,14 @@ granularity.
   pulse result (a pulse result wins where both exist).
 - Levers: the period's total over the period's headcount. A period's headcount is the mean of
   its months' audiences as pulse rounds recorded them when they opened; a period without a round
-  takes the unit's nearest recorded period (the earlier one first), and a unit never surveyed
-  takes today's headcount. How many unit-periods rest on each is kept (`headcount_basis`). A
+  keeps the unit's last recorded headcount before it (before its first record, that first one),
+  and a unit never surveyed takes today's headcount. How many unit-periods rest on each is kept (`headcount_basis`). A
   unit with no bonus, recognition or leave in a period counts 0, from the first month in which
   the organisation recorded any of that lever (before it, the lever was not in use).
 
 The result is plain JSON (stored on the report between the job's steps):
 `{"periods": ["YYYY-MM", ...], "metrics": {name: [[department_id, "YYYY-MM", value], ...]},
-"headcount": {"department_id": people}, "headcount_basis": {"recorded": n, "nearest": n,
+"headcount": {"department_id": people}, "headcount_basis": {"recorded": n, "carried": n,
 "today": n}, "respondents": [[department_id, "YYYY-MM", n], ...],
 "imported": [[department_id, "YYYY-MM"], ...]}` with names `internal:overall`,
 `internal:driver:<key>`, `external:<source>:<dimension>` and `lever:<name>`. `headcount` is each
@@ -137,7 +137,7 @@ def _respondents(rows: list[dict], *, granularity: Granularity, buckets: list[dt
 
 class Headcount:
     """People per unit and bucket (`people[i, j]` for unit `units[i]`), and how many unit-buckets
-    rest on a recorded audience, on the nearest recorded period, or on today's headcount."""
+    rest on a recorded audience, on a recorded headcount carried over, or on today's headcount."""
 
     def __init__(self, units: np.ndarray, people: np.ndarray, basis: dict[str, int]):
         self.units, self.people, self.basis = units, people, basis
@@ -150,8 +150,9 @@ def headcount(
     history: list[dict], today: dict[int, int], *, granularity: Granularity, buckets: list[dt.date]
 ) -> Headcount:
     """Each unit's headcount per bucket: the mean of the bucket's recorded months (`history`:
-    {"department_id", "period", "people"}); a bucket without one takes the unit's nearest
-    recorded bucket, the earlier first; a unit with no record at all takes `today`'s headcount.
+    {"department_id", "period", "people"}); a bucket without one keeps the unit's last recorded
+    headcount before it (before the first record, that first one), as a headcount stays until a
+    round records another; a unit with no record at all takes `today`'s headcount.
     Units with nobody in any of them are left out."""
     recorded = weighted_means(
         ["people"] * len(history),
@@ -168,15 +169,15 @@ def headcount(
         rows = np.searchsorted(np.asarray(units, dtype=np.int64), recorded.units)
         people[rows] = np.where(recorded.present, recorded.values, np.nan)
     known = ~np.isnan(people)
-    basis = {"recorded": int(known.sum()), "nearest": 0, "today": 0}
+    basis = {"recorded": int(known.sum()), "carried": 0, "today": 0}
     for i, unit in enumerate(units):
         row = people[i]
         if known[i].any():
             columns = np.flatnonzero(known[i])
             earlier = np.maximum.accumulate(np.where(known[i], np.arange(len(buckets)), -1))
-            nearest = np.where(earlier >= 0, earlier, columns[0])
-            people[i] = row[nearest]
-            basis["nearest"] += int((~known[i]).sum())
+            carried_from = np.where(earlier >= 0, earlier, columns[0])
+            people[i] = row[carried_from]
+            basis["carried"] += int((~known[i]).sum())
         else:
             people[i] = today.get(unit, 0)
             basis["today"] += len(buckets)

@@ -154,6 +154,8 @@ def standard_parameters(*, today: dt.date) -> dict:
         source, dimension = "skm", "ikm"
     elif pairs:
         source, dimension = pairs[0][0], ""
+        if inputs.external_higher_is_better(source=source, dimension="") is None:
+            dimension = pairs[0][1]  # the source's measures point different ways: its first one
     else:
         source, dimension = "", ""
     return {

@@ -389,6 +389,8 @@ def correlate_between_units_weighted(x, y, *, units, weights, min_units: int = M
     coefficients = bread @ design.T @ target
     residuals = target - design @ coefficients
     leverage = np.einsum("ij,jk,ik->i", design, bread, design)
+    if (leverage >= 1 - 1e-12).any():  # a unit that alone fixes the line: HC3 is undefined
+        return WeightedBetween(units=unit_count, reason=SINGULAR)
     meat = (design * (residuals / (1 - leverage))[:, None] ** 2).T @ design
     se = math.sqrt(max(float((bread @ meat @ bread)[1, 1]), 0.0))
     p = 0.0 if se == 0 else float(2 * special.stdtr(unit_count - 2, -abs(coefficients[1]) / se))

@@ -13,7 +13,7 @@ from core.csv_files import csv_response
 from core.dimensions import ServiceDimension
 from core.periods import Period
 from core.web import form_errors_from, page_for
-from correlation import charts, interpretation, pdf, services
+from correlation import charts, inputs, interpretation, pdf, services
 from correlation.api import READERS, ResultSerializer
 from correlation.forms import ReportForm
 from correlation.models import Family, ReportStatus, Variant
@@ -75,12 +75,21 @@ def _dimension_order(metric: str) -> tuple:
     return (3, 0, dimension)
 
 
-def _matrix(results: list, *, higher_is_better: bool = True) -> dict:
+def _matrix(results: list, *, lower_metrics: set[str] = frozenset()) -> dict:
+    """Drivers × dimensions, each cell coloured by r oriented by its own dimension's measure:
+    a lower-is-better dimension's column has its colours turned around."""
     cells = {(r.internal_metric, r.external_metric): r for r in results}
     drivers = sorted({r.internal_metric for r in results})
     dimensions = sorted({r.external_metric for r in results}, key=_dimension_order)
+    lower = {d for d in dimensions if f"external:{d}" in lower_metrics}
     return {
-        "columns": [interpretation.dimension_label(d.partition(":")[2]) for d in dimensions],
+        "columns": [
+            interpretation.dimension_label(d.partition(":")[2])
+            if d not in lower
+            else _("%(score)s (lower is better)") % {"score": interpretation.dimension_label(d.partition(":")[2])}
+            for d in dimensions
+        ],
+        "turned": bool(lower),
         "rows": [
             {
                 "label": interpretation.metric_label(driver),
@@ -89,7 +98,7 @@ def _matrix(results: list, *, higher_is_better: bool = True) -> dict:
                         "result": cells.get((driver, dimension)),
                         "css": charts.heat_class(
                             getattr(cells.get((driver, dimension)), "pearson_r", None),
-                            higher_is_better=higher_is_better,
+                            higher_is_better=dimension not in lower,
                         ),
                         "significant": (getattr(cells.get((driver, dimension)), "q_value", None) or 1) < 0.05,
                     }
@@ -154,23 +163,21 @@ def report_detail(request, pk: int):
             "headline": headline,
             "matrix": _matrix(
                 [r for r in results if r.family == Family.DRIVERS_DIMENSIONS],
-                higher_is_better=report.external_higher_is_better,
+                lower_metrics=inputs.lower_is_better_metrics(),
             ),
             "levers": levers,
             "results": results,
-            "heat_legend": list(
-                zip(charts.HEAT_CLASSES, _heat_labels(higher_is_better=report.external_higher_is_better), strict=True)
-            ),
+            "heat_legend": list(zip(charts.HEAT_CLASSES, _heat_labels(), strict=True)),
             "strength_bands": interpretation.STRENGTH_BANDS,
         }
         context["agreement_round"], context["impact"] = agreement_for_period(report.period_to)
     return render(request, "correlation/detail.html", context)
 
 
-def _heat_labels(*, higher_is_better: bool = True) -> list[str]:
-    """The r each colour stands for, in HEAT_CLASSES order."""
+def _heat_labels() -> list[str]:
+    """The r each colour stands for, in HEAT_CLASSES order (a colour holds its lower bound)."""
     labels = []
-    for low, high in charts.heat_legend_bounds(higher_is_better=higher_is_better):
+    for low, high in charts.heat_legend_bounds():
         if low is None:
             labels.append(f"< {interpretation.number(high, 1)}")
         elif high is None:
@@ -184,7 +191,11 @@ def _heat_labels(*, higher_is_better: bool = True) -> list[str]:
 @heavy_reads()
 def report_results_csv(request, pk: int):
     report = get_object_or_404(report_detail_queryset(), pk=pk)
-    context = {"granularity": report.granularity, "higher_is_better": report.external_higher_is_better}
+    context = {
+        "granularity": report.granularity,
+        "higher_is_better": report.external_higher_is_better,
+        "lower_metrics": inputs.lower_is_better_metrics(),
+    }
     data = ResultSerializer(report.results.all(), many=True, context=context).data
     header = list(ResultSerializer.Meta.fields)
     return csv_response(

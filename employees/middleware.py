@@ -19,7 +19,8 @@ class PersonLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        if language and request.user.is_authenticated:  # not after signing out
+        # not after signing out, nor over the cookie the language switch has just set
+        if language and request.user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 language,

@@ -269,12 +269,13 @@ def round_driver_analyses_materialise(
     return analysed
 
 
-def rounds_without_driver_analyses() -> list[int]:
-    """Closed rounds with results but no driver analysis: those closed before driver impact
-    existed (the close job computes it for every round since)."""
-    analysed = DriverAnalysis.objects.filter(round=OuterRef("pk"), outcome=DriverAnalysis.Outcome.ENGAGEMENT)
+def rounds_without_driver_analyses(outcome: str = DriverAnalysis.Outcome.ENGAGEMENT) -> list[int]:
+    """Closed rounds with results but no driver analysis of `outcome`: those closed before it
+    existed (the close job computes both for every round since)."""
+    analysed = DriverAnalysis.objects.filter(round=OuterRef("pk"), outcome=outcome)
     return list(
         Round.objects.filter(status=RoundStatus.CLOSED, results_ready=True)
+        .filter(Exists(RoundResult.objects.filter(round=OuterRef("pk"))))
         .exclude(Exists(analysed))
         .order_by("period", "pk")
         .values_list("pk", flat=True)

@@ -3,6 +3,7 @@ results page shows, rounded as it rounds them — a protected group's figures wi
 interval and the note that says why, hidden groups named as hidden — never a more precise
 figure than the page (`core.pdf` draws it)."""
 
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
@@ -12,15 +13,21 @@ from core.formatting import month, number, percent
 from core.pdf import markup
 
 
+def figure(value, places: int) -> str:
+    """A figure written exactly as the results page writes it (`floatformat`: half up, the
+    reader's decimal mark), so the PDF is never more or less precise than the page."""
+    return "—" if value is None else str(floatformat(value, places))
+
+
 def _score(result) -> str:
     if result.score is None:
         return "—"
     if result.protected:
         return _("%(score)s ± %(margin)s, protected") % {
-            "score": number(result.score, 0),
-            "margin": number(result.score_margin, 0),
+            "score": figure(result.score, 0),
+            "margin": figure(result.score_margin, 0),
         }
-    return number(result.score, 1)
+    return figure(result.score, 1)
 
 
 def _enps(result) -> str:
@@ -28,10 +35,10 @@ def _enps(result) -> str:
         if result.enps is None:
             return _("not shown: the noise would make it meaningless")
         return _("%(score)s ± %(margin)s, protected") % {
-            "score": number(result.enps, 0),
-            "margin": number(result.enps_margin, 0),
+            "score": figure(result.enps, 0),
+            "margin": figure(result.enps_margin, 0),
         }
-    return "—" if result.enps is None else number(result.enps, 0)
+    return "—" if result.enps is None else figure(result.enps, 0)
 
 
 def results_title(pulse_round, department) -> str:
@@ -76,11 +83,11 @@ def results_pdf(*, pulse_round, department, result, breakdown) -> bytes:
             for item in drivers:
                 if result.protected:
                     shown = _("%(score)s ± %(margin)s") % {
-                        "score": number(item.score, 0),
-                        "margin": number(item.margin, 0),
+                        "score": figure(item.score, 0),
+                        "margin": figure(item.margin, 0),
                     }
                 else:
-                    shown = number(item.score, 1)
+                    shown = figure(item.score, 1)
                 rows.append([item.driver.name, shown])
             story.append(pdf.table(rows, [120 * mm, 50 * mm], styles, numbers_from=1))
     if breakdown:
@@ -91,18 +98,18 @@ def results_pdf(*, pulse_round, department, result, breakdown) -> bytes:
             if child.suppressed:
                 rows.append([child.department.name, answered, _("hidden to protect anonymity"), ""])
             elif child.protected:
-                enps = "—" if child.enps is None else f"{number(child.enps, 0)} ± {number(child.enps_margin, 0)}*"
+                enps = "—" if child.enps is None else f"{figure(child.enps, 0)} ± {figure(child.enps_margin, 0)}*"
                 rows.append(
                     [
                         child.department.name,
                         answered,
-                        f"{number(child.score, 0)} ± {number(child.score_margin, 0)}*",
+                        f"{figure(child.score, 0)} ± {figure(child.score_margin, 0)}*",
                         enps,
                     ]
                 )
             else:
-                enps = "—" if child.enps is None else number(child.enps, 0)
-                rows.append([child.department.name, answered, number(child.score, 1), enps])
+                enps = "—" if child.enps is None else figure(child.enps, 0)
+                rows.append([child.department.name, answered, figure(child.score, 1), enps])
         story.append(pdf.table(rows, [80 * mm, 30 * mm, 35 * mm, 25 * mm], styles, numbers_from=1))
         note = next((child.protection_note for child in breakdown if child.protected), "")
         if note:

@@ -1,6 +1,10 @@
 """Pulse-survey jobs: opening and closing rounds, materialising results, reminders."""
 
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -52,13 +56,21 @@ def survey_driver_analyses_backfill_task() -> list[int]:
     """Beat: computes the driver impact of closed rounds that have none (closed before it
     existed), so that pages only read it. Idempotent."""
     from pulse_surveys.impact import round_driver_analyses_materialise, rounds_without_driver_analyses
+    from pulse_surveys.models import DriverAnalysis
     from pulse_surveys.unit_impact import round_ikm_analysis_materialise
 
-    rounds = rounds_without_driver_analyses()
-    for round_id in rounds:
-        round_driver_analyses_materialise(round_id=round_id)
-        round_ikm_analysis_materialise(round_id=round_id)
-    return rounds
+    done = set()
+    for outcome, materialise in (
+        (DriverAnalysis.Outcome.ENGAGEMENT, round_driver_analyses_materialise),
+        (DriverAnalysis.Outcome.IKM, round_ikm_analysis_materialise),
+    ):
+        for round_id in rounds_without_driver_analyses(outcome):
+            try:  # one round that fails does not keep the others waiting
+                materialise(round_id=round_id)
+                done.add(round_id)
+            except Exception:
+                logger.exception("driver impact (%s) of round %s could not be computed", outcome, round_id)
+    return sorted(done)
 
 
 @shared_task

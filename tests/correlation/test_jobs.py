@@ -201,3 +201,28 @@ def test_latest_period_leaves_out_rows_after_the_limit():
     read = Inputs(external=[{"period": dt.date(2026, 12, 1)}], leave_days=[{"period": dt.date(2026, 11, 1)}])
     assert read.latest_period() == dt.date(2026, 12, 1)
     assert read.latest_period(until=dt.date(2026, 11, 1)) == dt.date(2026, 11, 1)
+
+
+def test_the_standard_report_of_an_organisation_with_only_custom_measures_names_one_when_they_disagree(org):
+    from decimal import Decimal
+
+    from service_quality.models import ExternalScore
+    from service_quality.services import external_score_create
+
+    # given only custom measures, one of them lower-is-better
+    ExternalScore.objects.all().delete()
+    for dimension, direction in (("complaints", "lower"), ("kiosk_rating", "")):
+        external_score_create(
+            department=org.cs,
+            period=dt.date(2025, 6, 1),
+            source="custom",
+            dimension=dimension,
+            value=Decimal("40"),
+            direction=direction,
+            actor=org.hana,
+        )
+    # then the standard report names one measure rather than mixing the two (which is refused)
+    parameters = services.standard_parameters(today=dt.date(2026, 2, 14))
+    assert (parameters["external_source"], parameters["external_dimension"]) == ("custom", "complaints")
+    report = services.correlation_report_request(actor=None, is_standard=True, **parameters)
+    assert report.external_higher_is_better is False

@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -332,6 +333,19 @@ def test_a_lower_is_better_measure_turns_the_axis_and_the_colours_around(org, cl
     assert charts.heat_class(0.6, higher_is_better=False) == charts.heat_class(-0.6) == "heat-n3"
     assert charts.heat_class(-0.2, higher_is_better=False) == charts.heat_class(0.2) == "heat-p1"
     with translation.override("en"):
-        assert views._heat_labels(higher_is_better=False)[0] == "≥ 0.5"
-        assert views._heat_labels(higher_is_better=False)[-1] == "< -0.5"
         assert views._heat_labels()[0] == "< -0.5"
+    # each dimension's column follows its own measure, whatever the report's headline
+    cells = [
+        SimpleNamespace(
+            family="drivers_dimensions",
+            internal_metric="driver:workload",
+            external_metric=f"custom:{dimension}",
+            pearson_r=0.6,
+            q_value=0.01,
+        )
+        for dimension in ("kiosk_rating", "waiting_minutes")
+    ]
+    with translation.override("en"):
+        matrix = views._matrix(cells, lower_metrics={"external:custom:waiting_minutes"})
+    assert [cell["css"] for cell in matrix["rows"][0]["cells"]] == ["heat-p3", "heat-n3"]
+    assert matrix["columns"][1].endswith("(lower is better)") and matrix["turned"]

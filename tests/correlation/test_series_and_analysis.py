@@ -448,7 +448,7 @@ def test_levers_divide_by_each_period_s_recorded_headcount_and_say_where_it_came
     assert bonus[(2, "2025-01")] == 400.0
     assert bonus[(3, "2025-06")] == 150.0
     months = 12
-    assert aggregated["headcount_basis"] == {"recorded": 3, "nearest": 2 * months - 3, "today": months}
+    assert aggregated["headcount_basis"] == {"recorded": 3, "carried": 2 * months - 3, "today": months}
     assert aggregated["headcount"] == {"1": 6, "2": 3, "3": 8}
 
 
@@ -508,7 +508,7 @@ def test_disclosure_says_which_headcount_and_checks_the_between_reading_weighted
     assert "Weighting each unit by its respondents instead, the between-unit correlation is r = " in text
     assert "not a separate finding" in text
     assert "that period's headcount, as pulse rounds recorded it when they opened (12 unit-periods)" in text
-    assert "unit-periods without a round take the unit's nearest recorded period" in text
+    assert "unit-periods without a round keep the unit's last recorded headcount before them" in text
     with translation.override("id"):
         indonesian = " ".join(interpretation.disclosure_sentences(SimpleNamespace(disclosure=facts)))
     assert "Weighting each unit" not in indonesian

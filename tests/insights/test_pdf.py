@@ -85,6 +85,9 @@ def test_the_scatter_draws_every_unit_period_with_the_fitted_line_and_its_band(r
     ys = line.points[1::2]
     assert (ys[-1] - ys[0] > 0) == (band.slope > 0)
     assert len(_shapes(drawing, Polygon)) == 1
+    # and for a lower-is-better measure the external axis runs the other way, as on the page
+    turned = _shapes(pdf.scatter_drawing(points, external_label="x", higher_is_better=False), Circle)
+    assert [turned[i].cy for i in by_external] == sorted((dot.cy for dot in turned), reverse=True)
 
 
 def test_the_lag_chart_marks_every_tested_lag_with_its_interval(report):

@@ -150,3 +150,13 @@ def test_the_results_pdf_is_guarded_as_the_page_is(two_rounds, client):
     assert client.get(f"/pulse/results.pdf?round={second.pk}&department={unit.pk}").status_code == 404
     client.force_login(two_rounds["hr"])
     assert client.get("/pulse/results.pdf?round=999999").status_code == 404
+
+
+@pytest.mark.parametrize(("value", "places", "written"), [(12.5, 0, "13"), (62.25, 1, "62.3"), (-12.5, 0, "-13")])
+def test_the_pdf_rounds_a_figure_as_the_page_does(value, places, written):
+    from django.template import Context, Template
+
+    from pulse_surveys.pdf import figure
+
+    page = Template("{{ value|floatformat:places }}").render(Context({"value": value, "places": places}))
+    assert figure(value, places) == page == written

@@ -406,7 +406,7 @@ class RoundResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round_id}:{self.outcome}:{self.department_id or 'total'}"
+        return f"{self.round_id}:{self.department_id or 'total'}"
 
     @property
     def response_rate(self) -> float | None:

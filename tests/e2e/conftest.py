@@ -9,6 +9,7 @@ E2E_SERVER_URL drives an already running Prima (with the demo loaded) instead of
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -90,6 +91,19 @@ def demo_server(tmp_path_factory):
     yield {"url": url, "env": env}
     server.terminate()
     server.wait(timeout=30)
+
+
+@pytest.fixture(autouse=True)
+def people_without_a_stored_language(request):
+    """Each browser test starts with the demo's people as seeded, without a stored language: a
+    test that uses the language switch stores one for its persona, which a later test's fresh
+    browser would otherwise be shown in."""
+    if "demo_server" in request.fixturenames:
+        path = request.getfixturevalue("demo_server")["env"].get("SQLITE_PATH")
+        if path:
+            with sqlite3.connect(path) as database:
+                database.execute("UPDATE employees_user SET language = ''")
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -94,6 +94,8 @@ def sso_page(browser, sso_server):
 
 def test_a_person_signs_in_on_the_providers_page_and_gets_the_directorys_role(sso_page, sso_server):
     page = sso_page
+    # a browser that has chosen English (Siti's directory locale, id-ID, would otherwise be used)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": sso_server}])
     page.goto("/accounts/login/")
     page.get_by_role("link", name="Sign in with Kementerian ID").click()
     # the provider's own page

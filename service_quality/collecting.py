@@ -146,6 +146,13 @@ def collection_close(*, collection: SkmCollection, actor) -> SkmCollection:
     collection.status = CollectionStatus.CLOSED
     collection.save(update_fields=["status"])
     audit_record(actor=actor, action="service_quality.collection.close", target=collection, summary=str(collection))
+    # Its months are final now: their series are written at once (a refresh queued by the last
+    # answers may still be waiting), then the driver impact for IKM of those months' rounds.
+    periods = sorted(set(CollectedResponse.objects.filter(collection=collection).values_list("period", flat=True)))
+    for period in periods:
+        collected_series_refresh(department_id=collection.department_id, period=period)
+    if periods:
+        enqueue_on_commit("tasks.surveys.survey_ikm_impact_refresh_task", [period.isoformat() for period in periods])
     return collection
 
 

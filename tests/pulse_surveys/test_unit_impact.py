@@ -285,3 +285,34 @@ def test_importing_ikm_for_a_closed_rounds_month_recomputes_its_analysis(
     assert imported.status == "succeeded", imported.errors
     stored = DriverAnalysis.objects.get(round=pulse_round, outcome="ikm")
     assert (stored.reason, stored.respondents, stored.outcomes[0]["units"]) == ("", 12, 12)
+
+
+def test_closing_an_skm_collection_recomputes_the_analysis_of_its_months_rounds(
+    bank, pulse_survey, org, django_capture_on_commit_callbacks
+):
+    from service_quality import collecting
+    from tests.service_quality.factories import body, submit
+
+    # given: a closed round whose 12 units all have driver scores, 11 of them an IKM for its month
+    pulse_round = unit_round(pulse_survey)
+    units = add_units(pulse_round, bank, 12)
+    plant_ikm(pulse_round, bank, WORKLOAD_FIRST)
+    ExternalScore.objects.filter(department=units[-1]).delete()
+    unit_impact.round_ikm_analysis_materialise(round_id=pulse_round.pk, draws=50)
+    assert DriverAnalysis.objects.get(round=pulse_round, outcome="ikm").outcomes[0]["units"] == 11
+    # and: the twelfth unit's customers answer this month at its collection
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        collection = collecting.collection_create(
+            department=units[-1], period_from=today, period_to=today, expected_customers=20, actor=org.hana
+        )
+    for values in ([4] * 9, [3] * 9, [2, 3, 4, 4, 3, 2, 3, 4, 3]):
+        assert submit(collection, body(values)).status_code == 201
+    assert DriverAnalysis.objects.get(round=pulse_round, outcome="ikm").outcomes[0]["units"] == 11
+    # when: the collection closes
+    with django_capture_on_commit_callbacks(execute=True):
+        collecting.collection_close(collection=collection, actor=org.hana)
+    # then: the round's driver impact for IKM was computed again, on all 12 units
+    stored = DriverAnalysis.objects.get(round=pulse_round, outcome="ikm")
+    assert (stored.reason, stored.respondents, stored.outcomes[0]["units"]) == ("", 12, 12)
+    assert ExternalScore.objects.filter(department=units[-1], period=pulse_round.period, dimension="ikm").exists()

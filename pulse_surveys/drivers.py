@@ -23,7 +23,6 @@ unit's mean toward the organisation's by its reliability λ = τ² / (τ² + σ�
 
 import math
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 from scipy import stats
@@ -32,7 +31,8 @@ MAX_DRIVERS = 12  # 2^12 subsets per resample: still well under a second
 BOOTSTRAP_DRAWS = 1000
 BOOTSTRAP_SEED = 20240
 MIN_RESPONDENTS = 30  # below this the bootstrap intervals are too wide to rank drivers
-CHUNK = 100  # resamples solved together (memory: CHUNK × subsets × p² floats)
+CHUNK = 100  # resamples counted together (memory: CHUNK × respondents floats)
+PIVOT_TOLERANCE = 1e-12  # relative: a driver with less variance left explains nothing more
 LIKERT_POINTS = 5
 RWG_AGREEMENT = 0.7  # the usual cut-off for "members agree" (LeBreton & Senter 2008)
 MIN_UNITS = 3
@@ -47,16 +47,6 @@ class NotEstimable(ValueError):
 
 
 # --- Shapley decomposition of R² ---------------------------------------------------------------
-
-
-def _masks_by_size(p: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """For each subset size k ≥ 1: the subsets' bit masks and their members' indices (m × k)."""
-    out = {}
-    for k in range(1, p + 1):
-        members = np.array(list(combinations(range(p), k)), dtype=np.intp)
-        masks = (1 << members).sum(axis=1)
-        out[k] = (masks, members)
-    return out
 
 
 def shapley_weights(p: int) -> np.ndarray:
@@ -75,18 +65,34 @@ def shapley_weights(p: int) -> np.ndarray:
 
 def subset_r2(cov: np.ndarray) -> np.ndarray:
     """R² of the outcome (the last variable) on every subset of the others, from covariance
-    matrices (B × q × q): B × 2^(q−1), indexed by bit mask (mask 0: R² = 0)."""
+    matrices (B × q × q): B × 2^(q−1), indexed by bit mask (mask 0: R² = 0).
+
+    The subsets are visited as a tree, each one its parent plus one driver of a higher index, and
+    each step *sweeps* that driver out of the covariances of the drivers still to come and the
+    outcome (what is left of them once it is accounted for). The outcome's left-over variance
+    gives R² = 1 − left-over / variance. One step costs a few array operations over all B
+    resamples at once, instead of one linear system per subset and resample. A driver with
+    nothing left to explain (constant in a resample, or a copy of drivers already in) adds
+    nothing, as a pseudo-inverse would have it."""
     draws, p = cov.shape[0], cov.shape[1] - 1
     r2 = np.zeros((draws, 1 << p))
-    var_y = cov[:, p, p]
-    for masks, members in _masks_by_size(p).values():
-        sxx = cov[:, members[:, :, None], members[:, None, :]]  # B × m × k × k
-        sxy = cov[:, members, p]  # B × m × k
-        try:
-            beta = np.linalg.solve(sxx, sxy[..., None])[..., 0]
-        except np.linalg.LinAlgError:  # a resample in which a driver happens to be constant
-            beta = (np.linalg.pinv(sxx) @ sxy[..., None])[..., 0]
-        r2[:, masks] = (beta * sxy).sum(axis=-1) / var_y[:, None]
+    variance_y = cov[:, p, p]
+    # below this a driver's left-over variance is rounding (each resample's largest variance sets the scale)
+    floor = PIVOT_TOLERANCE * np.diagonal(cov, axis1=1, axis2=2).max(axis=1)
+
+    def visit(block: np.ndarray, drivers: range, mask: int) -> None:
+        # `block`: the covariances of `drivers` (still to add) and the outcome (last), given `mask`
+        for position, driver in enumerate(drivers):
+            pivot = block[:, position, position]
+            usable = pivot > floor
+            column = block[:, position:, position] * np.sqrt(usable / np.where(usable, pivot, 1.0))[:, None]
+            rest = block[:, position + 1 :, position + 1 :] - column[:, 1:, None] * column[:, None, 1:]
+            child = mask | (1 << driver)
+            r2[:, child] = 1.0 - rest[:, -1, -1] / variance_y
+            if position + 1 < len(drivers):
+                visit(rest, drivers[position + 1 :], child)
+
+    visit(cov, range(p), 0)
     return r2
 
 
@@ -190,18 +196,16 @@ def driver_impact(
 
     products = _products(centred)
     rng = np.random.default_rng(seed)
-    r2_boot = np.empty(draws)
-    importance_boot = np.empty((draws, p))
-    for start in range(0, draws, CHUNK):
+    cov = np.empty((draws, p + 1, p + 1))
+    for start in range(0, draws, CHUNK):  # the counts of a chunk of resamples at a time
         size = min(CHUNK, draws - start)
-        counts = resample_counts(rng, n, size)
-        cov = _weighted_covariances(centred, products, counts)
-        degenerate = cov[:, p, p] <= 0  # a resample of one outcome value: R² undefined
-        cov[degenerate, p, p] = 1.0
-        subsets = subset_r2(cov)
-        subsets[degenerate] = np.nan
-        r2_boot[start : start + size] = subsets[:, -1]
-        importance_boot[start : start + size] = subsets @ weights_w.T
+        cov[start : start + size] = _weighted_covariances(centred, products, resample_counts(rng, n, size))
+    degenerate = cov[:, p, p] <= 0  # a resample of one outcome value: R² undefined
+    cov[degenerate, p, p] = 1.0
+    subsets = subset_r2(cov)  # every resample at once
+    subsets[degenerate] = np.nan
+    r2_boot = subsets[:, -1]
+    importance_boot = subsets @ weights_w.T
     valid = np.isfinite(r2_boot)
     r2_boot, importance_boot = r2_boot[valid], importance_boot[valid]
     shares_boot = importance_boot / np.where(r2_boot > 0, r2_boot, np.nan)[:, None]

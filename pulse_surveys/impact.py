@@ -60,7 +60,8 @@ class RoundAnswers:
 
 def round_answers(pulse_round: Round) -> RoundAnswers:
     """Every scored answer of the round as arrays, one row per respondent (two queries: the
-    round's questions and its answers). The rows are in no particular order and carry no id."""
+    round's questions and its answers). The rows carry no id; they are in the order of the
+    responses' random ids, so that the seeded bootstrap is the same at every run."""
     questions = {q.pk: q for q in pulse_round.questions.select_related("driver")}
     likert_ids = sorted(q.pk for q in questions.values() if q.kind == QuestionKind.LIKERT)
     overall_ids = [q for q in likert_ids if getattr(questions[q].driver, "key", None) == OVERALL_DRIVER_KEY]
@@ -71,9 +72,9 @@ def round_answers(pulse_round: Round) -> RoundAnswers:
             "response_id", "response__department_id", "question_id", "value"
         )
     )
-    respondent = {}
-    for response_id, _department, _question, _value in rows:
-        respondent.setdefault(response_id, len(respondent))
+    # Respondents in the order of their response ids (which are random): the database returns
+    # the rows in whatever order, and the bootstrap must draw the same resamples every time.
+    respondent = {response_id: row for row, response_id in enumerate(sorted({row[0] for row in rows}))}
     n = len(respondent)
     departments = np.zeros(n, dtype=np.int64)
     likert_column = {q: i for i, q in enumerate(likert_ids)}

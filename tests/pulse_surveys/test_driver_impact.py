@@ -100,6 +100,25 @@ def test_the_whole_audiences_importances_equal_statsmodels_and_come_out_in_the_p
     assert sum(row["importance"] for row in entry["drivers"]) == pytest.approx(entry["r2"], abs=1e-9)
 
 
+def test_the_bootstrap_draws_the_same_resamples_whatever_order_the_database_returns_the_answers_in(planted_round):
+    # given: the round's answers written again in the reverse order of their responses
+    stored = DriverAnalysis.objects.get(round=planted_round, is_total=True).outcomes
+    answers = list(Answer.objects.filter(round=planted_round).order_by("-response_id", "question_id"))
+    Answer.objects.filter(round=planted_round).delete()
+    for answer in answers:
+        answer.pk = None
+    Answer.objects.bulk_create(answers)
+    # when
+    data = impact.round_answers(planted_round)
+    impact.round_driver_analyses_materialise(round_id=planted_round.pk, draws=300)
+    # then: respondents are taken in the order of their response ids, and the intervals stay
+    recommend = dict(
+        Answer.objects.filter(round=planted_round, question__key="enps").values_list("response_id", "value")
+    )
+    assert list(data.outcomes[impact.OUTCOME_RECOMMEND]) == [recommend[key] for key in sorted(recommend)]
+    assert DriverAnalysis.objects.get(round=planted_round, is_total=True).outcomes == stored
+
+
 def test_a_department_shown_exactly_with_enough_respondents_gets_its_own_analysis(org, planted_round):
     cs = DriverAnalysis.objects.get(round=planted_round, department=org.cs)
     x, y = answers_matrix(planted_round, org.cs)

@@ -43,6 +43,25 @@ def test_every_subsets_r2_equals_statsmodels_ols():
             assert r2[mask] == pytest.approx(ols_r2(x, y, columns), abs=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
+@pytest.mark.parametrize("broken", ["constant", "copy"])
+def test_a_driver_with_nothing_left_to_explain_adds_nothing_as_statsmodels_pinv_has_it(broken):
+    # given: in one resample a driver is constant, or a copy of another (as a small resample can draw)
+    x, y, _effects = planted(n=60, p=4)
+    x = x.copy()
+    x[:, 2] = 3.0 if broken == "constant" else x[:, 0]
+    healthy = planted(n=60, p=4, seed=5)
+    covs = np.stack([np.cov(np.column_stack(data), rowvar=False, bias=True) for data in ((x, y), healthy[:2])])
+    # when
+    r2 = drivers.subset_r2(covs)
+    # then: every subset's R² is statsmodels' (whose OLS solves by pseudo-inverse), in both resamples
+    for index, (xs, ys) in enumerate(((x, y), healthy[:2])):
+        for size in range(1, 5):
+            for columns in combinations(range(4), size):
+                mask = sum(1 << j for j in columns)
+                assert r2[index, mask] == pytest.approx(ols_r2(xs, ys, columns), abs=1e-6), (index, columns)
+
+
 def test_shapley_values_equal_the_average_gain_over_every_order_from_statsmodels():
     # given
     x, y, _effects = planted(p=4)

@@ -927,7 +927,7 @@ def generate(
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from pulse_surveys.services import round_results_materialise
+    from pulse_surveys.services import rounds_results_materialise
 
     require_postgresql("The generator")
     today = today or timezone.localdate()
@@ -987,8 +987,7 @@ def generate(
         cursor.execute(f"ANALYZE {', '.join(PULSE_TABLES)}")
 
     with watch.stage("pulse: materialise results (service)"):
-        for pulse_round in rounds:
-            round_results_materialise(round_id=pulse_round.pk, rewrite_storage=False)
+        rounds_results_materialise([pulse_round.pk for pulse_round in rounds], rewrite_storage=False)
 
     now = timezone.now()
     with watch.stage("external scores (SKM)"), transaction.atomic(), connection.cursor() as cursor:

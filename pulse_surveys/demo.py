@@ -191,8 +191,7 @@ def seed(org: DemoOrg) -> None:
     Answer.objects.bulk_create(answers, batch_size=2000)
     org.rng.shuffle(sealed_ballots)
     Ballot.objects.bulk_create(sealed_ballots, batch_size=2000)
-    for pulse_round in rounds[:-1]:
-        services.round_results_materialise(round_id=pulse_round.pk, rewrite_storage=False)
+    services.rounds_results_materialise([pulse_round.pk for pulse_round in rounds[:-1]], rewrite_storage=False)
     # The latest closed round's driver impact, as its close job would compute it (the dashboard's).
     impact.round_driver_analyses_materialise(round_id=rounds[-2].pk)
     suppressed = Counter(rounds[-2].results.filter(suppressed=True).values_list("reason", flat=True))

@@ -41,9 +41,14 @@ def answered(round_ids: list[int]) -> dict[int, frozenset]:
     return {pk: frozenset(found[pk]) for pk in round_ids}
 
 
-def earlier_shown_rounds(pulse_round: Round) -> list[ShownRound]:
+def earlier_shown_rounds(pulse_round: Round, known: dict[int, ShownRound | None] | None = None) -> list[ShownRound]:
     """The other rounds whose results are out and share a question with `pulse_round`, with
-    the groups they showed exactly (a protected group's figures carry their own noise)."""
+    the groups they showed exactly (a protected group's figures carry their own noise).
+
+    `known` (round id → ShownRound), kept by a caller that materialises several rounds in a row,
+    saves reading the same rounds' invitations again and keeps what their objects have worked
+    out (their residuals, their view for rule 5). The caller must drop a round from it when it
+    materialises that round again (`pulse_surveys.services.rounds_results_materialise` does)."""
     others = list(
         Round.objects.filter(results_ready=True, questions__in=pulse_round.questions.all())
         .exclude(pk=pulse_round.pk)
@@ -53,18 +58,23 @@ def earlier_shown_rounds(pulse_round: Round) -> list[ShownRound]:
     )
     if not others:
         return []
+    known = {} if known is None else known
+    missing = [pk for pk in others if pk not in known]
     trees: dict[int, dict] = defaultdict(dict)
     shown: dict[int, set] = defaultdict(set)
     for round_id, department_id, parent_id, is_total, suppressed, protected in RoundResult.objects.filter(
-        round_id__in=others
+        round_id__in=missing
     ).values_list("round_id", "department_id", "parent_department_id", "is_total", "suppressed", "protected"):
         node = TOTAL if is_total else department_id
         trees[round_id][node] = None if is_total else _node(parent_id)
         if not suppressed and not protected:
             shown[round_id].add(node)
-    members, respondents = members_by_node(others), answered(others)
-    return [
-        ShownRound(parents=trees[pk], shown=shown[pk], members=members[pk], answered=respondents[pk])
-        for pk in others
-        if shown[pk]
-    ]
+    with_shown = [pk for pk in missing if shown[pk]]
+    members, respondents = members_by_node(with_shown), answered(with_shown)
+    for pk in missing:  # a round that shows nothing exactly is kept as None: nothing to compare
+        known[pk] = (
+            ShownRound(parents=trees[pk], shown=shown[pk], members=members[pk], answered=respondents[pk])
+            if shown[pk]
+            else None
+        )
+    return [known[pk] for pk in others if known[pk] is not None]

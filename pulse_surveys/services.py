@@ -548,12 +548,24 @@ def _result_tree(department_ids: set) -> dict:
     return parents
 
 
+def rounds_results_materialise(round_ids: list[int], *, rewrite_storage: bool = True) -> None:
+    """Materialises several closed rounds, in the order given (oldest first, as they closed),
+    each in its own transaction. What each round's anonymity decision reads of the rounds before
+    it is read once for the whole sequence instead of once per later round."""
+    known: dict = {}
+    for round_id in round_ids:
+        round_results_materialise(round_id=round_id, rewrite_storage=rewrite_storage, known=known)
+
+
 @transaction.atomic
-def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) -> Round:
+def round_results_materialise(*, round_id: int, rewrite_storage: bool = True, known: dict | None = None) -> Round:
     """Computes and stores the results of a closed round for every department's subtree and
     the whole audience, suppressed as `pulse_surveys.anonymity` decides. Idempotent.
-    `rewrite_storage=False` is for rows written in random order in the first place (the demo)."""
+    `rewrite_storage=False` is for rows written in random order in the first place (the demo).
+    `known`: other rounds as already read (see `history.earlier_shown_rounds`)."""
     pulse_round = Round.objects.select_for_update().get(pk=round_id)
+    if known is not None:  # this round's results change now: read them again when asked
+        known.pop(round_id, None)
     if pulse_round.status != RoundStatus.CLOSED:
         raise Conflict(_("Results are materialised once a round is closed."), code="round_state")
     _open_ballots(pulse_round)
@@ -586,7 +598,7 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True) ->
         pulse_round.anonymity_threshold,
         members=history.members_by_node([pulse_round.pk])[pulse_round.pk],
         answered=history.answered([pulse_round.pk])[pulse_round.pk],
-        earlier=history.earlier_shown_rounds(pulse_round),
+        earlier=history.earlier_shown_rounds(pulse_round, known),
     )
     groups = results.round_results(
         questions=questions,

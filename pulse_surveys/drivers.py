@@ -200,7 +200,8 @@ def driver_impact(
     for start in range(0, draws, CHUNK):  # the counts of a chunk of resamples at a time
         size = min(CHUNK, draws - start)
         cov[start : start + size] = _weighted_covariances(centred, products, resample_counts(rng, n, size))
-    degenerate = cov[:, p, p] <= 0  # a resample of one outcome value: R² undefined
+    # A resample of one outcome value (R² undefined): its variance is zero up to rounding.
+    degenerate = cov[:, p, p] <= PIVOT_TOLERANCE * centred[:, p].var()
     cov[degenerate, p, p] = 1.0
     subsets = subset_r2(cov)  # every resample at once
     subsets[degenerate] = np.nan

@@ -48,13 +48,15 @@ def earlier_shown_rounds(pulse_round: Round, known: dict[int, ShownRound | None]
     `known` (round id → ShownRound), kept by a caller that materialises several rounds in a row,
     saves reading the same rounds' invitations again and keeps what their objects have worked
     out (their residuals, their view for rule 5). The caller must drop a round from it when it
-    materialises that round again (`pulse_surveys.services.rounds_results_materialise` does)."""
+    materialises that round again (`pulse_surveys.services.rounds_results_materialise` does),
+    and no other process may materialise the survey's rounds while it holds them: it is for
+    rebuilding a history (the generator, the demo, a change of rules), not for the close job."""
     others = list(
         Round.objects.filter(results_ready=True, questions__in=pulse_round.questions.all())
         .exclude(pk=pulse_round.pk)
         .values_list("pk", flat=True)
         .distinct()
-        .order_by()
+        .order_by("pk")  # rule 5 works through them in this order: the same decision every time
     )
     if not others:
         return []

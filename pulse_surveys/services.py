@@ -550,8 +550,9 @@ def _result_tree(department_ids: set) -> dict:
 
 def rounds_results_materialise(round_ids: list[int], *, rewrite_storage: bool = True) -> None:
     """Materialises several closed rounds, in the order given (oldest first, as they closed),
-    each in its own transaction. What each round's anonymity decision reads of the rounds before
-    it is read once for the whole sequence instead of once per later round."""
+    each in its own transaction (a savepoint inside a caller's). What each round's anonymity
+    decision reads of the other rounds is read once for the whole sequence instead of once per
+    later round: for rebuilding a history while nothing else materialises the same rounds."""
     known: dict = {}
     for round_id in round_ids:
         round_results_materialise(round_id=round_id, rewrite_storage=rewrite_storage, known=known)

@@ -40,7 +40,8 @@ def survey_round_close_task(round_id: int) -> int:
 @shared_task
 def survey_ikm_impact_refresh_task(periods: list[str]) -> list[int]:
     """Recomputes the driver impact for IKM of the closed rounds of these months (ISO dates),
-    after new service-quality scores for them were imported. Idempotent."""
+    after new service-quality scores for them were imported or an SKM collection of them
+    closed. Idempotent."""
     import datetime as dt
 
     from pulse_surveys.unit_impact import round_ikm_analysis_materialise, rounds_for_periods

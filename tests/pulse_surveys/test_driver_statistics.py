@@ -118,6 +118,25 @@ def test_the_bootstrap_resamples_respondents_as_a_loop_over_resamples_would():
     np.testing.assert_allclose([row.high for row in result.drivers], high, atol=1e-9)
 
 
+def test_resamples_in_which_everyone_gave_the_same_outcome_are_not_counted():
+    # given: 60 respondents, all but one recommending 7 (a resample without that one has no R²,
+    # and its outcome's variance comes out as rounding, some of it above zero)
+    x, _y, _effects = planted(n=60, p=3)
+    y = np.full(60, 7.0)
+    y[7] = 8.0
+    draws = 200
+    # when
+    result = drivers.driver_impact(x, y, draws=draws)
+    # then: the resamples counted are exactly those that drew respondent 7 (the same stream)
+    rng = np.random.default_rng(drivers.BOOTSTRAP_SEED)
+    drew = sum(
+        int((drivers.resample_counts(rng, 60, min(drivers.CHUNK, draws - start))[:, 7] > 0).sum())
+        for start in range(0, draws, drivers.CHUNK)
+    )
+    assert result.draws == drew < draws
+    assert all(np.isfinite([row.share_low, row.share_high]).all() for row in result.drivers)
+
+
 def test_the_same_data_give_the_same_intervals():
     x, y, _effects = planted(n=100, p=3)
     first = drivers.driver_impact(x, y, draws=50)

@@ -81,8 +81,6 @@ def test_a_round_materialised_again_is_read_afresh_by_the_rounds_after_it(four_r
     known: dict = {}
     history.earlier_shown_rounds(fourth, known)
     kept = known[second.pk]
-    # and the second round's stored decisions out of date (as after a change of rules)
-    RoundResult.objects.filter(round=second).update(protected=False, suppressed=False)
     # when: the second round is materialised again within the sequence
     services.round_results_materialise(round_id=second.pk, rewrite_storage=False, known=known)
     # then: the rounds after it read it as it is stored now, not as it was kept

@@ -35,22 +35,13 @@ def test_a_report_reads_its_external_score_the_way_the_measure_was_described(
     org, api, django_capture_on_commit_callbacks
 ):
     import datetime as dt
-    from decimal import Decimal
 
-    from service_quality.services import external_score_create
+    from tests.correlation.measures import custom_measures
 
     # given a custom measure described as lower-is-better when its first score came in, and one
     # nobody described
-    for dimension, direction in (("waiting_minutes", "lower"), ("kiosk_rating", "")):
-        external_score_create(
-            department=org.cs,
-            period=dt.date(2025, 3, 1),
-            source="custom",
-            dimension=dimension,
-            value=Decimal("42"),
-            direction=direction,
-            actor=org.hana,
-        )
+    directions = {"waiting_minutes": "lower", "kiosk_rating": ""}
+    custom_measures(org, period=dt.date(2025, 3, 1), value="42", directions=directions)
     client = api(org.hana)
 
     def request(**parameters):

@@ -204,23 +204,12 @@ def test_latest_period_leaves_out_rows_after_the_limit():
 
 
 def test_the_standard_report_of_an_organisation_with_only_custom_measures_names_one_when_they_disagree(org):
-    from decimal import Decimal
-
     from service_quality.models import ExternalScore
-    from service_quality.services import external_score_create
+    from tests.correlation.measures import custom_measures
 
     # given only custom measures, one of them lower-is-better
     ExternalScore.objects.all().delete()
-    for dimension, direction in (("complaints", "lower"), ("kiosk_rating", "")):
-        external_score_create(
-            department=org.cs,
-            period=dt.date(2025, 6, 1),
-            source="custom",
-            dimension=dimension,
-            value=Decimal("40"),
-            direction=direction,
-            actor=org.hana,
-        )
+    custom_measures(org, period=dt.date(2025, 6, 1), value="40", directions={"complaints": "lower", "kiosk_rating": ""})
     # then the standard report names one measure rather than mixing the two (which is refused)
     parameters = services.standard_parameters(today=dt.date(2026, 2, 14))
     assert (parameters["external_source"], parameters["external_dimension"]) == ("custom", "complaints")

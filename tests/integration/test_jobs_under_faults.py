@@ -1,16 +1,20 @@
 """Jobs under faults: a worker killed in the middle of a correlation report. The job is
 acknowledged late and rejected on a lost worker, so Redis hands it to the next worker once the
-visibility timeout passes — with the shipped settings, a minute; the report then completes, and
-completes once. A live worker renews the lease of a job longer than the timeout, so that job is
-never handed to a second worker."""
+visibility timeout passes (shipped: a minute; the test shortens it to a few seconds, which
+changes when the job is handed on, not how); the report then completes, and completes once. A
+live worker renews the lease of a job longer than the timeout, so that job is never handed to a
+second worker."""
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import psycopg
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from correlation.models import CorrelationReport, CorrelationResult, ReportStatus
@@ -19,7 +23,9 @@ from tests.correlation.conftest import SyntheticOrganisation
 
 pytestmark = pytest.mark.integration
 
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_VISIBILITY_TIMEOUT = 60  # config/settings.py, when CELERY_VISIBILITY_TIMEOUT is not set
+SHIPPED_RESTORE_INTERVAL = 10
 
 
 def psycopg_connection() -> psycopg.Connection:
@@ -89,12 +95,24 @@ def _assert_completed_once(report: CorrelationReport) -> None:
     assert len(keys) == len(set(keys))
 
 
+def test_the_shipped_settings_hand_a_dead_workers_job_on_after_a_minute():
+    # given an environment without CELERY_VISIBILITY_TIMEOUT
+    env = {key: value for key, value in os.environ.items() if key != "CELERY_VISIBILITY_TIMEOUT"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    # when the settings are read in a fresh process
+    code = (
+        "from django.conf import settings; o = settings.CELERY_BROKER_TRANSPORT_OPTIONS; "
+        "print(o['visibility_timeout'], o['unacked_restore_interval'])"
+    )
+    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    # then a dead worker's job is handed on after a minute, looked for every ten seconds
+    assert found.stdout.split() == [str(SHIPPED_VISIBILITY_TIMEOUT), str(SHIPPED_RESTORE_INTERVAL)]
+
+
 def test_a_report_whose_worker_is_killed_mid_job_completes_exactly_once(worker_factory, org, monkeypatch):
-    # given the shipped settings (no visibility timeout set in the environment)
-    monkeypatch.delenv("CELERY_VISIBILITY_TIMEOUT", raising=False)
-    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    assert options["visibility_timeout"] == SHIPPED_VISIBILITY_TIMEOUT
-    bound = options["visibility_timeout"] + options["unacked_restore_interval"] + 30
+    # given workers that hand a dead worker's job on after 5 s (restore looked for every second)
+    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "5")
+    bound = 5 + 1 + 30
     # and a pending report
     report = _pending_report(org)
     # and a first worker that is stuck inside the report's job (the report row is locked)

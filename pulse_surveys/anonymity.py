@@ -108,6 +108,9 @@ from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx
+import numpy as np
+import scipy.sparse
+import scipy.sparse.csgraph
 
 BELOW_THRESHOLD = "below_threshold"
 COMPLEMENTARY = "complementary"
@@ -131,37 +134,90 @@ class ShownRound:
     shown: Collection[Hashable]
     members: Mapping[Hashable, Collection[Hashable]]
     answered: frozenset = frozenset()
-    _node_of: dict = field(init=False, repr=False)
+    _node_of: dict | None = field(init=False, repr=False, default=None)
     _children: dict = field(init=False, repr=False)
+    _post_order: list = field(init=False, repr=False)
     _sets: dict = field(init=False, repr=False, default_factory=dict)
+    _sizes: dict | None = field(init=False, repr=False, default=None)
+    _atoms_at: dict = field(init=False, repr=False, default_factory=dict)
     _view: "_RoundView | None" = field(init=False, repr=False, default=None)
+    _dense: "_Dense | bool | None" = field(init=False, repr=False, default=False)  # False: not worked out yet
 
     def __post_init__(self):
         self.shown = frozenset(self.shown)
-        self._node_of = {person: node for node, people in self.members.items() for person in people}
-        self._children, _post_order = _tree_order(self.parents)
+        self._children, self._post_order = _tree_order(self.parents)
 
     def view(self) -> "_RoundView":
         """Where each person's answers of this round lie, for rule 5 (built once)."""
         if self._view is None:
-            self._view = _RoundView(self.parents, self.shown, self._node_of, self.answered)
+            dense = self.dense()
+            node_of = self._node_map() if dense is None else None
+            self._view = _RoundView(self.parents, self.shown, node_of, self.answered, dense)
         return self._view
 
-    def atoms_holding(self, person) -> list[frozenset]:
-        """The shown groups holding `person`, and the residual holding them."""
-        node, atoms, lowest = self._node_of.get(person), [], None
+    def dense(self) -> "_Dense | None":
+        """This round's people as arrays (built once), or None when they are not integer ids."""
+        if self._dense is False:
+            self._dense = _Dense.of(self.members, self.answered)
+        return self._dense
+
+    def _node_map(self) -> dict:
+        """Person -> the node they were invited in (built once, when the arrays cannot serve)."""
+        if self._node_of is None:
+            self._node_of = {person: node for node, people in self.members.items() for person in people}
+        return self._node_of
+
+    def _node_at(self, person):
+        dense = self.dense()
+        if dense is not None and type(person) is int:
+            return dense.nodes[dense.node_code[person]] if 0 <= person < dense.node_code.size else None
+        return self._node_map().get(person)
+
+    def atoms_holding(self, person) -> list[tuple]:
+        """The shown groups holding `person`, and the residual holding them, as (key for `atom`:
+        (node, whether the residual), how many people the atom holds) — worked out once per node."""
+        node = self._node_at(person)
+        if node not in self._atoms_at:
+            self._atoms_at[node] = [(key, self._atom_size(key)) for key in self._atom_keys(node)]
+        return self._atoms_at[node]
+
+    def _atom_keys(self, node) -> list[tuple]:
+        keys, lowest = [], None
         while node is not None and node in self.parents:
             if node in self.shown:
-                atoms.append(self._set(node, residual=False))
+                keys.append((node, False))
                 lowest = node if lowest is None else lowest
             node = self.parents[node]
         if lowest is not None:
-            atoms.append(self._set(lowest, residual=True))
-        return atoms
+            keys.append((lowest, True))
+        return keys
 
-    def _set(self, node, *, residual: bool) -> frozenset:
-        key = (node, residual)
+    def _atom_size(self, key: tuple) -> int:
+        """How many people the atom holds, without listing them (most atoms compared are far
+        larger or smaller than the one they are compared with, and need no more)."""
+        if self._sizes is None:
+            own = {node: len(set(people)) for node, people in self.members.items()}
+            dense = self.dense()
+            people = len(self._node_map()) if dense is None else dense.invited
+            if sum(own.values()) != people:  # someone in two nodes: count the sets
+                self._sizes = {}
+            else:
+                self._sizes = {}
+                for node in self._post_order:  # children first
+                    below = [(self._sizes[c, False], self._sizes[c, True]) for c in self._children[node]]
+                    self._sizes[node, False] = own.get(node, 0) + sum(whole for whole, _ in below)
+                    self._sizes[node, True] = own.get(node, 0) + sum(
+                        part for c, (_, part) in zip(self._children[node], below, strict=True) if c not in self.shown
+                    )
+        if key not in self._sizes:
+            return len(self.atom(key))
+        return self._sizes[key]
+
+    def atom(self, key: tuple) -> frozenset:
+        """The people of a shown group (node, False) or of its residual (node, True): those in
+        its subtree and in no shown group below it."""
         if key not in self._sets:
+            node, residual = key
             people, stack = set(self.members.get(node, ())), list(self._children[node])
             while stack:
                 current = stack.pop()
@@ -232,14 +288,15 @@ def _differs_safely(atom: frozenset, answered: Collection, earlier: Iterable[Sho
     # An atom differing from `atom` by fewer than `threshold` people holds at least one of any
     # `threshold` of its members, so only the atoms holding those need comparing. (One disjoint
     # from `atom` cannot single anyone out: both hold no respondent or `threshold` of them.)
-    sample = [person for person, _ in zip(atom, range(threshold), strict=False)]
+    sample, size = [person for person, _ in zip(atom, range(threshold), strict=False)], len(atom)
     for shown_round in earlier:
-        compared: set[int] = set()
+        compared: set[tuple] = set()
         for person in sample:
-            for other in shown_round.atoms_holding(person):
-                if id(other) in compared or abs(len(other) - len(atom)) >= threshold:
+            for key, other_size in shown_round.atoms_holding(person):
+                if abs(other_size - size) >= threshold or key in compared:
                     continue
-                compared.add(id(other))
+                compared.add(key)
+                other = shown_round.atom(key)
                 if 0 < len(atom ^ other) < threshold and (
                     not answered.isdisjoint(atom - other) or not shown_round.answered.isdisjoint(other - atom)
                 ):
@@ -259,35 +316,108 @@ def _owners(parents: Mapping, shown: Collection, post_order: list | None = None)
     return owner
 
 
+class _Dense:
+    """A round's people as arrays, when they are non-negative integer ids (as employees' are):
+    `nodes` lists the round's nodes in the order of their repr, None (not invited) among them;
+    `node_code[person]` is the place in `nodes` of the node the person was invited in; `answered`
+    holds the ids of those who answered, sorted; `invited` counts the people invited. Rule 5 then
+    pairs two rounds' people in numpy."""
+
+    LIMIT = 50_000_000  # ids at or above this are kept as Python objects: the arrays would be too large
+
+    def __init__(self, nodes: list, node_code: np.ndarray, answered: np.ndarray, invited: int):
+        self.nodes, self.node_code, self.answered, self.invited = nodes, node_code, answered, invited
+        self.none_code = nodes.index(None)
+
+    @classmethod
+    def of(cls, members: Mapping, answered: Collection) -> "_Dense | None":
+        invited = _as_ids(list(itertools.chain.from_iterable(members.values())))
+        answered_ids = _as_ids(answered)
+        if invited is None or answered_ids is None:
+            return None
+        nodes = sorted({None, *members}, key=repr)
+        code_of = {node: code for code, node in enumerate(nodes)}
+        size = 1 + max(int(invited.max()) if invited.size else 0, int(answered_ids.max()) if answered_ids.size else 0)
+        node_code = np.full(size, code_of[None], dtype=np.int64)
+        # in the mapping's order, so that someone listed in two nodes is in the last, as in `ShownRound._node_map`
+        node_code[invited] = np.repeat(
+            [code_of[node] for node in members], [len(people) for people in members.values()]
+        )
+        return cls(nodes, node_code, _sorted_unique(answered_ids), _sorted_unique(invited).size)
+
+    def codes(self, people: np.ndarray) -> np.ndarray:
+        """The node code of each person (None's for ids beyond this round's)."""
+        if people.size and people[-1] < self.node_code.size:  # sorted: all within
+            return self.node_code[people]
+        found = np.full(people.size, self.none_code, dtype=np.int64)
+        within = people < self.node_code.size
+        found[within] = self.node_code[people[within]]
+        return found
+
+
+def _sorted_unique(ids: np.ndarray) -> np.ndarray:
+    """`ids` sorted, each once (as np.unique, which is slower on integers without its other outputs)."""
+    ids = np.sort(ids)
+    return ids[np.concatenate([[True], ids[1:] != ids[:-1]])] if ids.size else ids
+
+
+def _as_ids(people: Collection) -> np.ndarray | None:
+    """`people` as an integer array, or None when they are not all non-negative integers."""
+    ids = np.asarray(people if isinstance(people, list | tuple) else list(people))
+    if ids.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if ids.ndim != 1 or ids.dtype.kind not in "iu" or ids.min() < 0 or ids.max() >= _Dense.LIMIT:
+        return None
+    return ids.astype(np.int64, copy=False)
+
+
 class _RoundView:
     """Rule 5's vertex for each person of a round whose results are fixed: the shown group whose
     residual holds their answers, or `_OUTSIDE` when none does or that residual holds no answer
     (its total is then known to be nothing, whatever it is combined with)."""
 
-    def __init__(self, parents, shown, node_of, answered):
+    def __init__(self, parents, shown, node_of, answered, dense: _Dense | None = None):
         self.node_of, owner = node_of, _owners(parents, shown)
         respondents: dict = defaultdict(int)
-        for person in answered:
-            held_by = owner.get(node_of.get(person))
-            if held_by is not None:
-                respondents[held_by] += 1
+        if dense is not None:
+            per_node = np.bincount(dense.codes(dense.answered), minlength=len(dense.nodes))
+            for code in np.flatnonzero(per_node).tolist():
+                held_by = owner.get(dense.nodes[code])
+                if held_by is not None:
+                    respondents[held_by] += int(per_node[code])
+        else:
+            for person in answered:
+                held_by = owner.get(node_of.get(person))
+                if held_by is not None:
+                    respondents[held_by] += 1
         self.vertex_of_node = {node: ("then", o) if respondents.get(o) else _OUTSIDE for node, o in owner.items()}
-
-    def vertex(self, person):
-        return self.vertex_of_node.get(self.node_of.get(person), _OUTSIDE)
 
 
 class _Pairing:
     """Who answered in this round or in one earlier round, counted per (the tree node they were
     invited in this round — None if not invited —, their vertex in the earlier round): the
-    edges of rule 5's graph for any choice of this round's shown groups, summed per pair."""
+    edges of rule 5's graph for any choice of this round's shown groups, summed per pair, in
+    the order of the pairs' reprs (so that the rules decide alike however people are named)."""
 
-    def __init__(self, node_of_now: Mapping, answered_now: frozenset, then: "ShownRound"):
-        view = then.view()
+    def __init__(self, node_of_now: Mapping, answered_now: frozenset, then: "ShownRound", now: _Dense | None = None):
+        view, then_dense = then.view(), then.dense()
+        if now is not None and then_dense is not None:
+            vertices = sorted({_OUTSIDE, *view.vertex_of_node.values()}, key=repr)
+            place = {vertex: code for code, vertex in enumerate(vertices)}
+            vertex_code = np.array([place[view.vertex_of_node.get(node, _OUTSIDE)] for node in then_dense.nodes])
+            people = _sorted_unique(np.concatenate([now.answered, then_dense.answered]))
+            pairs = now.codes(people) * len(vertices) + vertex_code[then_dense.codes(people)]
+            counts = np.bincount(pairs)  # at most this round's nodes × the earlier round's vertices
+            self.pairs = {
+                (now.nodes[pair // len(vertices)], vertices[pair % len(vertices)]): count
+                for pair, count in zip(np.flatnonzero(counts).tolist(), counts[counts > 0].tolist(), strict=True)
+            }
+            return
         people = list(answered_now | then.answered)
-        then_nodes = map(view.node_of.get, people)
+        then_nodes = map(then._node_map().get, people)
         then_vertices = map(view.vertex_of_node.get, then_nodes, itertools.repeat(_OUTSIDE))
-        self.pairs = Counter(zip(map(node_of_now.get, people), then_vertices, strict=True))
+        counted = Counter(zip(map(node_of_now.get, people), then_vertices, strict=True))
+        self.pairs = dict(sorted(counted.items(), key=lambda item: (repr(item[0][0]), repr(item[0][1]))))
 
     def edges(self, now_vertex: Mapping) -> dict:
         weights: dict = defaultdict(int)
@@ -300,77 +430,81 @@ class _Pairing:
 
 def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
     """A cut of the graph weighing 1 to `threshold` - 1 — as (the vertices of its connected
-    component, the vertices on one side) — or None when there is none."""
-    root: dict = {}
+    component, the vertices on one side) — or None when there is none.
 
-    def find(vertex):
-        if vertex not in root:  # most vertices are never joined to another
-            return vertex
-        path = []
-        while root.get(vertex, vertex) != vertex:
-            path.append(vertex)
-            vertex = root[vertex]
-        for step in path:
-            root[step] = vertex
-        return vertex
+    Two vertices joined by `threshold` or more edge-disjoint paths — here, an edge of that
+    weight, or a direct edge and two-edge paths through common neighbours adding up to it — are
+    on the same side of every small cut: they are contracted, until none are left. Contracting
+    only ever adds weight between what is left, so the contracted graph is the same whatever the
+    order of the steps; each contracted vertex is named by its first vertex in the order of their
+    reprs, and the components are searched in that order, so the cut found does not depend on the
+    order of `weights` either."""
+    if not weights:
+        return None
+    vertices = sorted({vertex for edge in weights for vertex in edge}, key=repr)
+    place = {vertex: code for code, vertex in enumerate(vertices)}
+    n = len(vertices)
+    u = np.fromiter((place[a] for a, _ in weights), dtype=np.int64, count=len(weights))
+    v = np.fromiter((place[b] for _, b in weights), dtype=np.int64, count=len(weights))
+    w = np.fromiter(weights.values(), dtype=np.int64, count=len(weights))
+    label = np.arange(n)  # each vertex's contracted vertex: the first of those contracted with it
 
-    order: dict = {}  # a vertex's place in a fixed order (its repr), so that edges are keyed alike
+    def contract(a: np.ndarray, b: np.ndarray) -> None:
+        """Contracts each pair (a[i], b[i]) of contracted vertices."""
+        graph = scipy.sparse.coo_array((np.ones(a.size), (a, b)), shape=(n, n))
+        _count, component = scipy.sparse.csgraph.connected_components(graph, directed=False)
+        first = np.full(n, n)
+        np.minimum.at(first, component, np.arange(n))
+        label[:] = first[component[label]]
 
-    def rank(vertex) -> str:
-        if vertex not in order:
-            order[vertex] = repr(vertex)
-        return order[vertex]
-
-    def merged_edges(edges: Mapping) -> dict:
-        merged: dict = defaultdict(int)
-        for (u, v), weight in edges.items():
-            ru, rv = find(u), find(v)
-            if ru != rv:
-                merged[(ru, rv) if rank(ru) <= rank(rv) else (rv, ru)] += weight
-        return merged
-
-    # Two vertices joined by `threshold` or more edge-disjoint paths — here, an edge of that
-    # weight, or a direct edge and two-edge paths through common neighbours adding up to it —
-    # are on the same side of every small cut: contract them, until none are left. (Each pass
-    # merges the previous pass's edges, which are fewer than the graph's.)
-    merged = weights
     while True:
-        merged = merged_edges(merged)
+        # the edges between contracted vertices, parallel ones added up
+        a, b = label[u], label[v]
+        apart = a != b
+        low, high = np.minimum(a, b)[apart], np.maximum(a, b)[apart]
+        pairs, where = np.unique(low * n + high, return_inverse=True)
+        u, v, w = pairs // n, pairs % n, np.bincount(where, weights=w[apart]).astype(np.int64)
+        heavy = w >= threshold
+        if heavy.any():
+            contract(u[heavy], v[heavy])
+            continue
         around: dict = defaultdict(dict)
-        for (u, v), weight in merged.items():
-            around[u][v] = around[v][u] = weight
-        joined = False
-        for (u, v), weight in merged.items():
-            if find(u) == find(v):
-                continue
-            if weight < threshold:
-                near_u, near_v = around[u], around[v]
-                if len(near_u) > len(near_v):
-                    near_u, near_v = near_v, near_u
-                weight += sum(min(w, near_v[x]) for x, w in near_u.items() if x in near_v)
-            if weight >= threshold:
-                root[find(u)] = find(v)
-                joined = True
+        for a, b, weight in zip(u.tolist(), v.tolist(), w.tolist(), strict=True):
+            around[a][b] = around[b][a] = weight
+        joined = []
+        for a, b, weight in zip(u.tolist(), v.tolist(), w.tolist(), strict=True):
+            near_a, near_b = around[a], around[b]
+            if len(near_a) > len(near_b):
+                near_a, near_b = near_b, near_a
+            if weight + sum(min(x_weight, near_b[x]) for x, x_weight in near_a.items() if x in near_b) >= threshold:
+                joined.append((a, b))
         if not joined:
             break
-    inside: dict = defaultdict(set)
-    for u, v in weights:
-        for vertex in (u, v):
-            inside[find(vertex)].add(vertex)
-    graph = networkx.Graph()
-    graph.add_weighted_edges_from((u, v, weight) for (u, v), weight in merged.items())
-    for component in networkx.connected_components(graph):
-        if len(component) < 2:
+        contract(*np.array(joined).T)
+
+    if not u.size:
+        return None
+    graph = scipy.sparse.coo_array((np.ones(u.size), (u, v)), shape=(n, n))
+    _count, component = scipy.sparse.csgraph.connected_components(graph, directed=False)
+    degree = np.bincount(u, weights=w, minlength=n) + np.bincount(v, weights=w, minlength=n)
+    contracted = np.unique(label)  # in order: each component's contracted vertices, first first
+    for part in dict.fromkeys(component[contracted].tolist()):
+        members = contracted[component[contracted] == part]
+        if members.size < 2:
             continue
-        sub = graph.subgraph(component)
-        light = next((v for v in sorted(component, key=repr) if sub.degree(v, weight="weight") < threshold), None)
+        light = next((c for c in members.tolist() if degree[c] < threshold), None)
         if light is not None:
             side = {light}
         else:
+            inside = np.isin(u, members)
+            sub = networkx.Graph()
+            sub.add_weighted_edges_from(zip(u[inside].tolist(), v[inside].tolist(), w[inside].tolist(), strict=True))
             value, (side, _rest) = networkx.stoer_wagner(sub)
             if value >= threshold:
                 continue
-        return set().union(*(inside[v] for v in component)), set().union(*(inside[v] for v in side))
+        within = np.flatnonzero(np.isin(label, members))
+        on_side = np.flatnonzero(np.isin(label, list(side)))
+        return {vertices[i] for i in within.tolist()}, {vertices[i] for i in on_side.tolist()}
     return None
 
 
@@ -552,7 +686,8 @@ def _decide_exact(
     # Rule 5: no combination of this round's shown totals and another round's singles anyone out.
     if earlier:
         node_of = {person: node for node, people in members.items() for person in people}
-        pairings = [_Pairing(node_of, answered, shown_round) for shown_round in earlier]
+        now = _Dense.of(members, answered)
+        pairings = [_Pairing(node_of, answered, shown_round, now) for shown_round in earlier]
         seen: list = [None]
 
         def now_view() -> tuple[dict, dict]:

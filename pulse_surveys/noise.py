@@ -48,8 +48,13 @@ def draws(scale: float, count: int) -> list[int]:
     """`count` independent draws of discrete Laplace noise with this scale (0 for scale 0)."""
     if scale <= 0:
         return [0] * count
-    mechanism = dp.m.make_laplace(dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale)
-    return list(mechanism([0] * count))
+    return list(_mechanism(scale)([0] * count))
+
+
+@functools.lru_cache(maxsize=1024)
+def _mechanism(scale: float):
+    """The discrete Laplace mechanism of this scale (built once: each call of it draws afresh)."""
+    return dp.m.make_laplace(dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale)
 
 
 # Closed forms of the discrete Laplace law with α = exp(−1 / scale), equal to scipy.stats.dlaplace's

@@ -10,11 +10,12 @@ set whose totals are known.
 
 import itertools
 
+import networkx
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pulse_surveys.anonymity import ShownRound, decide
+from pulse_surveys.anonymity import ShownRound, _small_cut, decide
 
 
 def _own_counts(respondents):
@@ -230,3 +231,62 @@ def test_without_earlier_rounds_the_decision_is_the_single_round_one():
     assert decide(parents, _own_counts(respondents), 5, members=respondents) == decide(
         parents, _own_counts(respondents), 5
     )
+
+
+def _named(rounds: list[dict]) -> list[dict]:
+    return [{node: [f"person {p}" for p in people] for node, people in placement.items()} for placement in rounds]
+
+
+@settings(max_examples=200, deadline=None)
+@given(two_rounds_with_silence())
+def test_people_named_otherwise_than_by_integer_ids_are_decided_alike(case):
+    # Employees are integer ids, which the rules count in arrays; any other names take the
+    # general path, which must come to the same decisions.
+    parents, threshold, invited, answered = case
+    decided = []
+    for invited_now, answered_now in ((invited, answered), (_named(invited), _named(answered))):
+        _decisions, earlier = _round(parents, answered_now[0], threshold, invited=invited_now[0])
+        decided.append(_round(parents, answered_now[1], threshold, earlier=[earlier], invited=invited_now[1])[0])
+    assert decided[0] == decided[1]
+
+
+@st.composite
+def weighted_graphs(draw):
+    vertices = draw(st.integers(min_value=2, max_value=7))
+    pairs = list(itertools.combinations(range(vertices), 2))
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs)))
+    weights = {}
+    for a, b in chosen:  # either orientation, as rule 5's (this round's vertex, the other's) pairs come
+        weights[(a, b) if draw(st.booleans()) else (b, a)] = draw(st.integers(min_value=1, max_value=6))
+    return weights, draw(st.integers(min_value=2, max_value=6))
+
+
+def _cut_weight(weights, side):
+    return sum(w for (a, b), w in weights.items() if (a in side) != (b in side))
+
+
+@settings(max_examples=400, deadline=None)
+@given(weighted_graphs())
+def test_the_small_cut_search_finds_a_small_cut_exactly_when_one_exists(case):
+    weights, threshold = case
+    graph = networkx.Graph()
+    graph.add_edges_from(weights)
+    components = [set(c) for c in networkx.connected_components(graph)]
+    # brute force: every way of splitting every component in two
+    smallest = min(
+        (
+            _cut_weight(weights, set(side))
+            for component in components
+            for size in range(1, len(component))
+            for side in itertools.combinations(sorted(component), size)
+        ),
+        default=None,
+    )
+    found = _small_cut(weights, threshold)
+    if smallest is None or smallest >= threshold:
+        assert found is None
+        return
+    assert found is not None
+    component, side = found
+    assert component in components and side and side < component
+    assert 1 <= _cut_weight(weights, side) < threshold

@@ -196,10 +196,12 @@ class ShownRound:
         """How many people the atom holds, without listing them (most atoms compared are far
         larger or smaller than the one they are compared with, and need no more)."""
         if self._sizes is None:
-            own = {node: len(set(people)) for node, people in self.members.items()}
+            # Counted as listed: when that is more than the people invited, someone is listed
+            # twice (in two nodes, or twice in one), and the atoms' sets are counted instead.
+            own = {node: len(people) for node, people in self.members.items()}
             dense = self.dense()
             people = len(self._node_map()) if dense is None else dense.invited
-            if sum(own.values()) != people:  # someone in two nodes: count the sets
+            if sum(own.values()) != people:
                 self._sizes = {}
             else:
                 self._sizes = {}

@@ -2,13 +2,15 @@
 `pulse_surveys.anonymity`): for every other materialised round that asks one of the same
 questions, its department tree, the groups it showed, and who was invited in which department."""
 
+import itertools
 from collections import defaultdict
 
+import numpy as np
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 
 from pulse_surveys.anonymity import ShownRound
-from pulse_surveys.models import Invitation, Participation, Round, RoundResult
+from pulse_surveys.models import Invitation, Participation, Round, RoundMembers, RoundResult
 from pulse_surveys.results import TOTAL
 from pulse_surveys.results import node_of as _node
 
@@ -39,6 +41,48 @@ def answered(round_ids: list[int]) -> dict[int, frozenset]:
         for round_id, employee_id in participations.values_list("round_id", "employee_id"):
             found[round_id].add(employee_id)
     return {pk: frozenset(found[pk]) for pk in round_ids}
+
+
+_NONE = -1  # the department of those in none, as packed
+_PACKED = np.dtype("<i8")
+
+
+def remember_members(round_id: int, members: dict, respondents: frozenset) -> None:
+    """Keeps a materialised round's members and respondents packed in one row
+    (`RoundMembers`), for the rounds after it to read."""
+    sizes = [len(people) for people in members.values()]
+    RoundMembers.objects.update_or_create(
+        round_id=round_id,
+        defaults={
+            "employees": np.fromiter(itertools.chain.from_iterable(members.values()), _PACKED, sum(sizes)).tobytes(),
+            "departments": np.array([_NONE if node == TOTAL else node for node in members], _PACKED).tobytes(),
+            "sizes": np.array(sizes, _PACKED).tobytes(),
+            "answered": np.sort(np.fromiter(respondents, _PACKED, len(respondents))).tobytes(),
+        },
+    )
+
+
+def members_and_answered(round_ids: list[int]) -> tuple[dict[int, dict], dict[int, frozenset]]:
+    """`members_by_node` and `answered` of materialised rounds, from their packed rows; a round
+    materialised before they were kept is read from its invitations, and packed for next time."""
+    members: dict[int, dict] = {}
+    respondents: dict[int, frozenset] = {}
+    for round_id, employees, departments, sizes, answered_ids in RoundMembers.objects.filter(
+        round_id__in=round_ids
+    ).values_list("round_id", "employees", "departments", "sizes", "answered"):
+        groups = np.split(np.frombuffer(employees, _PACKED), np.cumsum(np.frombuffer(sizes, _PACKED))[:-1])
+        members[round_id] = {
+            _node(None if department == _NONE else department): group.tolist()
+            for department, group in zip(np.frombuffer(departments, _PACKED).tolist(), groups, strict=True)
+        }
+        respondents[round_id] = frozenset(np.frombuffer(answered_ids, _PACKED).tolist())
+    missing = [pk for pk in round_ids if pk not in members]
+    if missing:
+        members.update(members_by_node(missing))
+        respondents.update(answered(missing))
+        for pk in missing:
+            remember_members(pk, members[pk], respondents[pk])
+    return members, respondents
 
 
 def earlier_shown_rounds(pulse_round: Round, known: dict[int, ShownRound | None] | None = None) -> list[ShownRound]:
@@ -72,7 +116,7 @@ def earlier_shown_rounds(pulse_round: Round, known: dict[int, ShownRound | None]
         if not suppressed and not protected:
             shown[round_id].add(node)
     with_shown = [pk for pk in missing if shown[pk]]
-    members, respondents = members_by_node(with_shown), answered(with_shown)
+    members, respondents = members_and_answered(with_shown)
     for pk in missing:  # a round that shows nothing exactly is kept as None: nothing to compare
         known[pk] = (
             ShownRound(parents=trees[pk], shown=shown[pk], members=members[pk], answered=respondents[pk])

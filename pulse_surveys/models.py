@@ -268,6 +268,26 @@ class Participation(models.Model):
         return f"{self.round_id}:{self.employee_id}"
 
 
+class RoundMembers(models.Model):
+    """Who was invited to a materialised round, in which department, and who answered it, packed
+    as arrays of ids: every later round's anonymity rules compare with it, and reading it in one
+    row is far cheaper than gathering the invitations again at every close. Written when the
+    round's results are materialised (`pulse_surveys.history`); it holds nothing about answers."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, primary_key=True, related_name="members")
+    employees = models.BinaryField()  # little-endian int64 ids, department by department
+    departments = models.BinaryField()  # those departments (−1: in none)
+    sizes = models.BinaryField()  # how many of `employees` each holds
+    answered = models.BinaryField()  # the ids of those who answered, sorted
+
+    class Meta:
+        verbose_name = _("round members")
+        verbose_name_plural = _("round members")
+
+    def __str__(self) -> str:
+        return str(self.round_id)
+
+
 class Ballot(models.Model):
     """A submission while its round is open, sealed (`pulse_surveys.ballots`): written with the
     person's participation, unreadable without a key the database does not hold, and of one

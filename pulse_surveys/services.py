@@ -593,12 +593,15 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True, kn
 
     parents = _result_tree(set(invited_own) | set(responded_own))
     own_respondents = Counter({results.node_of(d): n for d, n in responded_own.items()})
+    members = history.members_by_node([pulse_round.pk])[pulse_round.pk]
+    respondents = history.answered([pulse_round.pk])[pulse_round.pk]
+    history.remember_members(pulse_round.pk, members, respondents)
     decisions = anonymity.decide(
         parents,
         own_respondents,
         pulse_round.anonymity_threshold,
-        members=history.members_by_node([pulse_round.pk])[pulse_round.pk],
-        answered=history.answered([pulse_round.pk])[pulse_round.pk],
+        members=members,
+        answered=respondents,
         earlier=history.earlier_shown_rounds(pulse_round, known),
     )
     groups = results.round_results(

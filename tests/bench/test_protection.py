@@ -16,7 +16,7 @@ def test_every_result_rules_1_to_3_allow_is_counted_once_and_timing_rolls_back(t
     before = stored()
     # when
     (latest,) = protection.shares()
-    timings = protection.time_history([2, 24])
+    timings = protection.time_history([2, 24], repeat=2)
     # then exact, protected and hidden-as-too-noisy add up to what rules 1–3 allow
     assert latest["exact"] + latest["protected"] + latest["hidden_too_noisy"] == latest["allowed_by_rules_1_to_3"] > 0
     assert latest["round"] == 24 and set(timings) == {2, 24}

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from pulse_surveys import history, services
-from pulse_surveys.models import RoundResult
+from pulse_surveys.models import RoundMembers, RoundResult
 from tests.factories import DepartmentFactory, UserFactory
 from tests.pulse_surveys.conftest import answer, close, open_round
 
@@ -89,3 +89,56 @@ def test_a_round_materialised_again_is_read_afresh_by_the_rounds_after_it(four_r
     assert known[second.pk] is not kept
     assert seen == fresh
     assert first.pk in known
+
+
+def _as_invited(members: dict) -> dict:
+    return {node: sorted(people) for node, people in members.items()}
+
+
+def test_a_materialised_round_keeps_who_was_invited_where_and_who_answered_in_one_row(four_rounds):
+    # given: the rounds as closing them materialised them
+    ids = [pulse_round.pk for pulse_round in four_rounds]
+    # then: each has its packed row, and it reads back as its invitations and participations say
+    assert RoundMembers.objects.filter(round_id__in=ids).count() == len(ids)
+    members, respondents = history.members_and_answered(ids)
+    assert {pk: _as_invited(m) for pk, m in members.items()} == {
+        pk: _as_invited(m) for pk, m in history.members_by_node(ids).items()
+    }
+    assert respondents == history.answered(ids)
+    # (the third round's silent person is invited and not among those who answered)
+    third = four_rounds[2].pk
+    assert len(respondents[third]) == sum(map(len, members[third].values())) - 1
+
+
+def test_a_round_materialised_before_its_row_was_kept_is_read_from_its_invitations_and_kept(four_rounds):
+    # given: rounds whose packed rows are missing (materialised by an earlier version)
+    first, second, third, fourth = four_rounds
+    before = _decisions([fourth])
+    RoundMembers.objects.filter(round__in=[first, second, third]).delete()
+    # when: the fourth round is materialised again
+    services.round_results_materialise(round_id=fourth.pk, rewrite_storage=False)
+    # then: it decides as before, and the rounds it compared with (those showing a group
+    # exactly) are packed for the next time
+    assert _decisions([fourth]) == before
+    compared = set(
+        RoundResult.objects.filter(round__in=[first, second, third], suppressed=False, protected=False).values_list(
+            "round_id", flat=True
+        )
+    )
+    assert first.pk in compared
+    assert set(RoundMembers.objects.values_list("round_id", flat=True)) == compared | {fourth.pk}
+    members, _respondents = history.members_and_answered([first.pk])
+    assert _as_invited(members[first.pk]) == _as_invited(history.members_by_node([first.pk])[first.pk])
+
+
+def test_the_packed_row_follows_a_round_materialised_again(four_rounds):
+    # given: a person invited to the first round leaves before it is materialised again
+    first = four_rounds[0]
+    leaving = first.invitations.order_by("pk").first()
+    leaving.delete()
+    # when
+    services.round_results_materialise(round_id=first.pk, rewrite_storage=False)
+    # then: the packed row says what the invitations now say
+    members, _respondents = history.members_and_answered([first.pk])
+    assert leaving.employee_id not in {p for people in members[first.pk].values() for p in people}
+    assert _as_invited(members[first.pk]) == _as_invited(history.members_by_node([first.pk])[first.pk])

@@ -4,12 +4,16 @@
 
 For the latest closed round of each survey: of the results that rules 1–3 alone would show,
 how many are shown exactly, how many with protective noise, and how many are hidden because
-the noise would make them meaningless; and the median 95% margin of the overall score by group
-size. With `--rematerialise`, first materialises every round again, oldest first (after a change to the
-rules), timing each. With `--time`, materialises the k-th round of the longest survey as if the rounds after it
-had not closed yet (in a transaction that is rolled back), for each k given. Times are wall-clock
-seconds and this process's CPU seconds (the database's own work is in the first only): on a
-shared machine the second is the steadier.
+the noise would make them meaningless; of those hidden, how many no share of the round's budget
+could show (even all of it spent on the overall score alone, in one draw of the discrete Laplace
+noise, would leave its 95% margin wider than ±25 points), and so the most the budget could show;
+and the median 95% margin of the overall score by group size.
+
+With `--rematerialise`, first materialises every round again, oldest first (after a change to
+the rules), timing each. With `--time`, materialises the k-th round of the longest survey as if
+the rounds after it had not closed yet (in a transaction that is rolled back), for each k given.
+Times are wall-clock seconds and this process's CPU seconds (the database's own work is in the
+first only): on a shared machine the second is the steadier.
 """
 
 import argparse
@@ -17,11 +21,45 @@ import json
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from bench._common import RESULTS_DIR, require_postgresql, setup_django
 
 SIZE_BANDS = ((5, 19), (20, 49), (50, 99), (100, 499), (500, None))
+
+
+def too_small_for_the_budget(pulse_round, groups) -> int:
+    """How many of `groups` ((department id, is total) of the round's results) have too few
+    answers for protective noise within the round's budget: even the whole budget spent on the
+    overall score alone would make its 95% margin wider than ±25 points."""
+    from django.db.models import Count
+
+    from pulse_surveys import noise
+    from pulse_surveys.models import Answer, QuestionKind, RoundResult
+    from pulse_surveys.results import TOTAL, node_of
+
+    parents = {}
+    for department_id, parent_id, is_total in RoundResult.objects.filter(round=pulse_round).values_list(
+        "department_id", "parent_department_id", "is_total"
+    ):
+        parents[TOTAL if is_total else department_id] = None if is_total else node_of(parent_id)
+    answers = Counter()
+    likert = Answer.objects.filter(
+        round=pulse_round, response__round=pulse_round, question__kind=QuestionKind.LIKERT, value__isnull=False
+    )
+    for department_id, n in likert.values_list("response__department_id").annotate(n=Count("id")).order_by():
+        node = node_of(department_id)
+        while node is not None:  # a department's answers count in every group above it
+            answers[node] += n
+            node = parents[node]
+    per_person = pulse_round.questions.filter(kind=QuestionKind.LIKERT).count()
+    budget = noise.round_epsilon()
+    return sum(
+        1
+        for department_id, is_total in groups
+        if noise.plan(budget, noise.Total(0, answers[TOTAL if is_total else department_id], per_person), None, {})
+        is None
+    )
 
 
 def shares() -> list[dict]:
@@ -34,12 +72,14 @@ def shares() -> list[dict]:
         if pulse_round is None:
             continue
         fields = ("suppressed", "reason", "protected", "responded", "score_margin")
-        rows = list(RoundResult.objects.filter(round=pulse_round).values_list(*fields))
+        rows = list(RoundResult.objects.filter(round=pulse_round).values_list(*fields, "department_id", "is_total"))
         every = list(RoundResult.objects.filter(round__survey=survey, round__results_ready=True).values_list(*fields))
         every_allowed = [r for r in every if not r[0] or r[1] == SuppressionReason.TOO_NOISY]
         allowed = [r for r in rows if not r[0] or r[1] == SuppressionReason.TOO_NOISY]
+        hidden = [(r[5], r[6]) for r in allowed if r[0]]
+        unreachable = too_small_for_the_budget(pulse_round, hidden)
         margins = defaultdict(list)
-        for suppressed, _reason, protected, responded, margin in allowed:
+        for suppressed, _reason, protected, responded, margin, *_group in allowed:
             if protected and not suppressed:
                 band = next(b for b in SIZE_BANDS if responded >= b[0] and (b[1] is None or responded <= b[1]))
                 margins[band].append(margin)
@@ -50,7 +90,9 @@ def shares() -> list[dict]:
                 "allowed_by_rules_1_to_3": len(allowed),
                 "exact": sum(1 for r in allowed if not r[0] and not r[2]),
                 "protected": sum(1 for r in allowed if not r[0] and r[2]),
-                "hidden_too_noisy": sum(1 for r in allowed if r[0]),
+                "hidden_too_noisy": len(hidden),
+                "hidden_too_small_for_the_budget": unreachable,
+                "most_the_budget_could_show": len(allowed) - unreachable,
                 "every_round": {
                     "allowed_by_rules_1_to_3": len(every_allowed),
                     "exact": sum(1 for r in every_allowed if not r[0] and not r[2]),

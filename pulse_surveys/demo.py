@@ -166,7 +166,7 @@ def seed(org: DemoOrg) -> None:
                 continue
             days_in = org.rng.randint(0, (min(closes_at, now) - opens_at).days)
             answered_on = timezone.localdate(opens_at + dt.timedelta(days=days_in))
-            participations.append(Participation(round=pulse_round, employee=person, answered_on=answered_on))
+            participations.append(Participation.in_round(pulse_round, employee=person, answered_on=answered_on))
             code = person.department.code if person.department_id else None
             if is_open:  # sealed until the round closes, as a submission leaves it
                 items = list(_answers(org, questions, code, t))
@@ -175,10 +175,10 @@ def seed(org: DemoOrg) -> None:
                 )
                 sealed_ballots.append(Ballot(round=pulse_round, sealed=sealed))
                 continue
-            response = Response(round=pulse_round, department=person.department)
+            response = Response.in_round(pulse_round, department=person.department)
             responses.append(response)
             answers.extend(
-                Answer(round=pulse_round, response=response, question_id=question_id, value=value, text=text)
+                Answer.in_round(pulse_round, response=response, question_id=question_id, value=value, text=text)
                 for question_id, value, text in _answers(org, questions, code, t)
             )
     # Written in random order, as closing a round would rewrite them.

@@ -3,7 +3,8 @@
 Anonymity is structural. `Participation` records *who* took part in a round; `Response` and
 `Answer` record *what* was answered. While the round is open, what was answered exists only as
 a sealed `Ballot` (`pulse_surveys.ballots`); closing the round opens the ballots into responses
-and answers written in random order. The two sides share no key (random UUIDs on both sides), no
+and answers written in random order. The two sides share no key (random UUIDs on both sides,
+see `round_scoped_id`), no
 time finer than the day (a `Response` carries no date at all: the day plus the department
 would single out the only person of a unit who answered that day), and no storage order:
 closing a round rewrites both in random order (`services.round_results_materialise`). Nothing
@@ -20,6 +21,26 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import PeriodField
+
+ROUND_ID_BITS = 32  # the round's share of a round-scoped id; the other 96 bits are a version 4 UUID's
+
+
+def round_scoped_id(round_id: int) -> uuid.UUID:
+    """A new id for a participation, response or answer of a round: the round's number in its
+    first 32 bits, then the last 96 bits of a random (version 4) UUID, 90 of them random. Rows
+    written for one round land in one narrow stretch of their table's indexes rather than anywhere
+    in them, so writing a round costs the same however many rounds the tables already hold. Within
+    the round the ids are random and ordered by nothing: they say no more than the row's round."""
+    random_part = uuid.uuid4().int & ((1 << (128 - ROUND_ID_BITS)) - 1)
+    return uuid.UUID(int=(round_id % (1 << ROUND_ID_BITS)) << (128 - ROUND_ID_BITS) | random_part)
+
+
+class RoundScoped:
+    """Rows of a round with round-scoped ids: build them with `Model.in_round(round, ...)`."""
+
+    @classmethod
+    def in_round(cls, pulse_round, **fields):
+        return cls(id=round_scoped_id(pulse_round.pk), round=pulse_round, **fields)
 
 
 def _in_active_language(english: str, indonesian: str) -> str:
@@ -246,7 +267,7 @@ class Invitation(models.Model):
         return f"{self.round_id}:{self.employee_id}"
 
 
-class Participation(models.Model):
+class Participation(RoundScoped, models.Model):
     """That a person answered a round, and on which day. Nothing about what they answered."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -306,7 +327,7 @@ class Ballot(models.Model):
         return str(_("sealed ballot"))
 
 
-class Response(models.Model):
+class Response(RoundScoped, models.Model):
     """One anonymous submission: the round and the department snapshot, nothing else."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -324,7 +345,7 @@ class Response(models.Model):
         return str(_("anonymous response"))
 
 
-class Answer(models.Model):
+class Answer(RoundScoped, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The response's round again (it reveals nothing the response does not), so that a round's
     # results read its own answers through the index below instead of joining the responses of

@@ -39,6 +39,7 @@ from pulse_surveys.models import (
     RoundStatus,
     Survey,
     SurveyQuestion,
+    round_scoped_id,
 )
 from pulse_surveys.results import protect as _protection  # noqa: F401  (its name before results.py)
 
@@ -400,7 +401,9 @@ def response_submit(*, pulse_round: Round | int, employee: User, answers: list[d
         if not _round_open_for_this_transaction(pulse_round.pk):
             raise Conflict(_("This round is not open for answers."), code="round_not_open")
         try:
-            Participation.objects.create(round=pulse_round, employee=employee, answered_on=timezone.localdate(now))
+            Participation.in_round(pulse_round, employee=employee, answered_on=timezone.localdate(now)).save(
+                force_insert=True
+            )
         except IntegrityError:
             # A second submission that raced the first: the unique constraint decides. Nothing
             # else is written yet; leaving the block rolls the transaction back.
@@ -448,11 +451,11 @@ def _open_ballots(pulse_round: Round) -> None:
         responses, answers = [], []
         for sealed in Ballot.objects.filter(pk__in=batch).values_list("sealed", flat=True):
             department_id, items = ballots.ballot_open(bytes(sealed), round_id=pulse_round.pk)
-            response = Response(round=pulse_round, department_id=department_id)
+            response = Response.in_round(pulse_round, department_id=department_id)
             responses.append(response)
             answers.extend(
-                Answer(
-                    round=pulse_round,
+                Answer.in_round(
+                    pulse_round,
                     response=response,
                     question_id=question_id,
                     value=value,
@@ -487,13 +490,13 @@ def _rewrite_in_random_order(pulse_round: Round) -> None:
     Participation.objects.filter(round=pulse_round).delete()
     Response.objects.filter(round=pulse_round).delete()
     Participation.objects.bulk_create(
-        Participation(round=pulse_round, employee_id=employee_id, answered_on=answered_on)
+        Participation.in_round(pulse_round, employee_id=employee_id, answered_on=answered_on)
         for employee_id, answered_on in participations
     )
-    new_responses = [Response(round=pulse_round, department_id=department_id) for _id, department_id in responses]
+    new_responses = [Response.in_round(pulse_round, department_id=department_id) for _id, department_id in responses]
     Response.objects.bulk_create(new_responses)
     new_answers = [
-        Answer(round=pulse_round, response=new, question_id=question_id, value=value, text=text)
+        Answer.in_round(pulse_round, response=new, question_id=question_id, value=value, text=text)
         for (old_id, _department), new in zip(responses, new_responses, strict=True)
         for question_id, value, text in answers[old_id]
     ]
@@ -501,17 +504,21 @@ def _rewrite_in_random_order(pulse_round: Round) -> None:
     Answer.objects.bulk_create(new_answers, batch_size=2000)
 
 
-# The round's rewrite in set-based statements: new ids and the new order both come from
-# gen_random_uuid() (PostgreSQL's strong random source, as SystemRandom is in Python). The map
-# from old to new response ids lives in a temporary table only while the rewrite runs.
+# The round's rewrite in set-based statements: the new ids' random part and the new order both
+# come from gen_random_uuid() (PostgreSQL's strong random source, as SystemRandom is in Python);
+# the ids are round-scoped as `round_scoped_id` makes them: %(prefix)s is the round's number in 8
+# hex digits, in place of the random UUID's first 8. The map from old to new response ids lives in
+# a temporary table only while the rewrite runs.
 _REWRITE_STATEMENTS = (
     "CREATE TEMPORARY TABLE pulse_rewrite_response ON COMMIT DROP AS "
-    "SELECT id AS old_id, gen_random_uuid() AS new_id, department_id FROM pulse_surveys_response "
+    "SELECT id AS old_id, (%(prefix)s || substr(gen_random_uuid()::text, 9))::uuid AS new_id, department_id "
+    "FROM pulse_surveys_response "
     "WHERE round_id = %(round)s",
     "INSERT INTO pulse_surveys_response (id, round_id, department_id) "
     "SELECT new_id, %(round)s, department_id FROM pulse_rewrite_response ORDER BY gen_random_uuid()",
     "INSERT INTO pulse_surveys_answer (id, round_id, response_id, question_id, value, text) "
-    "SELECT gen_random_uuid(), %(round)s, m.new_id, a.question_id, a.value, a.text "
+    "SELECT (%(prefix)s || substr(gen_random_uuid()::text, 9))::uuid, %(round)s, m.new_id, a.question_id, "
+    "a.value, a.text "
     "FROM pulse_surveys_answer a JOIN pulse_rewrite_response m ON m.old_id = a.response_id "
     "WHERE a.round_id = %(round)s ORDER BY gen_random_uuid()",
     "DELETE FROM pulse_surveys_answer a USING pulse_rewrite_response m "
@@ -523,7 +530,8 @@ _REWRITE_STATEMENTS = (
     "SELECT employee_id, answered_on FROM pulse_surveys_participation WHERE round_id = %(round)s",
     "DELETE FROM pulse_surveys_participation WHERE round_id = %(round)s",
     "INSERT INTO pulse_surveys_participation (id, round_id, employee_id, answered_on) "
-    "SELECT gen_random_uuid(), %(round)s, employee_id, answered_on FROM pulse_rewrite_participation "
+    "SELECT (%(prefix)s || substr(gen_random_uuid()::text, 9))::uuid, %(round)s, employee_id, answered_on "
+    "FROM pulse_rewrite_participation "
     "ORDER BY gen_random_uuid()",
     "DROP TABLE pulse_rewrite_participation",
 )
@@ -533,7 +541,7 @@ def _rewrite_in_database(round_id: int) -> None:
     """PostgreSQL: the rewrite as set-based statements in the caller's transaction."""
     with connection.cursor() as cursor:
         for statement in _REWRITE_STATEMENTS:
-            cursor.execute(statement, {"round": round_id})
+            cursor.execute(statement, {"round": round_id, "prefix": round_scoped_id(round_id).hex[:8]})
 
 
 def _result_tree(department_ids: set) -> dict:

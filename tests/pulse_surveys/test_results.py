@@ -222,3 +222,28 @@ def test_closing_again_rewrites_storage_so_that_order_and_ids_link_nothing(org, 
     first = RoundResult.objects.get(round=pulse_round, department=org.cs).score
     services.round_results_materialise(round_id=pulse_round.pk)  # idempotent
     assert RoundResult.objects.get(round=pulse_round, department=org.cs).score == first
+
+
+def test_every_row_of_a_round_has_an_id_in_its_round_s_own_stretch(org, survey, staff):
+    from pulse_surveys import services
+    from pulse_surveys.models import Answer, Participation, Response
+
+    def prefixes(model, pulse_round) -> set[int]:
+        return {pk.int >> 96 for pk in model.objects.filter(round=pulse_round).values_list("id", flat=True)}
+
+    # given two rounds answered by the same people
+    first, second = open_round(survey), open_round(survey)
+    for person in staff["cs"]:
+        answer(first, person, comment="ok")
+        answer(second, person)
+    # then a participation is written in its round's stretch as it is answered
+    assert prefixes(Participation, first) == {first.pk} and prefixes(Participation, second) == {second.pk}
+    # and, once both close (ballots opened, then rewritten) and one is materialised again, so is every row
+    close(first), close(second)
+    services.round_results_materialise(round_id=first.pk)
+    for pulse_round in (first, second):
+        for model in (Participation, Response, Answer):
+            assert prefixes(model, pulse_round) == {pulse_round.pk}, model.__name__
+    # and within a round the ids are all different
+    ids = list(Answer.objects.filter(round=first).values_list("id", flat=True))
+    assert len(set(ids)) == len(ids) > 7

@@ -278,10 +278,6 @@ def _shown_below(node, children: Mapping, shown: set) -> list:
     return found
 
 
-def _first_unsafe(post_order, shown, uncovered, threshold):
-    return next((n for n in post_order if n in shown and _unsafe(n, uncovered, threshold)), None)
-
-
 def _differs_safely(atom: frozenset, answered: Collection, earlier: Iterable[ShownRound], threshold: int) -> bool:
     """Whether `atom` differs from every atom shown in `earlier` by no one, by `threshold` or
     more people, or only by people who answered neither time."""
@@ -645,16 +641,39 @@ def _decide_exact(
     shown = {node for node in parents if size[node] >= threshold}
     hidden_for: dict = {}  # node -> COMPLEMENTARY or ACROSS_ROUNDS
     uncovered = _uncovered(own, parents, post_order, shown)
+    # Rules 2 and 4 hide the first failing group in post order, one at a time. Hiding a group
+    # changes only the shown group right above it (its uncovered respondents and its boundary),
+    # so the groups before `checked[rule]` in post order, found not failing, stay so unless that
+    # one is among them: each search goes on from where it stopped, not from the start.
+    position = {node: index for index, node in enumerate(post_order)}
+    checked = {2: 0, 4: 0}
+
+    def fails(rule: int, node) -> bool:
+        if node not in shown:
+            return False
+        return _unsafe(node, uncovered, threshold) if rule == 2 else bool(leaks_across_rounds(node, shown))
+
+    def first_failing(rule: int):
+        while checked[rule] < len(post_order) and not fails(rule, post_order[checked[rule]]):
+            checked[rule] += 1
+        return post_order[checked[rule]] if checked[rule] < len(post_order) else None
+
+    def hide_group(hide, reason: str) -> None:
+        shown.discard(hide)
+        pass_up(hide, shown, +1)
+        hidden_for[hide] = reason
+        above = shown_above(hide, shown)
+        if above is not None:
+            for rule in checked:
+                checked[rule] = min(checked[rule], position[above])
+
     while True:
-        node = _first_unsafe(post_order, shown, uncovered, threshold)
+        node = first_failing(2)
         if node is not None:
             candidates = [c for c in _shown_below(node, children, shown) if uncovered[c] > 0]
-            hide = min(candidates, key=lambda c: (size[c], repr(c))) if candidates else node
-            shown.discard(hide)
-            pass_up(hide, shown, +1)
-            hidden_for[hide] = COMPLEMENTARY
+            hide_group(min(candidates, key=lambda c: (size[c], repr(c))) if candidates else node, COMPLEMENTARY)
             continue
-        node = next((n for n in post_order if n in shown and leaks_across_rounds(n, shown)), None)
+        node = first_failing(4)
         if node is None:
             break
         hide = node
@@ -663,9 +682,7 @@ def _decide_exact(
             # by at least `threshold` people, and keeps the larger group shown.
             candidates = [c for c in _shown_below(node, children, shown) if uncovered[c] > 0]
             hide = min(candidates, key=lambda c: (size[c], repr(c))) if candidates else node
-        shown.discard(hide)
-        pass_up(hide, shown, +1)
-        hidden_for[hide] = ACROSS_ROUNDS
+        hide_group(hide, ACROSS_ROUNDS)
 
     # Show again what hiding does not protect (largest first: the most useful results). Adding
     # a group changes only its own atoms and the residual of the shown group right above it
@@ -678,11 +695,12 @@ def _decide_exact(
             moved = uncovered[node]
             if 0 < moved < threshold or (above is not None and 0 < uncovered[above] - moved < threshold):
                 continue
-            trial = shown | {node}
-            if leaks_across_rounds(node, trial) or (above is not None and leaks_across_rounds(above, trial)):
+            shown.add(node)  # on trial
+            if leaks_across_rounds(node, shown) or (above is not None and leaks_across_rounds(above, shown)):
+                shown.discard(node)
                 continue
             pass_up(node, shown, -1)
-            shown, changed = trial, True
+            changed = True
             del hidden_for[node]
 
     # Rule 5: no combination of this round's shown totals and another round's singles anyone out.

@@ -417,13 +417,44 @@ class _Pairing:
         counted = Counter(zip(map(node_of_now.get, people), then_vertices, strict=True))
         self.pairs = dict(sorted(counted.items(), key=lambda item: (repr(item[0][0]), repr(item[0][1]))))
 
+    def _arrays(self) -> tuple:
+        """The pairs as arrays: this round's nodes and the earlier round's vertices (each listed
+        once), each pair's places in them, and its count."""
+        if not hasattr(self, "_pair_arrays"):
+            nodes = {node: None for node, _ in self.pairs}
+            then = {vertex: None for _, vertex in self.pairs}
+            node_place = {node: place for place, node in enumerate(nodes)}
+            then_place = {vertex: place for place, vertex in enumerate(then)}
+            count = len(self.pairs)
+            self._pair_arrays = (
+                list(nodes),
+                list(then),
+                np.fromiter((node_place[node] for node, _ in self.pairs), dtype=np.int64, count=count),
+                np.fromiter((then_place[vertex] for _, vertex in self.pairs), dtype=np.int64, count=count),
+                np.fromiter(self.pairs.values(), dtype=np.int64, count=count),
+            )
+        return self._pair_arrays
+
     def edges(self, now_vertex: Mapping) -> dict:
-        weights: dict = defaultdict(int)
-        for (node, then_vertex), count in self.pairs.items():
-            here = now_vertex.get(node, _OUTSIDE)
-            if here != then_vertex:
-                weights[here, then_vertex] += count
-        return weights
+        """The graph's edges for this round's vertices (`now_vertex`: tree node → vertex), as
+        {(vertex here, vertex then): people}, parallel pairs added up."""
+        nodes, then, node_index, then_index, counts = self._arrays()
+        codes = {vertex: code for code, vertex in enumerate(then)}  # the same _OUTSIDE on both sides
+        here_code = np.fromiter(
+            (codes.setdefault(now_vertex.get(node, _OUTSIDE), len(codes)) for node in nodes),
+            dtype=np.int64,
+            count=len(nodes),
+        )
+        here = here_code[node_index]
+        apart = here != then_index
+        width = len(codes)
+        keys, where = np.unique(here[apart] * width + then_index[apart], return_inverse=True)
+        sums = np.bincount(where, weights=counts[apart], minlength=keys.size)
+        vertices = list(codes)
+        return {
+            (vertices[key // width], vertices[key % width]): int(total)
+            for key, total in zip(keys.tolist(), sums.tolist(), strict=True)
+        }
 
 
 def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:

@@ -739,28 +739,47 @@ def _decide_exact(
         node_of = {person: node for node, people in members.items() for person in people}
         now = _Dense.of(members, answered)
         pairings = [_Pairing(node_of, answered, shown_round, now) for shown_round in earlier]
-        seen: list = [None]
+        # This round's side of the graph: each tree node's residual owner, and its vertex (that
+        # residual, if it holds answers). Hiding a group only hands its residual to the owner
+        # above, so both are kept up to date as groups are hidden rather than worked out again.
+        uncovered = _uncovered(own, parents, post_order, shown)
+        owner = _owners(parents, shown, post_order)
 
-        def now_view() -> tuple[dict, dict]:
-            """This round's residual owners and vertices for the current shown groups (worked
-            out again only when they change)."""
-            if seen[0] is None or seen[0][0] != shown:
-                uncovered = _uncovered(own, parents, post_order, shown)
-                owner = _owners(parents, shown, post_order)
-                # a tree node's vertex: the residual holding it, if that holds answers
-                vertex_of = {
-                    node: ("now", owner[node]) if owner[node] is not None and uncovered[owner[node]] else _OUTSIDE
-                    for node in parents
-                }
-                seen[0] = (set(shown), owner, vertex_of)
-            return seen[0][1], seen[0][2]
+        def vertex(node):
+            held_by = owner[node]
+            return ("now", held_by) if held_by is not None and uncovered[held_by] else _OUTSIDE
+
+        vertex_of = {node: vertex(node) for node in parents}
+
+        def residual(group) -> list:
+            """The tree nodes whose owner is `group`: it, and what is below it down to shown groups."""
+            found, stack = [group], list(children[group])
+            while stack:
+                node = stack.pop()
+                if node not in shown:
+                    found.append(node)
+                    stack.extend(children[node])
+            return found
+
+        def hide_across_rounds(hide) -> None:
+            shown.discard(hide)
+            hidden_for[hide] = ACROSS_ROUNDS
+            parent = parents.get(hide)
+            above = owner[parent] if parent is not None else None
+            had_answers = above is not None and uncovered[above] > 0
+            pass_up(hide, shown, +1)
+            moved = residual(hide)
+            for node in moved:
+                owner[node] = above
+            # the owner above now holds answers it did not: every node it holds changes vertex
+            for node in residual(above) if above is not None and not had_answers else moved:
+                vertex_of[node] = vertex(node)
 
         hid = True
         while hid:  # hiding merges this round's vertices; once more over all rounds after a hide
             hid = False
             for pairing in pairings:
                 while True:
-                    owner, vertex_of = now_view()
                     cut = _small_cut(pairing.edges(vertex_of), threshold)
                     # (A cut with none of this round's groups in it lies in the other round
                     # alone, as when the threshold was raised since: nothing here changes it.)
@@ -769,8 +788,7 @@ def _decide_exact(
                     )
                     if hide is None:
                         break
-                    shown.discard(hide)
-                    hidden_for[hide] = ACROSS_ROUNDS
+                    hide_across_rounds(hide)
                     hid = True
 
     return {

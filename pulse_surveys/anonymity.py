@@ -102,6 +102,7 @@ What this leaves open:
   are protected by the crowd (rules 1–5), not by noise.
 """
 
+import heapq
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping
@@ -435,26 +436,50 @@ class _Pairing:
             )
         return self._pair_arrays
 
-    def edges(self, now_vertex: Mapping) -> dict:
-        """The graph's edges for this round's vertices (`now_vertex`: tree node → vertex), as
-        {(vertex here, vertex then): people}, parallel pairs added up."""
+    def edges(self, now: "_NowVertices") -> dict:
+        """The graph's edges for this round's vertices as they stand, as {(vertex here,
+        vertex then): people}, parallel pairs added up."""
         nodes, then, node_index, then_index, counts = self._arrays()
-        codes = {vertex: code for code, vertex in enumerate(then)}  # the same _OUTSIDE on both sides
-        here_code = np.fromiter(
-            (codes.setdefault(now_vertex.get(node, _OUTSIDE), len(codes)) for node in nodes),
-            dtype=np.int64,
-            count=len(nodes),
-        )
-        here = here_code[node_index]
+        if getattr(self, "_slots_of", None) is not now:  # each pair's node's place in `now`, once
+            missing = len(now.nodes)  # a node outside the tree: its code there is _OUTSIDE's
+            slots = np.fromiter((now.slot.get(node, missing) for node in nodes), dtype=np.int64, count=len(nodes))
+            self._slots_of, self._pair_slots = now, slots[node_index]
+        # codes: the earlier round's vertices first, then _OUTSIDE (unless it is among them),
+        # then each owner here (1 + its place)
+        outside = then.index(_OUTSIDE) if _OUTSIDE in then else len(then)
+        here_now = now.code[self._pair_slots]
+        here = np.where(here_now == 0, outside, len(then) + here_now)
         apart = here != then_index
-        width = len(codes)
+        width = len(then) + len(now.nodes) + 1
         keys, where = np.unique(here[apart] * width + then_index[apart], return_inverse=True)
         sums = np.bincount(where, weights=counts[apart], minlength=keys.size)
-        vertices = list(codes)
+
+        def vertex(code: int):
+            if code < len(then):
+                return then[code]
+            return _OUTSIDE if code == len(then) else ("now", now.nodes[code - len(then) - 1])
+
         return {
-            (vertices[key // width], vertices[key % width]): int(total)
+            (vertex(key // width), vertex(key % width)): int(total)
             for key, total in zip(keys.tolist(), sums.tolist(), strict=True)
         }
+
+
+class _NowVertices:
+    """This round's side of rule 5's graph as groups are hidden: each tree node's vertex
+    (`vertex_of`: the residual holding it if that holds answers, else `_OUTSIDE`) and the same
+    as codes (`code[slot[node]]`: 0 for `_OUTSIDE`, else 1 + the owner's slot)."""
+
+    def __init__(self, nodes: list, vertex_of: dict):
+        self.nodes, self.slot = nodes, {node: place for place, node in enumerate(nodes)}
+        self.vertex_of = {}
+        self.code = np.zeros(len(nodes) + 1, dtype=np.int64)  # the last: nodes outside the tree
+        for node, vertex in vertex_of.items():
+            self.set(node, vertex)
+
+    def set(self, node, vertex) -> None:
+        self.vertex_of[node] = vertex
+        self.code[self.slot[node]] = 0 if vertex == _OUTSIDE else self.slot[vertex[1]] + 1
 
 
 def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
@@ -674,10 +699,12 @@ def _decide_exact(
     uncovered = _uncovered(own, parents, post_order, shown)
     # Rules 2 and 4 hide the first failing group in post order, one at a time. Hiding a group
     # changes only the shown group right above it (its uncovered respondents and its boundary),
-    # so the groups before `checked[rule]` in post order, found not failing, stay so unless that
-    # one is among them: each search goes on from where it stopped, not from the start.
+    # so the groups before `checked[rule]` in post order, found not failing, stay so, except
+    # those put back in `again[rule]` (a heap of places) since: each search goes on from where
+    # it stopped, not from the start.
     position = {node: index for index, node in enumerate(post_order)}
     checked = {2: 0, 4: 0}
+    again: dict[int, list] = {2: [], 4: []}
 
     def fails(rule: int, node) -> bool:
         if node not in shown:
@@ -685,6 +712,10 @@ def _decide_exact(
         return _unsafe(node, uncovered, threshold) if rule == 2 else bool(leaks_across_rounds(node, shown))
 
     def first_failing(rule: int):
+        while again[rule]:
+            if fails(rule, post_order[again[rule][0]]):
+                return post_order[again[rule][0]]
+            heapq.heappop(again[rule])
         while checked[rule] < len(post_order) and not fails(rule, post_order[checked[rule]]):
             checked[rule] += 1
         return post_order[checked[rule]] if checked[rule] < len(post_order) else None
@@ -696,7 +727,8 @@ def _decide_exact(
         above = shown_above(hide, shown)
         if above is not None:
             for rule in checked:
-                checked[rule] = min(checked[rule], position[above])
+                if position[above] < checked[rule]:
+                    heapq.heappush(again[rule], position[above])
 
     while True:
         node = first_failing(2)
@@ -749,7 +781,7 @@ def _decide_exact(
             held_by = owner[node]
             return ("now", held_by) if held_by is not None and uncovered[held_by] else _OUTSIDE
 
-        vertex_of = {node: vertex(node) for node in parents}
+        view = _NowVertices(list(parents), {node: vertex(node) for node in parents})
 
         def residual(group) -> list:
             """The tree nodes whose owner is `group`: it, and what is below it down to shown groups."""
@@ -773,18 +805,20 @@ def _decide_exact(
                 owner[node] = above
             # the owner above now holds answers it did not: every node it holds changes vertex
             for node in residual(above) if above is not None and not had_answers else moved:
-                vertex_of[node] = vertex(node)
+                view.set(node, vertex(node))
 
         hid = True
         while hid:  # hiding merges this round's vertices; once more over all rounds after a hide
             hid = False
             for pairing in pairings:
                 while True:
-                    cut = _small_cut(pairing.edges(vertex_of), threshold)
+                    cut = _small_cut(pairing.edges(view), threshold)
                     # (A cut with none of this round's groups in it lies in the other round
                     # alone, as when the threshold was raised since: nothing here changes it.)
                     hide = (
-                        _group_to_hide(*cut, vertex_of, owner, shown, parents, size, largest=largest) if cut else None
+                        _group_to_hide(*cut, view.vertex_of, owner, shown, parents, size, largest=largest)
+                        if cut
+                        else None
                     )
                     if hide is None:
                         break

@@ -221,8 +221,9 @@ def round_driver_analyses_materialise(
 ) -> int:
     """Computes and stores the driver impact of a closed round for the whole audience and every
     department shown exactly with enough respondents (the others get a row saying why not), and
-    the agreement within units. Idempotent; returns the number of groups analysed."""
-    pulse_round = Round.objects.get(pk=round_id)
+    the agreement within units. Idempotent; returns the number of groups analysed. Two runs for
+    one round (a close job run twice, a backfill) take turns on the round's row."""
+    pulse_round = Round.objects.select_for_update().get(pk=round_id)
     DriverAnalysis.objects.filter(round=pulse_round, outcome=DriverAnalysis.Outcome.ENGAGEMENT).delete()
     if pulse_round.status != RoundStatus.CLOSED or not pulse_round.results_ready:
         return 0

@@ -86,8 +86,9 @@ def _favourable_of_total(pulse_round: Round) -> dict[str, float]:
 @transaction.atomic
 def round_ikm_analysis_materialise(*, round_id: int, draws: int = stats.BOOTSTRAP_DRAWS) -> bool:
     """Computes and stores the driver impact across units for IKM of a closed round (one row:
-    the figures, or the reason why not). Idempotent; True when the analysis ran."""
-    pulse_round = Round.objects.get(pk=round_id)
+    the figures, or the reason why not). Idempotent; True when the analysis ran. Two runs for one
+    round (a close job and a refresh after an import) take turns on the round's row."""
+    pulse_round = Round.objects.select_for_update().get(pk=round_id)
     DriverAnalysis.objects.filter(round=pulse_round, outcome=DriverAnalysis.Outcome.IKM).delete()
     if pulse_round.status != RoundStatus.CLOSED or not pulse_round.results_ready or pulse_round.period is None:
         return False

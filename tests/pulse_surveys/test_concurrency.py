@@ -10,9 +10,25 @@ from rest_framework.test import APIClient
 from core.errors import Conflict
 from pulse_surveys import services
 from pulse_surveys.models import Answer, Ballot, Participation, Response
-from tests.pulse_surveys.conftest import answers_for, close, open_round
+from tests.pulse_surveys.conftest import answer, answers_for, close, open_round
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def sessions_waiting_on_a_lock(thread) -> int:
+    """Polls, from inside the caller's transaction, until another session waits on a lock (or
+    `thread` has ended); how many do."""
+    waiting = 0
+    with connection.cursor() as cursor:
+        while not waiting and thread.is_alive():
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the view is frozen in a transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            waiting = cursor.fetchone()[0]
+            time.sleep(0.02)  # poll gently: the other thread needs the interpreter too
+    return waiting
 
 
 def race(user, url: str, payload: dict, runners: int = 2) -> list[int]:
@@ -75,16 +91,7 @@ def test_a_submission_that_passes_every_check_while_the_first_is_uncommitted_is_
     with transaction.atomic():
         services.response_submit(pulse_round=pulse_round, employee=org.ani, answers=answers)
         first_written.set()
-        with connection.cursor() as cursor:  # hold the commit until the second waits on our row
-            waiting = 0
-            while not waiting and thread.is_alive():
-                cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the view is frozen in a transaction
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-                )
-                waiting = cursor.fetchone()[0]
-                time.sleep(0.02)  # poll gently: the second thread needs the interpreter too
+        waiting = sessions_waiting_on_a_lock(thread)  # hold the commit until the second waits on our row
     thread.join()
     assert waiting == 1, "the second submission never reached the insert"
     assert outcomes == ["conflict"]
@@ -121,19 +128,55 @@ def test_a_submission_racing_the_close_waits_for_it_and_is_refused_so_no_ballot_
             services.round_close(pulse_round=pulse_round)  # the round row is held FOR UPDATE
             thread.start()
             checked.wait(10)
-            waiting = 0
-            with connection.cursor() as cursor:
-                while not waiting and thread.is_alive():
-                    cursor.execute("SELECT pg_stat_clear_snapshot()")
-                    cursor.execute(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-                    )
-                    waiting = cursor.fetchone()[0]
-                    time.sleep(0.02)
+            waiting = sessions_waiting_on_a_lock(thread)
         thread.join()
     assert waiting == 1, "the submission never waited for the close"
     assert outcomes == ["round_not_open"]
     assert not Participation.objects.filter(round=pulse_round).exists()
     assert not Ballot.objects.exists()
     assert Response.objects.filter(round=pulse_round).count() == 0
+
+
+@pytest.mark.parametrize("analysis", ["engagement", "ikm"])
+def test_two_driver_analyses_of_one_round_take_turns(org, survey, staff, analysis):
+    """A close job run twice, or a refresh after an import beside the close job: the second run
+    must wait for the first and then do its work again, not delete and write the round's
+    analyses beside it (it would then break the one-row-per-group rule and fail)."""
+    from django.db import IntegrityError
+
+    from pulse_surveys.impact import round_driver_analyses_materialise
+    from pulse_surveys.models import DriverAnalysis
+    from pulse_surveys.unit_impact import round_ikm_analysis_materialise
+
+    materialise = round_driver_analyses_materialise if analysis == "engagement" else round_ikm_analysis_materialise
+    pulse_round = open_round(survey)
+    for person in staff["cs"] + staff["lkt"]:
+        answer(pulse_round, person)
+    close(pulse_round)
+    started, outcomes = threading.Event(), []
+
+    def second_run():
+        started.wait()
+        try:
+            materialise(round_id=pulse_round.pk, draws=50)
+            outcomes.append("ran")
+        except IntegrityError:
+            outcomes.append("failed")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=second_run)
+    thread.start()
+    # given a first run that has written its analyses and not committed yet
+    with transaction.atomic():
+        materialise(round_id=pulse_round.pk, draws=50)
+        started.set()
+        # when the second starts and waits on it
+        waiting = sessions_waiting_on_a_lock(thread)
+    thread.join()
+    # then it ran after the first, and the round has one analysis per group
+    assert waiting == 1, "the second run never waited for the first"
+    assert outcomes == ["ran"]
+    rows = DriverAnalysis.objects.filter(round=pulse_round, outcome=analysis)
+    assert rows.exists()
+    assert rows.count() == len(set(rows.values_list("department_id", "is_total")))

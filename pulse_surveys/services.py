@@ -504,23 +504,26 @@ def _rewrite_in_random_order(pulse_round: Round) -> None:
     Answer.objects.bulk_create(new_answers, batch_size=2000)
 
 
-# The round's rewrite in set-based statements: the new ids' random part and the new order both
-# come from gen_random_uuid() (PostgreSQL's strong random source, as SystemRandom is in Python);
-# the ids are round-scoped as `round_scoped_id` makes them: %(prefix)s is the round's number in 8
-# hex digits, in place of the random UUID's first 8. The map from old to new response ids lives in
-# a temporary table only while the rewrite runs.
+# The round's rewrite in set-based statements: the new ids' random part comes from
+# gen_random_uuid() (PostgreSQL's strong random source, as SystemRandom is in Python), and the
+# ids are round-scoped as `round_scoped_id` makes them: %(prefix)s is the round's number in 8 hex
+# digits, in place of the random UUID's first 8. The rows are written in the order of their new
+# ids — a random order, drawn afresh, that follows nothing the rows held before — and answers
+# next to the other answers of their response (which their key says anyway), so that the
+# indexes on those keys are filled from one end rather than at random places. The map from old to
+# new response ids lives in a temporary table only while the rewrite runs.
 _REWRITE_STATEMENTS = (
     "CREATE TEMPORARY TABLE pulse_rewrite_response ON COMMIT DROP AS "
     "SELECT id AS old_id, (%(prefix)s || substr(gen_random_uuid()::text, 9))::uuid AS new_id, department_id "
     "FROM pulse_surveys_response "
     "WHERE round_id = %(round)s",
     "INSERT INTO pulse_surveys_response (id, round_id, department_id) "
-    "SELECT new_id, %(round)s, department_id FROM pulse_rewrite_response ORDER BY gen_random_uuid()",
+    "SELECT new_id, %(round)s, department_id FROM pulse_rewrite_response ORDER BY new_id",
     "INSERT INTO pulse_surveys_answer (id, round_id, response_id, question_id, value, text) "
     "SELECT (%(prefix)s || substr(gen_random_uuid()::text, 9))::uuid, %(round)s, m.new_id, a.question_id, "
     "a.value, a.text "
     "FROM pulse_surveys_answer a JOIN pulse_rewrite_response m ON m.old_id = a.response_id "
-    "WHERE a.round_id = %(round)s ORDER BY gen_random_uuid()",
+    "WHERE a.round_id = %(round)s ORDER BY m.new_id, a.question_id",
     "DELETE FROM pulse_surveys_answer a USING pulse_rewrite_response m "
     "WHERE a.round_id = %(round)s AND a.response_id = m.old_id",
     "DELETE FROM pulse_surveys_response r USING pulse_rewrite_response m WHERE r.id = m.old_id",
@@ -530,9 +533,8 @@ _REWRITE_STATEMENTS = (
     "SELECT employee_id, answered_on FROM pulse_surveys_participation WHERE round_id = %(round)s",
     "DELETE FROM pulse_surveys_participation WHERE round_id = %(round)s",
     "INSERT INTO pulse_surveys_participation (id, round_id, employee_id, answered_on) "
-    "SELECT (%(prefix)s || substr(gen_random_uuid()::text, 9))::uuid, %(round)s, employee_id, answered_on "
-    "FROM pulse_rewrite_participation "
-    "ORDER BY gen_random_uuid()",
+    "SELECT (%(prefix)s || substr(gen_random_uuid()::text, 9))::uuid AS new_id, %(round)s, employee_id, answered_on "
+    "FROM pulse_rewrite_participation ORDER BY new_id",
     "DROP TABLE pulse_rewrite_participation",
 )
 

@@ -4,9 +4,9 @@ Anonymity is structural. `Participation` records *who* took part in a round; `Re
 `Answer` record *what* was answered. While the round is open, what was answered exists only as
 a sealed `Ballot` (`pulse_surveys.ballots`); closing the round opens the ballots into responses
 and answers written in random order. The two sides share no key (random UUIDs on both sides,
-see `round_scoped_id`), no
-time finer than the day (a `Response` carries no date at all: the day plus the department
-would single out the only person of a unit who answered that day), and no storage order:
+see `round_scoped_id`), no time finer than the day (a `Response` carries no date at all: the day
+plus the department would single out the only person of a unit who answered that day), and no
+storage order:
 closing a round rewrites both in random order (`services.round_results_materialise`). Nothing
 on `Response` or `Answer` points to a person; `tests/pulse_surveys/test_anonymity_structure.py`
 walks every model and admin registration to keep it so.

@@ -1,4 +1,4 @@
-"""The demo organisation: an Indonesian public-service office with ~120 people."""
+"""The demo organisation: an Indonesian public-service office with ~160 people."""
 
 import datetime as dt
 from decimal import Decimal
@@ -14,18 +14,27 @@ DEPARTMENTS = [
     ("PUSAT", "Kantor Pusat", None, False, 0, None),
     ("PIMPINAN", "Pimpinan", "PUSAT", False, 2, None),
     ("SDM", "Sumber Daya Manusia", "PUSAT", False, 5, None),
-    ("KEU", "Keuangan", "PUSAT", False, 6, None),
-    ("TI", "Teknologi Informasi", "PUSAT", False, 7, None),
+    ("KEU", "Keuangan", "PUSAT", False, 5, None),
+    ("TI", "Teknologi Informasi", "PUSAT", False, 5, None),
     ("OPS", "Direktorat Pelayanan", "PUSAT", False, 1, None),
-    ("LYN-PLG", "Layanan Pelanggan", "OPS", True, 18, 6000),
-    ("LKT-IZN", "Loket Perizinan", "OPS", True, 15, 4000),
-    ("LYN-DIG", "Layanan Digital", "OPS", True, 11, 9000),
+    ("LYN-PLG", "Layanan Pelanggan", "OPS", True, 14, 6000),
+    ("LKT-IZN", "Loket Perizinan", "OPS", True, 11, 4000),
+    ("LYN-DIG", "Layanan Digital", "OPS", True, 9, 9000),
     ("PGD", "Pengaduan Masyarakat", "OPS", True, 3, 800),
     ("ARSIP", "Arsip dan Dokumentasi", "OPS", False, 2, None),
-    ("WIL", "Kantor Wilayah", "PUSAT", False, 1, None),
-    ("CAB-BDG", "Cabang Bandung", "WIL", True, 14, 5000),
-    ("CAB-SBY", "Cabang Surabaya", "WIL", True, 14, 5500),
+    ("WIL", "Kantor Wilayah", "PUSAT", False, 6, None),
+    ("CAB-BDG", "Cabang Bandung", "WIL", True, 10, 5000),
+    ("CAB-SBY", "Cabang Surabaya", "WIL", True, 10, 5500),
     ("CAB-MKS", "Cabang Makassar", "WIL", True, 8, 3000),
+    # Small branch offices: with the units above, enough units for driver impact across units.
+    ("CAB-MDN", "Cabang Medan", "WIL", True, 6, 800),
+    ("CAB-SMG", "Cabang Semarang", "WIL", True, 6, 700),
+    ("CAB-YOG", "Cabang Yogyakarta", "WIL", True, 6, 600),
+    ("CAB-DPS", "Cabang Denpasar", "WIL", True, 6, 600),
+    ("CAB-PLM", "Cabang Palembang", "WIL", True, 6, 500),
+    ("CAB-BPN", "Cabang Balikpapan", "WIL", True, 6, 450),
+    ("CAB-MND", "Cabang Manado", "WIL", True, 6, 400),
+    ("CAB-PTK", "Cabang Pontianak", "WIL", True, 6, 400),
 ]
 
 FIRST_NAMES_F = [

@@ -59,10 +59,39 @@ DEPARTMENT_MOOD = {
     "CAB-MKS": (-0.2, 0.0),
     "PGD": (-0.3, 0.0),
     "ARSIP": (0.0, 0.0),
+    "CAB-MDN": (0.2, 0.0),
+    "CAB-SMG": (0.0, 0.2),
+    "CAB-YOG": (0.35, 0.0),
+    "CAB-DPS": (0.25, 0.0),
+    "CAB-PLM": (-0.1, 0.0),
+    "CAB-BPN": (0.0, 0.0),
+    "CAB-MND": (0.15, 0.0),
+    "CAB-PTK": (-0.15, 0.0),
 }
+# How manageable each service unit's workload is (−1..+1 beside the mood): the planted leading
+# driver. A person's answers to the workload questions, their eNPS and (in the service quality
+# demo) their unit's IKM all follow it, so driver impact names "Workload and leave" first for
+# both engagement and IKM; WORKLOAD_BELOW makes it the lowest-scoring driver as well.
+WORKLOAD = {
+    "LYN-PLG": -0.3,
+    "LKT-IZN": 0.3,
+    "LYN-DIG": -0.2,
+    "CAB-BDG": 0.2,
+    "CAB-SBY": 0.0,
+    "CAB-MKS": 0.3,
+    "CAB-MDN": -0.6,
+    "CAB-SMG": 0.5,
+    "CAB-YOG": -0.4,
+    "CAB-DPS": 0.4,
+    "CAB-PLM": 0.2,
+    "CAB-BPN": 0.5,
+    "CAB-MND": -0.5,
+    "CAB-PTK": -0.3,
+}
+WORKLOAD_BELOW = -0.35
+WORKLOAD_SPREAD = 0.45  # between people of one unit
 # Drivers that pull away from the mood in some units (what action plans would target).
 DRIVER_TILT = {
-    ("CAB-SBY", "workload"): -0.6,
     ("CAB-SBY", "pay_fairness"): -0.3,
     ("LYN-PLG", "recognition"): 0.4,
     ("LYN-DIG", "workplace"): 0.5,
@@ -93,13 +122,17 @@ def _mood(code: str | None, t: float) -> float:
 
 def _answers(org: DemoOrg, questions: list[Question], code: str | None, t: float) -> list[tuple]:
     mood = _mood(code, t) + org.rng.gauss(0, 0.35)
+    workload = WORKLOAD.get(code or "", 0.0) + org.rng.gauss(0, WORKLOAD_SPREAD)
     answers = []
     for question in questions:
         if question.kind == QuestionKind.LIKERT:
-            tilt = DRIVER_TILT.get((code, question.driver.key), 0.0)
+            if question.driver.key == "workload":
+                tilt = workload + WORKLOAD_BELOW
+            else:
+                tilt = DRIVER_TILT.get((code, question.driver.key), 0.0)
             answers.append((question.pk, _clamp(3.4 + 1.3 * (mood + tilt) + org.rng.gauss(0, 0.7), 1, 5), ""))
         elif question.kind == QuestionKind.ENPS:
-            answers.append((question.pk, _clamp(7 + 3 * mood + org.rng.gauss(0, 1.4), 0, 10), ""))
+            answers.append((question.pk, _clamp(7 + 3 * mood + 2 * workload + org.rng.gauss(0, 1.4), 0, 10), ""))
         elif org.rng.random() < 0.25:
             answers.append((question.pk, None, org.rng.choice(COMMENTS)))
     return answers

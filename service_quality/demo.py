@@ -5,7 +5,8 @@ service HR uses (so the IKMs are computed and stored as in production).
 A unit's service follows its staff's satisfaction one month later: the pulse results of the
 month before where they are shown, otherwise the unit's trend (Layanan Pelanggan improving,
 Cabang Surabaya declining over the year, as in the pulse demo). That lagged relationship is
-what the correlation reports should find.
+what the correlation reports should find. Units whose staff find their workload manageable
+(the pulse demo's WORKLOAD) also serve better: what driver impact across units should find.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ from collections import defaultdict
 
 from core.demo import DemoOrg
 from core.periods import Period
+from pulse_surveys import demo as pulse_demo
 from service_quality import services
 from service_quality.dimensions import SERVQUAL_DIMENSION_KEYS, SKM_ELEMENT_KEYS
 from service_quality.ikm import krejcie_morgan_sample_size
@@ -32,7 +34,18 @@ STAFF_TREND = {
     "CAB-BDG": (61, 11),
     "CAB-SBY": (74, -35),
     "CAB-MKS": (56, 0),
+    "CAB-MDN": (64, 0),
+    "CAB-SMG": (60, 6),
+    "CAB-YOG": (68, 0),
+    "CAB-DPS": (65, 0),
+    "CAB-PLM": (58, 0),
+    "CAB-BPN": (61, 0),
+    "CAB-MND": (63, 0),
+    "CAB-PTK": (57, 0),
 }
+# How much better a unit serves when its staff's workload is manageable (1–4 scale per unit of
+# the pulse demo's WORKLOAD): the planted driver of IKM across units.
+WORKLOAD_EFFECT = 0.9
 # What each unit does better or worse than its staff's mood alone would say (1–4 scale).
 UNIT_OFFSET = {"LYN-DIG": 0.1, "PGD": -0.15, "CAB-MKS": -0.05}
 # Elements customers usually rate lower (waiting time, complaint handling) or higher (cost).
@@ -81,7 +94,13 @@ def _skm_file(org: DemoOrg, units: dict, months: list[Period], satisfaction: dic
         low, high = SAMPLE_SHARE.get(code, (0.95, 1.2))
         for month in months:
             staff = satisfaction[(unit.pk, month.shift(-1))]  # service follows the staff a month later
-            level = 3.1 + (staff - 60) * 0.025 + UNIT_OFFSET.get(code, 0.0) + org.rng.gauss(0, 0.05)
+            level = (
+                3.1
+                + (staff - 60) * 0.025
+                + WORKLOAD_EFFECT * pulse_demo.WORKLOAD.get(code, 0.0)
+                + UNIT_OFFSET.get(code, 0.0)
+                + org.rng.gauss(0, 0.05)
+            )
             levels[code][str(month)] = level
             for number in range(1, int(minimum * org.rng.uniform(low, high)) + 1):
                 person = level + org.rng.gauss(0, 0.35)

@@ -12,7 +12,7 @@ def test_seed_demo_builds_the_organisation_once(settings):
     counts = (Department.objects.count(), User.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (Department.objects.count(), User.objects.count()) == counts
-    assert 110 <= counts[1] <= 140
+    assert 150 <= counts[1] <= 180
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert Department.objects.filter(is_service_unit=True).count() >= 5
 

@@ -436,33 +436,33 @@ class _Pairing:
             )
         return self._pair_arrays
 
-    def edges(self, now: "_NowVertices") -> dict:
-        """The graph's edges for this round's vertices as they stand, as {(vertex here,
-        vertex then): people}, parallel pairs added up."""
+    def graph(self, now: "_NowVertices") -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+        """The graph's edges for this round's vertices as they stand, parallel pairs added up:
+        (one end, the other end, people) as arrays, with the vertices numbered in the order of
+        their reprs, and the vertices in that order."""
         nodes, then, node_index, then_index, counts = self._arrays()
         if getattr(self, "_slots_of", None) is not now:  # each pair's node's place in `now`, once
             missing = len(now.nodes)  # a node outside the tree: its code there is _OUTSIDE's
             slots = np.fromiter((now.slot.get(node, missing) for node in nodes), dtype=np.int64, count=len(nodes))
             self._slots_of, self._pair_slots = now, slots[node_index]
-        # codes: the earlier round's vertices first, then _OUTSIDE (unless it is among them),
-        # then each owner here (1 + its place)
+            # codes: the earlier round's vertices first, then _OUTSIDE (unless it is among them),
+            # then each owner here (1 + its place); each code's place in the order of reprs
+            every = [*then, _OUTSIDE, *(("now", node) for node in now.nodes)]
+            order = sorted(range(len(every)), key=lambda code: repr(every[code]))
+            self._rank = np.empty(len(every), dtype=np.int64)
+            self._rank[order] = np.arange(len(every))
+            self._by_rank = [every[code] for code in order]
         outside = then.index(_OUTSIDE) if _OUTSIDE in then else len(then)
         here_now = now.code[self._pair_slots]
         here = np.where(here_now == 0, outside, len(then) + here_now)
         apart = here != then_index
         width = len(then) + len(now.nodes) + 1
         keys, where = np.unique(here[apart] * width + then_index[apart], return_inverse=True)
-        sums = np.bincount(where, weights=counts[apart], minlength=keys.size)
-
-        def vertex(code: int):
-            if code < len(then):
-                return then[code]
-            return _OUTSIDE if code == len(then) else ("now", now.nodes[code - len(then) - 1])
-
-        return {
-            (vertex(key // width), vertex(key % width)): int(total)
-            for key, total in zip(keys.tolist(), sums.tolist(), strict=True)
-        }
+        sums = np.bincount(where, weights=counts[apart], minlength=keys.size).astype(np.int64)
+        a, b = self._rank[keys // width], self._rank[keys % width]
+        present = np.unique(np.concatenate([a, b]))
+        vertices = [self._by_rank[rank] for rank in present.tolist()]
+        return np.searchsorted(present, a), np.searchsorted(present, b), sums, vertices
 
 
 class _NowVertices:
@@ -497,10 +497,45 @@ def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
         return None
     vertices = sorted({vertex for edge in weights for vertex in edge}, key=repr)
     place = {vertex: code for code, vertex in enumerate(vertices)}
-    n = len(vertices)
     u = np.fromiter((place[a] for a, _ in weights), dtype=np.int64, count=len(weights))
     v = np.fromiter((place[b] for _, b in weights), dtype=np.int64, count=len(weights))
     w = np.fromiter(weights.values(), dtype=np.int64, count=len(weights))
+    found = _small_cut_codes(u, v, w, len(vertices), threshold)
+    if found is None:
+        return None
+    within, side = found
+    return {vertices[i] for i in within.tolist()}, {vertices[i] for i in side.tolist()}
+
+
+def _through_common_neighbours(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
+    """For each edge (u[i], v[i]) of a simple graph (no parallel edges, no loops), the sum over
+    the two ends' common neighbours x of min(weight(u, x), weight(v, x)): the weight of the
+    edge-disjoint two-edge paths between them. Each edge walks the neighbours of its end with
+    fewer of them."""
+    source, target, weight = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([w, w])
+    order = np.lexsort((target, source))
+    source, target, weight = source[order], target[order], weight[order]
+    degree = np.bincount(source, minlength=n)
+    start = np.concatenate([[0], np.cumsum(degree)])
+    walker = np.where(degree[u] <= degree[v], u, v)
+    other = np.where(walker == u, v, u)
+    steps = degree[walker]
+    edge = np.repeat(np.arange(u.size), steps)
+    offset = np.arange(edge.size) - np.repeat(np.cumsum(steps) - steps, steps)
+    at = start[walker][edge] + offset
+    neighbour, to_neighbour = target[at], weight[at]
+    keys = source * n + target  # sorted
+    wanted = other[edge] * n + neighbour
+    where = np.minimum(np.searchsorted(keys, wanted), keys.size - 1)
+    common = keys[where] == wanted
+    through = np.where(common, np.minimum(to_neighbour, weight[where]), 0)
+    return np.bincount(edge, weights=through, minlength=u.size)
+
+
+def _small_cut_codes(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, threshold: int):
+    """`_small_cut` on vertices numbered 0 to n − 1 in the order of their reprs, with the
+    edges as arrays (parallel ones are added up): (the component's vertices, the side's) as
+    arrays of those numbers, or None."""
     label = np.arange(n)  # each vertex's contracted vertex: the first of those contracted with it
 
     def contract(a: np.ndarray, b: np.ndarray) -> None:
@@ -522,19 +557,10 @@ def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
         if heavy.any():
             contract(u[heavy], v[heavy])
             continue
-        around: dict = defaultdict(dict)
-        for a, b, weight in zip(u.tolist(), v.tolist(), w.tolist(), strict=True):
-            around[a][b] = around[b][a] = weight
-        joined = []
-        for a, b, weight in zip(u.tolist(), v.tolist(), w.tolist(), strict=True):
-            near_a, near_b = around[a], around[b]
-            if len(near_a) > len(near_b):
-                near_a, near_b = near_b, near_a
-            if weight + sum(min(x_weight, near_b[x]) for x, x_weight in near_a.items() if x in near_b) >= threshold:
-                joined.append((a, b))
-        if not joined:
+        joined = w + _through_common_neighbours(u, v, w, n) >= threshold
+        if not joined.any():
             break
-        contract(*np.array(joined).T)
+        contract(u[joined], v[joined])
 
     if not u.size:
         return None
@@ -548,7 +574,7 @@ def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
             continue
         light = next((c for c in members.tolist() if degree[c] < threshold), None)
         if light is not None:
-            side = {light}
+            side = [light]
         else:
             inside = np.isin(u, members)
             sub = networkx.Graph()
@@ -556,9 +582,7 @@ def _small_cut(weights: Mapping, threshold: int) -> tuple[set, set] | None:
             value, (side, _rest) = networkx.stoer_wagner(sub)
             if value >= threshold:
                 continue
-        within = np.flatnonzero(np.isin(label, members))
-        on_side = np.flatnonzero(np.isin(label, list(side)))
-        return {vertices[i] for i in within.tolist()}, {vertices[i] for i in on_side.tolist()}
+        return np.flatnonzero(np.isin(label, members)), np.flatnonzero(np.isin(label, side))
     return None
 
 
@@ -812,7 +836,11 @@ def _decide_exact(
             hid = False
             for pairing in pairings:
                 while True:
-                    cut = _small_cut(pairing.edges(view), threshold)
+                    ends, other_ends, people, vertices = pairing.graph(view)
+                    found = (
+                        _small_cut_codes(ends, other_ends, people, len(vertices), threshold) if people.size else None
+                    )
+                    cut = tuple({vertices[i] for i in codes.tolist()} for codes in found) if found else None
                     # (A cut with none of this round's groups in it lies in the other round
                     # alone, as when the threshold was raised since: nothing here changes it.)
                     hide = (

@@ -407,10 +407,15 @@ class _Pairing:
             people = _sorted_unique(np.concatenate([now.answered, then_dense.answered]))
             pairs = now.codes(people) * len(vertices) + vertex_code[then_dense.codes(people)]
             counts = np.bincount(pairs)  # at most this round's nodes × the earlier round's vertices
-            self.pairs = {
-                (now.nodes[pair // len(vertices)], vertices[pair % len(vertices)]): count
-                for pair, count in zip(np.flatnonzero(counts).tolist(), counts[counts > 0].tolist(), strict=True)
-            }
+            present = np.flatnonzero(counts)
+            node_codes, vertex_codes = np.unique(present // len(vertices)), np.unique(present % len(vertices))
+            self._pair_arrays = (
+                [now.nodes[code] for code in node_codes.tolist()],
+                [vertices[code] for code in vertex_codes.tolist()],
+                np.searchsorted(node_codes, present // len(vertices)),
+                np.searchsorted(vertex_codes, present % len(vertices)),
+                counts[present].astype(np.int64),
+            )
             return
         people = list(answered_now | then.answered)
         then_nodes = map(then._node_map().get, people)
@@ -600,13 +605,18 @@ def _group_to_hide(
         parent = parents.get(group)
         return vertex_of.get(owner.get(parent), _OUTSIDE) if parent is not None else _OUTSIDE
 
-    ours = [group for group in shown if vertex_of.get(group, _OUTSIDE) in component]
-    tiers = (
-        [g for g in ours if above(g) in component and (vertex_of.get(g, _OUTSIDE) in side) != (above(g) in side)],
-        [g for g in ours if above(g) not in component],
-        ours,
-    )
-    candidates = next((tier for tier in tiers if tier), None)
+    ours, across, leaving = [], [], []  # in the component; across the cut; above it outside it
+    for group in shown:
+        here = vertex_of.get(group, _OUTSIDE)
+        if here not in component:
+            continue
+        ours.append(group)
+        there = above(group)
+        if there not in component:
+            leaving.append(group)
+        elif (here in side) != (there in side):
+            across.append(group)
+    candidates = across or leaving or ours
     if not candidates:
         return None
     pick = max if largest else min

@@ -91,10 +91,13 @@ def _latest_round():
 
 
 def _table_rows() -> dict[str, int]:
-    """Rows per pulse table, as ANALYZE estimated them (exact counts of 75 million rows take a while)."""
+    """Rows per pulse table, as ANALYZE estimates them (exact counts of 75 million rows take a
+    while). ANALYZE runs first: an estimate left from before a mass delete that was rolled back
+    (`bench.correlation --answers-kept`) can be off tenfold."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(PULSE_TABLES)}")
         cursor.execute("SELECT relname, reltuples::bigint FROM pg_class WHERE relname = ANY(%s)", [list(PULSE_TABLES)])
         rows = dict(cursor.fetchall())
         cursor.execute("SELECT count(*) FROM employees_user")

@@ -8,6 +8,7 @@ import pytest
 from bench import report, scale
 from employees.importing import org_file_check
 from employees.models import User
+from pulse_surveys.models import Answer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -32,6 +33,23 @@ def _result(people: int, factor: float) -> dict:
         },
         "size": {"database_bytes": people * 2**20, "answer_tables_share": 0.8},
     }
+
+
+def test_the_answers_counted_are_the_table_s_even_after_a_rolled_back_mass_delete(tiny_org):
+    from django.db import connection, transaction
+
+    class RolledBack(Exception):
+        pass
+
+    answers = Answer.objects.count()
+    # a mass delete rolled back, with the statistics taken while it was under way
+    with pytest.raises(RolledBack), transaction.atomic():
+        Answer.objects.filter(pk__in=Answer.objects.values("pk")[: answers * 9 // 10]).delete()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE pulse_surveys_answer")
+        raise RolledBack
+    # then the table's rows are read again, not the stale estimate
+    assert scale._table_rows()["pulse_surveys_answer"] == answers == Answer.objects.count()
 
 
 def test_the_people_file_written_from_the_database_checks_clean_with_one_percent_changed(tiny_org):

@@ -395,8 +395,9 @@ class _RoundView:
 class _Pairing:
     """Who answered in this round or in one earlier round, counted per (the tree node they were
     invited in this round — None if not invited —, their vertex in the earlier round): the
-    edges of rule 5's graph for any choice of this round's shown groups, summed per pair, in
-    the order of the pairs' reprs (so that the rules decide alike however people are named)."""
+    edges of rule 5's graph for any choice of this round's shown groups, summed per pair.
+    `graph` numbers the vertices in the order of their reprs, so that the rules decide alike
+    however people are named and in whatever order the pairs were counted."""
 
     def __init__(self, node_of_now: Mapping, answered_now: frozenset, then: "ShownRound", now: _Dense | None = None):
         view, then_dense = then.view(), then.dense()

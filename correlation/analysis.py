@@ -27,7 +27,7 @@ from django.conf import settings
 from core.periods import Period
 from correlation import multilevel, stats
 from correlation.models import Family, Role, Variant
-from correlation.series import INTERNAL_OVERALL, LEVERS, headline_external_metric
+from correlation.series import INTERNAL_OVERALL, LEVERS, headline_external_metric, matrices
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,16 @@ class Panel:
     """The aggregated series as matrices over one list of units and one list of periods."""
 
     def __init__(self, series: dict):
+        """`series` as `correlation.series.aggregate` stores it, or spelled out as `readable`
+        gives it."""
         self.periods = [Period.parse(text).first_day for text in series.get("periods", [])]
         self.headcount = {int(unit): people for unit, people in series.get("headcount", {}).items()}
         self.imported = {(unit, Period.parse(period).first_day) for unit, period in series.get("imported", [])}
         self.headcount_basis = dict(series.get("headcount_basis") or {})
-        self._respondents = series.get("respondents", [])
+        if "grid" in series:
+            units, self.matrices, self._respondents = matrices(series)
+            self.units = units.tolist()
+            return
         columns = {
             name: tuple(zip(*rows, strict=True)) if rows else ((), (), ())
             for name, rows in series.get("metrics", {}).items()
@@ -74,6 +79,11 @@ class Panel:
             rows = np.searchsorted(units, np.asarray(departments, dtype=np.int64))
             matrix[rows[known], column[known]] = np.asarray(values, dtype=float)[known]
             self.matrices[name] = matrix
+        self._respondents = np.full((len(self.units), len(self.periods)), np.nan)
+        position = {unit: i for i, unit in enumerate(self.units)}
+        for unit, period, people in series.get("respondents", []):
+            if unit in position and period in period_index:
+                self._respondents[position[unit], period_index[period]] = people
 
     def has(self, metric: str) -> bool:
         return metric in self.matrices
@@ -102,13 +112,7 @@ class Panel:
 
     def respondents(self) -> np.ndarray:
         """units × periods: the respondents behind each internal value (NaN where none)."""
-        matrix = np.full((len(self.units), len(self.periods)), np.nan)
-        period_index = {str(Period.of(period)): j for j, period in enumerate(self.periods)}
-        position = {unit: i for i, unit in enumerate(self.units)}
-        for unit, period, people in self._respondents:
-            if unit in position and period in period_index:
-                matrix[position[unit], period_index[period]] = people
-        return matrix
+        return self._respondents
 
     def present(self, metric: str) -> np.ndarray:
         """units × periods: where `metric` has a value."""

@@ -12,16 +12,20 @@ granularity.
   unit with no bonus, recognition or leave in a period counts 0, from the first month in which
   the organisation recorded any of that lever (before it, the lever was not in use).
 
-The result is plain JSON (stored on the report between the job's steps):
-`{"periods": ["YYYY-MM", ...], "metrics": {name: [[department_id, "YYYY-MM", value], ...]},
-"headcount": {"department_id": people}, "headcount_basis": {"recorded": n, "carried": n,
-"today": n}, "respondents": [[department_id, "YYYY-MM", n], ...],
-"imported": [[department_id, "YYYY-MM"], ...]}` with names `internal:overall`,
-`internal:driver:<key>`, `external:<source>:<dimension>` and `lever:<name>`. `headcount` is each
-unit's median headcount over the report's periods; `respondents` are the pulse respondents
-behind each unit-period's internal satisfaction (imported scores count theirs, or 1).
+The result is plain JSON (stored on the report between the job's steps), with every metric as
+a dense units × periods matrix of float64 in base64 (NaN where a unit has no value), so that
+storing, hashing and reading it back costs a copy of bytes rather than a float per cell:
+`{"periods": ["YYYY-MM", ...], "units": [department_id, ...], "grid": {name: matrix},
+"respondents": matrix, "headcount": {"department_id": people}, "headcount_basis":
+{"recorded": n, "carried": n, "today": n}, "imported": [[department_id, "YYYY-MM"], ...]}` with
+names `internal:overall`, `internal:driver:<key>`, `external:<source>:<dimension>` and
+`lever:<name>`; `units` are those with a value of some metric. `headcount` is each unit's
+median headcount over the report's periods; `respondents` are the pulse respondents behind each
+unit-period's internal satisfaction (imported scores count theirs, or 1). `readable` spells the
+matrices out as `[[department_id, "YYYY-MM", value], ...]` for people.
 """
 
+import base64
 import datetime as dt
 
 import numpy as np
@@ -56,6 +60,16 @@ class Grid:
 
     def __init__(self, units: np.ndarray, values: np.ndarray, present: np.ndarray):
         self.units, self.values, self.present = units, values, present
+
+    def dense(self, units: np.ndarray) -> np.ndarray:
+        """The cells over `units` (sorted; a superset of the grid's units with a present cell),
+        NaN where absent."""
+        matrix = np.full((units.size, self.values.shape[1]), np.nan)
+        rows = np.searchsorted(units, self.units)
+        inside = rows < units.size
+        inside[inside] = units[rows[inside]] == self.units[inside]
+        matrix[rows[inside]] = np.where(self.present[inside], self.values[inside], np.nan)
+        return matrix
 
     def rows(self, periods: list[str]) -> list[list]:
         """[[department_id, "YYYY-MM", value], ...] of the present cells, by unit, then period."""
@@ -121,8 +135,8 @@ def _means_of(rows: list[dict], names: list[str], *, granularity: Granularity, b
     )
 
 
-def _respondents(rows: list[dict], *, granularity: Granularity, buckets: list[dt.date]) -> list[list]:
-    """[[department_id, "YYYY-MM", respondents], ...]: the weights behind each unit-bucket's mean."""
+def _respondents(rows: list[dict], *, granularity: Granularity, buckets: list[dt.date]) -> Grid:
+    """The weights behind each unit-bucket's mean."""
     units, unit_index = np.unique(
         np.fromiter((row["department_id"] for row in rows), dtype=np.int64), return_inverse=True
     )
@@ -131,8 +145,7 @@ def _respondents(rows: list[dict], *, granularity: Granularity, buckets: list[dt
         np.add.at(
             totals, (unit_index, _bucket_indexes([row["period"] for row in rows], granularity, buckets)), _weights(rows)
         )
-    periods = [str(Period.of(bucket)) for bucket in buckets]
-    return Grid(units, totals, totals > 0).rows(periods)
+    return Grid(units, totals, totals > 0)
 
 
 class Headcount:
@@ -246,10 +259,14 @@ def aggregate(
     }
 
     periods = [str(Period.of(bucket)) for bucket in buckets]
-    metrics = {}
-    for name, cells in sorted({**internal, **external, **levers}.items()):
-        if cells is not None and cells.present.any():
-            metrics[name] = cells.rows(periods)
+    grids = {
+        name: cells
+        for name, cells in sorted({**internal, **external, **levers}.items())
+        if cells is not None and cells.present.any()
+    }
+    units = np.unique(
+        np.concatenate([cells.units[cells.present.any(axis=1)] for cells in grids.values()] or [np.empty(0, np.int64)])
+    )
     # The unit-periods whose internal satisfaction rests (at least partly) on an imported
     # historical score rather than on a pulse: another instrument.
     imported = sorted(
@@ -261,10 +278,47 @@ def aggregate(
     )
     return {
         "periods": periods,
-        "metrics": metrics,
+        "units": units.tolist(),
+        "grid": {name: encode(cells.dense(units)) for name, cells in grids.items()},
+        "respondents": encode(respondents.dense(units)),
         # each unit's usual size, for the sensitivity of the result to small units
         "headcount": {str(unit): people for unit, people in sorted(heads.medians().items())},
         "headcount_basis": heads.basis,
-        "respondents": respondents,
         "imported": [list(cell) for cell in imported],
+    }
+
+
+def encode(matrix: np.ndarray) -> str:
+    """A float64 matrix as base64 text (little-endian, row by row)."""
+    return base64.b64encode(np.ascontiguousarray(matrix, dtype="<f8").tobytes()).decode("ascii")
+
+
+def decode(text: str, shape: tuple[int, int]) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<f8").reshape(shape).astype(float)
+
+
+def matrices(stored: dict) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """(units, {metric: units × periods}, respondents units × periods) of a stored series."""
+    units = np.asarray(stored["units"], dtype=np.int64)
+    shape = (units.size, len(stored["periods"]))
+    grid = {name: decode(text, shape) for name, text in stored["grid"].items()}
+    return units, grid, decode(stored["respondents"], shape)
+
+
+def readable(stored: dict) -> dict:
+    """A stored series with its matrices spelled out as `[[department_id, "YYYY-MM", value], ...]`
+    by unit, then period (the form people read, and tests write)."""
+    periods = stored["periods"]
+    units, grid, respondents = matrices(stored)
+
+    def rows(matrix: np.ndarray) -> list[list]:
+        return Grid(units, matrix, np.isfinite(matrix)).rows(periods)
+
+    return {
+        "periods": periods,
+        "metrics": {name: rows(matrix) for name, matrix in grid.items()},
+        "headcount": stored["headcount"],
+        "headcount_basis": stored["headcount_basis"],
+        "respondents": rows(respondents),
+        "imported": stored["imported"],
     }

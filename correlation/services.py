@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import insert_rows
 from core.jobs import enqueue_on_commit, job
 from core.periods import Period
 from correlation import analysis, inputs, series
@@ -284,9 +285,10 @@ def correlation_report_statistics(*, report_id: int) -> None:
         report.results.all().delete()
         report.points.all().delete()
         CorrelationResult.objects.bulk_create(CorrelationResult(report=report, **row) for row in rows)
-        CorrelationPoint.objects.bulk_create(
-            CorrelationPoint(report=report, department_id=department_id, period=period, internal=x, external=y)
-            for department_id, period, x, y in points
+        insert_rows(
+            CorrelationPoint,
+            ["report", "department", "period", "internal", "external"],
+            ((report.pk, department_id, period, x, y) for department_id, period, x, y in points),
         )
         report.disclosure = disclosure
         report.progress = PROGRESS_AFTER_STATISTICS

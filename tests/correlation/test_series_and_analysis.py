@@ -20,7 +20,8 @@ from tests.correlation.panels import series as series_of
 JAN, FEB, MAR, APR = (dt.date(2025, month, 1) for month in (1, 2, 3, 4))
 
 
-def _aggregate(inputs, granularity=Granularity.QUARTER, source="skm", dimension=""):
+def _stored(inputs, granularity=Granularity.MONTH, source="skm", dimension=""):
+    """The series of 2025 as a report stores it."""
     return series.aggregate(
         inputs,
         granularity=granularity,
@@ -29,6 +30,11 @@ def _aggregate(inputs, granularity=Granularity.QUARTER, source="skm", dimension=
         external_source=source,
         external_dimension=dimension,
     )
+
+
+def _aggregate(inputs, granularity=Granularity.QUARTER, source="skm", dimension=""):
+    """The series as a report stores it, spelled out as people read it."""
+    return series.readable(_stored(inputs, granularity, source, dimension))
 
 
 def test_a_quarter_is_the_respondent_weighted_mean_of_its_months():
@@ -220,14 +226,7 @@ def _planted(lag: int, *, units: int = 20, periods: int = 12, strength: float = 
 
 @pytest.mark.parametrize(("planted", "direction"), [(1, 1), (2, 1), (-1, -1)])
 def test_an_effect_planted_at_a_lag_is_strongest_at_that_lag_and_direction(planted, direction):
-    aggregated = series.aggregate(
-        _planted(planted),
-        granularity=Granularity.MONTH,
-        period_from=JAN,
-        period_to=dt.date(2025, 12, 1),
-        external_source="skm",
-        external_dimension="",
-    )
+    aggregated = _stored(_planted(planted))
     rows = analysis.run(aggregated, max_lag=3, external_source="skm", external_dimension="")
     pooled = [r for r in rows if r["family"] == "satisfaction_external" and r["variant"] == "pooled"]
     strongest = max(pooled, key=lambda r: r["pearson_r"] or 0)
@@ -239,14 +238,7 @@ def test_an_effect_planted_at_a_lag_is_strongest_at_that_lag_and_direction(plant
 
 def test_a_lag_pairs_each_unit_period_with_the_other_series_k_periods_later():
     inputs = _planted(1, units=3, periods=6)
-    aggregated = series.aggregate(
-        inputs,
-        granularity=Granularity.MONTH,
-        period_from=JAN,
-        period_to=dt.date(2025, 12, 1),
-        external_source="skm",
-        external_dimension="",
-    )
+    aggregated = _stored(inputs)
     panel = analysis.Panel(aggregated)
     x, y, units, periods = panel.pairs("internal:overall", "external:skm:ikm", 1)
     internal = {(r["department_id"], r["period"]): r["value"] for r in inputs.internal}
@@ -264,14 +256,7 @@ def test_a_lag_pairs_each_unit_period_with_the_other_series_k_periods_later():
 
 
 def test_the_report_results_are_corrected_family_by_family():
-    aggregated = series.aggregate(
-        _planted(0, units=8, periods=6, strength=0.4),
-        granularity=Granularity.MONTH,
-        period_from=JAN,
-        period_to=dt.date(2025, 12, 1),
-        external_source="skm",
-        external_dimension="",
-    )
+    aggregated = _stored(_planted(0, units=8, periods=6, strength=0.4))
     rows = analysis.run(aggregated, max_lag=1, external_source="skm", external_dimension="")
     pooled = next(r for r in rows if r["variant"] == "pooled" and r["lag"] == 0)
     x, y, units, _periods = analysis.Panel(aggregated).pairs("internal:overall", "external:skm:ikm", 0)
@@ -512,3 +497,21 @@ def test_disclosure_says_which_headcount_and_checks_the_between_reading_weighted
     with translation.override("id"):
         indonesian = " ".join(interpretation.disclosure_sentences(SimpleNamespace(disclosure=facts)))
     assert "Weighting each unit" not in indonesian
+
+
+def test_a_stored_series_and_its_readable_form_make_the_same_panel():
+    # given a series as the job stores it (matrices in base64) with a hidden unit-month
+    inputs = _planted(1, units=4, periods=6)
+    inputs.internal = [row for row in inputs.internal if (row["department_id"], row["period"]) != (2, MAR)]
+    stored = _stored(inputs)
+    # when it is read as stored and as spelled out for people
+    packed, spelled = analysis.Panel(stored), analysis.Panel(series.readable(stored))
+    # then both hold the same units, cells and respondents, the hidden month absent from both
+    assert packed.units == spelled.units == [1, 2, 3, 4]
+    assert set(packed.matrices) == set(spelled.matrices) == {"internal:overall", "external:skm:ikm"}
+    for name, matrix in packed.matrices.items():
+        np.testing.assert_array_equal(matrix, spelled.matrices[name])
+    np.testing.assert_array_equal(packed.respondents(), spelled.respondents())
+    assert np.isnan(packed.matrices["internal:overall"][1, 2])
+    cells = [row[:2] for row in series.readable(stored)["metrics"]["internal:overall"]]
+    assert cells[0] == [1, "2025-01"] and [2, "2025-02"] in cells and [2, "2025-03"] not in cells

@@ -84,10 +84,16 @@ class Grid:
 
 def _bucket_indexes(months: list[dt.date], granularity: Granularity, buckets: list[dt.date]) -> np.ndarray:
     """The position in `buckets` of each month's bucket, worked out once per distinct month."""
-    distinct, inverse = np.unique(np.array(months, dtype="datetime64[D]"), return_inverse=True)
     position = {bucket: j for j, bucket in enumerate(buckets)}
-    of_distinct = [position[granularity.bucket(month)] for month in distinct.astype(object).tolist()]
-    return np.asarray(of_distinct, dtype=np.intp)[inverse.reshape(-1)]
+    of_month = {month: position[granularity.bucket(month)] for month in set(months)}
+    return np.fromiter(map(of_month.__getitem__, months), dtype=np.intp, count=len(months))
+
+
+def _codes(labels: list[str]) -> tuple[list[str], np.ndarray]:
+    """(the distinct labels in order, each label's position among them)."""
+    names = sorted(set(labels))
+    code = {name: index for index, name in enumerate(names)}
+    return names, np.fromiter(map(code.__getitem__, labels), dtype=np.intp, count=len(labels))
 
 
 def weighted_means(
@@ -104,18 +110,18 @@ def weighted_means(
     bucket}. `np.add.at` adds in row order, as a running sum over the rows would."""
     if not metrics:
         return {}
-    names, metric_index = np.unique(np.array(metrics, dtype=object), return_inverse=True)
+    names, metric_index = _codes(metrics)
     units, unit_index = np.unique(np.asarray(departments, dtype=np.int64), return_inverse=True)
     bucket_index = _bucket_indexes(months, granularity, buckets)
     shape = (len(names), len(units), len(buckets))
-    cell = (metric_index.reshape(-1), unit_index.reshape(-1), bucket_index)
+    cell = (metric_index, unit_index.reshape(-1), bucket_index)
     totals, weight_sums, present = np.zeros(shape), np.zeros(shape), np.zeros(shape, dtype=bool)
     np.add.at(totals, cell, values * weights)
     np.add.at(weight_sums, cell, weights)
     present[cell] = True
     with np.errstate(invalid="ignore", divide="ignore"):
         means = totals / weight_sums
-    return {name: Grid(units, means[m], present[m]) for m, name in enumerate(names.tolist())}
+    return {name: Grid(units, means[m], present[m]) for m, name in enumerate(names)}
 
 
 def _weights(rows: list[dict]) -> np.ndarray:

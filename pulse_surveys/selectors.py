@@ -8,12 +8,15 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     Max,
     OuterRef,
     Prefetch,
@@ -22,8 +25,9 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
+from core.columns import fetch, month_number, month_of
 from employees.models import Department
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from feedback import selectors as feedback_selectors
@@ -326,27 +330,41 @@ def internal_satisfaction_series(
     if department_ids is not None:
         shown = shown.filter(department_id__in=list(department_ids))
     wanted = set(metrics) if metrics is not None else None
-    series: list[dict] = []
+    parts = []
     for metric, field in (("overall", "score"), ("enps", "enps")):
         if wanted is None or metric in wanted:
-            rows = _pooled(
-                shown.filter(**{f"{field}__isnull": False}),
-                field,
-                prefix="",
-                key=Value(metric),
-                variance=f"{field}_noise_variance",
+            parts.append(
+                _scores(
+                    shown.filter(**{f"{field}__isnull": False}),
+                    field,
+                    prefix="",
+                    key=Value(0),
+                    names={0: metric},
+                    variance=f"{field}_noise_variance",
+                )
             )
-            series.extend(_series_rows(rows, prefix=""))
     driver_metrics = None if wanted is None else {m.split(":", 1)[1] for m in wanted if m.startswith("driver:")}
     if driver_metrics is None or driver_metrics:
-        scores = RoundResultDriver.objects.filter(result__in=shown)
+        drivers = Driver.objects.all() if driver_metrics is None else Driver.objects.filter(key__in=driver_metrics)
+        names = {pk: f"driver:{key}" for pk, key in drivers.values_list("pk", "key")}
+        scores = RoundResultDriver.objects.filter(
+            result__is_total=False,
+            result__suppressed=False,
+            result__round__results_ready=True,
+            result__round__period__gte=period_from,
+            result__round__period__lte=period_to,
+        )
         if driver_metrics is not None:
-            scores = scores.filter(driver__key__in=driver_metrics)
-        rows = _pooled(scores, "score", prefix="result__", key=F("driver__key"), variance="noise_variance")
-        series.extend(_series_rows(rows, prefix="driver:"))
+            scores = scores.filter(driver_id__in=list(names))
+        if department_ids is not None:
+            scores = scores.filter(result__department_id__in=list(department_ids))
+        parts.append(
+            _scores(scores, "score", prefix="result__", key=F("driver_id"), names=names, variance="noise_variance")
+        )
+    series = _pooled(parts)
     if shrink:
         _shrink_overall(series, agreement_by_month(period_from=period_from, period_to=period_to))
-    return sorted(series, key=lambda row: (row["department_id"], row["period"], row["metric"]))
+    return series
 
 
 def agreement_by_month(*, period_from: dt.date, period_to: dt.date) -> dict[dt.date, driver_statistics.Agreement]:
@@ -381,35 +399,79 @@ def _shrink_overall(series: list[dict], agreements: dict[dt.date, driver_statist
         )
 
 
-def _pooled(queryset, value_field: str, *, prefix: str, key, variance: str):
-    """Sums of value × respondents and of respondents per department, month and `key`; how many
-    results are protected, and the sum of their noise variances × respondents²."""
-    responded = Cast(F(f"{prefix}responded"), FloatField())
-    return (
-        queryset.values(unit=F(f"{prefix}department_id"), month=F(f"{prefix}round__period"), key=key)
-        .annotate(
-            weighted=Sum(F(value_field) * responded),
-            respondents=Sum(f"{prefix}responded"),
-            protected=Count("pk", filter=Q(**{f"{prefix}protected": True})),
-            noise=Sum(F(variance) * responded * responded, default=0.0),
+def _scores(queryset, value_field: str, *, prefix: str, key, names: dict[int, str], variance: str) -> dict:
+    """Each result's value with its unit, month (`month_number`), metric, respondents, whether
+    it is protected and its noise variance, as columns; `key` picks the metric's name from
+    `names`."""
+    columns = fetch(
+        queryset.values(
+            unit=F(f"{prefix}department_id"),
+            month=month_number(f"{prefix}round__period"),
+            key=ExpressionWrapper(key, output_field=IntegerField()),
+            value=F(value_field),
+            people=F(f"{prefix}responded"),
+            is_protected=F(f"{prefix}protected"),
+            noise=Coalesce(F(variance), Value(0.0), output_field=FloatField()),
+        ).order_by()
+    )
+    return {**columns, "metric": np.asarray([names[key] for key in columns["key"].tolist()], dtype=object)}
+
+
+def _pooled(parts: list[dict]) -> list[dict]:
+    """Rows per unit, month and metric (in that order) pooling the results of the same month,
+    weighted by their respondents: their mean, the respondents, how many of them are protected,
+    and the variance their noise adds to the mean (Σ variance × respondents² / respondents²)."""
+    parts = [part for part in parts if part["unit"].size]
+    if not parts:
+        return []
+    names = sorted({name for part in parts for name in part["metric"].tolist()})
+    code = {name: index for index, name in enumerate(names)}
+    unit, month, responded, value, protected, noise = (
+        np.concatenate([np.asarray(part[column], dtype=dtype) for part in parts])
+        for column, dtype in (
+            ("unit", np.int64),
+            ("month", np.int64),
+            ("people", float),
+            ("value", float),
+            ("is_protected", bool),
+            ("noise", float),
         )
-        .order_by()
+    )
+    metric = np.concatenate([np.fromiter(map(code.__getitem__, part["metric"]), dtype=np.int64) for part in parts])
+    order = np.lexsort((metric, month, unit))
+    unit, month, metric = unit[order], month[order], metric[order]
+    starts = np.flatnonzero(
+        np.r_[True, (unit[1:] != unit[:-1]) | (month[1:] != month[:-1]) | (metric[1:] != metric[:-1])]
     )
 
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values[order], starts)
 
-def _series_rows(rows, *, prefix: str) -> list[dict]:
+    respondents = total(responded)
+    weighted, protected_count = total(value * responded), total(protected.astype(np.int64))
+    noise_total = total(noise * responded * responded)
+    months = {number: month_of(number) for number in np.unique(month).tolist()}
     return [
         {
-            "department_id": row["unit"],
-            "period": row["month"],
-            "metric": f"{prefix}{row['key']}",
-            "value": row["weighted"] / row["respondents"],
-            "respondents": row["respondents"],
-            "protected": row["protected"],
-            "noise_variance": (row["noise"] or 0.0) / row["respondents"] ** 2,
+            "department_id": department_id,
+            "period": months[number],
+            "metric": names[index],
+            "value": weight / people,
+            "respondents": int(people),
+            "protected": protected_results,
+            "noise_variance": variance / people**2,
         }
-        for row in rows
-        if row["respondents"]
+        for department_id, number, index, weight, people, protected_results, variance in zip(
+            unit[starts].tolist(),
+            month[starts].tolist(),
+            metric[starts].tolist(),
+            weighted.tolist(),
+            respondents.tolist(),
+            protected_count.tolist(),
+            noise_total.tolist(),
+            strict=True,
+        )
+        if people
     ]
 
 

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
-from scipy import stats as sps
 
 # Below this many pairs no test is computed at all.
 MIN_PAIRS = 10
@@ -111,6 +110,27 @@ def t_test_p(r: float, df: int) -> float:
         return 0.0
     t = r * math.sqrt(df / (1 - r * r))
     return float(2 * special.stdtr(df, -abs(t)))
+
+
+def ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n, ties given their average rank (as `scipy.stats.rankdata`)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    edges = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1], True])
+    ranked = np.empty(values.size)
+    ranked[order] = np.repeat((edges[:-1] + edges[1:] + 1) / 2, np.diff(edges))
+    return ranked
+
+
+def pearson_r(x: np.ndarray, y: np.ndarray) -> float:
+    """Pearson's r of two series that both vary, cut to −1..1."""
+    dx, dy = x - x.mean(), y - y.mean()
+    return float(min(max(dx @ dy / math.sqrt((dx @ dx) * (dy @ dy)), -1.0), 1.0))
+
+
+def spearman_rho(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's ρ: Pearson's r of the average ranks."""
+    return pearson_r(ranks(x), ranks(y))
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> np.ndarray:
@@ -296,8 +316,8 @@ def correlate(x, y, *, units, min_units: int = MIN_UNITS) -> Correlation:
     if fitted is None:
         return _without_numbers(n, unit_count, SINGULAR)
     r, p, low, high = fitted
-    rho = float(sps.spearmanr(x, y).statistic)
-    ranked = _clustered_r(sps.rankdata(x), sps.rankdata(y), units, absorbed=0)
+    rho = spearman_rho(x, y)
+    ranked = _clustered_r(ranks(x), ranks(y), units, absorbed=0)
     design_effect = pooled_design_effect(x, y, units)
     effective_n = n / design_effect
     return Correlation(
@@ -330,19 +350,20 @@ def correlate_between_units(x, y, *, units, min_units: int = MIN_UNITS) -> Corre
     y_means = np.bincount(inverse, weights=y) / counts
     if _is_constant(x_means) or _is_constant(y_means):
         return _without_numbers(n, unit_count, CONSTANT)
-    pearson = sps.pearsonr(x_means, y_means)
-    interval = pearson.confidence_interval(confidence_level=CONFIDENCE)
-    spearman = sps.spearmanr(x_means, y_means)
+    # Pearson's r with its t test and Fisher interval, Spearman's ρ with its t test, on units − 2
+    # degrees of freedom: what scipy.stats.pearsonr and spearmanr give (tests/correlation/test_stats.py)
+    r, rho = pearson_r(x_means, y_means), spearman_rho(x_means, y_means)
+    low, high = (r, r) if abs(r) == 1 else fisher_interval(r, unit_count) if unit_count > 3 else (-1.0, 1.0)
     return Correlation(
         n=n,
         units=unit_count,
         insufficient_data=False,
-        pearson_r=float(pearson.statistic),
-        pearson_p=float(pearson.pvalue),
-        ci_low=float(interval.low),
-        ci_high=float(interval.high),
-        spearman_rho=float(spearman.statistic),
-        spearman_p=float(spearman.pvalue),
+        pearson_r=r,
+        pearson_p=t_test_p(r, unit_count - 2),
+        ci_low=low,
+        ci_high=high,
+        spearman_rho=rho,
+        spearman_p=t_test_p(rho, unit_count - 2),
         min_detectable_r=min_detectable_r(unit_count),
         effective_n=float(unit_count),
         design_effect=n / unit_count,
@@ -430,10 +451,10 @@ def correlate_within_units(
     if fitted is None:
         return _without_numbers(n, unit_count, SINGULAR)
     r, p, low, high = fitted
-    rho = float(sps.spearmanr(x_within, y_within).statistic)
+    rho = spearman_rho(x_within, y_within)
     ranked = _clustered_r(
-        demean_within(units, sps.rankdata(x_within)),
-        demean_within(units, sps.rankdata(y_within)),
+        demean_within(units, ranks(x_within)),
+        demean_within(units, ranks(y_within)),
         units,
         absorbed=unit_count,
     )

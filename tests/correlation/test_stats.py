@@ -312,3 +312,15 @@ def test_the_weighted_between_reading_says_why_when_it_cannot_run():
         np.arange(10.0), np.ones(10), units=np.arange(10), weights=np.full(10, 4.0)
     )
     assert (flat.r, flat.reason) == (None, stats.CONSTANT)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ranks_and_the_two_coefficients_are_scipys_with_ties(seed):
+    rng = np.random.default_rng(seed)
+    # Likert-like values tie often; a few continuous ones do not
+    x = rng.integers(1, 6, size=40).astype(float) if seed % 2 else rng.normal(size=40)
+    y = 0.5 * x + rng.integers(0, 3, size=40)
+    assert stats.ranks(x) == pytest.approx(sps.rankdata(x), abs=0)
+    assert stats.spearman_rho(x, y) == pytest.approx(sps.spearmanr(x, y).statistic, abs=TOLERANCE)
+    assert stats.pearson_r(x, y) == pytest.approx(sps.pearsonr(x, y).statistic, abs=TOLERANCE)
+    assert stats.pearson_r(x, 3 * x + 1) == pytest.approx(1.0, abs=TOLERANCE)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from config.replica import heavy_reads
+from core.columns import month_of
 from employees.models import Department
 from employees.selectors import headcount_by_department
 from improvement import selectors as improvement
@@ -24,7 +25,8 @@ from service_quality import selectors as service_quality
 class Inputs:
     """The monthly rows a report reads, and notes about them (`protected:…`)."""
 
-    internal: list[dict] = field(default_factory=list)
+    # columns (`internal_columns`); rows as dicts are read as the same columns
+    internal: "dict[str, np.ndarray] | list[dict]" = field(default_factory=list)
     internal_imports: list[dict] = field(default_factory=list)
     external: list[dict] = field(default_factory=list)
     bonus: list[dict] = field(default_factory=list)
@@ -42,10 +44,46 @@ class Inputs:
         selector returns beyond the report's range are no data the report rests on."""
         periods = [
             row["period"]
-            for rows in (self.internal, self.internal_imports, self.external, self.bonus, self.recognitions)
+            for rows in (
+                self.internal_imports,
+                self.external,
+                self.bonus,
+                self.recognitions,
+                self.leave_days,
+                self.actions_completed,
+                self.training_hours,
+            )
             for row in rows
-        ] + [row["period"] for rows in (self.leave_days, self.actions_completed, self.training_hours) for row in rows]
+        ] + [month_of(number) for number in np.unique(internal_columns(self.internal)["month"]).tolist()]
         return max((period for period in periods if until is None or period <= until), default=None)
+
+
+def month_number_of(day: dt.date) -> int:
+    """`core.columns.month_number` of a date."""
+    return day.year * 12 + day.month - 1
+
+
+def internal_columns(rows: "list[dict] | dict[str, np.ndarray]") -> dict[str, np.ndarray]:
+    """Internal satisfaction as columns, as `pulse_surveys.selectors.internal_satisfaction_columns`
+    gives them; rows as dicts (imported scores, tests) are turned into the same columns, a
+    missing respondent count as 0, a missing reliability as NaN."""
+    if isinstance(rows, dict):
+        return rows
+    count = len(rows)
+
+    def column(read, dtype) -> np.ndarray:
+        return np.fromiter(map(read, rows), dtype=dtype, count=count)
+
+    return {
+        "department_id": column(lambda row: row["department_id"], np.int64),
+        "month": column(lambda row: month_number_of(row["period"]), np.int64),
+        "metric": np.asarray([row["metric"] for row in rows] or np.empty(0), dtype=object),
+        "value": column(lambda row: row["value"], float),
+        "respondents": column(lambda row: row.get("respondents") or 0, np.int64),
+        "protected": column(lambda row: row.get("protected") or 0, np.int64),
+        "noise_variance": column(lambda row: row.get("noise_variance") or 0.0, float),
+        "reliability": column(lambda row: np.nan if row.get("reliability") is None else row["reliability"], float),
+    }
 
 
 def unit_ids() -> list[int]:
@@ -62,7 +100,7 @@ def read(*, period_from: dt.date, period_to: dt.date, external_source: str, shri
     inputs = Inputs()
     units = unit_ids()
     span = {"period_from": period_from, "period_to": period_to, "department_ids": units}
-    inputs.internal = list(pulse_surveys.internal_satisfaction_series(**span, shrink=shrink))
+    inputs.internal = pulse_surveys.internal_satisfaction_columns(**span, shrink=shrink)
     _note_protected(inputs)
     if shrink:
         _note_shrunk(inputs)
@@ -84,23 +122,26 @@ def _note_protected(inputs: Inputs) -> None:
     """Notes how many unit-months' overall pulse scores carry protective noise, and the factor
     by which that noise shrinks their correlations: the square root of the share of their
     spread that is not noise (the classic attenuation of a correlation by measurement error)."""
-    overall = [row for row in inputs.internal if row["metric"] == "overall"]
-    protected = [row for row in overall if row.get("protected")]
+    internal = internal_columns(inputs.internal)
+    overall = internal["metric"] == "overall"
+    protected = int(np.count_nonzero(internal["protected"][overall]))
     if not protected:
         return
-    spread = float(np.var([row["value"] for row in overall])) if len(overall) > 1 else 0.0
-    noise = float(np.mean([row.get("noise_variance", 0.0) for row in overall]))
+    values = internal["value"][overall]
+    spread = float(np.var(values)) if values.size > 1 else 0.0
+    noise = float(np.mean(internal["noise_variance"][overall]))
     attenuation = float(np.sqrt(max(0.0, 1 - noise / spread))) if spread else 0.0
-    inputs.notes.append(f"protected:{len(protected)}:{len(overall)}:{attenuation:.2f}")
+    inputs.notes.append(f"protected:{protected}:{values.size}:{attenuation:.2f}")
 
 
 def _note_shrunk(inputs: Inputs) -> None:
     """Notes how many unit-months' overall pulse scores were shrunk, of how many, and the median
     reliability λ (the share of a unit's distance from the organisation that is kept)."""
-    overall = [row for row in inputs.internal if row["metric"] == "overall"]
-    shrunk = [row["reliability"] for row in overall if row.get("reliability") is not None]
-    median = float(np.median(shrunk)) if shrunk else 0.0
-    inputs.notes.append(f"shrunk:{len(shrunk)}:{len(overall)}:{median:.2f}")
+    internal = internal_columns(inputs.internal)
+    overall = internal["reliability"][internal["metric"] == "overall"]
+    shrunk = overall[np.isfinite(overall)]
+    median = float(np.median(shrunk)) if shrunk.size else 0.0
+    inputs.notes.append(f"shrunk:{shrunk.size}:{overall.size}:{median:.2f}")
 
 
 def external_sources_and_dimensions() -> list[tuple[str, str]]:

@@ -30,8 +30,9 @@ import datetime as dt
 
 import numpy as np
 
+from core.columns import month_of
 from core.periods import Period
-from correlation.inputs import Inputs
+from correlation.inputs import Inputs, internal_columns, month_number_of
 from correlation.models import Granularity
 
 INTERNAL_OVERALL = "internal:overall"
@@ -107,13 +108,29 @@ def weighted_means(
     buckets: list[dt.date],
 ) -> dict[str, Grid]:
     """Columns of monthly rows → {metric: Grid of sum(value × weight) / sum(weight) per unit and
-    bucket}. `np.add.at` adds in row order, as a running sum over the rows would."""
+    bucket}."""
     if not metrics:
         return {}
     names, metric_index = _codes(metrics)
-    units, unit_index = np.unique(np.asarray(departments, dtype=np.int64), return_inverse=True)
     bucket_index = _bucket_indexes(months, granularity, buckets)
-    shape = (len(names), len(units), len(buckets))
+    return _coded_means(
+        names, metric_index, np.asarray(departments, dtype=np.int64), bucket_index, values, weights, len(buckets)
+    )
+
+
+def _coded_means(
+    names: list[str],
+    metric_index: np.ndarray,
+    departments: np.ndarray,
+    bucket_index: np.ndarray,
+    values: np.ndarray,
+    weights: np.ndarray,
+    bucket_count: int,
+) -> dict[str, Grid]:
+    """`weighted_means` over metrics given as positions in `names` and months as bucket
+    positions. `np.add.at` adds in row order, as a running sum over the rows would."""
+    units, unit_index = np.unique(departments, return_inverse=True)
+    shape = (len(names), len(units), bucket_count)
     cell = (metric_index, unit_index.reshape(-1), bucket_index)
     totals, weight_sums, present = np.zeros(shape), np.zeros(shape), np.zeros(shape, dtype=bool)
     np.add.at(totals, cell, values * weights)
@@ -122,6 +139,14 @@ def weighted_means(
     with np.errstate(invalid="ignore", divide="ignore"):
         means = totals / weight_sums
     return {name: Grid(units, means[m], present[m]) for m, name in enumerate(names)}
+
+
+def _month_buckets(months: np.ndarray, granularity: Granularity, buckets: list[dt.date]) -> np.ndarray:
+    """The position in `buckets` of each month number's bucket."""
+    position = {bucket: j for j, bucket in enumerate(buckets)}
+    distinct, inverse = np.unique(months, return_inverse=True)
+    of_distinct = [position[granularity.bucket(month_of(number))] for number in distinct.tolist()]
+    return np.asarray(of_distinct, dtype=np.intp)[inverse.reshape(-1)]
 
 
 def _weights(rows: list[dict]) -> np.ndarray:
@@ -141,17 +166,12 @@ def _means_of(rows: list[dict], names: list[str], *, granularity: Granularity, b
     )
 
 
-def _respondents(rows: list[dict], *, granularity: Granularity, buckets: list[dt.date]) -> Grid:
+def _respondents(units: np.ndarray, bucket_index: np.ndarray, weights: np.ndarray, bucket_count: int) -> Grid:
     """The weights behind each unit-bucket's mean."""
-    units, unit_index = np.unique(
-        np.fromiter((row["department_id"] for row in rows), dtype=np.int64), return_inverse=True
-    )
-    totals = np.zeros((len(units), len(buckets)))
-    if rows:
-        np.add.at(
-            totals, (unit_index, _bucket_indexes([row["period"] for row in rows], granularity, buckets)), _weights(rows)
-        )
-    return Grid(units, totals, totals > 0)
+    labels, unit_index = np.unique(units, return_inverse=True)
+    totals = np.zeros((len(labels), bucket_count))
+    np.add.at(totals, (unit_index.reshape(-1), bucket_index), weights)
+    return Grid(labels, totals, totals > 0)
 
 
 class Headcount:
@@ -239,13 +259,37 @@ def aggregate(
     buckets = granularity.buckets(period_from, period_to)
     grid = {"granularity": granularity, "buckets": buckets}
 
-    pulse = [row for row in inputs.internal if row["metric"] == "overall" or row["metric"].startswith("driver:")]
-    pulse_overall = {(row["department_id"], row["period"]) for row in pulse if row["metric"] == "overall"}
-    imports = [row for row in inputs.internal_imports if (row["department_id"], row["period"]) not in pulse_overall]
-    internal_rows = [*pulse, *imports]
-    internal = _means_of(internal_rows, [f"internal:{row['metric']}" for row in internal_rows], **grid)
-    overall_rows = [row for row in internal_rows if row["metric"] == "overall"]
-    respondents = _respondents(overall_rows, **grid)
+    pulse = internal_columns(inputs.internal)
+    names, codes = _codes(pulse["metric"].tolist())
+    kept = [index for index, name in enumerate(names) if name == "overall" or name.startswith("driver:")]
+    keep = np.isin(codes, kept)
+    is_overall = codes == (names.index("overall") if "overall" in names else -1)
+    covered = set(zip(pulse["department_id"][is_overall].tolist(), pulse["month"][is_overall].tolist(), strict=True))
+    imports = [
+        row for row in inputs.internal_imports if (row["department_id"], month_number_of(row["period"])) not in covered
+    ]
+    # pulse results first, then the imports that fill the gaps
+    internal_rows = {
+        name: np.concatenate([pulse[name][keep], column])
+        for name, column in internal_columns(imports).items()
+        if name in ("department_id", "month", "metric", "value", "respondents")
+    }
+    names, codes = _codes(internal_rows["metric"].tolist())
+    bucket_index = _month_buckets(internal_rows["month"], granularity, buckets)
+    weights = np.where(internal_rows["respondents"] > 0, internal_rows["respondents"], 1).astype(float)
+    internal = _coded_means(
+        [f"internal:{name}" for name in names],
+        codes,
+        internal_rows["department_id"],
+        bucket_index,
+        internal_rows["value"],
+        weights,
+        len(buckets),
+    )
+    overall = internal_rows["metric"] == "overall"
+    respondents = _respondents(
+        internal_rows["department_id"][overall], bucket_index[overall], weights[overall], len(buckets)
+    )
 
     external_rows = [row for row in inputs.external if row["source"] == external_source]
     external = _means_of(

@@ -5,6 +5,7 @@ not be shown; no read here touches an individual `Response`.
 """
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from core.columns import fetch, month_number, month_of
+from core.columns import fetch, month_of
 from employees.models import Department
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from feedback import selectors as feedback_selectors
@@ -317,19 +318,53 @@ def internal_satisfaction_series(
 ) -> list[dict]:
     """Internal satisfaction per department and month, from materialised results of closed
     rounds that are not suppressed: metric "overall" (0–100), "enps" (−100..100) and
-    "driver:<key>" (0–100). Rounds closing in the same month are pooled, weighted by their
-    respondents. Computed with GROUP BY in the database. Each row also says how many of the
-    pooled results are protected (`protected`: their figures carry stored noise) and the
-    variance that noise adds to the pooled value (`noise_variance`, points², 0 when exact).
+    "driver:<key>" (0–100), ordered by department, month and metric. Rounds closing in the same
+    month are pooled, weighted by their respondents. Each row also says how many of the pooled
+    results are protected (`protected`: their figures carry stored noise) and the variance that
+    noise adds to the pooled value (`noise_variance`, points², 0 when exact).
 
     With `shrink`, each "overall" value is its empirical-Bayes estimate: the month's organisation
     mean plus its reliability λ times the unit's distance from it, from the agreement within units
     stored for the month's largest round (`reliability`: λ; None where no round of the month has
     one, and the value is left as it was)."""
+    columns = internal_satisfaction_columns(
+        period_from=period_from, period_to=period_to, department_ids=department_ids, metrics=metrics, shrink=shrink
+    )
+    months = {number: month_of(number) for number in np.unique(columns["month"]).tolist()}
+    names = ["department_id", "month", "metric", "value", "respondents", "protected", "noise_variance", "reliability"]
+    rows = []
+    for values in zip(*(columns[name].tolist() for name in names), strict=True):
+        row = dict(zip(names, values, strict=True))
+        row["period"] = months[row.pop("month")]
+        reliability = row.pop("reliability")
+        if shrink and row["metric"] == "overall":
+            row["reliability"] = None if math.isnan(reliability) else reliability
+        rows.append(row)
+    return rows
+
+
+def internal_satisfaction_columns(
+    *,
+    period_from: dt.date,
+    period_to: dt.date,
+    department_ids: Iterable[int] | None = None,
+    metrics: Iterable[str] | None = None,
+    shrink: bool = False,
+) -> dict[str, np.ndarray]:
+    """`internal_satisfaction_series` as one array per field, for reports that read every unit
+    and month: `department_id`, `month` (`core.columns.month_number`), `metric`, `value`,
+    `respondents`, `protected`, `noise_variance` and `reliability` (NaN where none). The results
+    are read as columns (`core.columns.fetch`) and pooled in numpy."""
     shown = _shown(period_from=period_from, period_to=period_to).filter(is_total=False)
     if department_ids is not None:
         shown = shown.filter(department_id__in=list(department_ids))
     wanted = set(metrics) if metrics is not None else None
+    rounds = {
+        pk: period.year * 12 + period.month - 1
+        for pk, period in Round.objects.filter(
+            results_ready=True, period__gte=period_from, period__lte=period_to
+        ).values_list("pk", "period")
+    }
     parts = []
     for metric, field in (("overall", "score"), ("enps", "enps")):
         if wanted is None or metric in wanted:
@@ -341,6 +376,7 @@ def internal_satisfaction_series(
                     key=Value(0),
                     names={0: metric},
                     variance=f"{field}_noise_variance",
+                    rounds=rounds,
                 )
             )
     driver_metrics = None if wanted is None else {m.split(":", 1)[1] for m in wanted if m.startswith("driver:")}
@@ -359,12 +395,20 @@ def internal_satisfaction_series(
         if department_ids is not None:
             scores = scores.filter(result__department_id__in=list(department_ids))
         parts.append(
-            _scores(scores, "score", prefix="result__", key=F("driver_id"), names=names, variance="noise_variance")
+            _scores(
+                scores,
+                "score",
+                prefix="result__",
+                key=F("driver_id"),
+                names=names,
+                variance="noise_variance",
+                rounds=rounds,
+            )
         )
-    series = _pooled(parts)
+    pooled = _pooled(parts)
     if shrink:
-        _shrink_overall(series, agreement_by_month(period_from=period_from, period_to=period_to))
-    return series
+        _shrink_overall(pooled, agreement_by_month(period_from=period_from, period_to=period_to))
+    return pooled
 
 
 def agreement_by_month(*, period_from: dt.date, period_to: dt.date) -> dict[dt.date, driver_statistics.Agreement]:
@@ -386,93 +430,96 @@ def agreement_by_month(*, period_from: dt.date, period_to: dt.date) -> dict[dt.d
     return months
 
 
-def _shrink_overall(series: list[dict], agreements: dict[dt.date, driver_statistics.Agreement]) -> None:
-    for row in series:
-        if row["metric"] != "overall":
-            continue
-        agreement = agreements.get(row["period"])
-        if agreement is None:
-            row["reliability"] = None
-            continue
-        row["value"], row["reliability"] = driver_statistics.shrink(
-            row["value"], row["respondents"], agreement, extra_variance=row["noise_variance"]
-        )
+def _shrink_overall(pooled: dict[str, np.ndarray], agreements: dict[dt.date, driver_statistics.Agreement]) -> None:
+    values, reliability = pooled["value"], pooled["reliability"]
+    for index in np.flatnonzero(pooled["metric"] == "overall").tolist():
+        agreement = agreements.get(month_of(int(pooled["month"][index])))
+        if agreement is not None:
+            values[index], reliability[index] = driver_statistics.shrink(
+                float(values[index]),
+                int(pooled["respondents"][index]),
+                agreement,
+                extra_variance=float(pooled["noise_variance"][index]),
+            )
 
 
-def _scores(queryset, value_field: str, *, prefix: str, key, names: dict[int, str], variance: str) -> dict:
-    """Each result's value with its unit, month (`month_number`), metric, respondents, whether
-    it is protected and its noise variance, as columns; `key` picks the metric's name from
-    `names`."""
+def _scores(
+    queryset, value_field: str, *, prefix: str, key, names: dict[int, str], variance: str, rounds: dict[int, int]
+) -> dict:
+    """Each result's value with its unit, month (`month_number`, from `rounds`: round → month),
+    metric, respondents, whether it is protected and its noise variance, as columns; `key`
+    picks the metric's name from `names`."""
     columns = fetch(
         queryset.values(
             unit=F(f"{prefix}department_id"),
-            month=month_number(f"{prefix}round__period"),
+            round_pk=F(f"{prefix}round_id"),
             key=ExpressionWrapper(key, output_field=IntegerField()),
             value=F(value_field),
             people=F(f"{prefix}responded"),
             is_protected=F(f"{prefix}protected"),
             noise=Coalesce(F(variance), Value(0.0), output_field=FloatField()),
-        ).order_by()
+        ).order_by(),
+        {
+            "unit": "int8",
+            "round_pk": "int8",
+            "key": "int8",
+            "value": "float8",
+            "people": "int4",
+            "is_protected": "bool",
+            "noise": "float8",
+        },
     )
-    return {**columns, "metric": np.asarray([names[key] for key in columns["key"].tolist()], dtype=object)}
+    round_ids = np.fromiter(sorted(rounds), dtype=np.int64, count=len(rounds))
+    months = np.fromiter((rounds[pk] for pk in round_ids.tolist()), dtype=np.int64, count=len(rounds))
+    keys, key_index = np.unique(columns["key"], return_inverse=True)
+    return {
+        **columns,
+        "month": months[np.searchsorted(round_ids, columns["round_pk"])],
+        "metric": np.asarray([names[key] for key in keys.tolist()], dtype=object)[key_index],
+    }
 
 
-def _pooled(parts: list[dict]) -> list[dict]:
-    """Rows per unit, month and metric (in that order) pooling the results of the same month,
+def _pooled(parts: list[dict]) -> dict[str, np.ndarray]:
+    """Columns per unit, month and metric (in that order) pooling the results of the same month,
     weighted by their respondents: their mean, the respondents, how many of them are protected,
-    and the variance their noise adds to the mean (Σ variance × respondents² / respondents²)."""
+    and the variance their noise adds to the mean (Σ variance × respondents² / respondents²).
+    Cells without a respondent are left out."""
     parts = [part for part in parts if part["unit"].size]
-    if not parts:
-        return []
     names = sorted({name for part in parts for name in part["metric"].tolist()})
     code = {name: index for index, name in enumerate(names)}
-    unit, month, responded, value, protected, noise = (
-        np.concatenate([np.asarray(part[column], dtype=dtype) for part in parts])
-        for column, dtype in (
-            ("unit", np.int64),
-            ("month", np.int64),
-            ("people", float),
-            ("value", float),
-            ("is_protected", bool),
-            ("noise", float),
-        )
+
+    def joined(column: str, dtype) -> np.ndarray:
+        return np.concatenate([np.asarray(part[column], dtype=dtype) for part in parts] or [np.empty(0, dtype)])
+
+    unit, month, responded = joined("unit", np.int64), joined("month", np.int64), joined("people", float)
+    value, protected, noise = joined("value", float), joined("is_protected", bool), joined("noise", float)
+    metric = np.concatenate(
+        [np.fromiter(map(code.__getitem__, part["metric"]), dtype=np.int64) for part in parts] or [np.empty(0, int)]
     )
-    metric = np.concatenate([np.fromiter(map(code.__getitem__, part["metric"]), dtype=np.int64) for part in parts])
     order = np.lexsort((metric, month, unit))
     unit, month, metric = unit[order], month[order], metric[order]
-    starts = np.flatnonzero(
-        np.r_[True, (unit[1:] != unit[:-1]) | (month[1:] != month[:-1]) | (metric[1:] != metric[:-1])]
+    starts = (
+        np.flatnonzero(np.r_[True, (unit[1:] != unit[:-1]) | (month[1:] != month[:-1]) | (metric[1:] != metric[:-1])])
+        if unit.size
+        else np.empty(0, dtype=np.intp)
     )
 
     def total(values: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(values[order], starts)
+        return np.add.reduceat(values[order], starts) if starts.size else np.empty(0)
 
     respondents = total(responded)
-    weighted, protected_count = total(value * responded), total(protected.astype(np.int64))
-    noise_total = total(noise * responded * responded)
-    months = {number: month_of(number) for number in np.unique(month).tolist()}
-    return [
-        {
-            "department_id": department_id,
-            "period": months[number],
-            "metric": names[index],
-            "value": weight / people,
-            "respondents": int(people),
-            "protected": protected_results,
-            "noise_variance": variance / people**2,
-        }
-        for department_id, number, index, weight, people, protected_results, variance in zip(
-            unit[starts].tolist(),
-            month[starts].tolist(),
-            metric[starts].tolist(),
-            weighted.tolist(),
-            respondents.tolist(),
-            protected_count.tolist(),
-            noise_total.tolist(),
-            strict=True,
-        )
-        if people
-    ]
+    answered = respondents > 0
+    people = respondents[answered]
+    return {
+        "department_id": unit[starts][answered],
+        "month": month[starts][answered],
+        "metric": np.asarray(names, dtype=object)[metric[starts][answered]] if names else np.empty(0, dtype=object),
+        "value": total(value * responded)[answered] / people,
+        "respondents": people.astype(np.int64),
+        "protected": total(protected.astype(np.int64))[answered].astype(np.int64),
+        "noise_variance": total(noise * responded * responded)[answered] / people**2,
+        "reliability": np.full(people.size, np.nan),
+    }
 
 
 def open_rounds_all() -> list[Round]:

@@ -12,12 +12,15 @@ which both engines compute, so nothing needs converting on the way back.
 import datetime as dt
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import IntegerField, QuerySet
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
-# PostgreSQL types a column may be read as, and how numpy reads their binary send form.
-TYPES = {"int8": ">i8", "int4": ">i4", "float8": ">f8", "bool": "?"}
+# PostgreSQL types a column may be read as, and how numpy reads their binary send form; text
+# travels joined by the unit separator, which no value may hold.
+TYPES = {"int8": ">i8", "int4": ">i4", "float8": ">f8", "bool": "?", "text": "O"}
+SEPARATOR = "\x1f"
 
 
 def month_number(field: str) -> Cast:
@@ -33,25 +36,35 @@ def month_of(number: int) -> dt.date:
 
 def fetch(queryset: QuerySet, types: dict[str, str]) -> dict[str, np.ndarray]:
     """The rows of a `values()` queryset as {name: array} for the names in `types` (each read as
-    that PostgreSQL type: int8, int4, float8 or bool), in the queryset's order. No value may be
-    NULL: coalesce in the queryset where one could be."""
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    that PostgreSQL type: int8, int4, float8, bool or text), in the queryset's order. No value
+    may be NULL: coalesce in the queryset where one could be."""
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a filter no row can pass, such as `__in=[]`
+        return {name: np.empty(0, dtype=TYPES[kind].lstrip(">")) for name, kind in types.items()}
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return _fetch_plain(connection, sql, params, types)
     quote = connection.ops.quote_name
     packed = ", ".join(
-        f"string_agg({kind}send(q.{quote(name)}::{kind}), ''::bytea)" for name, kind in types.items()
+        f"string_agg(q.{quote(name)}::text, E'\\x1f')"
+        if kind == "text"
+        else f"string_agg({kind}send(q.{quote(name)}::{kind}), ''::bytea)"
+        for name, kind in types.items()
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*), {packed} FROM ({sql}) q", params)  # noqa: S608 - names are ours
         count, *columns = cursor.fetchone()
     arrays = {}
     for (name, kind), data in zip(types.items(), columns, strict=True):
-        values = np.frombuffer(data or b"", dtype=TYPES[kind])
+        if kind == "text":
+            values = np.asarray(data.split(SEPARATOR) if count else [], dtype=object)
+        else:
+            values = np.frombuffer(data or b"", dtype=TYPES[kind])
+            values = values.astype(values.dtype.newbyteorder("="))
         if values.size != count:  # string_agg skips NULL
-            raise ValueError(f"column {name} holds NULL")
-        arrays[name] = values.astype(values.dtype.newbyteorder("="))
+            raise ValueError(f"column {name} holds NULL or the separator")
+        arrays[name] = values
     return arrays
 
 
@@ -61,4 +74,10 @@ def _fetch_plain(connection, sql: str, params, types: dict[str, str]) -> dict[st
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
     columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
-    return {name: np.asarray(columns.get(name, ()), dtype=TYPES[kind].lstrip(">")) for name, kind in types.items()}
+    arrays = {}
+    for name, kind in types.items():
+        values = columns.get(name, ())
+        if None in values:
+            raise ValueError(f"column {name} holds NULL")
+        arrays[name] = np.asarray(values, dtype=TYPES[kind].lstrip(">"))
+    return arrays

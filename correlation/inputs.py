@@ -28,7 +28,8 @@ class Inputs:
     # columns (`internal_columns`); rows as dicts are read as the same columns
     internal: "dict[str, np.ndarray] | list[dict]" = field(default_factory=list)
     internal_imports: list[dict] = field(default_factory=list)
-    external: list[dict] = field(default_factory=list)
+    # columns of the report's source (`external_columns`); rows as dicts are read as the same
+    external: "dict[str, np.ndarray] | list[dict]" = field(default_factory=list)
     bonus: list[dict] = field(default_factory=list)
     recognitions: list[dict] = field(default_factory=list)
     leave_days: list[dict] = field(default_factory=list)
@@ -46,7 +47,6 @@ class Inputs:
             row["period"]
             for rows in (
                 self.internal_imports,
-                self.external,
                 self.bonus,
                 self.recognitions,
                 self.leave_days,
@@ -54,7 +54,11 @@ class Inputs:
                 self.training_hours,
             )
             for row in rows
-        ] + [month_of(number) for number in np.unique(internal_columns(self.internal)["month"]).tolist()]
+        ]
+        for columns in (internal_columns(self.internal), self.external if isinstance(self.external, dict) else None):
+            if columns is not None:
+                periods += [month_of(number) for number in np.unique(columns["month"]).tolist()]
+        periods += [row["period"] for row in self.external] if isinstance(self.external, list) else []
         return max((period for period in periods if until is None or period <= until), default=None)
 
 
@@ -63,27 +67,52 @@ def month_number_of(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
+def _as_columns(rows: list[dict], fields: dict[str, tuple]) -> dict[str, np.ndarray]:
+    """Rows as {field: array}, each field read by its function into its dtype."""
+    return {
+        name: np.fromiter(map(read, rows), dtype=dtype, count=len(rows))
+        if dtype is not object
+        else np.asarray([read(row) for row in rows] or np.empty(0), dtype=object)
+        for name, (read, dtype) in fields.items()
+    }
+
+
 def internal_columns(rows: "list[dict] | dict[str, np.ndarray]") -> dict[str, np.ndarray]:
     """Internal satisfaction as columns, as `pulse_surveys.selectors.internal_satisfaction_columns`
     gives them; rows as dicts (imported scores, tests) are turned into the same columns, a
     missing respondent count as 0, a missing reliability as NaN."""
     if isinstance(rows, dict):
         return rows
-    count = len(rows)
+    return _as_columns(
+        rows,
+        {
+            "department_id": (lambda row: row["department_id"], np.int64),
+            "month": (lambda row: month_number_of(row["period"]), np.int64),
+            "metric": (lambda row: row["metric"], object),
+            "value": (lambda row: row["value"], float),
+            "respondents": (lambda row: row.get("respondents") or 0, np.int64),
+            "protected": (lambda row: row.get("protected") or 0, np.int64),
+            "noise_variance": (lambda row: row.get("noise_variance") or 0.0, float),
+            "reliability": (lambda row: np.nan if row.get("reliability") is None else row["reliability"], float),
+        },
+    )
 
-    def column(read, dtype) -> np.ndarray:
-        return np.fromiter(map(read, rows), dtype=dtype, count=count)
 
-    return {
-        "department_id": column(lambda row: row["department_id"], np.int64),
-        "month": column(lambda row: month_number_of(row["period"]), np.int64),
-        "metric": np.asarray([row["metric"] for row in rows] or np.empty(0), dtype=object),
-        "value": column(lambda row: row["value"], float),
-        "respondents": column(lambda row: row.get("respondents") or 0, np.int64),
-        "protected": column(lambda row: row.get("protected") or 0, np.int64),
-        "noise_variance": column(lambda row: row.get("noise_variance") or 0.0, float),
-        "reliability": column(lambda row: np.nan if row.get("reliability") is None else row["reliability"], float),
-    }
+def external_columns(rows: "list[dict] | dict[str, np.ndarray]", *, source: str) -> dict[str, np.ndarray]:
+    """External scores of `source` as columns, as `service_quality.selectors.external_score_columns`
+    gives them; rows as dicts (tests) are filtered to `source` and turned into the same columns."""
+    if isinstance(rows, dict):
+        return rows
+    return _as_columns(
+        [row for row in rows if row["source"] == source],
+        {
+            "department_id": (lambda row: row["department_id"], np.int64),
+            "month": (lambda row: month_number_of(row["period"]), np.int64),
+            "dimension": (lambda row: row["dimension"], object),
+            "value": (lambda row: row["value"], float),
+            "people": (lambda row: row.get("respondents") or 0, np.int64),
+        },
+    )
 
 
 def unit_ids() -> list[int]:
@@ -106,7 +135,7 @@ def read(*, period_from: dt.date, period_to: dt.date, external_source: str, shri
         _note_shrunk(inputs)
     inputs.drivers = sorted(pulse_surveys.driver_keys())
     inputs.internal_imports = list(service_quality.internal_import_series(**span))
-    inputs.external = list(service_quality.external_score_series(source=external_source, **span))
+    inputs.external = service_quality.external_score_columns(source=external_source, **span)
     inputs.bonus = list(rewards.bonus_amount_series(**span))
     inputs.recognitions = list(rewards.recognition_count_series(**span))
     inputs.leave_days = list(leave.leave_days_taken_series(**span))

@@ -32,7 +32,7 @@ import numpy as np
 
 from core.columns import month_of
 from core.periods import Period
-from correlation.inputs import Inputs, internal_columns, month_number_of
+from correlation.inputs import Inputs, external_columns, internal_columns, month_number_of
 from correlation.models import Granularity
 
 INTERNAL_OVERALL = "internal:overall"
@@ -147,23 +147,6 @@ def _month_buckets(months: np.ndarray, granularity: Granularity, buckets: list[d
     distinct, inverse = np.unique(months, return_inverse=True)
     of_distinct = [position[granularity.bucket(month_of(number))] for number in distinct.tolist()]
     return np.asarray(of_distinct, dtype=np.intp)[inverse.reshape(-1)]
-
-
-def _weights(rows: list[dict]) -> np.ndarray:
-    """Each row's respondents; a row without a respondent count weighs 1."""
-    return np.fromiter((row.get("respondents") or 1.0 for row in rows), dtype=float, count=len(rows))
-
-
-def _means_of(rows: list[dict], names: list[str], *, granularity: Granularity, buckets: list[dt.date]):
-    return weighted_means(
-        names,
-        [row["department_id"] for row in rows],
-        [row["period"] for row in rows],
-        np.fromiter((row["value"] for row in rows), dtype=float, count=len(rows)),
-        _weights(rows),
-        granularity=granularity,
-        buckets=buckets,
-    )
 
 
 def _respondents(units: np.ndarray, bucket_index: np.ndarray, weights: np.ndarray, bucket_count: int) -> Grid:
@@ -291,13 +274,15 @@ def aggregate(
         internal_rows["department_id"][overall], bucket_index[overall], weights[overall], len(buckets)
     )
 
-    external_rows = [row for row in inputs.external if row["source"] == external_source]
-    external = _means_of(
-        external_rows, [f"external:{row['source']}:{row['dimension']}" for row in external_rows], **grid
-    )
+    scores = external_columns(inputs.external, source=external_source)
+    names, codes = _codes(scores["dimension"].tolist())
+    bucket_index = _month_buckets(scores["month"], granularity, buckets)
+    weights = np.where(scores["people"] > 0, scores["people"], 1).astype(float)
+    cells = (scores["department_id"], bucket_index, scores["value"].astype(float), weights, len(buckets))
+    external = _coded_means([f"external:{external_source}:{name}" for name in names], codes, *cells)
     headline = headline_external_metric(external_source, external_dimension)
-    if headline.endswith(":all") and external_rows:
-        external[headline] = _means_of(external_rows, [headline] * len(external_rows), **grid)[headline]
+    if headline.endswith(":all") and scores["value"].size:
+        external[headline] = _coded_means([headline], np.zeros(codes.size, dtype=np.intp), *cells)[headline]
 
     heads = headcount(inputs.headcount_history, inputs.headcount, **grid)
     levers = {

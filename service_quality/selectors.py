@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
 from django.core.cache import cache
 from django.db.models import Case, CharField, Count, Max, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
+from core.columns import fetch, month_number
 from employees.models import Department
 from service_quality.dimensions import (
     EXPECTATION_SUFFIX,
@@ -89,6 +92,34 @@ def external_score_series(
         }
         for department_id, period, row_source, row_dimension, value, respondents in rows
     ]
+
+
+def external_score_columns(
+    *,
+    period_from: dt.date,
+    period_to: dt.date,
+    source: str,
+    department_ids: Iterable[int] | None = None,
+) -> dict[str, np.ndarray]:
+    """`external_score_series` of one source as one array per field, for reports that read every
+    unit and month: `department_id`, `month` (`core.columns.month_number`), `dimension`,
+    `value` and `respondents` (0 where not recorded)."""
+    queryset = _in_range(
+        ExternalScore.objects.filter(source=source),
+        period_from=period_from,
+        period_to=period_to,
+        department_ids=department_ids,
+    )
+    return fetch(
+        queryset.order_by("department_id", "period", "dimension").values(
+            "department_id",
+            "dimension",
+            "value",
+            month=month_number("period"),
+            people=Coalesce("respondents", 0),
+        ),
+        {"department_id": "int8", "month": "int4", "dimension": "text", "value": "float8", "people": "int8"},
+    )
 
 
 def internal_import_series(

@@ -4,6 +4,7 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from employees.models import Department
@@ -191,3 +192,22 @@ def test_servqual_results_of_a_unit_per_period(org):
         (dt.date(2025, 1, 1), "exceeding"),
         (dt.date(2025, 2, 1), None),
     ]
+
+
+def test_the_external_columns_hold_what_the_series_holds(org, settings):
+    # given scores of two units, months and dimensions, one without a respondent count
+    ExternalScoreFactory(department=org.cs, period=dt.date(2025, 3, 1), dimension="u1", value=Decimal("61.25"))
+    ExternalScoreFactory(department=org.cs, period=dt.date(2025, 1, 1), dimension="ikm", respondents=None)
+    ExternalScoreFactory(department=org.lkt, period=dt.date(2025, 12, 1), dimension="waktu tunggu", value=Decimal(90))
+    ExternalScoreFactory(department=org.lkt, period=dt.date(2025, 12, 1), source="nps")
+    # when both are read (the columns packed by PostgreSQL, in one query)
+    rows = selectors.external_score_series(**YEAR, source="csat")
+    columns = selectors.external_score_columns(**YEAR, source="csat")
+    # then they agree row for row, months as month numbers, a missing count as 0
+    assert [row["department_id"] for row in rows] == columns["department_id"].tolist()
+    assert [row["period"].year * 12 + row["period"].month - 1 for row in rows] == columns["month"].tolist()
+    assert [row["dimension"] for row in rows] == columns["dimension"].tolist()
+    assert [row["value"] for row in rows] == columns["value"].tolist() == [80.0, 61.25, 90.0]
+    assert [row["respondents"] or 0 for row in rows] == columns["people"].tolist() == [0, 100, 100]
+    assert columns["department_id"].dtype == np.int64 and columns["value"].dtype == np.float64
+    assert selectors.external_score_columns(**YEAR, source="servqual")["value"].size == 0

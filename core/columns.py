@@ -5,8 +5,8 @@ A report that reads a hundred thousand rows of numbers spends its time building 
 `values()` queryset's own SQL and keeps each selected name as one array. On PostgreSQL the
 database packs each column into one bytea (`string_agg` of each value's binary send form, all
 columns fed the same rows in the same order by one aggregate), which numpy reads in place; on
-other engines a plain cursor reads the rows. Dates travel as month numbers (`month_number`),
-which both engines compute, so nothing needs converting on the way back.
+other engines a plain cursor reads the rows. Dates arrive as numpy dates, which
+`month_numbers` turns into one integer per month.
 """
 
 import datetime as dt
@@ -14,34 +14,36 @@ import datetime as dt
 import numpy as np
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import IntegerField, QuerySet
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear
+from django.db.models import QuerySet
 
-# PostgreSQL types a column may be read as, and how numpy reads their binary send form; text
-# travels joined by the unit separator, which no value may hold.
-TYPES = {"int8": ">i8", "int4": ">i4", "float8": ">f8", "bool": "?", "text": "O"}
+# PostgreSQL types a column may be read as, and how numpy reads their binary send form (a date
+# is sent as int4 days since 2000-01-01); text travels joined by the unit separator, which no
+# value may hold.
+TYPES = {"int8": ">i8", "int4": ">i4", "float8": ">f8", "bool": "?", "date": ">i4", "text": "O"}
+DTYPES = {"int8": "i8", "int4": "i4", "float8": "f8", "bool": "?", "date": "datetime64[D]", "text": "O"}
 SEPARATOR = "\x1f"
+SEND = {"int8": "int8send", "int4": "int4send", "float8": "float8send", "bool": "boolsend", "date": "date_send"}
+POSTGRES_EPOCH = np.datetime64("2000-01-01", "D")
 
 
-def month_number(field: str) -> Cast:
-    """year × 12 + month − 1 of a date field, computed by the database as an integer
-    (PostgreSQL's EXTRACT gives numeric, which would arrive as Decimal)."""
-    return Cast(ExtractYear(field) * 12 + ExtractMonth(field) - 1, output_field=IntegerField())
+def month_numbers(days: np.ndarray) -> np.ndarray:
+    """year × 12 + month − 1 of each date (datetime64[D]): a month as one integer."""
+    return days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
 
 
 def month_of(number: int) -> dt.date:
-    """The first day of the month `month_number` gave."""
+    """The first day of the month `month_numbers` gave."""
     return dt.date(number // 12, number % 12 + 1, 1)
 
 
 def fetch(queryset: QuerySet, types: dict[str, str]) -> dict[str, np.ndarray]:
     """The rows of a `values()` queryset as {name: array} for the names in `types` (each read as
-    that PostgreSQL type: int8, int4, float8, bool or text), in the queryset's order. No value
-    may be NULL: coalesce in the queryset where one could be."""
+    that PostgreSQL type: int8, int4, float8, bool, date (as datetime64[D]) or text), in the
+    queryset's order. No value may be NULL: coalesce in the queryset where one could be."""
     try:
         sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # a filter no row can pass, such as `__in=[]`
-        return {name: np.empty(0, dtype=TYPES[kind].lstrip(">")) for name, kind in types.items()}
+        return {name: np.empty(0, dtype=DTYPES[kind]) for name, kind in types.items()}
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return _fetch_plain(connection, sql, params, types)
@@ -49,7 +51,7 @@ def fetch(queryset: QuerySet, types: dict[str, str]) -> dict[str, np.ndarray]:
     packed = ", ".join(
         f"string_agg(q.{quote(name)}::text, E'\\x1f')"
         if kind == "text"
-        else f"string_agg({kind}send(q.{quote(name)}::{kind}), ''::bytea)"
+        else f"string_agg({SEND[kind]}(q.{quote(name)}::{kind}), ''::bytea)"
         for name, kind in types.items()
     )
     with connection.cursor() as cursor:
@@ -60,8 +62,9 @@ def fetch(queryset: QuerySet, types: dict[str, str]) -> dict[str, np.ndarray]:
         if kind == "text":
             values = np.asarray(data.split(SEPARATOR) if count else [], dtype=object)
         else:
-            values = np.frombuffer(data or b"", dtype=TYPES[kind])
-            values = values.astype(values.dtype.newbyteorder("="))
+            values = np.frombuffer(data or b"", dtype=TYPES[kind]).astype(DTYPES[kind] if kind != "date" else "i4")
+            if kind == "date":
+                values = POSTGRES_EPOCH + values.astype("timedelta64[D]")
         if values.size != count:  # string_agg skips NULL
             raise ValueError(f"column {name} holds NULL or the separator")
         arrays[name] = values
@@ -79,5 +82,5 @@ def _fetch_plain(connection, sql: str, params, types: dict[str, str]) -> dict[st
         values = columns.get(name, ())
         if None in values:
             raise ValueError(f"column {name} holds NULL")
-        arrays[name] = np.asarray(values, dtype=TYPES[kind].lstrip(">"))
+        arrays[name] = np.asarray(values, dtype=DTYPES[kind])
     return arrays

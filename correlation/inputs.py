@@ -63,7 +63,7 @@ class Inputs:
 
 
 def month_number_of(day: dt.date) -> int:
-    """`core.columns.month_number` of a date."""
+    """year × 12 + month − 1 of a date, as `core.columns.month_numbers` gives it."""
     return day.year * 12 + day.month - 1
 
 

@@ -81,18 +81,40 @@ def design(x, units, times, imported=None) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def _reml_criterion(log_ratio: float, inverse, counts, rows: np.ndarray) -> tuple[float, np.ndarray]:
+@dataclass(frozen=True)
+class _Moments:
+    """What every evaluation of the restricted likelihood needs, computed once from the rows
+    [y, X]: their cross products, and each unit's size and mean row."""
+
+    cross: np.ndarray
+    counts: np.ndarray
+    means: np.ndarray
+    rows: int
+
+
+def _moments(inverse: np.ndarray, counts: np.ndarray, rows: np.ndarray) -> _Moments:
+    sums = np.column_stack([np.bincount(inverse, weights=column, minlength=counts.size) for column in rows.T])
+    return _Moments(rows.T @ rows, counts, sums / counts[:, None], rows.shape[0])
+
+
+def _reml_criterion(
+    log_ratio: float, inverse, counts, rows: np.ndarray, moments: _Moments | None = None
+) -> tuple[float, np.ndarray]:
     """−2 × the restricted log-likelihood (up to a constant) at σ²_u / σ²_e = exp(log_ratio), with
-    σ²_e profiled out: (N − p) log RSS + Σ log(1 + n_i λ) + log |X'V⁻¹X|, from the GLS rows."""
+    σ²_e profiled out: (N − p) log RSS + Σ log(1 + n_i λ) + log |X'V⁻¹X|, from the GLS rows.
+
+    The cross products of the quasi-demeaned rows r − θ_i r̄_i are those of the rows less
+    Σ_i n_i (2θ_i − θ_i²) r̄_i r̄_i', so each evaluation costs units × columns², not rows."""
+    moments = moments or _moments(inverse, counts, rows)
     ratio = math.exp(log_ratio) if log_ratio > -math.inf else 0.0
     theta = 1 - 1 / np.sqrt(1 + counts * ratio)
-    transformed = quasi_demeaned(inverse, counts, theta, rows)
-    y, columns = transformed[:, 0], transformed[:, 1:]
-    gram = columns.T @ columns
-    params = np.linalg.solve(gram, columns.T @ y)
-    rss = float(np.sum((y - columns @ params) ** 2))
-    n, p = columns.shape
-    if not rss > 1e-12 * float(np.sum(y**2)):
+    weights = counts * (2 * theta - theta**2)
+    cross = moments.cross - (moments.means * weights[:, None]).T @ moments.means
+    yy, xy, gram = float(cross[0, 0]), cross[1:, 0], cross[1:, 1:]
+    params = np.linalg.solve(gram, xy)
+    rss = yy - float(params @ xy)
+    n, p = moments.rows, gram.shape[0]
+    if not rss > 1e-12 * yy:
         return math.inf, params
     _sign, log_det = np.linalg.slogdet(gram)
     return (n - p) * math.log(rss) + float(np.sum(np.log1p(counts * ratio))) + log_det, params
@@ -112,18 +134,19 @@ def fit(x, y, units, times, imported=None) -> Model | None:
     _labels, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
     inverse = inverse.reshape(-1)
     rows = np.column_stack([y, columns])
+    moments = _moments(inverse, counts, rows)
     search = optimize.minimize_scalar(
-        lambda log_ratio: _reml_criterion(log_ratio, inverse, counts, rows)[0],
+        lambda log_ratio: _reml_criterion(log_ratio, inverse, counts, rows, moments)[0],
         bounds=(-25.0, 15.0),
         method="bounded",
         options={"xatol": 1e-10},
     )
-    candidates = [(search.fun, search.x), (_reml_criterion(-math.inf, inverse, counts, rows)[0], -math.inf)]
+    candidates = [(search.fun, search.x), (_reml_criterion(-math.inf, inverse, counts, rows, moments)[0], -math.inf)]
     criterion, log_ratio = min(candidates, key=lambda candidate: candidate[0])
     if not math.isfinite(criterion):
         return None
     ratio = math.exp(log_ratio) if log_ratio > -math.inf else 0.0
-    _criterion, params = _reml_criterion(log_ratio, inverse, counts, rows)
+    _criterion, params = _reml_criterion(log_ratio, inverse, counts, rows, moments)
     theta = 1 - 1 / np.sqrt(1 + counts * ratio)
     transformed = quasi_demeaned(inverse, counts, theta, rows)
     residual_variance = float(np.sum((transformed[:, 0] - transformed[:, 1:] @ params) ** 2)) / (

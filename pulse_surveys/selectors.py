@@ -28,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from core.columns import fetch, month_of
+from core.columns import fetch, month_numbers, month_of
 from employees.models import Department
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from feedback import selectors as feedback_selectors
@@ -352,19 +352,13 @@ def internal_satisfaction_columns(
     shrink: bool = False,
 ) -> dict[str, np.ndarray]:
     """`internal_satisfaction_series` as one array per field, for reports that read every unit
-    and month: `department_id`, `month` (`core.columns.month_number`), `metric`, `value`,
+    and month: `department_id`, `month` (year × 12 + month − 1, `core.columns.month_numbers`), `metric`, `value`,
     `respondents`, `protected`, `noise_variance` and `reliability` (NaN where none). The results
     are read as columns (`core.columns.fetch`) and pooled in numpy."""
     shown = _shown(period_from=period_from, period_to=period_to).filter(is_total=False)
     if department_ids is not None:
         shown = shown.filter(department_id__in=list(department_ids))
     wanted = set(metrics) if metrics is not None else None
-    rounds = {
-        pk: period.year * 12 + period.month - 1
-        for pk, period in Round.objects.filter(
-            results_ready=True, period__gte=period_from, period__lte=period_to
-        ).values_list("pk", "period")
-    }
     parts = []
     for metric, field in (("overall", "score"), ("enps", "enps")):
         if wanted is None or metric in wanted:
@@ -376,7 +370,6 @@ def internal_satisfaction_columns(
                     key=Value(0),
                     names={0: metric},
                     variance=f"{field}_noise_variance",
-                    rounds=rounds,
                 )
             )
     driver_metrics = None if wanted is None else {m.split(":", 1)[1] for m in wanted if m.startswith("driver:")}
@@ -402,7 +395,6 @@ def internal_satisfaction_columns(
                 key=F("driver_id"),
                 names=names,
                 variance="noise_variance",
-                rounds=rounds,
             )
         )
     pooled = _pooled(parts)
@@ -443,16 +435,14 @@ def _shrink_overall(pooled: dict[str, np.ndarray], agreements: dict[dt.date, dri
             )
 
 
-def _scores(
-    queryset, value_field: str, *, prefix: str, key, names: dict[int, str], variance: str, rounds: dict[int, int]
-) -> dict:
-    """Each result's value with its unit, month (`month_number`, from `rounds`: round → month),
-    metric, respondents, whether it is protected and its noise variance, as columns; `key`
-    picks the metric's name from `names`."""
+def _scores(queryset, value_field: str, *, prefix: str, key, names: dict[int, str], variance: str) -> dict:
+    """Each result's value with its unit, month number, metric, respondents, whether
+    it is protected and its noise variance, as columns; `key` picks the metric's name from
+    `names`."""
     columns = fetch(
         queryset.values(
             unit=F(f"{prefix}department_id"),
-            round_pk=F(f"{prefix}round_id"),
+            month=F(f"{prefix}round__period"),
             key=ExpressionWrapper(key, output_field=IntegerField()),
             value=F(value_field),
             people=F(f"{prefix}responded"),
@@ -461,7 +451,7 @@ def _scores(
         ).order_by(),
         {
             "unit": "int8",
-            "round_pk": "int8",
+            "month": "date",
             "key": "int8",
             "value": "float8",
             "people": "int4",
@@ -469,12 +459,10 @@ def _scores(
             "noise": "float8",
         },
     )
-    round_ids = np.fromiter(sorted(rounds), dtype=np.int64, count=len(rounds))
-    months = np.fromiter((rounds[pk] for pk in round_ids.tolist()), dtype=np.int64, count=len(rounds))
     keys, key_index = np.unique(columns["key"], return_inverse=True)
     return {
         **columns,
-        "month": months[np.searchsorted(round_ids, columns["round_pk"])],
+        "month": month_numbers(columns["month"]),
         "metric": np.asarray([names[key] for key in keys.tolist()], dtype=object)[key_index],
     }
 

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Case, CharField, Count, Max, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from core.columns import fetch, month_number
+from core.columns import fetch, month_numbers
 from employees.models import Department
 from service_quality.dimensions import (
     EXPECTATION_SUFFIX,
@@ -102,7 +102,7 @@ def external_score_columns(
     department_ids: Iterable[int] | None = None,
 ) -> dict[str, np.ndarray]:
     """`external_score_series` of one source as one array per field, for reports that read every
-    unit and month: `department_id`, `month` (`core.columns.month_number`), `dimension`,
+    unit and month: `department_id`, `month` (year × 12 + month − 1, `core.columns.month_numbers`), `dimension`,
     `value` and `respondents` (0 where not recorded)."""
     queryset = _in_range(
         ExternalScore.objects.filter(source=source),
@@ -110,16 +110,13 @@ def external_score_columns(
         period_to=period_to,
         department_ids=department_ids,
     )
-    return fetch(
+    columns = fetch(
         queryset.order_by("department_id", "period", "dimension").values(
-            "department_id",
-            "dimension",
-            "value",
-            month=month_number("period"),
-            people=Coalesce("respondents", 0),
+            "department_id", "period", "dimension", "value", people=Coalesce("respondents", 0)
         ),
-        {"department_id": "int8", "month": "int4", "dimension": "text", "value": "float8", "people": "int8"},
+        {"department_id": "int8", "period": "date", "dimension": "text", "value": "float8", "people": "int8"},
     )
+    return {**columns, "month": month_numbers(columns.pop("period"))}
 
 
 def internal_import_series(

@@ -2,13 +2,14 @@
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
 
-from core.columns import fetch, month_number, month_of
+from core.columns import fetch, month_numbers, month_of
 from employees.models import Department
 
 
@@ -40,8 +41,10 @@ def test_a_null_is_refused_and_no_rows_give_empty_columns(org):
     assert empty["id"].size == 0 and empty["code"].size == 0
 
 
-@pytest.mark.parametrize("day", [dt.date(2025, 1, 1), dt.date(2025, 12, 1), dt.date(1999, 7, 1)])
-def test_month_numbers_go_both_ways(org, day):
-    numbers = fetch(Department.objects.filter(pk=org.cs.pk).values(month=month_number(Value(day))), {"month": "int4"})
-    assert numbers["month"].tolist() == [day.year * 12 + day.month - 1]
-    assert month_of(int(numbers["month"][0])) == day
+@pytest.mark.parametrize("day", [dt.date(2025, 1, 1), dt.date(2025, 12, 31), dt.date(1999, 7, 14)])
+def test_dates_arrive_as_numpy_dates_and_months_as_one_number(org, day):
+    days = fetch(Department.objects.filter(pk=org.cs.pk).values(day=Value(day)), {"day": "date"})["day"]
+    assert days.dtype == np.dtype("datetime64[D]")
+    assert days.tolist() == [day]
+    assert month_numbers(days).tolist() == [day.year * 12 + day.month - 1]
+    assert month_of(int(month_numbers(days)[0])) == day.replace(day=1)

@@ -208,16 +208,26 @@ def headcount(
 
 
 def per_head(
-    rows: list[dict], field: str, heads: Headcount, *, granularity: Granularity, buckets: list[dt.date]
+    rows: list[dict] | dict[str, np.ndarray],
+    field: str,
+    heads: Headcount,
+    *,
+    granularity: Granularity,
+    buckets: list[dt.date],
 ) -> Grid | None:
     """The total of `field` per unit and bucket over that bucket's headcount; 0 where nothing
-    was recorded, from the first bucket holding any row (None without rows)."""
-    if not rows:
+    was recorded, from the first bucket holding any row (None without rows). `rows` may also be
+    columns (`department_id`, `month` as year × 12 + month − 1, and `field`)."""
+    if isinstance(rows, dict):
+        departments, amounts = rows["department_id"], rows[field].astype(float)
+        bucket_index = _month_buckets(rows["month"], granularity, buckets)
+    else:
+        departments = np.fromiter((row["department_id"] for row in rows), dtype=np.int64, count=len(rows))
+        bucket_index = _bucket_indexes([row["period"] for row in rows], granularity, buckets)
+        amounts = np.fromiter((float(row[field]) for row in rows), dtype=float, count=len(rows))
+    if not amounts.size:
         return None
     units = heads.units
-    departments = np.fromiter((row["department_id"] for row in rows), dtype=np.int64, count=len(rows))
-    bucket_index = _bucket_indexes([row["period"] for row in rows], granularity, buckets)
-    amounts = np.fromiter((float(row[field]) for row in rows), dtype=float, count=len(rows))
     unit_index = np.searchsorted(units, departments)
     counted = unit_index < len(units)
     counted[counted] = units[unit_index[counted]] == departments[counted]

@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from core.periods import Period
+from core.subqueries import ids_for_in
 from employees.models import User
 from employees.permissions import is_hr, is_leadership, managed_department_ids
 from improvement import targets
@@ -358,7 +359,7 @@ def actions_completed_series(
         status=ActionStatus.DONE, completed_on__gte=period_from, completed_on__lt=_month_after(period_to)
     )
     if department_ids is not None:
-        queryset = queryset.filter(department_id__in=list(department_ids))
+        queryset = queryset.filter(department_id__in=ids_for_in(department_ids))
     rows = (
         queryset.annotate(period=TruncMonth("completed_on"))
         .values("department_id", "period")
@@ -381,7 +382,7 @@ def training_hours_series(
         training__date__lt=_month_after(period_to),
     )
     if department_ids is not None:
-        queryset = queryset.filter(department_id__in=list(department_ids))
+        queryset = queryset.filter(department_id__in=ids_for_in(department_ids))
     rows = (
         queryset.annotate(period=TruncMonth("training__date"))
         .values("department_id", "period")

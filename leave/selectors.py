@@ -4,10 +4,13 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+import numpy as np
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from core.columns import fetch, month_numbers
 from core.periods import add_months, whole_months_between
+from core.subqueries import ids_for_in
 from employees.models import User
 from employees.permissions import is_hr, managed_department_ids
 from leave.models import (
@@ -188,18 +191,39 @@ def absences(*, people: QuerySet[User], start: dt.date, end: dt.date, department
     return days.order_by("employee__first_name", "employee__last_name", "employee_id", "date")
 
 
+def _days_taken(*, period_from: dt.date, period_to: dt.date, department_ids) -> QuerySet:
+    last = (dt.date(period_to.year + (period_to.month == 12), period_to.month % 12 + 1, 1)) - dt.timedelta(days=1)
+    days = LeaveDay.objects.filter(
+        request__status=Status.APPROVED, date__gte=period_from, date__lte=last, employee__department__isnull=False
+    )
+    if department_ids is not None:
+        days = days.filter(employee__department_id__in=ids_for_in(department_ids))
+    return days
+
+
+def leave_days_taken_columns(
+    *, period_from: dt.date, period_to: dt.date, department_ids: Iterable[int] | None = None
+) -> dict[str, np.ndarray]:
+    """Every approved leave day of the months `period_from`..`period_to` as columns, for reports
+    that total them per unit and month: `department_id` (the employee's), `month` (year × 12 +
+    month − 1) and `days` (1 or 0.5). Read packed (`core.columns.fetch`), not grouped: the
+    database's sort for a GROUP BY cost more than the report's sum."""
+    columns = fetch(
+        _days_taken(period_from=period_from, period_to=period_to, department_ids=department_ids)
+        .order_by()
+        .values("date", "days", unit=F("employee__department_id")),
+        {"unit": "int8", "date": "date", "days": "float8"},
+    )
+    return {"department_id": columns["unit"], "month": month_numbers(columns["date"]), "days": columns["days"]}
+
+
 def leave_days_taken_series(
     *, period_from: dt.date, period_to: dt.date, department_ids: Iterable[int] | None = None
 ) -> list[dict]:
     """Approved leave days by the employee's department and the month each day falls in:
     `[{"department_id", "period", "days"}]` (days Decimal; periods first-of-month dates,
     inclusive). One GROUP BY query."""
-    last = (dt.date(period_to.year + (period_to.month == 12), period_to.month % 12 + 1, 1)) - dt.timedelta(days=1)
-    days = LeaveDay.objects.filter(
-        request__status=Status.APPROVED, date__gte=period_from, date__lte=last, employee__department__isnull=False
-    )
-    if department_ids is not None:
-        days = days.filter(employee__department_id__in=list(department_ids))
+    days = _days_taken(period_from=period_from, period_to=period_to, department_ids=department_ids)
     rows = (
         days.annotate(period=TruncMonth("date"))
         .values("employee__department_id", "period")

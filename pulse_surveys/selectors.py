@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from core.columns import fetch, month_numbers, month_of
+from core.subqueries import ids_for_in
 from employees.models import Department
 from employees.permissions import is_hr, is_leadership, is_manager, managed_department_ids
 from feedback import selectors as feedback_selectors
@@ -230,7 +231,7 @@ def suppressed_department_periods(
     suppressed: the decision stored when the results were materialised, nothing recomputed."""
     return set(
         RoundResult.objects.filter(
-            department_id__in=list(department_ids),
+            department_id__in=ids_for_in(department_ids),
             is_total=False,
             suppressed=True,
             round__results_ready=True,
@@ -253,7 +254,7 @@ def headcount_series(
         is_total=False, round__results_ready=True, round__period__gte=period_from, round__period__lte=period_to
     )
     if department_ids is not None:
-        results = results.filter(department_id__in=list(department_ids))
+        results = results.filter(department_id__in=ids_for_in(department_ids))
     rows = results.values("department_id", period=F("round__period")).annotate(people=Max("invited")).order_by()
     return sorted(
         ({"department_id": row["department_id"], "period": row["period"], "people": row["people"]} for row in rows),
@@ -357,7 +358,7 @@ def internal_satisfaction_columns(
     are read as columns (`core.columns.fetch`) and pooled in numpy."""
     shown = _shown(period_from=period_from, period_to=period_to).filter(is_total=False)
     if department_ids is not None:
-        shown = shown.filter(department_id__in=list(department_ids))
+        shown = shown.filter(department_id__in=ids_for_in(department_ids))
     wanted = set(metrics) if metrics is not None else None
     parts = []
     for metric, field in (("overall", "score"), ("enps", "enps")):
@@ -386,7 +387,7 @@ def internal_satisfaction_columns(
         if driver_metrics is not None:
             scores = scores.filter(driver_id__in=list(names))
         if department_ids is not None:
-            scores = scores.filter(result__department_id__in=list(department_ids))
+            scores = scores.filter(result__department_id__in=ids_for_in(department_ids))
         parts.append(
             _scores(
                 scores,

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from core.money import MONEY_MAX_DIGITS
 from core.periods import Period
+from core.subqueries import ids_for_in
 from employees.models import User
 from employees.permissions import is_hr
 from rewards import thr
@@ -51,7 +52,7 @@ def recognition_leaderboard(
     username, department_id, count, points}]`, one GROUP BY."""
     rows = Recognition.objects.filter(period__gte=period_from, period__lte=period_to)
     if department_ids is not None:
-        rows = rows.filter(department_id__in=list(department_ids))
+        rows = rows.filter(department_id__in=ids_for_in(department_ids))
     return list(
         rows.values(
             "recipient_id",
@@ -72,7 +73,7 @@ def recognition_count_series(
     month they were given (for the correlation engine)."""
     rows = Recognition.objects.filter(period__gte=period_from, period__lte=period_to, department__isnull=False)
     if department_ids is not None:
-        rows = rows.filter(department_id__in=list(department_ids))
+        rows = rows.filter(department_id__in=ids_for_in(department_ids))
     return list(rows.values("department_id", "period").annotate(count=Count("id")).order_by("department_id", "period"))
 
 
@@ -216,7 +217,7 @@ def bonus_amount_series(
     were charged to and their bonus period (Decimal IDR)."""
     rows = Bonus.objects.filter(period__gte=period_from, period__lte=period_to, status__in=COMMITTED_STATUSES)
     if department_ids is not None:
-        rows = rows.filter(department_id__in=list(department_ids))
+        rows = rows.filter(department_id__in=ids_for_in(department_ids))
     return list(
         rows.values("department_id", "period")
         .annotate(amount=Sum("amount", output_field=_MONEY))
@@ -230,7 +231,7 @@ def bonus_export_rows(*, status: Iterable[str], period: dt.date | None = None, d
     if period is not None:
         rows = rows.filter(period=period)
     if department_ids is not None:
-        rows = rows.filter(department_id__in=list(department_ids))
+        rows = rows.filter(department_id__in=ids_for_in(department_ids))
     return rows.order_by("period", "department__code", "employee__employee_number", "id")
 
 
@@ -255,7 +256,7 @@ def thr_preview(*, holiday_date: dt.date, department_ids: Iterable[int] | None =
         is_active=True, hire_date__isnull=False, monthly_wage__isnull=False, department__isnull=False
     ).select_related("department")
     if department_ids is not None:
-        people = people.filter(department_id__in=list(department_ids))
+        people = people.filter(department_id__in=ids_for_in(department_ids))
     lines = []
     for person in people.order_by("department__name", "last_name", "first_name", "id"):
         months = thr.months_of_service(hire_date=person.hire_date, holiday_date=holiday_date)

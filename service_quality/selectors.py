@@ -14,6 +14,7 @@ from django.db.models import Case, CharField, Count, Max, QuerySet, Subquery, Va
 from django.db.models.functions import Coalesce
 
 from core.columns import fetch, month_numbers
+from core.subqueries import ids_for_in
 from employees.models import Department
 from service_quality.dimensions import (
     EXPECTATION_SUFFIX,
@@ -55,7 +56,7 @@ SKM_DIMENSIONS = (IKM_DIMENSION, *SKM_ELEMENT_KEYS)
 def _in_range(queryset: QuerySet, *, period_from: dt.date, period_to: dt.date, department_ids) -> QuerySet:
     queryset = queryset.filter(period__gte=period_from, period__lte=period_to)
     if department_ids is not None:
-        queryset = queryset.filter(department_id__in=list(department_ids))
+        queryset = queryset.filter(department_id__in=ids_for_in(department_ids))
     return queryset
 
 
@@ -111,9 +112,7 @@ def external_score_columns(
         department_ids=department_ids,
     )
     columns = fetch(
-        queryset.order_by("department_id", "period", "dimension").values(
-            "department_id", "period", "dimension", "value", people=Coalesce("respondents", 0)
-        ),
+        queryset.order_by().values("department_id", "period", "dimension", "value", people=Coalesce("respondents", 0)),
         {"department_id": "int8", "period": "date", "dimension": "text", "value": "float8", "people": "int8"},
     )
     return {**columns, "month": month_numbers(columns.pop("period"))}
@@ -281,7 +280,7 @@ def ikm_overview(*, period: dt.date | None = None, department_ids: Iterable[int]
     (three queries: the units, their latest periods, the scores)."""
     units = service_units()
     if department_ids is not None:
-        units = units.filter(id__in=list(department_ids))
+        units = units.filter(id__in=ids_for_in(department_ids))
     units = list(units)
     ikm_rows = ExternalScore.objects.filter(
         source=Source.SKM, dimension=IKM_DIMENSION, department_id__in=[unit.pk for unit in units]

@@ -1,12 +1,13 @@
 """leave_days_taken_series: approved leave days by department and the month they fall in."""
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 import pytest
 
 from leave import services
-from leave.selectors import leave_days_taken_series
+from leave.selectors import leave_days_taken_columns, leave_days_taken_series
 from tests.leave.factories import allocate, request_leave
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,15 @@ def test_days_are_counted_in_the_month_they_fall_in_by_department(org, test_type
         period_from=dt.date(2027, 7, 1), period_to=dt.date(2027, 7, 1), department_ids=[org.lkt.pk]
     )
     assert only_lkt == [{"department_id": org.lkt.pk, "period": dt.date(2027, 7, 1), "days": Decimal("1")}]
+
+    # the same days as columns, one per leave day, total the same per department and month
+    with django_assert_max_num_queries(1):
+        columns = leave_days_taken_columns(period_from=dt.date(2027, 7, 1), period_to=dt.date(2027, 8, 1))
+    totals = Counter()
+    for unit, month, days in zip(*(columns[name].tolist() for name in ("department_id", "month", "days")), strict=True):
+        totals[(unit, dt.date(month // 12, month % 12 + 1, 1))] += Decimal(str(days))
+    assert totals == {(row["department_id"], row["period"]): row["days"] for row in rows}
+    assert sorted(columns["days"].tolist()) == [0.5, 1.0, 1.0, 1.0, 1.0, 1.0]
 
 
 def test_cancelled_leave_is_not_taken(org, test_type):

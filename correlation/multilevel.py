@@ -63,8 +63,7 @@ def _unit_means(inverse: np.ndarray, counts: np.ndarray, values: np.ndarray) -> 
 def quasi_demeaned(inverse: np.ndarray, counts: np.ndarray, theta: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Each column minus θ_i times its unit's mean: the random-intercept model's GLS transform
     (θ_i = 1 − √(σ²_e / (σ²_e + n_i σ²_u)))."""
-    sums = np.zeros((counts.size, values.shape[1]))
-    np.add.at(sums, inverse, values)
+    sums = stats.group_sums(inverse, values, counts.size)
     return values - theta[inverse, None] * (sums / counts[:, None])[inverse]
 
 
@@ -93,7 +92,7 @@ class _Moments:
 
 
 def _moments(inverse: np.ndarray, counts: np.ndarray, rows: np.ndarray) -> _Moments:
-    sums = np.column_stack([np.bincount(inverse, weights=column, minlength=counts.size) for column in rows.T])
+    sums = stats.group_sums(inverse, rows, counts.size)
     return _Moments(rows.T @ rows, counts, sums / counts[:, None], rows.shape[0])
 
 

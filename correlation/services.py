@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 
 from celery import Signature, chain
 from django.core.exceptions import ValidationError
@@ -50,6 +51,7 @@ STANDARD_MAX_LAG = 2
 MAX_MONTHS = 120
 PROGRESS_AFTER_AGGREGATE = 30
 PROGRESS_AFTER_STATISTICS = 95
+PROGRESS_INTERVAL = 0.5  # seconds
 
 
 def _validate(
@@ -202,6 +204,20 @@ def _set_progress(report_id: int, progress: int) -> None:
     CorrelationReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(progress=progress)
 
 
+def _progress_written_every(report_id: int, span: int, *, seconds: float) -> Callable[[float], None]:
+    """The statistics step's progress, written at most once every `seconds`: a report computed
+    in a fraction of a second writes none, a long one keeps its page's bar moving."""
+    last = time.monotonic()
+
+    def written(done: float) -> None:
+        nonlocal last
+        if time.monotonic() - last >= seconds:
+            last = time.monotonic()
+            _set_progress(report_id, PROGRESS_AFTER_AGGREGATE + int(span * done * 0.9))
+
+    return written
+
+
 def _record_timing(report: CorrelationReport, step: str, started: float) -> dict:
     return {**report.timings, step: round(time.perf_counter() - started, 4)}
 
@@ -272,7 +288,7 @@ def correlation_report_statistics(*, report_id: int) -> None:
         external_source=report.external_source,
         external_dimension=report.external_dimension,
         floors=floors,
-        on_progress=lambda done: _set_progress(report_id, PROGRESS_AFTER_AGGREGATE + int(span * done * 0.9)),
+        on_progress=_progress_written_every(report_id, span, seconds=PROGRESS_INTERVAL),
     )
     headline = {"external_source": report.external_source, "external_dimension": report.external_dimension}
     points = analysis.headline_points(panel, **headline)
@@ -284,7 +300,10 @@ def correlation_report_statistics(*, report_id: int) -> None:
         # Delete and replace: a step run twice leaves one set of results.
         report.results.all().delete()
         report.points.all().delete()
-        CorrelationResult.objects.bulk_create(CorrelationResult(report=report, **row) for row in rows)
+        fields = list(rows[0]) if rows else []
+        insert_rows(
+            CorrelationResult, ["report", *fields], ((report.pk, *(row[name] for name in fields)) for row in rows)
+        )
         insert_rows(
             CorrelationPoint,
             ["report", "department", "period", "internal", "external"],

@@ -162,6 +162,14 @@ def holm(p_values: Sequence[float]) -> np.ndarray:
     return adjusted
 
 
+def group_sums(inverse: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """groups × columns: the sum of each column's values per group (`inverse`: each row's
+    group), one `np.bincount` per column (far quicker than `np.add.at`)."""
+    if values.shape[1] == 0:
+        return np.zeros((groups, 0))
+    return np.column_stack([np.bincount(inverse, weights=column, minlength=groups) for column in values.T])
+
+
 def demean_within(units: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Each value minus the mean of its unit's values (works on a column matrix too)."""
     units = np.asarray(units)
@@ -171,9 +179,7 @@ def demean_within(units: np.ndarray, values: np.ndarray) -> np.ndarray:
     counts = np.bincount(inverse).astype(float)
     if values.ndim == 1:
         return values - (np.bincount(inverse, weights=values) / counts)[inverse]
-    sums = np.zeros((counts.size, values.shape[1]))
-    np.add.at(sums, inverse, values)
-    return values - (sums / counts[:, None])[inverse]
+    return values - (group_sums(inverse, values, counts.size) / counts[:, None])[inverse]
 
 
 def _is_constant(values: np.ndarray) -> bool:
@@ -231,8 +237,7 @@ def ols_clustered(design: np.ndarray, y: np.ndarray, clusters: np.ndarray, *, ab
     bread = np.linalg.inv(gram)
     params = bread @ (design.T @ y)
     residuals = y - design @ params
-    scores = np.zeros((groups, k))
-    np.add.at(scores, inverse, design * residuals[:, None])
+    scores = group_sums(inverse, design * residuals[:, None], groups)
     factor = groups / (groups - 1) * (n - 1) / (n - parameters)
     cov = factor * bread @ (scores.T @ scores) @ bread
     return ClusteredFit(params=params, cov=cov, df=groups - 1)

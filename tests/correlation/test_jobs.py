@@ -91,6 +91,23 @@ def test_the_statistics_step_run_twice_replaces_its_results(pending_report):
     assert (report.status, report.progress) == (ReportStatus.SUCCEEDED, 100)
 
 
+def test_the_statistics_step_writes_its_progress_at_most_once_per_interval(pending_report):
+    report = pending_report(period_to=dt.date(2025, 6, 1), max_lag=0)
+    correlation_report_aggregate_task(report.pk)
+    span = services.PROGRESS_AFTER_STATISTICS - services.PROGRESS_AFTER_AGGREGATE
+    # within the interval nothing is written
+    quiet = services._progress_written_every(report.pk, span, seconds=3600)
+    for done in (0.25, 0.5, 1.0):
+        quiet(done)
+    report.refresh_from_db()
+    assert report.progress == services.PROGRESS_AFTER_AGGREGATE
+    # past it, each call writes how far the step is
+    written = services._progress_written_every(report.pk, span, seconds=0)
+    written(0.5)
+    report.refresh_from_db()
+    assert report.progress == services.PROGRESS_AFTER_AGGREGATE + int(span * 0.5 * 0.9)
+
+
 def test_a_failing_step_ends_the_report_as_failed_with_a_readable_error(pending_report):
     report = pending_report(period_to=dt.date(2025, 6, 1), max_lag=0)
     correlation_report_aggregate_task(report.pk)

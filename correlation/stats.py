@@ -114,7 +114,7 @@ def t_test_p(r: float, df: int) -> float:
 
 def ranks(values: np.ndarray) -> np.ndarray:
     """Ranks 1..n, ties given their average rank (as `scipy.stats.rankdata`)."""
-    order = np.argsort(values, kind="stable")
+    order = np.argsort(values)  # ties share their average rank, so their order does not matter
     ordered = values[order]
     edges = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1], True])
     ranked = np.empty(values.size)

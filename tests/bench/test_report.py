@@ -30,6 +30,7 @@ def test_the_report_shows_every_goal_and_keeps_the_findings(tiny_org, tmp_path):
     text = doc.read_text()
     for goal in (
         "correlation job ≤ 1.5 × SQL + scipy",
+        "correlation job ≤ 0.25 × SQL + scipy at both scales",
         "job time roughly flat",
         "results p95 ≤ 150 ms",
         "dashboard p95 ≤ 150 ms",

@@ -37,7 +37,8 @@ class Inputs:
     actions_completed: list[dict] = field(default_factory=list)
     training_hours: list[dict] = field(default_factory=list)
     headcount: dict[int, int] = field(default_factory=dict)  # today's
-    headcount_history: list[dict] = field(default_factory=list)  # per month, as rounds recorded it
+    # per month, as rounds recorded it (columns, or rows)
+    headcount_history: "dict[str, np.ndarray] | list[dict]" = field(default_factory=list)
     drivers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -150,7 +151,7 @@ def read(*, period_from: dt.date, period_to: dt.date, external_source: str, shri
     inputs.training_hours = list(improvement.training_hours_series(**span))
     unit_set = set(units)
     inputs.headcount = {unit: people for unit, people in headcount_by_department().items() if unit in unit_set}
-    inputs.headcount_history = pulse_surveys.headcount_series(**span)
+    inputs.headcount_history = pulse_surveys.headcount_columns(**span)
     return inputs
 
 

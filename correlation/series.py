@@ -169,23 +169,33 @@ class Headcount:
 
 
 def headcount(
-    history: list[dict], today: dict[int, int], *, granularity: Granularity, buckets: list[dt.date]
+    history: list[dict] | dict[str, np.ndarray],
+    today: dict[int, int],
+    *,
+    granularity: Granularity,
+    buckets: list[dt.date],
 ) -> Headcount:
     """Each unit's headcount per bucket: the mean of the bucket's recorded months (`history`:
-    {"department_id", "period", "people"}); a bucket without one keeps the unit's last recorded
-    headcount before it (before the first record, that first one), as a headcount stays until a
-    round records another; a unit with no record at all takes `today`'s headcount.
+    {"department_id", "period", "people"} rows, or columns with `month` numbers); a bucket
+    without one keeps the unit's last recorded headcount before it (before the first record,
+    that first one), as a headcount stays until a round records another; a unit with no record
+    at all takes `today`'s headcount.
     Units with nobody in any of them are left out."""
-    recorded = weighted_means(
-        ["people"] * len(history),
-        [row["department_id"] for row in history],
-        [row["period"] for row in history],
-        np.fromiter((row["people"] for row in history), dtype=float, count=len(history)),
-        np.ones(len(history)),
-        granularity=granularity,
-        buckets=buckets,
-    ).get("people")
-    units = sorted({unit for unit, people in today.items() if people > 0} | {row["department_id"] for row in history})
+    if isinstance(history, dict):  # columns
+        departments, counted = history["department_id"], history["people"].astype(float)
+        bucket_index = _month_buckets(history["month"], granularity, buckets)
+    else:
+        departments = np.fromiter((row["department_id"] for row in history), dtype=np.int64, count=len(history))
+        counted = np.fromiter((row["people"] for row in history), dtype=float, count=len(history))
+        bucket_index = _bucket_indexes([row["period"] for row in history], granularity, buckets)
+    recorded = None
+    if counted.size:
+        one = np.zeros(counted.size, dtype=np.intp)
+        recorded = _coded_means(
+            ["people"], one, departments, bucket_index, counted, np.ones(counted.size), len(buckets)
+        )
+        recorded = recorded["people"]
+    units = sorted({unit for unit, people in today.items() if people > 0} | set(departments.tolist()))
     people = np.full((len(units), len(buckets)), np.nan)
     if recorded is not None:
         rows = np.searchsorted(np.asarray(units, dtype=np.int64), recorded.units)

@@ -250,16 +250,36 @@ def headcount_series(
     audience when they opened: the headcount of that month, of the department's subtree. Where
     several rounds closed in one month, the largest audience counts. A count of people, never of
     answers, so suppressed results count too. One query (GROUP BY)."""
+    rows = _audiences(period_from=period_from, period_to=period_to, department_ids=department_ids)
+    return sorted(
+        ({"department_id": row["department_id"], "period": row["period"], "people": row["people"]} for row in rows),
+        key=lambda row: (row["department_id"], row["period"]),
+    )
+
+
+def headcount_columns(
+    *, period_from: dt.date, period_to: dt.date, department_ids: Iterable[int] | None = None
+) -> dict[str, np.ndarray]:
+    """`headcount_series` as columns for reports: `department_id`, `month` (year × 12 + month − 1)
+    and `people`, unordered."""
+    columns = fetch(
+        _audiences(period_from=period_from, period_to=period_to, department_ids=department_ids),
+        {"department_id": "int8", "period": "date", "people": "int8"},
+    )
+    return {
+        "department_id": columns["department_id"],
+        "month": month_numbers(columns["period"]),
+        "people": columns["people"],
+    }
+
+
+def _audiences(*, period_from: dt.date, period_to: dt.date, department_ids) -> QuerySet:
     results = RoundResult.objects.filter(
         is_total=False, round__results_ready=True, round__period__gte=period_from, round__period__lte=period_to
     )
     if department_ids is not None:
         results = results.filter(department_id__in=ids_for_in(department_ids))
-    rows = results.values("department_id", period=F("round__period")).annotate(people=Max("invited")).order_by()
-    return sorted(
-        ({"department_id": row["department_id"], "period": row["period"], "people": row["people"]} for row in rows),
-        key=lambda row: (row["department_id"], row["period"]),
-    )
+    return results.values("department_id", period=F("round__period")).annotate(people=Max("invited")).order_by()
 
 
 def latest_closed_round(*, survey: Survey | None = None) -> Round | None:

@@ -98,6 +98,7 @@ def test_headcount_is_each_month_s_recorded_audience_not_today_s(org, django_cap
     from correlation import series
     from correlation.models import Granularity
     from pulse_surveys import services as pulse
+    from pulse_surveys.selectors import headcount_series
 
     # given three service units of 6, 5 and 3 people in a round that closed this month (the last
     # unit below the anonymity threshold, so its result is hidden)
@@ -131,9 +132,18 @@ def test_headcount_is_each_month_s_recorded_audience_not_today_s(org, django_cap
 
     # then each unit's headcount this month is the audience the round recorded, the hidden unit's too,
     # while today's headcount has moved on
-    history = {row["department_id"]: row["people"] for row in read.headcount_history if row["period"] == month}
+    recorded = read.headcount_history
+    this_month = recorded["month"] == month.year * 12 + month.month - 1
+    history = dict(
+        zip(recorded["department_id"][this_month].tolist(), recorded["people"][this_month].tolist(), strict=True)
+    )
     assert [history[unit.pk] for unit in units] == [6, 5, 3]
     assert [read.headcount[unit.pk] for unit in units] == [10, 3, 3]
+    # the columns hold what the rows of pulse_surveys' headcount series hold
+    rows = headcount_series(period_from=month, period_to=month)
+    assert sorted(zip(recorded["department_id"].tolist(), recorded["people"].tolist(), strict=True)) == sorted(
+        (row["department_id"], row["people"]) for row in rows if row["department_id"] in history
+    )
     aggregated = series.aggregate(
         read,
         granularity=Granularity.MONTH,

@@ -59,6 +59,8 @@ def fetch(queryset: QuerySet, types: dict[str, str]) -> dict[str, np.ndarray]:
         count, *columns = cursor.fetchone()
     arrays = {}
     for (name, kind), data in zip(types.items(), columns, strict=True):
+        if data is None and count:  # string_agg of nothing but NULL
+            raise ValueError(f"column {name} holds NULL")
         if kind == "text":
             values = np.asarray(data.split(SEPARATOR) if count else [], dtype=object)
         else:
@@ -76,10 +78,12 @@ def _fetch_plain(connection, sql: str, params, types: dict[str, str]) -> dict[st
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
-    columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+    columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(names, ())
     arrays = {}
     for name, kind in types.items():
-        values = columns.get(name, ())
+        if name not in columns:
+            raise ValueError(f"column {name} is not selected")
+        values = columns[name]
         if None in values:
             raise ValueError(f"column {name} holds NULL")
         arrays[name] = np.asarray(values, dtype=DTYPES[kind])

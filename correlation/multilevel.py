@@ -112,6 +112,9 @@ def _reml_criterion(
     yy, xy, gram = float(cross[0, 0]), cross[1:, 0], cross[1:, 1:]
     params = np.linalg.solve(gram, xy)
     rss = yy - float(params @ xy)
+    if rss < 1e-6 * yy:  # near a perfect fit the difference cancels: the residuals themselves
+        transformed = quasi_demeaned(inverse, counts, theta, rows)
+        rss = float(np.sum((transformed[:, 0] - transformed[:, 1:] @ params) ** 2))
     n, p = moments.rows, gram.shape[0]
     if not rss > 1e-12 * yy:
         return math.inf, params

@@ -505,7 +505,8 @@ def _pooled(parts: list[dict]) -> dict[str, np.ndarray]:
     metric = np.concatenate(
         [np.fromiter(map(code.__getitem__, part["metric"]), dtype=np.int64) for part in parts] or [np.empty(0, int)]
     )
-    order = np.lexsort((metric, month, unit))
+    # the value last: results pooled in one cell add up in the same order on every read
+    order = np.lexsort((value, metric, month, unit))
     unit, month, metric = unit[order], month[order], metric[order]
     starts = (
         np.flatnonzero(np.r_[True, (unit[1:] != unit[:-1]) | (month[1:] != month[:-1]) | (metric[1:] != metric[:-1])])

@@ -115,7 +115,10 @@ def external_score_columns(
         queryset.order_by().values("department_id", "period", "dimension", "value", people=Coalesce("respondents", 0)),
         {"department_id": "int8", "period": "date", "dimension": "text", "value": "float8", "people": "int8"},
     )
-    return {**columns, "month": month_numbers(columns.pop("period"))}
+    month = month_numbers(columns.pop("period"))
+    # in a fixed order, so that means over several months add up the same way on every read
+    order = np.lexsort((columns["dimension"].astype(str), month, columns["department_id"]))
+    return {**{name: values[order] for name, values in columns.items()}, "month": month[order]}
 
 
 def internal_import_series(

@@ -37,6 +37,9 @@ def test_on_postgresql_the_database_packs_each_column_into_one_value(org):
 def test_a_null_is_refused_and_no_rows_give_empty_columns(org):
     with pytest.raises(ValueError, match="parent_id"):
         fetch(Department.objects.values("parent_id"), {"parent_id": "int8"})
+    roots = Department.objects.filter(parent__isnull=True).values(up=F("parent__code"))
+    with pytest.raises(ValueError, match="up"):
+        fetch(roots, {"up": "text"})
     empty = fetch(Department.objects.none().values("id", "code"), {"id": "int8", "code": "text"})
     assert empty["id"].size == 0 and empty["code"].size == 0
 

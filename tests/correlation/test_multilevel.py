@@ -81,6 +81,29 @@ def test_the_restricted_likelihood_is_statsmodels_up_to_a_constant():
     assert np.ptp(differences) < 1e-6
 
 
+@pytest.mark.parametrize("noise", [1e-2, 1e-4, 1e-5])
+def test_the_likelihood_from_cross_products_is_the_one_from_the_residuals_even_near_a_perfect_fit(noise):
+    # given a panel where y is x to within `noise`
+    x, _y, unit, time = _panel(missing=0.1, seed=4)
+    y = 0.5 * x + noise * np.random.default_rng(5).normal(size=x.size)
+    columns = multilevel.design(x, unit, time)
+    _labels, inverse, counts = np.unique(unit, return_inverse=True, return_counts=True)
+    rows = np.column_stack([y, columns])
+    for ratio in (1e-6, 0.3, 5.0):
+        # when the criterion is computed as the fit does, and directly from the quasi-demeaned rows
+        criterion, params = multilevel._reml_criterion(np.log(ratio), inverse, counts, rows)
+        theta = 1 - 1 / np.sqrt(1 + counts * ratio)
+        transformed = multilevel.quasi_demeaned(inverse, counts, theta, rows)
+        gram = transformed[:, 1:].T @ transformed[:, 1:]
+        direct = np.linalg.solve(gram, transformed[:, 1:].T @ transformed[:, 0])
+        rss = float(np.sum((transformed[:, 0] - transformed[:, 1:] @ direct) ** 2))
+        n, p = transformed[:, 1:].shape
+        expected = (n - p) * np.log(rss) + np.sum(np.log1p(counts * ratio)) + np.linalg.slogdet(gram)[1]
+        # then they agree
+        assert params == pytest.approx(direct, abs=1e-9)
+        assert criterion == pytest.approx(expected, abs=1e-6)
+
+
 def test_without_unit_effects_the_maximum_is_on_the_boundary_where_mixedlm_stops_short_of_it():
     # given series with no unit effect at all
     rng = np.random.default_rng(0)

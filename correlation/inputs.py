@@ -69,7 +69,13 @@ def month_number_of(day: dt.date) -> int:
 
 
 def _as_columns(rows: list[dict], fields: dict[str, tuple]) -> dict[str, np.ndarray]:
-    """Rows as {field: array}, each field read by its function into its dtype."""
+    """Monthly rows as {field: array}: `department_id`, `month` (year × 12 + month − 1 of the
+    row's `period`), and each of `fields` read by its function into its dtype."""
+    fields = {
+        "department_id": (lambda row: row["department_id"], np.int64),
+        "month": (lambda row: month_number_of(row["period"]), np.int64),
+        **fields,
+    }
     return {
         name: np.fromiter(map(read, rows), dtype=dtype, count=len(rows))
         if dtype is not object
@@ -87,8 +93,6 @@ def internal_columns(rows: "list[dict] | dict[str, np.ndarray]") -> dict[str, np
     return _as_columns(
         rows,
         {
-            "department_id": (lambda row: row["department_id"], np.int64),
-            "month": (lambda row: month_number_of(row["period"]), np.int64),
             "metric": (lambda row: row["metric"], object),
             "value": (lambda row: row["value"], float),
             "respondents": (lambda row: row.get("respondents") or 0, np.int64),
@@ -107,11 +111,22 @@ def external_columns(rows: "list[dict] | dict[str, np.ndarray]", *, source: str)
     return _as_columns(
         [row for row in rows if row["source"] == source],
         {
-            "department_id": (lambda row: row["department_id"], np.int64),
-            "month": (lambda row: month_number_of(row["period"]), np.int64),
             "dimension": (lambda row: row["dimension"], object),
             "value": (lambda row: row["value"], float),
             "people": (lambda row: row.get("respondents") or 0, np.int64),
+        },
+    )
+
+
+def monthly_columns(rows: "list[dict] | dict[str, np.ndarray]", field: str) -> dict[str, np.ndarray]:
+    """Monthly amounts (`department_id`, `month` as year × 12 + month − 1, and `field` as float)
+    as columns; rows as dicts with a `period` date are turned into the same columns."""
+    if isinstance(rows, dict):
+        return rows
+    return _as_columns(
+        rows,
+        {
+            field: (lambda row: float(row[field]), float),
         },
     )
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from core.columns import month_of
 from core.periods import Period
-from correlation.inputs import Inputs, external_columns, internal_columns, month_number_of
+from correlation.inputs import Inputs, external_columns, internal_columns, month_number_of, monthly_columns
 from correlation.models import Granularity
 
 INTERNAL_OVERALL = "internal:overall"
@@ -83,13 +83,6 @@ class Grid:
         ]
 
 
-def _bucket_indexes(months: list[dt.date], granularity: Granularity, buckets: list[dt.date]) -> np.ndarray:
-    """The position in `buckets` of each month's bucket, worked out once per distinct month."""
-    position = {bucket: j for j, bucket in enumerate(buckets)}
-    of_month = {month: position[granularity.bucket(month)] for month in set(months)}
-    return np.fromiter(map(of_month.__getitem__, months), dtype=np.intp, count=len(months))
-
-
 def _codes(labels: list[str]) -> tuple[list[str], np.ndarray]:
     """(the distinct labels in order, each label's position among them)."""
     names = sorted(set(labels))
@@ -112,7 +105,8 @@ def weighted_means(
     if not metrics:
         return {}
     names, metric_index = _codes(metrics)
-    bucket_index = _bucket_indexes(months, granularity, buckets)
+    numbers = np.fromiter(map(month_number_of, months), dtype=np.int64, count=len(months))
+    bucket_index = _month_buckets(numbers, granularity, buckets)
     return _coded_means(
         names, metric_index, np.asarray(departments, dtype=np.int64), bucket_index, values, weights, len(buckets)
     )
@@ -181,13 +175,9 @@ def headcount(
     that first one), as a headcount stays until a round records another; a unit with no record
     at all takes `today`'s headcount.
     Units with nobody in any of them are left out."""
-    if isinstance(history, dict):  # columns
-        departments, counted = history["department_id"], history["people"].astype(float)
-        bucket_index = _month_buckets(history["month"], granularity, buckets)
-    else:
-        departments = np.fromiter((row["department_id"] for row in history), dtype=np.int64, count=len(history))
-        counted = np.fromiter((row["people"] for row in history), dtype=float, count=len(history))
-        bucket_index = _bucket_indexes([row["period"] for row in history], granularity, buckets)
+    history = monthly_columns(history, "people")
+    departments, counted = history["department_id"], history["people"].astype(float)
+    bucket_index = _month_buckets(history["month"], granularity, buckets)
     recorded = None
     if counted.size:
         one = np.zeros(counted.size, dtype=np.intp)
@@ -228,13 +218,9 @@ def per_head(
     """The total of `field` per unit and bucket over that bucket's headcount; 0 where nothing
     was recorded, from the first bucket holding any row (None without rows). `rows` may also be
     columns (`department_id`, `month` as year × 12 + month − 1, and `field`)."""
-    if isinstance(rows, dict):
-        departments, amounts = rows["department_id"], rows[field].astype(float)
-        bucket_index = _month_buckets(rows["month"], granularity, buckets)
-    else:
-        departments = np.fromiter((row["department_id"] for row in rows), dtype=np.int64, count=len(rows))
-        bucket_index = _bucket_indexes([row["period"] for row in rows], granularity, buckets)
-        amounts = np.fromiter((float(row[field]) for row in rows), dtype=float, count=len(rows))
+    rows = monthly_columns(rows, field)
+    departments, amounts = rows["department_id"], rows[field].astype(float)
+    bucket_index = _month_buckets(rows["month"], granularity, buckets)
     if not amounts.size:
         return None
     units = heads.units

@@ -8,7 +8,7 @@ from django.db import connection, models
 def insert_rows(model: type[models.Model], names: list[str], rows: Iterable[tuple]) -> None:
     """Inserts `rows` (one value per field in `names`, foreign keys as ids): COPY on PostgreSQL,
     one executemany elsewhere. The table's constraints check every row as an INSERT would.
-    Values must be plain Python (int, float, str, bool, date, None): COPY adapts them as they are,
+    Values must be plain Python (int, float, str, bool, bytes, date, UUID, None): COPY adapts them as they are,
     without the fields' own preparation, which costs a call per value."""
     fields = [model._meta.get_field(name) for name in names]
     table = connection.ops.quote_name(model._meta.db_table)

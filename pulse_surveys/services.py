@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.bulk import insert_rows
 from core.errors import Conflict, NotAllowed
 from core.jobs import enqueue_on_commit
 from core.notifications import notification_send
@@ -437,67 +438,73 @@ BALLOTS_OPENED_PER_BATCH = 2000
 
 def _open_ballots(pulse_round: Round) -> None:
     """Opens the round's sealed ballots into responses and answers, inside the caller's
-    transaction, and deletes the ballots. Ballots are taken in random order, batch by batch,
-    and each batch's responses and answers are written in an order of their own drawing, so
-    that neither the rows' places nor the order of the writes follows the ballots (nor the
-    participations written with them). Opening twice is impossible: the ballots go with the
+    transaction, and deletes the ballots. Ballots are taken in random order, batch by batch.
+    Every response and answer gets a new round-scoped id, random within the round, and each
+    batch is written in the order of those ids, each answer next to the other answers of its
+    response (which its key says anyway): an order drawn afresh, which follows neither the
+    ballots nor the participations written with them, and which fills the tables' keys from one
+    end rather than at random places. Opening twice is impossible: the ballots go with the
     transaction that writes their responses."""
     ballot_ids = list(Ballot.objects.filter(round=pulse_round).values_list("id", flat=True))
     _SHUFFLE.shuffle(ballot_ids)
     # Colleagues' names leave the comments as they are opened: no readable copy keeps them.
     names = feedback_selectors.name_index() if ballot_ids else None
+    round_id = pulse_round.pk
     for start in range(0, len(ballot_ids), BALLOTS_OPENED_PER_BATCH):
         batch = ballot_ids[start : start + BALLOTS_OPENED_PER_BATCH]
         responses, answers = [], []
         for sealed in Ballot.objects.filter(pk__in=batch).values_list("sealed", flat=True):
-            department_id, items = ballots.ballot_open(bytes(sealed), round_id=pulse_round.pk)
-            response = Response.in_round(pulse_round, department_id=department_id)
-            responses.append(response)
+            department_id, items = ballots.ballot_open(bytes(sealed), round_id=round_id)
+            response_id = round_scoped_id(round_id)
+            responses.append((response_id, round_id, department_id))
             answers.extend(
-                Answer.in_round(
-                    pulse_round,
-                    response=response,
-                    question_id=question_id,
-                    value=value,
-                    text=names.redact(text) if text else text,
-                )
+                (response_id, question_id, value, names.redact(text) if text else text)
                 for question_id, value, text in items
             )
-        _SHUFFLE.shuffle(responses)
-        _SHUFFLE.shuffle(answers)
-        Response.objects.bulk_create(responses, batch_size=BALLOTS_OPENED_PER_BATCH)
-        Answer.objects.bulk_create(answers, batch_size=BALLOTS_OPENED_PER_BATCH)
+        responses.sort()
+        answers.sort(key=lambda answer: (answer[0], answer[1]))
+        answer_ids = sorted(round_scoped_id(round_id) for _answer in answers)
+        insert_rows(Response, ["id", "round", "department"], responses)
+        insert_rows(
+            Answer,
+            ["id", "round", "response", "question", "value", "text"],
+            ((answer_id, round_id, *answer) for answer_id, answer in zip(answer_ids, answers, strict=True)),
+        )
     Ballot.objects.filter(round=pulse_round).delete()
 
 
-def _rewrite_in_random_order(pulse_round: Round) -> None:
-    """Writes the round's participations, responses and answers again, in random order and
-    with new ids, so that neither the rows' storage order (SQLite's rowid, PostgreSQL's physical
-    order and transaction ids) nor anything else still pairs a participation with its response.
-    On PostgreSQL the rows never leave the database (`_rewrite_in_database`)."""
+def _rewrite_in_random_order(pulse_round: Round, *, responses: bool = True) -> None:
+    """Writes the round's participations again, in random order and with new ids, and with
+    `responses` its responses and answers too, so that neither the rows' storage order
+    (SQLite's rowid, PostgreSQL's physical order and transaction ids) nor anything else still
+    pairs a participation with its response. Responses just opened from ballots need no
+    rewrite: they were written in an order of their own drawing, all in the closing
+    transaction. On PostgreSQL the rows never leave the database (`_rewrite_in_database`)."""
     if connection.vendor == "postgresql":
-        _rewrite_in_database(pulse_round.pk)
+        _rewrite_in_database(pulse_round.pk, responses=responses)
         return
     participations = list(Participation.objects.filter(round=pulse_round).values_list("employee_id", "answered_on"))
-    responses = list(Response.objects.filter(round=pulse_round).values_list("id", "department_id"))
+    _SHUFFLE.shuffle(participations)
+    Participation.objects.filter(round=pulse_round).delete()
+    Participation.objects.bulk_create(
+        Participation.in_round(pulse_round, employee_id=employee_id, answered_on=answered_on)
+        for employee_id, answered_on in participations
+    )
+    if not responses:
+        return
+    old_responses = list(Response.objects.filter(round=pulse_round).values_list("id", "department_id"))
     answers = defaultdict(list)
     for response_id, question_id, value, text in Answer.objects.filter(round=pulse_round).values_list(
         "response_id", "question_id", "value", "text"
     ):
         answers[response_id].append((question_id, value, text))
-    _SHUFFLE.shuffle(participations)
-    _SHUFFLE.shuffle(responses)
-    Participation.objects.filter(round=pulse_round).delete()
+    _SHUFFLE.shuffle(old_responses)
     Response.objects.filter(round=pulse_round).delete()
-    Participation.objects.bulk_create(
-        Participation.in_round(pulse_round, employee_id=employee_id, answered_on=answered_on)
-        for employee_id, answered_on in participations
-    )
-    new_responses = [Response.in_round(pulse_round, department_id=department_id) for _id, department_id in responses]
+    new_responses = [Response.in_round(pulse_round, department_id=department) for _id, department in old_responses]
     Response.objects.bulk_create(new_responses)
     new_answers = [
         Answer.in_round(pulse_round, response=new, question_id=question_id, value=value, text=text)
-        for (old_id, _department), new in zip(responses, new_responses, strict=True)
+        for (old_id, _department), new in zip(old_responses, new_responses, strict=True)
         for question_id, value, text in answers[old_id]
     ]
     _SHUFFLE.shuffle(new_answers)
@@ -512,7 +519,7 @@ def _rewrite_in_random_order(pulse_round: Round) -> None:
 # next to the other answers of their response (which their key says anyway), so that the
 # indexes on those keys are filled from one end rather than at random places. The map from old to
 # new response ids lives in a temporary table only while the rewrite runs.
-_REWRITE_STATEMENTS = (
+_REWRITE_RESPONSES = (
     "CREATE TEMPORARY TABLE pulse_rewrite_response ON COMMIT DROP AS "
     "SELECT id AS old_id, (%(prefix)s || substr(gen_random_uuid()::text, 9))::uuid AS new_id, department_id "
     "FROM pulse_surveys_response "
@@ -528,6 +535,8 @@ _REWRITE_STATEMENTS = (
     "WHERE a.round_id = %(round)s AND a.response_id = m.old_id",
     "DELETE FROM pulse_surveys_response r USING pulse_rewrite_response m WHERE r.id = m.old_id",
     "DROP TABLE pulse_rewrite_response",
+)
+_REWRITE_PARTICIPATIONS = (
     # Participations are deleted before they are written again: (round, employee) is unique.
     "CREATE TEMPORARY TABLE pulse_rewrite_participation ON COMMIT DROP AS "
     "SELECT employee_id, answered_on FROM pulse_surveys_participation WHERE round_id = %(round)s",
@@ -539,10 +548,11 @@ _REWRITE_STATEMENTS = (
 )
 
 
-def _rewrite_in_database(round_id: int) -> None:
+def _rewrite_in_database(round_id: int, *, responses: bool) -> None:
     """PostgreSQL: the rewrite as set-based statements in the caller's transaction."""
+    statements = (*_REWRITE_RESPONSES, *_REWRITE_PARTICIPATIONS) if responses else _REWRITE_PARTICIPATIONS
     with connection.cursor() as cursor:
-        for statement in _REWRITE_STATEMENTS:
+        for statement in statements:
             cursor.execute(statement, {"round": round_id, "prefix": round_scoped_id(round_id).hex[:8]})
 
 
@@ -579,9 +589,12 @@ def round_results_materialise(*, round_id: int, rewrite_storage: bool = True, kn
         known.pop(round_id, None)
     if pulse_round.status != RoundStatus.CLOSED:
         raise Conflict(_("Results are materialised once a round is closed."), code="round_state")
+    # Responses already stored before the ballots are opened (a close run again; rows written
+    # directly, as an older version did) are written again with the participations.
+    written_before = rewrite_storage and pulse_round.responses.exists()
     _open_ballots(pulse_round)
     if rewrite_storage:
-        _rewrite_in_random_order(pulse_round)
+        _rewrite_in_random_order(pulse_round, responses=written_before)
 
     questions = {q.pk: results.QuestionSpec(q.kind, q.driver_id, q.value_range) for q in pulse_round.questions.all()}
     invited_own = Counter(dict(pulse_round.invitations.values_list("department_id").annotate(n=Count("id")).order_by()))

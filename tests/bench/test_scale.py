@@ -82,3 +82,33 @@ def test_the_report_shows_the_growth_exponents_and_draws_the_plot(tmp_path, monk
     scale.write_report(scale.load_results(tmp_path), doc=doc)
     assert doc.read_text() == text
     assert (tmp_path / "img" / "scale.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_close_job_measured_on_the_latest_round_s_ballots_gives_the_results_it_had(tiny_org):
+    from pulse_surveys.models import Ballot, Response, RoundResult
+    from tasks.surveys import survey_round_close_task
+
+    latest = scale._latest_round()
+    results = RoundResult.objects.filter(round=latest).order_by("department_id", "is_total")
+
+    def shown() -> list[tuple]:
+        # (a protected group's figures carry noise drawn afresh at each close: only whether it is)
+        rows = results.values_list("department_id", "is_total", "responded", "suppressed", "protected", "score", "enps")
+        return [
+            (*row[:5], *(None if value is None or row[4] else round(value, 9) for value in row[5:])) for row in rows
+        ]
+
+    before = shown()
+    answers = sorted(Answer.objects.filter(round=latest).values_list("response__department_id", "question_id", "value"))
+    # when the bench puts the latest round back into sealed ballots, as it was while open
+    ballots = scale.seal_latest_round(latest)
+    # then its answers are gone into as many ballots as it had responses
+    assert ballots == Ballot.objects.filter(round=latest).count() > 0
+    assert not Response.objects.filter(round=latest).exists() and not Answer.objects.filter(round=latest).exists()
+    # and the close job opens them into the same answers and the same results
+    survey_round_close_task.run(latest.pk)
+    assert not Ballot.objects.filter(round=latest).exists()
+    assert Response.objects.filter(round=latest).count() == ballots
+    reopened = Answer.objects.filter(round=latest).values_list("response__department_id", "question_id", "value")
+    assert sorted(reopened) == answers
+    assert shown() == before and any(row[5] is not None for row in before)

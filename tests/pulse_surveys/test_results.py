@@ -209,7 +209,7 @@ def test_closing_opens_the_rounds_ballots_into_answers_under_their_round_and_kee
 
 def test_closing_again_rewrites_storage_so_that_order_and_ids_link_nothing(org, survey, staff):
     from pulse_surveys import services
-    from pulse_surveys.models import Participation, Response
+    from pulse_surveys.models import Answer, Participation, Response
 
     pulse_round = open_round(survey)
     for person in staff["cs"]:
@@ -219,9 +219,15 @@ def test_closing_again_rewrites_storage_so_that_order_and_ids_link_nothing(org, 
     after = set(Response.objects.values_list("id", flat=True)), set(Participation.objects.values_list("id", flat=True))
     assert before[0].isdisjoint(after[0]) and before[1].isdisjoint(after[1])
     assert len(after[0]) == len(after[1]) == 7
+    answers = Answer.objects.count()
     first = RoundResult.objects.get(round=pulse_round, department=org.cs).score
     services.round_results_materialise(round_id=pulse_round.pk)  # idempotent
     assert RoundResult.objects.get(round=pulse_round, department=org.cs).score == first
+    # and materialising again writes the responses stored by the first run again too, with their answers
+    again = set(Response.objects.values_list("id", flat=True)), set(Participation.objects.values_list("id", flat=True))
+    assert after[0].isdisjoint(again[0]) and after[1].isdisjoint(again[1]) and len(again[0]) == 7
+    assert not Answer.objects.exclude(response_id__in=again[0]).exists()
+    assert Answer.objects.count() == answers
 
 
 def test_every_row_of_a_round_has_an_id_in_its_round_s_own_stretch(org, survey, staff):

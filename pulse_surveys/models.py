@@ -12,6 +12,7 @@ on `Response` or `Answer` points to a person; `tests/pulse_surveys/test_anonymit
 walks every model and admin registration to keep it so.
 """
 
+import os
 import uuid
 
 from django.conf import settings
@@ -31,8 +32,26 @@ def round_scoped_id(round_id: int) -> uuid.UUID:
     written for one round land in one narrow stretch of their table's indexes rather than anywhere
     in them, so writing a round costs the same however many rounds the tables already hold. Within
     the round the ids are random and ordered by nothing: they say no more than the row's round."""
-    random_part = uuid.uuid4().int & ((1 << (128 - ROUND_ID_BITS)) - 1)
-    return uuid.UUID(int=(round_id % (1 << ROUND_ID_BITS)) << (128 - ROUND_ID_BITS) | random_part)
+    return round_scoped_ids(round_id, 1)[0]
+
+
+_RANDOM_BITS = 128 - ROUND_ID_BITS
+# A version 4 UUID's fixed bits among the last 96: the version (4) and the RFC 4122 variant (10).
+_FIXED_MASK = (0xF << 76) | (0xC << 60)
+_FIXED_BITS = (0x4 << 76) | (0x8 << 60)
+
+
+def round_scoped_ids(round_id: int, count: int) -> list[uuid.UUID]:
+    """`count` new ids as `round_scoped_id` makes them, in ascending order (their order says
+    nothing: the bits below the round's number are drawn afresh from the system's random source)."""
+    prefix = (round_id % (1 << ROUND_ID_BITS)) << _RANDOM_BITS
+    width = _RANDOM_BITS // 8
+    drawn = os.urandom(width * count)
+    randoms = sorted(
+        int.from_bytes(drawn[start : start + width]) & ~_FIXED_MASK | _FIXED_BITS
+        for start in range(0, width * count, width)
+    )
+    return [uuid.UUID(int=prefix | random) for random in randoms]
 
 
 class RoundScoped:

@@ -4,6 +4,7 @@ import datetime as dt
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,6 +42,7 @@ from pulse_surveys.models import (
     Survey,
     SurveyQuestion,
     round_scoped_id,
+    round_scoped_ids,
 )
 from pulse_surveys.results import protect as _protection  # noqa: F401  (its name before results.py)
 
@@ -440,10 +442,10 @@ def _open_ballots(pulse_round: Round) -> None:
     """Opens the round's sealed ballots into responses and answers, inside the caller's
     transaction, and deletes the ballots. Ballots are taken in random order, batch by batch.
     Every response and answer gets a new round-scoped id, random within the round, and each
-    batch is written in the order of those ids, each answer next to the other answers of its
-    response (which its key says anyway): an order drawn afresh, which follows neither the
-    ballots nor the participations written with them, and which fills the tables' keys from one
-    end rather than at random places. Opening twice is impossible: the ballots go with the
+    batch is written in the order of those ids, each response's answers next to each other
+    (which their key says anyway): an order drawn afresh, which follows neither the ballots nor
+    the participations written with them, and which fills the tables' keys from one end rather
+    than at random places. Opening twice is impossible: the ballots go with the
     transaction that writes their responses."""
     ballot_ids = list(Ballot.objects.filter(round=pulse_round).values_list("id", flat=True))
     _SHUFFLE.shuffle(ballot_ids)
@@ -452,18 +454,24 @@ def _open_ballots(pulse_round: Round) -> None:
     round_id = pulse_round.pk
     for start in range(0, len(ballot_ids), BALLOTS_OPENED_PER_BATCH):
         batch = ballot_ids[start : start + BALLOTS_OPENED_PER_BATCH]
-        responses, answers = [], []
-        for sealed in Ballot.objects.filter(pk__in=batch).values_list("sealed", flat=True):
-            department_id, items = ballots.ballot_open(bytes(sealed), round_id=round_id)
-            response_id = round_scoped_id(round_id)
-            responses.append((response_id, round_id, department_id))
-            answers.extend(
-                (response_id, question_id, value, names.redact(text) if text else text)
-                for question_id, value, text in items
-            )
-        responses.sort()
-        answers.sort(key=lambda answer: (answer[0], answer[1]))
-        answer_ids = sorted(round_scoped_id(round_id) for _answer in answers)
+        opened = [
+            ballots.ballot_open(bytes(sealed), round_id=round_id)
+            for sealed in Ballot.objects.filter(pk__in=batch).values_list("sealed", flat=True)
+        ]
+        # The database returns the ballots in an order of its own (that of their writing, as
+        # likely as not): which of them gets which of the batch's new ids is drawn afresh.
+        _SHUFFLE.shuffle(opened)
+        response_ids = round_scoped_ids(round_id, len(opened))
+        responses = [
+            (response_id, round_id, department_id)
+            for response_id, (department_id, _items) in zip(response_ids, opened, strict=True)
+        ]
+        answers = [
+            (response_id, question_id, value, names.redact(text) if text else text)
+            for response_id, (_department_id, items) in zip(response_ids, opened, strict=True)
+            for question_id, value, text in sorted(items, key=itemgetter(0))
+        ]
+        answer_ids = round_scoped_ids(round_id, len(answers))
         insert_rows(Response, ["id", "round", "department"], responses)
         insert_rows(
             Answer,

@@ -1,6 +1,8 @@
 """A round's figures from plain data (`pulse_surveys.results`), checked against numpy over the
 raw answers of every person: no database, no models."""
 
+import uuid
+
 import numpy as np
 import pytest
 
@@ -181,3 +183,18 @@ def test_scores_of_empty_counts_are_none():
     assert results.likert_score({}) is None and results.enps_score({}) is None
     assert results.likert_score({1: 2, 5: 2}) == pytest.approx(50.0)
     assert results.enps_score({10: 3, 7: 1, 0: 1}) == pytest.approx((3 - 1) / 5 * 100)
+
+
+def test_round_scoped_ids_are_version_4_uuids_in_their_round_s_stretch_in_ascending_order():
+    from pulse_surveys.models import ROUND_ID_BITS, round_scoped_id, round_scoped_ids
+
+    ids = round_scoped_ids(7, 5000)
+    # in ascending order, all different, each its round's and a version 4 UUID of the RFC 4122 variant
+    assert ids == sorted(ids) and len(set(ids)) == 5000
+    assert {pk.int >> (128 - ROUND_ID_BITS) for pk in ids} == {7}
+    assert {(pk.version, pk.variant) for pk in ids} == {(4, uuid.RFC_4122)}
+    # and their random bits are spread: each of the 90 free bits is set in about half of them
+    free = [bit for bit in range(128 - ROUND_ID_BITS) if bit not in (*range(76, 80), 62, 63)]
+    shares = [sum(pk.int >> bit & 1 for pk in ids) / len(ids) for bit in free]
+    assert len(free) == 90 and min(shares) > 0.45 and max(shares) < 0.55
+    assert round_scoped_id(7).int >> (128 - ROUND_ID_BITS) == 7 and round_scoped_ids(7, 0) == []

@@ -96,7 +96,8 @@ def _latest_round():
 def seal_latest_round(pulse_round) -> int:
     """Puts the round's responses back into sealed ballots, as they are while a round is open:
     the generator writes them as answers, but a real close opens ballots, and that is what the
-    close job is measured doing. Returns the number of ballots."""
+    close job is measured doing. Returns the number of the round's ballots (those of a close
+    that was interrupted included)."""
     from core.bulk import insert_rows
     from pulse_surveys.ballots import ballot_seal, ballot_size
     from pulse_surveys.models import Answer, Ballot, Response
@@ -119,7 +120,7 @@ def seal_latest_round(pulse_round) -> int:
     insert_rows(Ballot, ["id", "round", "sealed"], ballots)
     Answer.objects.filter(round=pulse_round).delete()
     Response.objects.filter(round=pulse_round).delete()
-    return len(items)
+    return Ballot.objects.filter(round=pulse_round).count()
 
 
 def _table_rows() -> dict[str, int]:

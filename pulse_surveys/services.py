@@ -479,6 +479,20 @@ def _open_ballots(pulse_round: Round) -> None:
             ((answer_id, round_id, *answer) for answer_id, answer in zip(answer_ids, answers, strict=True)),
         )
     Ballot.objects.filter(round=pulse_round).delete()
+    if ballot_ids and connection.vendor == "postgresql":
+        _gather_statistics(Response, Answer)
+
+
+def _gather_statistics(*models) -> None:
+    """PostgreSQL: the tables' statistics gathered again inside the caller's transaction, which
+    counts its own rows. The rows just written for a round did not exist when the statistics
+    were last gathered (nor will they be, until a tenth of the table has changed), so the planner
+    would take the round for empty and join its rows one by one: at 5,000 people, 19 s instead
+    of a tenth of a second for the two reads of the round's answers that follow. ANALYZE reads a
+    sample: about a second at 75 million answers."""
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _rewrite_in_random_order(pulse_round: Round, *, responses: bool = True) -> None:

@@ -230,6 +230,32 @@ def test_closing_again_rewrites_storage_so_that_order_and_ids_link_nothing(org, 
     assert Answer.objects.count() == answers
 
 
+@pytest.mark.postgres
+def test_closing_gathers_the_tables_statistics_so_that_the_planner_knows_the_round_s_answers(org, survey, staff):
+    from django.db import connection
+
+    from pulse_surveys.models import Answer
+
+    def estimated(pulse_round) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN (FORMAT JSON) SELECT * FROM pulse_surveys_answer WHERE round_id = %s", [pulse_round.pk]
+            )
+            return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
+
+    # given a round closed, and the next one answered by the same people (its answers still sealed)
+    first, second = open_round(survey), open_round(survey)
+    for person in staff["cs"] + staff["lkt"]:
+        answer(first, person)
+        answer(second, person)
+    close(first)
+    assert estimated(second) <= 1
+    # when the second closes
+    close(second)
+    # then the planner counts its answers as they are, not as the statistics before had them
+    assert estimated(second) == Answer.objects.filter(round=second).count() == 12 * 3
+
+
 def test_every_row_of_a_round_has_an_id_in_its_round_s_own_stretch(org, survey, staff):
     from pulse_surveys import services
     from pulse_surveys.models import Answer, Participation, Response

@@ -576,6 +576,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.measure:
         os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+        # Generated data only: a fixed ballot key, so that a measurement interrupted between
+        # sealing the latest round and closing it can be run again on the same database.
+        os.environ.setdefault("PRIMA_BALLOT_KEY", "prima-bench-generated-organisation")
         setup_django()
         repeats = 3 if (args.scale or 1) <= 1 else 1
         result = measure(page_seconds=args.page_seconds, correlation_repeats=repeats)

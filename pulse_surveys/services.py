@@ -490,7 +490,8 @@ def _gather_statistics(*models) -> None:
     would take the round for empty and join its rows one by one: at 5,000 people, 19 s instead
     of a tenth of a second for the two reads of the round's answers that follow. ANALYZE reads a
     sample: about a second at 75 million answers. Its lock is held to the end of the transaction,
-    so a second round closing at the same time waits here until the first has committed."""
+    so a second round closing at the same time waits here until the first has committed. (A
+    database role that does not own the tables gets a warning and keeps the old statistics.)"""
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")

@@ -14,6 +14,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ScoresAdmin(ReadOnlyAdmin):
+    """Scores listed with their import's name, not its file: the file would be read, and sorted,
+    once for every score it brought."""
+
+    list_select_related = ["department", "source_import"]
+
+    def get_queryset(self, request):
+        heavy = ["content", "errors", "replaced", "preview"]
+        return super().get_queryset(request).defer(*(f"source_import__{field}" for field in heavy))
+
+
 @admin.register(ScoreImport)
 class ScoreImportAdmin(ReadOnlyAdmin):
     list_display = ["id", "file_name", "kind", "status", "rows_imported", "rows_total", "created_by", "created_at"]
@@ -23,17 +34,15 @@ class ScoreImportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ExternalScore)
-class ExternalScoreAdmin(ReadOnlyAdmin):
+class ExternalScoreAdmin(ScoresAdmin):
     list_display = ["department", "period", "source", "dimension", "value", "respondents", "derived", "source_import"]
     list_filter = ["source", "derived", "department"]
     search_fields = ["department__code", "dimension"]
-    list_select_related = ["department", "source_import"]
 
 
 @admin.register(InternalScore)
-class InternalScoreAdmin(ReadOnlyAdmin):
+class InternalScoreAdmin(ScoresAdmin):
     list_display = ["department", "period", "value", "respondents", "source_import"]
-    list_select_related = ["department", "source_import"]
 
 
 @admin.register(ExternalMetric)

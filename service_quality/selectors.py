@@ -169,7 +169,9 @@ def lower_is_better_measures() -> set[tuple[str, str]]:
 
 
 def external_score_list() -> QuerySet[ExternalScore]:
-    return ExternalScore.objects.select_related("department", "source_import").order_by(
+    """Scores, newest period first. Their import is named by its id only: joining the imports
+    would drag each one's whole file through the sort, once for every score it brought."""
+    return ExternalScore.objects.select_related("department").order_by(
         "-period", "department__name", "source", "dimension"
     )
 

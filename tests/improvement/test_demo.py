@@ -12,17 +12,19 @@ from improvement.models import Action, Training, TrainingAttendance
 from improvement.selectors import Verdict, action_follow_ups, actions_due, training_hours_series
 from pulse_surveys import demo as pulse_demo
 from service_quality import demo as service_quality_demo
+from tests.shared_rows import written_once
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_org():
+@pytest.fixture(scope="module")
+def demo_org(django_db_setup, django_db_blocker):
     """The demo organisation with its pulse rounds, SKM results and improvement plans."""
-    org = DemoOrg(today=timezone.localdate(), rng=random.Random(2026))
-    for module in (employees_demo, pulse_demo, service_quality_demo, demo):
-        module.seed(org)
-    return org
+    with written_once(django_db_blocker):
+        org = DemoOrg(today=timezone.localdate(), rng=random.Random(2026))
+        for module in (employees_demo, pulse_demo, service_quality_demo, demo):
+            module.seed(org)
+        yield org
 
 
 def test_the_demo_plans_actions_and_trainings_once_for_the_demo_logins(demo_org):

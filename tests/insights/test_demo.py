@@ -15,20 +15,22 @@ from pulse_surveys import demo as pulse_demo
 from pulse_surveys import unit_impact
 from pulse_surveys.models import DriverAnalysis, Round, RoundStatus
 from service_quality import demo as service_quality_demo
+from tests.shared_rows import written_once
 
 pytestmark = pytest.mark.django_db
 
 URL = "/insights/"
 
 
-@pytest.fixture
-def demo_org():
-    org = DemoOrg(today=timezone.localdate(), rng=random.Random(2026))
-    employees_demo.seed(org)
-    pulse_demo.seed(org)
-    with TestCase.captureOnCommitCallbacks(execute=True):  # the IKM refresh after the SKM import
-        service_quality_demo.seed(org)
-    return org
+@pytest.fixture(scope="module")
+def demo_org(django_db_setup, django_db_blocker):
+    with written_once(django_db_blocker):
+        org = DemoOrg(today=timezone.localdate(), rng=random.Random(2026))
+        employees_demo.seed(org)
+        pulse_demo.seed(org)
+        with TestCase.captureOnCommitCallbacks(execute=True):  # the IKM refresh after the SKM import
+            service_quality_demo.seed(org)
+        yield org
 
 
 def _text(html: str, css_class: str) -> str:

@@ -13,17 +13,19 @@ from core.periods import Period
 from employees import demo as employees_demo
 from service_quality import collection_selectors, demo, selectors
 from service_quality.models import ExternalScore, ImportStatus, Origin, ScoreImport, SkmCollection, SkmResponse
+from tests.shared_rows import written_once
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_org():
-    org = DemoOrg(today=timezone.localdate(), rng=random.Random(2026))
-    employees_demo.seed(org)
-    with TestCase.captureOnCommitCallbacks(execute=True):  # the collected answers' series jobs
-        demo.seed(org)
-    return org
+@pytest.fixture(scope="module")
+def demo_org(django_db_setup, django_db_blocker):
+    with written_once(django_db_blocker):
+        org = DemoOrg(today=timezone.localdate(), rng=random.Random(2026))
+        employees_demo.seed(org)
+        with TestCase.captureOnCommitCallbacks(execute=True):  # the collected answers' series jobs
+            demo.seed(org)
+        yield org
 
 
 def test_every_service_unit_has_twelve_months_of_ikm(demo_org):

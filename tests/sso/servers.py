@@ -10,8 +10,10 @@ packages or slapd, the tests that need them skip, or fail under REQUIRE_SERVICES
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -59,7 +61,12 @@ def slapd_problem() -> str | None:
     return None
 
 
-def _wait_until(ready, what: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+def _wait_until(
+    ready, what: str, process: subprocess.Popen, log: Path, seconds: float = 60, *, report: bool = False
+) -> None:
+    """Waits until `ready()`; fails with the end of the process's log if it stops or takes
+    more than `seconds`. With `report`, a Node process that takes too long is first asked for
+    its diagnostic report (SIGUSR2), whose JavaScript stack joins the message."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -67,8 +74,16 @@ def _wait_until(ready, what: str, process: subprocess.Popen, log: Path, seconds:
         if ready():
             return
         time.sleep(0.1)
+    stack = ""
+    if report:
+        process.send_signal(signal.SIGUSR2)
+        time.sleep(2)
+        reports = sorted(log.parent.glob("report.*.json"), key=lambda path: path.stat().st_mtime)
+        if reports:
+            stack = json.dumps(json.loads(reports[-1].read_text()).get("javascriptStack"), indent=1)[:3000]
     process.kill()
-    raise RuntimeError(f"{what} did not start in {seconds} s: {log.read_text()[-2000:]}")
+    process.wait(timeout=10)
+    raise RuntimeError(f"{what} did not start in {seconds} s: {log.read_text()[-2000:]} {stack}")
 
 
 def _answers(url: str) -> bool:
@@ -104,27 +119,42 @@ class OpenIDProvider:
 def start_openid_provider(
     workdir: Path, *, redirect_uris: list[str], post_logout_uris: list[str] = ()
 ) -> OpenIDProvider:
+    """The Node provider on a free port, once it answers. A start that hangs (it happened twice
+    in a hundred, before listening, with no error) is tried again once on another port; what
+    Node was doing is kept in `workdir` (a diagnostic report) and printed."""
     require(provider_problem())
-    port = free_port()
     users_file = workdir / "users.json"
     users_file.write_text(json.dumps(USERS))
-    log = workdir / "provider.log"
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "USERS_FILE": str(users_file),
-        "REDIRECT_URIS": ",".join(redirect_uris),
-        "POST_LOGOUT_REDIRECT_URIS": ",".join(post_logout_uris),
-    }
-    process = subprocess.Popen(
-        ["node", str(PROVIDER_DIR / "provider.mjs")],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    issuer = f"http://127.0.0.1:{port}"
-    _wait_until(lambda: _answers(f"{issuer}/.well-known/openid-configuration"), "The OpenID provider", process, log)
-    return OpenIDProvider(issuer=issuer, users_file=users_file, process=process)
+    for attempt in (1, 2):
+        port = free_port()
+        log = workdir / f"provider-{attempt}.log"
+        env = {
+            **os.environ,
+            "PORT": str(port),
+            "USERS_FILE": str(users_file),
+            "REDIRECT_URIS": ",".join(redirect_uris),
+            "POST_LOGOUT_REDIRECT_URIS": ",".join(post_logout_uris),
+        }
+        report = ["--report-on-signal", "--report-signal=SIGUSR2", f"--report-directory={workdir}"]
+        command = ["node", *report, str(PROVIDER_DIR / "provider.mjs")]
+        process = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        issuer = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until(
+                lambda issuer=issuer: _answers(f"{issuer}/.well-known/openid-configuration"),
+                "The OpenID provider",
+                process,
+                log,
+                seconds=30,
+                report=True,
+            )
+        except RuntimeError as problem:
+            if attempt == 2:
+                raise
+            print(f"{problem} — starting it again", file=sys.stderr)
+            continue
+        return OpenIDProvider(issuer=issuer, users_file=users_file, process=process)
+    raise AssertionError("unreachable")
 
 
 def directory_ldif() -> str:

@@ -119,9 +119,9 @@ class OpenIDProvider:
 def start_openid_provider(
     workdir: Path, *, redirect_uris: list[str], post_logout_uris: list[str] = ()
 ) -> OpenIDProvider:
-    """The Node provider on a free port, once it answers. A start that hangs (it happened twice
-    in a hundred, before listening, with no error) is tried again once on another port; what
-    Node was doing is kept in `workdir` (a diagnostic report) and printed."""
+    """The Node provider on a free port, once it answers. A start that hangs (seen twice on one
+    machine, before it listened, with nothing in its log) is tried again once on another port;
+    what Node was doing is kept in `workdir` (a diagnostic report) and printed."""
     require(provider_problem())
     users_file = workdir / "users.json"
     users_file.write_text(json.dumps(USERS))

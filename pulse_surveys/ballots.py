@@ -15,6 +15,7 @@ answer its question id, value (−1 for a text) and the length of its text in UT
 followed by the text, then zero bytes up to the round's ballot size.
 """
 
+import functools
 import secrets
 import struct
 from collections.abc import Iterable
@@ -46,8 +47,16 @@ def ballot_size(questions: Iterable[Question]) -> int:
     return _HEADER.size + len(questions) * _ANSWER.size + texts * _TEXT_MAX_BYTES
 
 
+@functools.lru_cache(maxsize=16)
 def _derive(secret: str) -> bytes:
+    """The ballot key derived from `secret`, once per secret (a round's close opens every
+    ballot with the same few keys)."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEY_INFO).derive(secret.encode())
+
+
+@functools.lru_cache(maxsize=16)
+def _cipher(key: bytes) -> AESGCM:
+    return AESGCM(key)
 
 
 def _keys() -> list[bytes]:
@@ -77,7 +86,7 @@ def ballot_seal(*, round_id: int, size: int, department_id: int | None, items: l
     if len(plain) > size:
         raise ValueError("a ballot is larger than its round's ballot size")
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    sealed = AESGCM(_keys()[0]).encrypt(nonce, plain.ljust(size, b"\0"), _associated_data(round_id))
+    sealed = _cipher(_keys()[0]).encrypt(nonce, plain.ljust(size, b"\0"), _associated_data(round_id))
     return nonce + sealed
 
 
@@ -86,7 +95,7 @@ def ballot_open(sealed: bytes, *, round_id: int) -> tuple[int | None, list[Item]
     nonce, body = sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:]
     for key in _keys():
         try:
-            plain = AESGCM(key).decrypt(nonce, body, _associated_data(round_id))
+            plain = _cipher(key).decrypt(nonce, body, _associated_data(round_id))
             break
         except InvalidTag:
             continue

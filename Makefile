@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	if [ -z "$$python" ]; then echo "Prima needs Python 3.12 or newer; none was found." >&2; exit 1; fi; \
 	echo "Using $$python ($$($$python --version))"; \
 	[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { rm -rf $(VENV); $$python -m venv $(VENV); }
-	set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 \
+	set -o pipefail; $(PY) -m pip install --quiet --no-compile --disable-pip-version-check -r requirements-dev.txt 2>&1 \
 		| { grep -v "is ignored" || true; }
 	touch $@
 

@@ -304,6 +304,7 @@ def _differs_safely(atom: frozenset, answered: Collection, earlier: Iterable[Sho
 
 
 _OUTSIDE = ("outside",)  # where a person's answers of a round are in no shown total
+_UNKNOWN, _CLEAN, _CUT = 0, 1, 2  # what rule 5's search knows of a graph component
 
 
 def _owners(parents: Mapping, shown: Collection, post_order: list | None = None) -> dict:
@@ -467,8 +468,60 @@ class _Pairing:
         sums = np.bincount(where, weights=counts[apart], minlength=keys.size).astype(np.int64)
         a, b = self._rank[keys // width], self._rank[keys % width]
         present = np.unique(np.concatenate([a, b]))
+        self._present = present  # the vertices' ranks, for `small_cut`
         vertices = [self._by_rank[rank] for rank in present.tolist()]
         return np.searchsorted(present, a), np.searchsorted(present, b), sums, vertices
+
+    def small_cut(self, now: "_NowVertices", threshold: int) -> tuple[set, set] | None:
+        """`_small_cut` of `graph(now)`, searching only the connected components not searched
+        since they changed. A component none of whose vertices has gained or lost a tree node since
+        it was searched (`now.changes`) has all its edges still, unchanged, and no other edge
+        reaches it: it has the cut it had, or none. Contraction never crosses components and names
+        what it contracts by its first vertex, so a component searched on its own, its vertices in
+        the same order, has the cut it has in the whole graph's search; of the components with a
+        cut, the one whose first vertex comes first is the one that search finds."""
+        ends, other_ends, people, vertices = self.graph(now)
+        if getattr(self, "_searched_in", None) is not now:  # ranks are stable while `now` is
+            self._searched_in, self._changes_seen = now, len(now.changes)
+            self._state = np.zeros(len(self._by_rank), dtype=np.int8)  # per rank: _UNKNOWN, _CLEAN or _CUT
+            self._component = np.full(len(self._by_rank), -1)
+            self._cuts: dict = {}  # a component with a cut, by its first vertex's rank -> (its ranks, the side's)
+        changed = now.changes[self._changes_seen :]
+        self._changes_seen = len(now.changes)
+        if changed:  # every component that held a changed vertex when last seen is searched again
+            then = self._arrays()[1]
+            outside = then.index(_OUTSIDE) if _OUTSIDE in then else len(then)
+            codes = [outside if vertex == _OUTSIDE else len(then) + 1 + now.slot[vertex[1]] for vertex in changed]
+            touched = self._component[self._rank[codes]]
+            self._state[np.isin(self._component, touched[touched >= 0])] = _UNKNOWN
+
+        present, count = self._present, len(vertices)
+        graph = scipy.sparse.coo_array((np.ones(ends.size), (ends, other_ends)), shape=(count, count))
+        parts, component = scipy.sparse.csgraph.connected_components(graph, directed=False)
+        self._component[:] = -1
+        self._component[present] = component
+        self._state[self._component < 0] = _UNKNOWN  # only what is in the graph is known
+        self._cuts = {first: cut for first, cut in self._cuts.items() if self._state[first] == _CUT}
+        unknown = self._state[present] == _UNKNOWN
+        searched = (np.bincount(component, weights=unknown, minlength=parts) > 0)[component]
+        keep = np.flatnonzero(searched)  # the vertices of the components to search
+        if keep.size:
+            inside = searched[ends]
+            ranks = present[keep]
+            for within, side in _component_cuts(
+                np.searchsorted(keep, ends[inside]),
+                np.searchsorted(keep, other_ends[inside]),
+                people[inside],
+                keep.size,
+                threshold,
+            ):
+                self._state[ranks[within]] = _CLEAN if side is None else _CUT
+                if side is not None:
+                    self._cuts[int(ranks[within[0]])] = (ranks[within], ranks[side])
+        if not self._cuts:
+            return None
+        within, side = self._cuts[min(self._cuts)]
+        return {self._by_rank[rank] for rank in within.tolist()}, {self._by_rank[rank] for rank in side.tolist()}
 
 
 class _NowVertices:
@@ -478,12 +531,15 @@ class _NowVertices:
 
     def __init__(self, nodes: list, vertex_of: dict):
         self.nodes, self.slot = nodes, {node: place for place, node in enumerate(nodes)}
-        self.vertex_of = {}
+        self.vertex_of, self.changes = {}, []  # changes: each vertex that gained or lost a node, in order
         self.code = np.zeros(len(nodes) + 1, dtype=np.int64)  # the last: nodes outside the tree
         for node, vertex in vertex_of.items():
             self.set(node, vertex)
 
     def set(self, node, vertex) -> None:
+        before = self.vertex_of.get(node, vertex)
+        if before != vertex:
+            self.changes.extend((before, vertex))
         self.vertex_of[node] = vertex
         self.code[self.slot[node]] = 0 if vertex == _OUTSIDE else self.slot[vertex[1]] + 1
 
@@ -542,7 +598,14 @@ def _small_cut_codes(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, thresh
     """`_small_cut` on vertices numbered 0 to n − 1 in the order of their reprs, with the
     edges as arrays (parallel ones are added up): (the component's vertices, the side's) as
     arrays of those numbers, or None."""
-    label = np.arange(n)  # each vertex's contracted vertex: the first of those contracted with it
+    return next(iter(_component_cuts(u, v, w, n, threshold, first=True)), None)
+
+
+def _contract(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, threshold: int) -> tuple:
+    """Contracts, until none are left, the vertices joined by `threshold` or more edge-disjoint
+    paths (see `_small_cut`): each vertex's contracted vertex (the first of those contracted with
+    it), and the edges between contracted vertices, parallel ones added up, as arrays."""
+    label = np.arange(n)
 
     def contract(a: np.ndarray, b: np.ndarray) -> None:
         """Contracts each pair (a[i], b[i]) of contracted vertices."""
@@ -565,49 +628,78 @@ def _small_cut_codes(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, thresh
             continue
         joined = w + _through_common_neighbours(u, v, w, n) >= threshold
         if not joined.any():
-            break
+            return label, u, v, w
         contract(u[joined], v[joined])
 
-    if not u.size:
-        return None
+
+def _component_cuts(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, threshold: int, *, first: bool = False):
+    """For each connected component of the graph (as in `_small_cut_codes`), in the order of
+    its first vertex: (its vertices, the vertices on one side of a cut of it weighing less than
+    `threshold`, or None when it has no such cut), as arrays of vertex numbers. With `first`,
+    only the first component with a small cut, if any. Each component's cut depends on its own
+    edges alone, and on the order of its vertices, not on their numbers."""
+    label, u, v, w = _contract(u, v, w, n, threshold)
     graph = scipy.sparse.coo_array((np.ones(u.size), (u, v)), shape=(n, n))
     _count, component = scipy.sparse.csgraph.connected_components(graph, directed=False)
     degree = np.bincount(u, weights=w, minlength=n) + np.bincount(v, weights=w, minlength=n)
-    contracted = np.unique(label)  # in order: each component's contracted vertices, first first
-    for part in dict.fromkeys(component[contracted].tolist()):
-        members = contracted[component[contracted] == part]
-        if members.size < 2:
-            continue
-        light = next((c for c in members.tolist() if degree[c] < threshold), None)
-        if light is not None:
-            side = [light]
-        else:
-            inside = np.isin(u, members)
-            sub = networkx.Graph()
-            sub.add_weighted_edges_from(zip(u[inside].tolist(), v[inside].tolist(), w[inside].tolist(), strict=True))
-            value, (side, _rest) = networkx.stoer_wagner(sub)
-            if value >= threshold:
-                continue
-        return np.flatnonzero(np.isin(label, members)), np.flatnonzero(np.isin(label, side))
-    return None
+    contracted = np.unique(label)  # in order; a vertex without edges is a component of its own
+    part = component[contracted]
+
+    def holding(keys: np.ndarray):
+        """key -> the vertices whose key it is, as a slice of one sort."""
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        return lambda key: order[np.searchsorted(ordered, key) : np.searchsorted(ordered, key, side="right")]
+
+    in_part, in_label = holding(component[label]), holding(label)
+    is_light = degree[contracted] < threshold
+    light_parts, light_at = np.unique(part[is_light], return_index=True)
+    light_of = dict(zip(light_parts.tolist(), contracted[is_light][light_at].tolist(), strict=True))
+    parts, first_at, members_count = np.unique(part, return_index=True, return_counts=True)
+    found = []
+    for index in np.argsort(first_at).tolist():  # the components in the order of their first vertex
+        this = int(parts[index])
+        within = in_part(this)
+        side = None
+        if members_count[index] >= 2:
+            light = light_of.get(this)
+            if light is not None:
+                side = in_label(light)
+            else:
+                members = contracted[part == this]
+                inside = np.isin(u, members)
+                sub = networkx.Graph()
+                sub.add_weighted_edges_from(
+                    zip(u[inside].tolist(), v[inside].tolist(), w[inside].tolist(), strict=True)
+                )
+                value, (cut_side, _rest) = networkx.stoer_wagner(sub)
+                if value < threshold:
+                    side = np.flatnonzero(np.isin(label, cut_side))
+        if side is not None:
+            found.append((np.sort(within), np.sort(side)))
+            if first:
+                return found
+        elif not first:
+            found.append((np.sort(within), None))
+    return [] if first else found
 
 
 def _group_to_hide(
-    component: set, side: set, vertex_of: Mapping, owner: Mapping, shown: set, parents, size, *, largest: bool
+    component: set, side: set, groups: Iterable, vertex_of: Mapping, owner: Mapping, parents, size, *, largest: bool
 ):
-    """The shown group of this round to hide against a small cut: hiding a group moves its
-    residual's people into the residual above, so the smallest group whose residual lies on
-    the other side of the cut from the one above it; failing that, the smallest one in the
-    cut's component whose residual above lies outside it; failing that, the smallest in it.
-    With `largest`, the largest instead (a group to protect with noise rather than hide: the
-    larger it is, the less noise it needs)."""
+    """The shown group of this round to hide against a small cut, of the shown `groups` in the
+    cut's component: hiding a group moves its residual's people into the residual above, so the
+    smallest group whose residual lies on the other side of the cut from the one above it;
+    failing that, the smallest one in the cut's component whose residual above lies outside it;
+    failing that, the smallest in it. With `largest`, the largest instead (a group to protect
+    with noise rather than hide: the larger it is, the less noise it needs)."""
 
     def above(group):
         parent = parents.get(group)
         return vertex_of.get(owner.get(parent), _OUTSIDE) if parent is not None else _OUTSIDE
 
     ours, across, leaving = [], [], []  # in the component; across the cut; above it outside it
-    for group in shown:
+    for group in groups:
         here = vertex_of.get(group, _OUTSIDE)
         if here not in component:
             continue
@@ -817,6 +909,14 @@ def _decide_exact(
             return ("now", held_by) if held_by is not None and uncovered[held_by] else _OUTSIDE
 
         view = _NowVertices(list(parents), {node: vertex(node) for node in parents})
+        # the shown groups whose residual holds no answers: their vertex is _OUTSIDE (every
+        # other shown group's is its own residual)
+        unanswered = {group for group in shown if not uncovered[group]}
+
+        def groups_in(component: set) -> list:
+            """The shown groups whose vertex is in the component."""
+            groups = [vertex[1] for vertex in component if vertex[0] == "now"]
+            return groups + list(unanswered) if _OUTSIDE in component else groups
 
         def residual(group) -> list:
             """The tree nodes whose owner is `group`: it, and what is below it down to shown groups."""
@@ -835,6 +935,9 @@ def _decide_exact(
             above = owner[parent] if parent is not None else None
             had_answers = above is not None and uncovered[above] > 0
             pass_up(hide, shown, +1)
+            unanswered.discard(hide)
+            if above is not None and uncovered[above]:
+                unanswered.discard(above)
             moved = residual(hide)
             for node in moved:
                 owner[node] = above
@@ -847,19 +950,17 @@ def _decide_exact(
             hid = False
             for pairing in pairings:
                 while True:
-                    ends, other_ends, people, vertices = pairing.graph(view)
-                    found = (
-                        _small_cut_codes(ends, other_ends, people, len(vertices), threshold) if people.size else None
-                    )
-                    cut = tuple({vertices[i] for i in codes.tolist()} for codes in found) if found else None
-                    # (A cut with none of this round's groups in it lies in the other round
-                    # alone, as when the threshold was raised since: nothing here changes it.)
-                    hide = (
-                        _group_to_hide(*cut, view.vertex_of, owner, shown, parents, size, largest=largest)
-                        if cut
-                        else None
+                    cut = pairing.small_cut(view, threshold)
+                    if cut is None:
+                        break
+                    hide = _group_to_hide(
+                        *cut, groups_in(cut[0]), view.vertex_of, owner, parents, size, largest=largest
                     )
                     if hide is None:
+                        # A cut with none of this round's groups in it lies in the other round
+                        # alone, as when the threshold was raised since: nothing here changes it.
+                        # Its component comes last (this round's vertices come first in the
+                        # order of reprs, and every other component holds one): none is left.
                         break
                     hide_across_rounds(hide)
                     hid = True

@@ -15,7 +15,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pulse_surveys.anonymity import ShownRound, _small_cut, decide
+from pulse_surveys.anonymity import _OUTSIDE, ShownRound, _NowVertices, _Pairing, _small_cut, _small_cut_codes, decide
 
 
 def _own_counts(respondents):
@@ -290,3 +290,50 @@ def test_the_small_cut_search_finds_a_small_cut_exactly_when_one_exists(case):
     component, side = found
     assert component in components and side and side < component
     assert 1 <= _cut_weight(weights, side) < threshold
+
+
+@st.composite
+def pairings_and_moves(draw):
+    """Another round's people in its vertices, this round's tree nodes with their people, each
+    node's vertex here, and moves of nodes between this round's vertices, in batches."""
+    then_groups = draw(st.integers(min_value=1, max_value=8))
+    nodes = draw(st.integers(min_value=1, max_value=12))
+    people = draw(st.integers(min_value=1, max_value=80))
+    then_node = [draw(st.integers(min_value=0, max_value=then_groups)) for _ in range(people)]  # the last: none
+    # most people are in the node matching their group then, so that the graph falls apart
+    # into several components, as large organisations' graphs do
+    anywhere = st.integers(min_value=0, max_value=nodes)
+    now_node = [
+        draw(st.one_of(st.just(group % nodes), anywhere) if draw(st.booleans()) else anywhere) for group in then_node
+    ]
+    vertex = st.one_of(st.just(_OUTSIDE), st.integers(min_value=0, max_value=nodes - 1).map(lambda n: ("now", n)))
+    start = {node: draw(vertex) for node in range(nodes)}
+    batches = draw(
+        st.lists(
+            st.lists(st.tuples(st.integers(min_value=0, max_value=nodes - 1), vertex), max_size=3),
+            max_size=10,
+        )
+    )
+    return then_groups, nodes, then_node, now_node, start, batches, draw(st.integers(min_value=2, max_value=6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairings_and_moves())
+def test_the_search_of_what_changed_finds_the_cut_the_whole_graph_s_search_finds(case):
+    """Rule 5 searches again only the components of its graph that a hide touched: after every
+    batch of moves, it finds the same cut as a search of the whole graph (or none, as it does)."""
+    then_groups, nodes, then_node, now_node, start, batches, threshold = case
+    then_parents = {("g", g): None for g in range(then_groups)}
+    then_members = {("g", g): [p for p, n in enumerate(then_node) if n == g] for g in range(then_groups)}
+    answered = frozenset(range(len(then_node)))
+    then = ShownRound(parents=then_parents, shown=set(then_parents), members=then_members, answered=answered)
+    node_of_now = {person: node for person, node in enumerate(now_node) if node < nodes}
+    pairing = _Pairing(node_of_now, answered, then)
+    view = _NowVertices(list(range(nodes)), start)
+    for batch in [[], *batches]:
+        for node, vertex in batch:
+            view.set(node, vertex)
+        ends, other_ends, weights, vertices = pairing.graph(view)
+        whole = _small_cut_codes(ends, other_ends, weights, len(vertices), threshold) if weights.size else None
+        expected = tuple({vertices[i] for i in codes.tolist()} for codes in whole) if whole is not None else None
+        assert pairing.small_cut(view, threshold) == expected

@@ -481,8 +481,8 @@ class _Pairing:
         the same order, has the cut it has in the whole graph's search; of the components with a
         cut, the one whose first vertex comes first is the one that search finds."""
         ends, other_ends, people, vertices = self.graph(now)
-        if getattr(self, "_searched_in", None) is not now:  # ranks are stable while `now` is
-            self._searched_in, self._changes_seen = now, len(now.changes)
+        if getattr(self, "_searched_in", None) != (now, threshold):  # ranks are stable while `now` is
+            self._searched_in, self._changes_seen = (now, threshold), len(now.changes)
             self._state = np.zeros(len(self._by_rank), dtype=np.int8)  # per rank: _UNKNOWN, _CLEAN or _CUT
             self._component = np.full(len(self._by_rank), -1)
             self._cuts: dict = {}  # a component with a cut, by its first vertex's rank -> (its ranks, the side's)
@@ -651,7 +651,7 @@ def _component_cuts(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, thresho
         ordered = keys[order]
         return lambda key: order[np.searchsorted(ordered, key) : np.searchsorted(ordered, key, side="right")]
 
-    in_part, in_label = holding(component[label]), holding(label)
+    in_part, in_label, edges_in_part = holding(component[label]), holding(label), holding(component[u])
     is_light = degree[contracted] < threshold
     light_parts, light_at = np.unique(part[is_light], return_index=True)
     light_of = dict(zip(light_parts.tolist(), contracted[is_light][light_at].tolist(), strict=True))
@@ -666,15 +666,14 @@ def _component_cuts(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, thresho
             if light is not None:
                 side = in_label(light)
             else:
-                members = contracted[part == this]
-                inside = np.isin(u, members)
+                inside = edges_in_part(this)  # in their order
                 sub = networkx.Graph()
                 sub.add_weighted_edges_from(
                     zip(u[inside].tolist(), v[inside].tolist(), w[inside].tolist(), strict=True)
                 )
                 value, (cut_side, _rest) = networkx.stoer_wagner(sub)
                 if value < threshold:
-                    side = np.flatnonzero(np.isin(label, cut_side))
+                    side = np.concatenate([in_label(contracted_vertex) for contracted_vertex in cut_side])
         if side is not None:
             found.append((np.sort(within), np.sort(side)))
             if first:

@@ -408,15 +408,16 @@ class _Pairing:
             vertex_code = np.array([place[view.vertex_of_node.get(node, _OUTSIDE)] for node in then_dense.nodes])
             people = _sorted_unique(np.concatenate([now.answered, then_dense.answered]))
             pairs = now.codes(people) * len(vertices) + vertex_code[then_dense.codes(people)]
-            counts = np.bincount(pairs)  # at most this round's nodes × the earlier round's vertices
-            present = np.flatnonzero(counts)
-            node_codes, vertex_codes = np.unique(present // len(vertices)), np.unique(present % len(vertices))
+            # (sorted and counted: a count per possible pair would be this round's nodes × the
+            # earlier round's vertices long, 100 million at 500,000 people)
+            present, counts = np.unique(pairs, return_counts=True)
+            node_codes, vertex_codes = _sorted_unique(present // len(vertices)), _sorted_unique(present % len(vertices))
             self._pair_arrays = (
                 [now.nodes[code] for code in node_codes.tolist()],
                 [vertices[code] for code in vertex_codes.tolist()],
                 np.searchsorted(node_codes, present // len(vertices)),
                 np.searchsorted(vertex_codes, present % len(vertices)),
-                counts[present].astype(np.int64),
+                counts.astype(np.int64),
             )
             return
         people = list(answered_now | then.answered)
@@ -467,7 +468,7 @@ class _Pairing:
         keys, where = np.unique(here[apart] * width + then_index[apart], return_inverse=True)
         sums = np.bincount(where, weights=counts[apart], minlength=keys.size).astype(np.int64)
         a, b = self._rank[keys // width], self._rank[keys % width]
-        present = np.unique(np.concatenate([a, b]))
+        present = _sorted_unique(np.concatenate([a, b]))
         self._present = present  # the vertices' ranks, for `small_cut`
         vertices = [self._by_rank[rank] for rank in present.tolist()]
         return np.searchsorted(present, a), np.searchsorted(present, b), sums, vertices
@@ -493,7 +494,9 @@ class _Pairing:
             outside = then.index(_OUTSIDE) if _OUTSIDE in then else len(then)
             codes = [outside if vertex == _OUTSIDE else len(then) + 1 + now.slot[vertex[1]] for vertex in changed]
             touched = self._component[self._rank[codes]]
-            self._state[np.isin(self._component, touched[touched >= 0])] = _UNKNOWN
+            hit = np.zeros(self._component.max() + 2, dtype=bool)  # the last: not in the graph (-1)
+            hit[touched[touched >= 0]] = True
+            self._state[hit[self._component]] = _UNKNOWN
 
         present, count = self._present, len(vertices)
         graph = scipy.sparse.coo_array((np.ones(ends.size), (ends, other_ends)), shape=(count, count))
@@ -642,7 +645,7 @@ def _component_cuts(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, thresho
     graph = scipy.sparse.coo_array((np.ones(u.size), (u, v)), shape=(n, n))
     _count, component = scipy.sparse.csgraph.connected_components(graph, directed=False)
     degree = np.bincount(u, weights=w, minlength=n) + np.bincount(v, weights=w, minlength=n)
-    contracted = np.unique(label)  # in order; a vertex without edges is a component of its own
+    contracted = _sorted_unique(label)  # in order; a vertex without edges is a component of its own
     part = component[contracted]
 
     def holding(keys: np.ndarray):
@@ -684,14 +687,24 @@ def _component_cuts(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, thresho
 
 
 def _group_to_hide(
-    component: set, side: set, groups: Iterable, vertex_of: Mapping, owner: Mapping, parents, size, *, largest: bool
+    component: set,
+    side: set,
+    groups: Iterable,
+    vertex_of: Mapping,
+    owner: Mapping,
+    parents,
+    size,
+    *,
+    largest: bool,
+    across_only: bool = False,
 ):
     """The shown group of this round to hide against a small cut, of the shown `groups` in the
     cut's component: hiding a group moves its residual's people into the residual above, so the
     smallest group whose residual lies on the other side of the cut from the one above it;
     failing that, the smallest one in the cut's component whose residual above lies outside it;
     failing that, the smallest in it. With `largest`, the largest instead (a group to protect
-    with noise rather than hide: the larger it is, the less noise it needs)."""
+    with noise rather than hide: the larger it is, the less noise it needs). With `across_only`,
+    only a group of the first kind, or None."""
 
     def above(group):
         parent = parents.get(group)
@@ -708,7 +721,7 @@ def _group_to_hide(
             leaving.append(group)
         elif (here in side) != (there in side):
             across.append(group)
-    candidates = across or leaving or ours
+    candidates = across if across_only else across or leaving or ours
     if not candidates:
         return None
     pick = max if largest else min
@@ -917,6 +930,23 @@ def _decide_exact(
             groups = [vertex[1] for vertex in component if vertex[0] == "now"]
             return groups + list(unanswered) if _OUTSIDE in component else groups
 
+        def group_to_hide(component: set, side: set):
+            """`_group_to_hide` of the component's groups. When `side` does not hold _OUTSIDE,
+            the groups whose residual lies across the cut from the one above it are among those
+            whose residual, or the residual right above, is a vertex of `side`: those are looked
+            at first, and the whole component only when none of them is."""
+            if _OUTSIDE not in side:
+                near = [vertex[1] for vertex in side if vertex[0] == "now"]
+                groups = near + [group for held in near for group in _shown_below(held, children, shown)]
+                hide = _group_to_hide(
+                    component, side, groups, view.vertex_of, owner, parents, size, largest=largest, across_only=True
+                )
+                if hide is not None:
+                    return hide
+            return _group_to_hide(
+                component, side, groups_in(component), view.vertex_of, owner, parents, size, largest=largest
+            )
+
         def residual(group) -> list:
             """The tree nodes whose owner is `group`: it, and what is below it down to shown groups."""
             found, stack = [group], list(children[group])
@@ -952,9 +982,7 @@ def _decide_exact(
                     cut = pairing.small_cut(view, threshold)
                     if cut is None:
                         break
-                    hide = _group_to_hide(
-                        *cut, groups_in(cut[0]), view.vertex_of, owner, parents, size, largest=largest
-                    )
+                    hide = group_to_hide(*cut)
                     if hide is None:
                         # A cut with none of this round's groups in it lies in the other round
                         # alone, as when the threshold was raised since: nothing here changes it.

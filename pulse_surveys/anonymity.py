@@ -487,16 +487,20 @@ class _Pairing:
             self._state = np.zeros(len(self._by_rank), dtype=np.int8)  # per rank: _UNKNOWN, _CLEAN or _CUT
             self._component = np.full(len(self._by_rank), -1)
             self._cuts: dict = {}  # a component with a cut, by its first vertex's rank -> (its ranks, the side's)
+            self._label = np.arange(len(self._by_rank))  # each vertex's contracted vertex when last searched
         changed = now.changes[self._changes_seen :]
         self._changes_seen = len(now.changes)
         if changed:  # every component that held a changed vertex when last seen is searched again
             then = self._arrays()[1]
             outside = then.index(_OUTSIDE) if _OUTSIDE in then else len(then)
             codes = [outside if vertex == _OUTSIDE else len(then) + 1 + now.slot[vertex[1]] for vertex in changed]
-            touched = self._component[self._rank[codes]]
+            ranks_changed = self._rank[codes]
+            touched = self._component[ranks_changed]
             hit = np.zeros(self._component.max() + 2, dtype=bool)  # the last: not in the graph (-1)
             hit[touched[touched >= 0]] = True
-            self._state[hit[self._component]] = _UNKNOWN
+            searched_again = hit[self._component]
+            self._state[searched_again] = _UNKNOWN
+            self._carry_contraction(changed[0::2], ranks_changed[0::2], ranks_changed[1::2], now, searched_again)
 
         present, count = self._present, len(vertices)
         graph = scipy.sparse.coo_array((np.ones(ends.size), (ends, other_ends)), shape=(count, count))
@@ -504,6 +508,12 @@ class _Pairing:
         self._component[:] = -1
         self._component[present] = component
         self._state[self._component < 0] = _UNKNOWN  # only what is in the graph is known
+        # each contracted vertex is named by the first of its vertices still in the graph
+        first_of = np.full(len(self._by_rank), len(self._by_rank))
+        np.minimum.at(first_of, self._label[present], present)
+        self._label[present] = first_of[self._label[present]]
+        absent = self._component < 0
+        self._label[absent] = np.flatnonzero(absent)
         self._cuts = {first: cut for first, cut in self._cuts.items() if self._state[first] == _CUT}
         unknown = self._state[present] == _UNKNOWN
         searched = (np.bincount(component, weights=unknown, minlength=parts) > 0)[component]
@@ -511,13 +521,19 @@ class _Pairing:
         if keep.size:
             inside = searched[ends]
             ranks = present[keep]
-            for within, side in _component_cuts(
+            known = np.searchsorted(ranks, self._label[ranks])  # what contracted before, as places in `keep`
+            if not np.array_equal(ranks[np.minimum(known, ranks.size - 1)], self._label[ranks]):
+                known = None  # (cannot happen: a contracted vertex's vertices are in one component)
+            contracted = _contract(
                 np.searchsorted(keep, ends[inside]),
                 np.searchsorted(keep, other_ends[inside]),
                 people[inside],
                 keep.size,
                 threshold,
-            ):
+                known,
+            )
+            self._label[ranks] = ranks[contracted[0]]
+            for within, side in _cuts_of_contracted(*contracted, keep.size, threshold):
                 self._state[ranks[within]] = _CLEAN if side is None else _CUT
                 if side is not None:
                     self._cuts[int(ranks[within[0]])] = (ranks[within], ranks[side])
@@ -525,6 +541,38 @@ class _Pairing:
             return None
         within, side = self._cuts[min(self._cuts)]
         return {self._by_rank[rank] for rank in within.tolist()}, {self._by_rank[rank] for rank in side.tolist()}
+
+    def _carry_contraction(self, before: list, before_ranks, after_ranks, now: "_NowVertices", searched_again) -> None:
+        """Keeps what the components searched again had contracted when the changes only merged
+        vertices: each vertex that lost nodes lost them all, to one other vertex. Merging two
+        vertices never lowers the number of edge-disjoint paths between any others, so what was
+        contracted still is, and contracting goes on from there to the same end. Otherwise those
+        components are contracted from the start."""
+        into: dict = {}
+        # (_OUTSIDE is the other round's vertex too: losing this round's nodes, it stays)
+        merged = all(vertex != _OUTSIDE and now.held[vertex] == 0 for vertex in before)
+        for b, a in zip(before_ranks.tolist(), after_ranks.tolist(), strict=True):
+            if into.setdefault(b, a) != a:
+                merged = False
+        if not merged:
+            self._label[searched_again] = np.flatnonzero(searched_again)
+            return
+        joined: dict = {}
+
+        def find(x: int) -> int:
+            while x in joined:
+                x = joined[x]
+            return x
+
+        for b, a in into.items():
+            first, second = sorted((find(int(self._label[b])), find(int(self._label[a]))))
+            if first != second:
+                joined[second] = first
+        if joined:
+            rename = np.arange(len(self._by_rank))
+            for old in joined:
+                rename[old] = find(old)
+            self._label = rename[self._label]
 
 
 class _NowVertices:
@@ -535,14 +583,18 @@ class _NowVertices:
     def __init__(self, nodes: list, vertex_of: dict):
         self.nodes, self.slot = nodes, {node: place for place, node in enumerate(nodes)}
         self.vertex_of, self.changes = {}, []  # changes: each vertex that gained or lost a node, in order
+        self.held: Counter = Counter()  # vertex -> how many nodes it holds
         self.code = np.zeros(len(nodes) + 1, dtype=np.int64)  # the last: nodes outside the tree
         for node, vertex in vertex_of.items():
             self.set(node, vertex)
 
     def set(self, node, vertex) -> None:
-        before = self.vertex_of.get(node, vertex)
-        if before != vertex:
+        before = self.vertex_of.get(node)
+        if before is not None:
+            self.held[before] -= 1
+        if before is not None and before != vertex:
             self.changes.extend((before, vertex))
+        self.held[vertex] += 1
         self.vertex_of[node] = vertex
         self.code[self.slot[node]] = 0 if vertex == _OUTSIDE else self.slot[vertex[1]] + 1
 
@@ -604,11 +656,12 @@ def _small_cut_codes(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, thresh
     return next(iter(_component_cuts(u, v, w, n, threshold, first=True)), None)
 
 
-def _contract(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, threshold: int) -> tuple:
+def _contract(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, threshold: int, label=None) -> tuple:
     """Contracts, until none are left, the vertices joined by `threshold` or more edge-disjoint
     paths (see `_small_cut`): each vertex's contracted vertex (the first of those contracted with
-    it), and the edges between contracted vertices, parallel ones added up, as arrays."""
-    label = np.arange(n)
+    it), and the edges between contracted vertices, parallel ones added up, as arrays. `label`:
+    vertices already known to be so joined, as each one's first (the same end, sooner)."""
+    label = np.arange(n) if label is None else label.copy()
 
     def contract(a: np.ndarray, b: np.ndarray) -> None:
         """Contracts each pair (a[i], b[i]) of contracted vertices."""
@@ -641,7 +694,11 @@ def _component_cuts(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, thresho
     `threshold`, or None when it has no such cut), as arrays of vertex numbers. With `first`,
     only the first component with a small cut, if any. Each component's cut depends on its own
     edges alone, and on the order of its vertices, not on their numbers."""
-    label, u, v, w = _contract(u, v, w, n, threshold)
+    return _cuts_of_contracted(*_contract(u, v, w, n, threshold), n, threshold, first=first)
+
+
+def _cuts_of_contracted(label, u, v, w, n: int, threshold: int, *, first: bool = False) -> list:
+    """`_component_cuts` once contracted (`_contract`)."""
     graph = scipy.sparse.coo_array((np.ones(u.size), (u, v)), shape=(n, n))
     _count, component = scipy.sparse.csgraph.connected_components(graph, directed=False)
     degree = np.bincount(u, weights=w, minlength=n) + np.bincount(v, weights=w, minlength=n)

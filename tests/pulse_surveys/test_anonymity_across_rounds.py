@@ -320,8 +320,21 @@ def pairings_and_moves(draw):
 @settings(max_examples=300, deadline=None)
 @given(pairings_and_moves())
 def test_the_search_of_what_changed_finds_the_cut_the_whole_graph_s_search_finds(case):
-    """Rule 5 searches again only the components of its graph that a hide touched: after every
-    batch of moves, it finds the same cut as a search of the whole graph (or none, as it does)."""
+    """Rule 5 searches again only the components of its graph that a hide touched, and goes on
+    contracting from what it had contracted when a hide only merged vertices: after every batch of
+    moves, it finds the same cut as a search of the whole graph (or none, as it does)."""
+    _searches_agree(case)
+
+
+def test_a_vertex_whose_nodes_go_two_ways_is_contracted_afresh():
+    """A vertex contracted with another round's vertex (6 people between them, threshold 5) hands
+    its two nodes to two different vertices: what it had contracted does not carry over to either,
+    and the cut is the lighter vertex alone, as the whole graph's search finds."""
+    start = {0: ("now", 0), 1: ("now", 0), 2: ("now", 2)}
+    _searches_agree((1, 3, [0] * 6, [0, 0, 0, 1, 1, 1], start, [[(0, ("now", 1)), (1, ("now", 2))]], 5))
+
+
+def _searches_agree(case) -> None:
     then_groups, nodes, then_node, now_node, start, batches, threshold = case
     then_parents = {("g", g): None for g in range(then_groups)}
     then_members = {("g", g): [p for p, n in enumerate(then_node) if n == g] for g in range(then_groups)}

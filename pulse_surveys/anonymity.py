@@ -653,7 +653,7 @@ def _small_cut_codes(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, thresh
     """`_small_cut` on vertices numbered 0 to n − 1 in the order of their reprs, with the
     edges as arrays (parallel ones are added up): (the component's vertices, the side's) as
     arrays of those numbers, or None."""
-    return next(iter(_component_cuts(u, v, w, n, threshold, first=True)), None)
+    return next(iter(_cuts_of_contracted(*_contract(u, v, w, n, threshold), n, threshold, first=True)), None)
 
 
 def _contract(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, threshold: int, label=None) -> tuple:
@@ -688,17 +688,13 @@ def _contract(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, threshold: in
         contract(u[joined], v[joined])
 
 
-def _component_cuts(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, threshold: int, *, first: bool = False):
-    """For each connected component of the graph (as in `_small_cut_codes`), in the order of
-    its first vertex: (its vertices, the vertices on one side of a cut of it weighing less than
-    `threshold`, or None when it has no such cut), as arrays of vertex numbers. With `first`,
-    only the first component with a small cut, if any. Each component's cut depends on its own
-    edges alone, and on the order of its vertices, not on their numbers."""
-    return _cuts_of_contracted(*_contract(u, v, w, n, threshold), n, threshold, first=first)
-
-
 def _cuts_of_contracted(label, u, v, w, n: int, threshold: int, *, first: bool = False) -> list:
-    """`_component_cuts` once contracted (`_contract`)."""
+    """For each connected component of a graph contracted by `_contract` (its `label`s and the
+    edges between contracted vertices), in the order of its first vertex: (its vertices, the
+    vertices on one side of a cut of it weighing less than `threshold`, or None when it has no
+    such cut), as arrays of vertex numbers. With `first`, only the first component with a small
+    cut, if any. Each component's cut depends on its own edges alone, and on the order of its
+    vertices, not on their numbers."""
     graph = scipy.sparse.coo_array((np.ones(u.size), (u, v)), shape=(n, n))
     _count, component = scipy.sparse.csgraph.connected_components(graph, directed=False)
     degree = np.bincount(u, weights=w, minlength=n) + np.bincount(v, weights=w, minlength=n)

@@ -197,7 +197,23 @@ def _multilevel(panel: Panel, spec: Comparison, floors: Floors) -> dict[str, sta
 MULTILEVEL = (Variant.MULTILEVEL_WITHIN, Variant.MULTILEVEL_BETWEEN)
 
 
+def _between_units(panel: Panel, specs: list[Comparison], floors: Floors) -> dict[Comparison, stats.Correlation]:
+    """The same-period between-unit tests of `specs` whose series both exist, computed together."""
+    batch = [
+        spec
+        for spec in specs
+        if spec.variant == Variant.BETWEEN_UNIT and spec.lag == 0
+        if panel.has(spec.leading) and panel.has(spec.following)
+    ]
+    pairs = [(panel.matrices[spec.leading], panel.matrices[spec.following]) for spec in batch]
+    return dict(zip(batch, stats.correlate_between_units_of_matrices(pairs, min_units=floors.units), strict=True))
+
+
 def _test(panel: Panel, spec: Comparison, floors: Floors, models: dict) -> stats.Correlation:
+    """One test; `models` holds what was computed for several tests at once (by spec, or by
+    series and lag for the multilevel model's two effects)."""
+    if spec in models:
+        return models[spec]
     if spec.variant in MULTILEVEL:
         # one model gives both effects: fitted once per pair of series
         key = (spec.leading, spec.following, spec.lag)
@@ -253,7 +269,7 @@ def run(
     panel = series if isinstance(series, Panel) else Panel(series)
     floors = floors or Floors()
     specs = comparisons(panel, max_lag=max_lag, external_source=external_source, external_dimension=external_dimension)
-    rows, models = [], {}
+    rows, models = [], _between_units(panel, specs, floors)
     for done, spec in enumerate(specs, start=1):
         result = _test(panel, spec, floors, models)
         rows.append(

@@ -116,15 +116,17 @@ def ranks(values: np.ndarray) -> np.ndarray:
     """Ranks 1..n, ties given their average rank (as `scipy.stats.rankdata`)."""
     order = np.argsort(values)  # ties share their average rank, so their order does not matter
     ordered = values[order]
-    edges = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1], True])
+    new_value = np.ones(values.size + 1, dtype=bool)  # where a run of equal values starts (and the end)
+    np.not_equal(ordered[1:], ordered[:-1], out=new_value[1:-1])
+    edges = np.flatnonzero(new_value)
     ranked = np.empty(values.size)
-    ranked[order] = np.repeat((edges[:-1] + edges[1:] + 1) / 2, np.diff(edges))
+    ranked[order] = np.repeat((edges[:-1] + edges[1:] + 1) / 2, edges[1:] - edges[:-1])
     return ranked
 
 
 def pearson_r(x: np.ndarray, y: np.ndarray) -> float:
     """Pearson's r of two series that both vary, cut to −1..1."""
-    dx, dy = x - x.mean(), y - y.mean()
+    dx, dy = x - x.sum() / x.size, y - y.sum() / y.size  # (what .mean() computes, without its checks)
     return float(min(max(dx @ dy / math.sqrt((dx @ dx) * (dy @ dy)), -1.0), 1.0))
 
 
@@ -345,14 +347,50 @@ def correlate_between_units(x, y, *, units, min_units: int = MIN_UNITS) -> Corre
     """The between-unit test: Pearson's r (and Spearman's ρ) of the units' means, n = units.
     Each unit counts once, whatever its size or number of periods."""
     x, y, units, _times = _finite_pairs(x, y, units)
-    n = int(x.size)
     labels, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
-    unit_count = int(labels.size)
+    inverse = inverse.reshape(-1)
+    x_means = np.bincount(inverse, weights=x, minlength=labels.size) / counts
+    y_means = np.bincount(inverse, weights=y, minlength=labels.size) / counts
+    return _between_units_of_means(int(x.size), x_means, y_means, min_units=min_units)
+
+
+def correlate_between_units_of_matrices(
+    pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, min_units: int = MIN_UNITS
+) -> list[Correlation]:
+    """`correlate_between_units` of many pairs of units × periods matrices (NaN where a unit has
+    no value) over the same units and periods, each pair read where both have a value: the
+    units' means of all pairs are summed at once, which at a hundred pairs is most of the work."""
+    if not pairs:
+        return []
+    x = np.stack([first for first, _ in pairs])
+    y = np.stack([second for _, second in pairs])
+    both = np.isfinite(x) & np.isfinite(y)
+    counts = both.sum(axis=2)
+    # summed one value after another, in the order of the periods, as `np.bincount` sums one
+    # pair's: the same means to the last bit, so that units tied there stay tied for Spearman
+    cell = np.broadcast_to(np.arange(counts.size).reshape(counts.shape)[:, :, None], both.shape)[both]
+    x_sums = np.bincount(cell, weights=x[both], minlength=counts.size).reshape(counts.shape)
+    y_sums = np.bincount(cell, weights=y[both], minlength=counts.size).reshape(counts.shape)
+    results = []
+    for index in range(len(pairs)):
+        held = counts[index] > 0
+        people = counts[index][held]
+        results.append(
+            _between_units_of_means(
+                int(counts[index].sum()),
+                x_sums[index][held] / people,
+                y_sums[index][held] / people,
+                min_units=min_units,
+            )
+        )
+    return results
+
+
+def _between_units_of_means(n: int, x_means: np.ndarray, y_means: np.ndarray, *, min_units: int) -> Correlation:
+    """The between-unit test of n pairs whose units' means are `x_means` and `y_means`."""
+    unit_count = int(x_means.size)
     if short := _below_floor(n, unit_count, min_units):
         return _without_numbers(n, unit_count, short)
-    inverse = inverse.reshape(-1)
-    x_means = np.bincount(inverse, weights=x) / counts
-    y_means = np.bincount(inverse, weights=y) / counts
     if _is_constant(x_means) or _is_constant(y_means):
         return _without_numbers(n, unit_count, CONSTANT)
     # Pearson's r with its t test and Fisher interval, Spearman's ρ with its t test, on units − 2

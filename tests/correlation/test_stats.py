@@ -83,6 +83,27 @@ def test_the_between_unit_test_is_pearsons_on_the_unit_means():
     assert (result.effective_n, result.units, result.n) == (12, 12, 60)
 
 
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), units=st.integers(1, 14), periods=st.integers(1, 30), pairs=st.integers(1, 5))
+def test_between_unit_tests_of_matrices_are_each_pairs_own_test(seed, units, periods, pairs):
+    """Each pair of units × periods matrices gets what `correlate_between_units` gives its
+    unit-periods where both have a value, to the last bit: missing cells, units without a pair,
+    tied unit means (values on a coarse grid), constant series and too few units included."""
+    rng = np.random.default_rng(seed)
+
+    def matrix():
+        # (thirds and tenths: summed in another order, equal means would differ in the last bit)
+        values = rng.integers(0, 4, size=(units, periods)) * (100 / 3) + 0.1
+        values[rng.random((units, periods)) < 0.3] = np.nan
+        return values
+
+    matrices = [(matrix(), matrix()) for _ in range(pairs)]
+    together = stats.correlate_between_units_of_matrices(matrices, min_units=3)
+    for (x, y), result in zip(matrices, together, strict=True):
+        rows = np.repeat(np.arange(units), periods)
+        assert result == stats.correlate_between_units(x.ravel(), y.ravel(), units=rows, min_units=3)
+
+
 def test_floors_are_counted_in_units_not_pairs():
     # ten pairs from two units pass a floor of pairs but not one of units
     unit, x, y = _panel(24, units=2, periods=5)

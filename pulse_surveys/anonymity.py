@@ -105,7 +105,7 @@ What this leaves open:
 import heapq
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 import networkx
@@ -460,6 +460,9 @@ class _Pairing:
             self._rank = np.empty(len(every), dtype=np.int64)
             self._rank[order] = np.arange(len(every))
             self._by_rank = [every[code] for code in order]
+            self._rank_of = {vertex: rank for rank, vertex in enumerate(self._by_rank)}
+            # _OUTSIDE is listed twice when the earlier round has it too: the graph uses that one
+            self._rank_of[_OUTSIDE] = int(self._rank[then.index(_OUTSIDE) if _OUTSIDE in then else len(then)])
         outside = then.index(_OUTSIDE) if _OUTSIDE in then else len(then)
         here_now = now.code[self._pair_slots]
         here = np.where(here_now == 0, outside, len(then) + here_now)
@@ -481,6 +484,23 @@ class _Pairing:
         what it contracts by its first vertex, so a component searched on its own, its vertices in
         the same order, has the cut it has in the whole graph's search; of the components with a
         cut, the one whose first vertex comes first is the one that search finds."""
+        if getattr(self, "_searched_in", None) == (now, threshold):
+            changed = now.changes[self._changes_seen :]
+            if not changed:
+                return self._first_cut()
+            into = self._merges(changed, now)
+            if into is not None and _OUTSIDE not in into.values():
+                # each vertex that lost nodes lost them all to one other vertex of this round's
+                self._changes_seen = len(now.changes)
+                then = self._arrays()[1]
+                # in the order they happened: a vertex may take nodes and hand them on
+                self._contracted.merge(
+                    [
+                        (self._rank[len(then) + 1 + now.slot[b[1]]], self._rank[len(then) + 1 + now.slot[a[1]]])
+                        for b, a in zip(changed[0::2], changed[1::2], strict=True)
+                    ]
+                )
+                return self._first_cut()
         ends, other_ends, people, vertices = self.graph(now)
         if getattr(self, "_searched_in", None) != (now, threshold):  # ranks are stable while `now` is
             self._searched_in, self._changes_seen = (now, threshold), len(now.changes)
@@ -500,7 +520,7 @@ class _Pairing:
             hit[touched[touched >= 0]] = True
             searched_again = hit[self._component]
             self._state[searched_again] = _UNKNOWN
-            self._carry_contraction(changed[0::2], ranks_changed[0::2], ranks_changed[1::2], now, searched_again)
+            self._carry_contraction(changed, ranks_changed[0::2], ranks_changed[1::2], now, searched_again)
 
         present, count = self._present, len(vertices)
         graph = scipy.sparse.coo_array((np.ones(ends.size), (ends, other_ends)), shape=(count, count))
@@ -514,7 +534,11 @@ class _Pairing:
         self._label[present] = first_of[self._label[present]]
         absent = self._component < 0
         self._label[absent] = np.flatnonzero(absent)
-        self._cuts = {first: cut for first, cut in self._cuts.items() if self._state[first] == _CUT}
+        self._cuts = {  # (the components are numbered afresh)
+            first: (int(self._component[first]), side)
+            for first, (_number, side) in self._cuts.items()
+            if self._state[first] == _CUT
+        }
         unknown = self._state[present] == _UNKNOWN
         searched = (np.bincount(component, weights=unknown, minlength=parts) > 0)[component]
         keep = np.flatnonzero(searched)  # the vertices of the components to search
@@ -536,27 +560,39 @@ class _Pairing:
             for within, side in _cuts_of_contracted(*contracted, keep.size, threshold):
                 self._state[ranks[within]] = _CLEAN if side is None else _CUT
                 if side is not None:
-                    self._cuts[int(ranks[within[0]])] = (ranks[within], ranks[side])
+                    self._cuts[int(ranks[within[0]])] = (int(self._component[ranks[within[0]]]), ranks[side])
+        self._contracted = _Contracted(self, present[ends], present[other_ends], people, threshold)
+        return self._first_cut()
+
+    def _first_cut(self) -> tuple[set, set] | None:
+        """Of the components with a cut, the one whose first vertex comes first: (its vertices,
+        the side's)."""
         if not self._cuts:
             return None
-        within, side = self._cuts[min(self._cuts)]
-        return {self._by_rank[rank] for rank in within.tolist()}, {self._by_rank[rank] for rank in side.tolist()}
+        component, side = self._cuts[min(self._cuts)]
+        return _Vertices(self, component), {self._by_rank[rank] for rank in side.tolist()}
 
-    def _carry_contraction(self, before: list, before_ranks, after_ranks, now: "_NowVertices", searched_again) -> None:
+    @staticmethod
+    def _merges(changed: list, now: "_NowVertices") -> dict | None:
+        """{vertex: the vertex it went to} when each vertex of `changed` that lost nodes lost them
+        all, to one other vertex (_OUTSIDE, which is the other round's vertex too, stays when it
+        loses this round's nodes: never such a vertex); otherwise None."""
+        into: dict = {}
+        for before, after in zip(changed[0::2], changed[1::2], strict=True):
+            if before == _OUTSIDE or now.held[before] or into.setdefault(before, after) != after:
+                return None
+        return into
+
+    def _carry_contraction(self, changed: list, before_ranks, after_ranks, now: "_NowVertices", searched_again) -> None:
         """Keeps what the components searched again had contracted when the changes only merged
         vertices: each vertex that lost nodes lost them all, to one other vertex. Merging two
         vertices never lowers the number of edge-disjoint paths between any others, so what was
         contracted still is, and contracting goes on from there to the same end. Otherwise those
         components are contracted from the start."""
-        into: dict = {}
-        # (_OUTSIDE is the other round's vertex too: losing this round's nodes, it stays)
-        merged = all(vertex != _OUTSIDE and now.held[vertex] == 0 for vertex in before)
-        for b, a in zip(before_ranks.tolist(), after_ranks.tolist(), strict=True):
-            if into.setdefault(b, a) != a:
-                merged = False
-        if not merged:
+        if self._merges(changed, now) is None:
             self._label[searched_again] = np.flatnonzero(searched_again)
             return
+        into = dict(zip(before_ranks.tolist(), after_ranks.tolist(), strict=True))
         joined: dict = {}
 
         def find(x: int) -> int:
@@ -573,6 +609,187 @@ class _Pairing:
             for old in joined:
                 rename[old] = find(old)
             self._label = rename[self._label]
+
+
+class _Vertices(Set):
+    """The vertices of one component of a pairing's graph, read from its components as they stand
+    rather than listed: a component of 10,000 vertices is found again after each of a thousand
+    hides at 500,000 people."""
+
+    def __init__(self, pairing: "_Pairing", component: int):
+        self.pairing, self.component = pairing, component
+
+    def _ranks(self) -> np.ndarray:
+        return np.flatnonzero(self.pairing._component == self.component)
+
+    def __contains__(self, vertex) -> bool:
+        rank = self.pairing._rank_of.get(vertex)
+        return rank is not None and self.pairing._component[rank] == self.component
+
+    def __iter__(self):
+        return (self.pairing._by_rank[rank] for rank in self._ranks().tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.pairing._component == self.component))
+
+
+class _Contracted:
+    """Rule 5's graph of one pair of rounds as `_contract` leaves it (each contracted vertex by
+    a rank of its own: its vertices, and its edges to the others with their people), kept up
+    to date as hides merge this round's vertices, so that a hide costs what it changes rather
+    than a search of the whole graph. It keeps the pairing's labels, components, states and cuts
+    as a search would have left them.
+
+    A vertex A handing all its nodes to B is A and B merged: the contracted vertices holding
+    them become one, and A leaves the graph (its edges are B's now). Merging only adds weight
+    between what is left, so contracting goes on from the merged vertex alone: an edge at it,
+    or an edge between two of its neighbours (through which it is a common neighbour), may now
+    join its ends. What contracting ends with does not depend on the order of its steps."""
+
+    def __init__(self, pairing: "_Pairing", ends: np.ndarray, other_ends: np.ndarray, people: np.ndarray, threshold):
+        self.pairing, self.threshold = pairing, threshold
+        label, present = pairing._label, np.flatnonzero(pairing._component >= 0)
+        self.members: dict[int, set] = defaultdict(set)
+        for rank, own in zip(present.tolist(), label[present].tolist(), strict=True):
+            self.members[own].add(rank)
+        self.first = {own: min(ranks) for own, ranks in self.members.items()}  # each one's first vertex
+        self.edges: dict[int, dict] = {own: {} for own in self.members}
+        a, b = label[ends], label[other_ends]
+        apart = a != b
+        low, high = np.minimum(a, b)[apart], np.maximum(a, b)[apart]
+        width = len(label)
+        keys, where = np.unique(low * width + high, return_inverse=True)
+        sums = np.bincount(where, weights=people[apart], minlength=keys.size).astype(np.int64)
+        for x, y, weight in zip((keys // width).tolist(), (keys % width).tolist(), sums.tolist(), strict=True):
+            self.edges[x][y] = self.edges[y][x] = weight
+
+    def merge(self, moves: list[tuple[int, int]]) -> None:
+        """Vertex `before` handed all its nodes to vertex `after`, for each (before, after) in
+        order (ranks); then every component these touched is searched for a small cut again."""
+        pairing, touched = self.pairing, set()
+        for before, after in moves:
+            before, after = int(before), int(after)
+            if pairing._component[before] < 0:  # without people in either round: no edges
+                continue
+            own = int(pairing._label[before])
+            if pairing._component[after] < 0:  # takes `before`'s place in its contracted vertex
+                pairing._label[after], pairing._component[after] = own, pairing._component[before]
+                self.members[own].add(after)
+                self.first[own] = min(self.first[own], after)
+            else:
+                own = self._contract(own, int(pairing._label[after]))
+            self.members[own].discard(before)
+            if self.first[own] == before:
+                self.first[own] = min(self.members[own])
+            if own == before:  # named by a vertex still in the graph, as a search names it
+                own = self._rename(own, self.first[own])
+            pairing._label[before], pairing._component[before] = before, -1
+            pairing._state[before] = _UNKNOWN
+            pairing._cuts.pop(before, None)
+            self._contract_further(own)
+            touched.add(after)  # in the graph now, as `before` is not
+        searched: set = set()
+        for rank in touched:
+            own = int(pairing._label[rank])
+            if pairing._component[rank] >= 0 and own not in searched:  # (one that left: its heir is here)
+                searched |= self._search(own)
+
+    def _contract(self, x: int, y: int) -> int:
+        """Makes the contracted vertices x and y one (named by the one with more vertices)."""
+        if x == y:
+            return x
+        if len(self.members[x]) < len(self.members[y]):
+            x, y = y, x
+        edges, gone = self.edges[x], self.edges.pop(y)
+        edges.pop(y, None)
+        for z, weight in gone.items():
+            if z == x:
+                continue
+            del self.edges[z][y]
+            edges[z] = self.edges[z][x] = edges.get(z, 0) + weight
+        moved = self.members.pop(y)
+        self.members[x] |= moved
+        self.first[x] = min(self.first[x], self.first.pop(y))
+        self.pairing._label[list(moved)] = x
+        return x
+
+    def _rename(self, old: int, new: int) -> int:
+        edges = self.edges[new] = self.edges.pop(old)
+        for z in edges:
+            self.edges[z][new] = self.edges[z].pop(old)
+        members = self.members[new] = self.members.pop(old)
+        self.first[new] = self.first.pop(old)
+        self.pairing._label[list(members)] = new
+        return new
+
+    def _through(self, x: int, y: int) -> int:
+        """The people of the two-edge paths between x and y: Σ over their common neighbours z of
+        min(weight(x, z), weight(y, z))."""
+        small, large = sorted((self.edges[x], self.edges[y]), key=len)
+        return sum(min(weight, large[z]) for z, weight in small.items() if z in large)
+
+    def _joined(self, x: int, y: int) -> bool:
+        weight = self.edges[x][y]
+        return weight >= self.threshold or weight + self._through(x, y) >= self.threshold
+
+    def _contract_further(self, own: int) -> None:
+        """Contracts around `own` until nothing more joins."""
+        work = [own]
+        while work:
+            x = work.pop()
+            if x not in self.edges:
+                continue
+            joined = next((z for z in self.edges[x] if self._joined(x, z)), None)
+            if joined is not None:
+                work.append(self._contract(x, joined))
+                continue
+            neighbours = self.edges[x]
+            pair = next(
+                ((y, z) for y in neighbours for z in self.edges[y] if z in neighbours and y < z and self._joined(y, z)),
+                None,
+            )
+            if pair is not None:
+                work += [self._contract(*pair), x]
+
+    def _search(self, own: int) -> set:
+        """Searches the component of the contracted vertex `own` for a small cut as
+        `_cuts_of_contracted` does, and records what it finds: its contracted vertices."""
+        pairing, component, stack = self.pairing, {own}, [own]
+        while stack:
+            for z in self.edges[stack.pop()]:
+                if z not in component:
+                    component.add(z)
+                    stack.append(z)
+        first = {x: self.first[x] for x in component}
+        start = min(first.values())
+        within = np.isin(pairing._label, list(component))  # (a vertex outside the graph is labelled itself)
+        number = len(pairing._by_rank) + start  # (apart from the numbers a search gives)
+        pairing._component[within] = number
+        for key in [key for key in pairing._cuts if pairing._component[key] in (-1, number)]:
+            del pairing._cuts[key]  # the cuts of what is now this component, or left the graph
+        side = None
+        if len(component) >= 2:
+            light = [x for x in component if sum(self.edges[x].values()) < self.threshold]
+            if light:
+                side = self.members[min(light, key=first.__getitem__)]
+            else:
+                # on the contracted vertices named by their first vertex, edges in that order
+                ordered = sorted(
+                    (min(first[x], first[y]), max(first[x], first[y]), weight)
+                    for x in component
+                    for y, weight in self.edges[x].items()
+                    if first[x] < first[y]
+                )
+                graph = networkx.Graph()
+                graph.add_weighted_edges_from(ordered)
+                value, (cut_side, _rest) = networkx.stoer_wagner(graph)
+                if value < self.threshold:
+                    named = {first[x]: x for x in component}
+                    side = set().union(*(self.members[named[name]] for name in cut_side))
+        pairing._state[within] = _CLEAN if side is None else _CUT
+        if side is not None:
+            pairing._cuts[start] = (number, np.sort(np.fromiter(side, dtype=np.int64)))
+        return component
 
 
 class _NowVertices:

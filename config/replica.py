@@ -19,8 +19,10 @@ Otherwise the reads stay on the primary; a replica that stops being usable is lo
 import contextlib
 import contextvars
 import logging
+import queue
 import threading
 import time
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -150,6 +152,61 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == PRIMARY
+
+
+def read_at_once(calls: Sequence[Callable[[], object]]) -> list[object]:
+    """The results of `calls`, read-only functions, in their order, run on up to
+    `DATABASE_READ_STREAMS` connections at once: this thread's, and one of its own for each extra
+    thread, opened for these calls and closed after them (so nothing is left open when the
+    calls return; opening one costs a few milliseconds). Each thread takes the next call when it
+    is done with one, so give the slowest first. Each call reads the alias `heavy_reads()` chose
+    here. Run one after another, on this thread's connection, inside a transaction (the other
+    connections would not see its rows), on other engines than PostgreSQL, or with one stream.
+    The first error any call raises is raised here, once every thread has stopped."""
+    alias = current_read_alias()
+    streams = min(settings.DATABASE_READ_STREAMS, len(calls))
+    if (
+        streams < 2
+        or connections[alias].vendor != "postgresql"
+        or connections[alias].in_atomic_block
+        or connections[PRIMARY].in_atomic_block
+    ):
+        return [call() for call in calls]
+    pending: queue.SimpleQueue = queue.SimpleQueue()
+    for item in enumerate(calls):
+        pending.put(item)
+    results: list[object] = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def take_calls() -> None:
+        while not errors:
+            try:
+                index, call = pending.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results[index] = call()
+            except BaseException as error:  # noqa: BLE001 - raised again by the caller's thread
+                errors.append(error)
+
+    def on_own_connection() -> None:
+        try:
+            take_calls()
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(on_own_connection,), name=f"prima-read-{n}")
+        for n in range(1, streams)
+    ]
+    for thread in threads:
+        thread.start()
+    take_calls()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
 
 
 def pin_to_primary(user) -> None:

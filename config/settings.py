@@ -131,6 +131,9 @@ DATABASE_REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", 30, minimu
 DATABASE_REPLICA_MAX_LAG_SECONDS = envint("DATABASE_REPLICA_MAX_LAG_SECONDS", 10, minimum=0)
 # Each process asks the replica about its health at most this often.
 DATABASE_REPLICA_CHECK_SECONDS = envint("DATABASE_REPLICA_CHECK_SECONDS", 5, minimum=0)
+# A report's inputs are read on this many connections at once (`config.replica.read_at_once`);
+# 1 reads them one after another.
+DATABASE_READ_STREAMS = envint("DATABASE_READ_STREAMS", 2, minimum=1)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Exists, OuterRef, QuerySet
 
-from config.replica import heavy_reads
+from config.replica import heavy_reads, read_at_once
 from core.columns import month_of
 from employees.models import Department
 from employees.selectors import headcount_by_department
@@ -148,25 +148,32 @@ def unit_ids() -> list[int]:
 def read(*, period_from: dt.date, period_to: dt.date, external_source: str, shrink: bool = False) -> Inputs:
     """Every input of a report for the months `period_from`..`period_to` (inclusive), for
     the units that `unit_ids` names; with `shrink`, pulse scores as empirical-Bayes estimates."""
-    inputs = Inputs()
-    units = unit_ids()
-    # the units as a subquery: at 50,000 people a thousand ids would be sent with every query
-    span = {"period_from": period_from, "period_to": period_to, "department_ids": _units()}
-    inputs.internal = pulse_surveys.internal_satisfaction_columns(**span, shrink=shrink)
+
+    def span() -> dict:  # a queryset of its own for each read: they may run in several threads
+        # the units as a subquery: at 50,000 people a thousand ids would be sent with every query
+        return {"period_from": period_from, "period_to": period_to, "department_ids": _units()}
+
+    reads = {  # the slowest first (`read_at_once` hands out the calls in this order)
+        "leave_days": lambda: leave.leave_days_taken_columns(**span()),
+        "internal": lambda: pulse_surveys.internal_satisfaction_columns(**span(), shrink=shrink),
+        "external": lambda: service_quality.external_score_columns(source=external_source, **span()),
+        "recognitions": lambda: list(rewards.recognition_count_series(**span())),
+        "headcount_history": lambda: pulse_surveys.headcount_columns(**span()),
+        "bonus": lambda: list(rewards.bonus_amount_series(**span())),
+        "internal_imports": lambda: list(service_quality.internal_import_series(**span())),
+        "headcount": headcount_by_department,
+        "actions_completed": lambda: list(improvement.actions_completed_series(**span())),
+        "training_hours": lambda: list(improvement.training_hours_series(**span())),
+        "drivers": lambda: sorted(pulse_surveys.driver_keys()),
+        "units": unit_ids,
+    }
+    values = dict(zip(reads, read_at_once(list(reads.values())), strict=True))
+    units = set(values.pop("units"))
+    values["headcount"] = {unit: people for unit, people in values["headcount"].items() if unit in units}
+    inputs = Inputs(**values)
     _note_protected(inputs)
     if shrink:
         _note_shrunk(inputs)
-    inputs.drivers = sorted(pulse_surveys.driver_keys())
-    inputs.internal_imports = list(service_quality.internal_import_series(**span))
-    inputs.external = service_quality.external_score_columns(source=external_source, **span)
-    inputs.bonus = list(rewards.bonus_amount_series(**span))
-    inputs.recognitions = list(rewards.recognition_count_series(**span))
-    inputs.leave_days = leave.leave_days_taken_columns(**span)
-    inputs.actions_completed = list(improvement.actions_completed_series(**span))
-    inputs.training_hours = list(improvement.training_hours_series(**span))
-    unit_set = set(units)
-    inputs.headcount = {unit: people for unit, people in headcount_by_department().items() if unit in unit_set}
-    inputs.headcount_history = pulse_surveys.headcount_columns(**span)
     return inputs
 
 

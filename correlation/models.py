@@ -200,8 +200,16 @@ class CorrelationPoint(models.Model):
     """One unit-period of the headline scatter: internal satisfaction and the external score in
     the same period."""
 
-    report = models.ForeignKey(CorrelationReport, on_delete=models.CASCADE, related_name="points")
-    department = models.ForeignKey("employees.Department", on_delete=models.CASCADE, related_name="+")
+    # A report writes its points once, in bulk, in the transaction that holds the report locked,
+    # for the units it has just read: the database's deferred key checks (two per point, at
+    # commit) cost as much as writing them, so deletions cascade here in Django alone. The
+    # report's index is the unique constraint's.
+    report = models.ForeignKey(
+        CorrelationReport, on_delete=models.CASCADE, related_name="points", db_constraint=False, db_index=False
+    )
+    department = models.ForeignKey(
+        "employees.Department", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     period = PeriodField()
     internal = models.FloatField()
     external = models.FloatField()

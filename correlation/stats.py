@@ -172,13 +172,17 @@ def group_sums(inverse: np.ndarray, values: np.ndarray, groups: int) -> np.ndarr
     return np.column_stack([np.bincount(inverse, weights=column, minlength=groups) for column in values.T])
 
 
-def demean_within(units: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Each value minus the mean of its unit's values (works on a column matrix too)."""
-    units = np.asarray(units)
+def unit_codes(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(each row's unit as 0..k−1 in the order of the units, the rows of each unit as float)."""
+    _labels, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
+    return inverse.reshape(-1), counts.astype(float)
+
+
+def demean_within(units: np.ndarray, values: np.ndarray, *, codes: tuple | None = None) -> np.ndarray:
+    """Each value minus the mean of its unit's values (works on a column matrix too); `codes`
+    are `unit_codes(units)` where the caller has them."""
     values = np.asarray(values, dtype=float)
-    _labels, inverse = np.unique(units, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    counts = np.bincount(inverse).astype(float)
+    inverse, counts = codes if codes is not None else unit_codes(np.asarray(units))
     if values.ndim == 1:
         return values - (np.bincount(inverse, weights=values) / counts)[inverse]
     return values - (group_sums(inverse, values, counts.size) / counts[:, None])[inverse]
@@ -220,21 +224,24 @@ class ClusteredFit:
         return float(self.params[index] - half), float(self.params[index] + half)
 
 
-def ols_clustered(design: np.ndarray, y: np.ndarray, clusters: np.ndarray, *, absorbed: int = 0) -> ClusteredFit | None:
-    """y on the columns of `design`, errors clustered by `clusters`. `absorbed` counts the
-    parameters already partialled out of every column (unit means), so that the small-sample
-    factor G/(G − 1) · (N − 1)/(N − K) counts them as statsmodels does when the same unit
-    dummies are columns of its design. None for a design that is singular."""
+def ols_clustered(
+    design: np.ndarray, y: np.ndarray, clusters: np.ndarray, *, absorbed: int = 0, codes: tuple | None = None
+) -> ClusteredFit | None:
+    """y on the columns of `design`, errors clustered by `clusters` (`codes`: their
+    `unit_codes`, where the caller has them). `absorbed` counts the parameters already
+    partialled out of every column (unit means), so that the small-sample factor
+    G/(G − 1) · (N − 1)/(N − K) counts them as statsmodels does when the same unit dummies are
+    columns of its design. None for a design that is singular."""
     design = np.asarray(design, dtype=float)
     n, k = design.shape
-    _labels, inverse = np.unique(clusters, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    groups = int(inverse.max()) + 1 if n else 0
+    inverse, counts = codes if codes is not None else unit_codes(clusters)
+    groups = counts.size if n else 0
     parameters = k + absorbed
     if groups < 2 or n <= parameters:
         return None
     gram = design.T @ design
-    if np.linalg.matrix_rank(gram) < k:
+    # (one column: what matrix_rank decides, its one singular value above itself times ε)
+    if (gram[0, 0] <= 0) if k == 1 else (np.linalg.matrix_rank(gram) < k):
         return None
     bread = np.linalg.inv(gram)
     params = bread @ (design.T @ y)
@@ -249,12 +256,12 @@ def _standardised(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / values.std()
 
 
-def _clustered_r(x: np.ndarray, y: np.ndarray, units: np.ndarray, *, absorbed: int):
+def _clustered_r(x: np.ndarray, y: np.ndarray, units: np.ndarray, *, absorbed: int, codes: tuple | None = None):
     """(slope, p, low, high) of standardised y on standardised x, clustered by unit: the slope is
     Pearson's r of x and y. With `absorbed` unit means already removed, no intercept."""
     xs, ys = _standardised(x), _standardised(y)
     design = xs[:, None] if absorbed else np.column_stack([np.ones(xs.size), xs])
-    fit = ols_clustered(design, ys, units, absorbed=absorbed)
+    fit = ols_clustered(design, ys, units, absorbed=absorbed, codes=codes)
     if fit is None:
         return None
     index = design.shape[1] - 1
@@ -288,24 +295,34 @@ def pooled_design_effect(x: np.ndarray, y: np.ndarray, units: np.ndarray) -> flo
     return float(1 + (periods - 1) * intraclass_correlation(units, x) * intraclass_correlation(units, y))
 
 
-def lag_one_autocorrelation(units: np.ndarray, times: np.ndarray, values: np.ndarray) -> float:
-    """The correlation of each unit-centred value with the same unit's value one period
-    earlier, over every such neighbour pair (0 when there are fewer than three)."""
+def _neighbours(units: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(earlier, later): the row positions of every pair of one unit's consecutive periods."""
     order = np.lexsort((times, units))
-    units, times, values = units[order], times[order], values[order]
+    units, times = units[order], times[order]
     neighbours = (units[1:] == units[:-1]) & (times[1:] == times[:-1] + 1)
-    if neighbours.sum() < 3:
+    return order[:-1][neighbours], order[1:][neighbours]
+
+
+def lag_one_autocorrelation(units: np.ndarray, times: np.ndarray, values: np.ndarray, *, pairs=None) -> float:
+    """The correlation of each unit-centred value with the same unit's value one period
+    earlier, over every such neighbour pair (0 when there are fewer than three); `pairs` are
+    `_neighbours(units, times)` where the caller has them."""
+    earlier, later = pairs if pairs is not None else _neighbours(units, times)
+    if earlier.size < 3:
         return 0.0
-    earlier, later = values[:-1][neighbours], values[1:][neighbours]
+    earlier, later = values[earlier], values[later]
     if _is_constant(earlier) or _is_constant(later):
         return 0.0
-    return float(np.corrcoef(earlier, later)[0, 1])
+    return pearson_r(earlier, later)
 
 
 def serial_design_effect(units, times, x_within, y_within) -> float:
     """Bartlett's variance inflation of a correlation between two AR(1) series, (1 + φₓφᵧ) /
     (1 − φₓφᵧ), from the lag-one autocorrelations of the unit-centred series (at least 1)."""
-    product = lag_one_autocorrelation(units, times, x_within) * lag_one_autocorrelation(units, times, y_within)
+    pairs = _neighbours(units, times)
+    product = lag_one_autocorrelation(units, times, x_within, pairs=pairs) * lag_one_autocorrelation(
+        units, times, y_within, pairs=pairs
+    )
     product = min(product, 0.95)
     return float(max((1 + product) / (1 - product), 1.0))
 
@@ -319,12 +336,14 @@ def correlate(x, y, *, units, min_units: int = MIN_UNITS) -> Correlation:
         return _without_numbers(n, unit_count, short)
     if _is_constant(x) or _is_constant(y):
         return _without_numbers(n, unit_count, CONSTANT)
-    fitted = _clustered_r(x, y, units, absorbed=0)
+    codes = unit_codes(units)
+    fitted = _clustered_r(x, y, units, absorbed=0, codes=codes)
     if fitted is None:
         return _without_numbers(n, unit_count, SINGULAR)
     r, p, low, high = fitted
-    rho = spearman_rho(x, y)
-    ranked = _clustered_r(ranks(x), ranks(y), units, absorbed=0)
+    x_ranks, y_ranks = ranks(x), ranks(y)
+    rho = pearson_r(x_ranks, y_ranks)  # Spearman's ρ
+    ranked = _clustered_r(x_ranks, y_ranks, units, absorbed=0, codes=codes)
     design_effect = pooled_design_effect(x, y, units)
     effective_n = n / design_effect
     return Correlation(
@@ -483,23 +502,26 @@ def correlate_within_units(
     keep = _units_with_periods(units, min_periods)
     x, y, units, times = x[keep], y[keep], units[keep], times[keep]
     n = int(x.size)
-    unit_count = int(np.unique(units).size)
+    codes = unit_codes(units)
+    unit_count = int(codes[1].size)
     if short := _below_floor(n, unit_count, min_units):
         return _without_numbers(n, unit_count, short)
-    x_within = demean_within(units, x)
-    y_within = demean_within(units, y)
+    x_within = demean_within(units, x, codes=codes)
+    y_within = demean_within(units, y, codes=codes)
     if _is_constant(x_within) or _is_constant(y_within):
         return _without_numbers(n, unit_count, CONSTANT)
-    fitted = _clustered_r(x_within, y_within, units, absorbed=unit_count)
+    fitted = _clustered_r(x_within, y_within, units, absorbed=unit_count, codes=codes)
     if fitted is None:
         return _without_numbers(n, unit_count, SINGULAR)
     r, p, low, high = fitted
-    rho = spearman_rho(x_within, y_within)
+    x_ranks, y_ranks = ranks(x_within), ranks(y_within)
+    rho = pearson_r(x_ranks, y_ranks)  # Spearman's ρ
     ranked = _clustered_r(
-        demean_within(units, ranks(x_within)),
-        demean_within(units, ranks(y_within)),
+        demean_within(units, x_ranks, codes=codes),
+        demean_within(units, y_ranks, codes=codes),
         units,
         absorbed=unit_count,
+        codes=codes,
     )
     design_effect = serial_design_effect(units, times, x_within, y_within)
     effective_n = (n - unit_count + 1) / design_effect

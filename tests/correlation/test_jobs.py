@@ -232,3 +232,27 @@ def test_the_standard_report_of_an_organisation_with_only_custom_measures_names_
     assert (parameters["external_source"], parameters["external_dimension"]) == ("custom", "complaints")
     report = services.correlation_report_request(actor=None, is_standard=True, **parameters)
     assert report.external_higher_is_better is False
+
+
+def test_a_report_s_points_go_with_the_report_and_with_their_unit(synthetic_organisation, request_report, org):
+    # Points carry no database key checks (they cost as much as the writing): the deletions
+    # cascade in Django, and no point is left behind.
+    import numpy as np
+
+    from correlation.models import CorrelationPoint
+    from service_quality.models import ExternalScore, InternalScore
+
+    organisation = synthetic_organisation(units=3, months=4)
+    organisation.load(np.arange(12.0).reshape(3, 4) + 60, np.arange(12.0).reshape(3, 4) + 70)
+    parameters = {"period_from": organisation.period_from, "period_to": organisation.period_to}
+    kept, dropped = request_report(org.hana, **parameters), request_report(org.hana, **parameters)
+    assert kept.points.count() == dropped.points.count() == 12
+
+    dropped.delete()
+    assert not CorrelationPoint.objects.filter(report_id=dropped.pk).exists()
+    closed_unit = organisation.units[0]  # (its scores go first: they protect it)
+    ExternalScore.objects.filter(department=closed_unit).delete()
+    InternalScore.objects.filter(department=closed_unit).delete()
+    closed_unit.delete()
+    assert not CorrelationPoint.objects.filter(department_id=closed_unit.pk).exists()
+    assert kept.points.count() == 8

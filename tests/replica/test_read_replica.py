@@ -9,12 +9,14 @@ read); Hana (HR) writes. The ordinary department list of the API is no heavy rea
 
 import csv
 import io
+import json
 import time
 import uuid
 
 import pytest
 
 from config.replica import LAG_QUERY
+from tests.replica.conftest import _manage, _settings_free_env
 
 FALLBACK = "read replica unusable"
 
@@ -116,3 +118,42 @@ def test_a_replica_lagging_beyond_the_bound_sends_heavy_reads_to_the_primary(pai
     assert new in exported and old not in exported
     fallback = [line for line in server.log().splitlines() if FALLBACK in line]
     assert len(fallback) == 1 and "behind" in fallback[0]
+
+
+READS_AT_ONCE = """
+import json, threading, time
+from config.replica import heavy_reads, read_at_once
+from employees.models import Department
+
+def name_and_thread():
+    time.sleep(0.05)  # long enough for every thread to have started and taken calls
+    return Department.objects.get(code="CS").name, threading.current_thread().name
+
+with heavy_reads():
+    inside = read_at_once([name_and_thread] * 6)
+outside = read_at_once([name_and_thread] * 4)
+print(json.dumps({"inside": inside, "outside": outside}))
+"""
+
+
+def test_reads_at_once_follow_the_replica_heavy_reads_chose_on_every_connection(pair):
+    # given a replica that stopped replaying just before a change
+    pair.wait_until_caught_up()
+    pair.pause_replay()
+    old, new = rename_customer_service_on_the_primary(pair)
+
+    # when a process of Prima's reads at once on three connections, inside heavy_reads and outside
+    env = _settings_free_env(
+        DATABASE_URL=pair.primary.url(),
+        DATABASE_REPLICA_URL=pair.replica.url(),
+        DATABASE_REPLICA_CHECK_SECONDS="0",
+        DATABASE_REPLICA_MAX_LAG_SECONDS="3600",
+        DATABASE_READ_STREAMS="3",
+    )
+    shown = json.loads(_manage("shell", "-c", READS_AT_ONCE, env=env).strip().splitlines()[-1])
+
+    # then every call inside read the replica (old name), on three threads; every call outside,
+    # which may read the primary, read the change
+    assert {name for name, _thread in shown["inside"]} == {old}
+    assert len({thread for _name, thread in shown["inside"]}) == 3
+    assert {name for name, _thread in shown["outside"]} == {new}

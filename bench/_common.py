@@ -27,6 +27,36 @@ def setup_django(settings_module: str = "config.settings") -> None:
         django.setup()
 
 
+class QueriesOfEveryThread:
+    """Django's `CaptureQueriesContext` on this thread's connection, and on every connection
+    another thread opens inside the block (a correlation job reads on two connections at once:
+    `config.replica.read_at_once`). `captured_queries` holds them all once the block ends."""
+
+    def __enter__(self):
+        from django.db import connection
+        from django.db.backends.signals import connection_created
+        from django.test.utils import CaptureQueriesContext
+
+        self._own = CaptureQueriesContext(connection)
+        self._own.__enter__()
+        self._opened: list = []
+        connection_created.connect(self._log, dispatch_uid=id(self))
+        return self
+
+    def _log(self, sender, connection, **kwargs) -> None:
+        if connection is not self._own.connection:
+            connection.force_debug_cursor = True  # its queries go to its own log from now on
+            self._opened.append(connection)
+
+    def __exit__(self, *exc):
+        from django.db.backends.signals import connection_created
+
+        connection_created.disconnect(dispatch_uid=id(self))
+        self._own.__exit__(*exc)
+        self.captured_queries = [*self._own.captured_queries, *(q for c in self._opened for q in c.queries_log)]
+        return False
+
+
 def require_postgresql(what: str) -> None:
     from django.db import connection
 

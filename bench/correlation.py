@@ -34,7 +34,7 @@ import statistics
 import sys
 import time
 
-from bench._common import machine, require_postgresql, save_results, setup_django
+from bench._common import QueriesOfEveryThread, machine, require_postgresql, save_results, setup_django
 
 # The steps of `tasks.correlation.correlation_report_pipeline`, in its order.
 CHAIN = ("aggregate", "statistics", "finish")
@@ -158,11 +158,8 @@ def _explain(first: dt.date, last: dt.date) -> str:
 
 def _profile(first: dt.date, last: dt.date, top: int = 25) -> dict:
     """One more job run under cProfile and with its queries captured: where the time goes."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     profiler = cProfile.Profile()
-    with CaptureQueriesContext(connection) as queries:
+    with QueriesOfEveryThread() as queries:
         profiler.enable()
         run_job(first, last)
         profiler.disable()

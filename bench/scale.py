@@ -39,7 +39,16 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench._common import RESULTS_DIR, ROOT, machine, percentile, require_postgresql, save_results, setup_django
+from bench._common import (
+    RESULTS_DIR,
+    ROOT,
+    QueriesOfEveryThread,
+    machine,
+    percentile,
+    require_postgresql,
+    save_results,
+    setup_django,
+)
 
 DEFAULT_SCALES = (0.1, 1.0, 10.0)
 PEOPLE_PER_SCALE = 50_000
@@ -230,16 +239,13 @@ def measure_pages(seconds: float) -> dict:
 def measure_correlation(repeats: int) -> dict:
     import statistics
 
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from bench.correlation import _span, run_job
     from correlation.models import CorrelationReport
 
     first, last = _span()
     load_before = _load()
     runs, ids = [], []
-    with CaptureQueriesContext(connection) as queries:
+    with QueriesOfEveryThread() as queries:
         for _attempt in range(repeats):
             job = run_job(first, last)
             runs.append(job["seconds"]["total"])

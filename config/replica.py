@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DatabaseError, connections
 
 logger = logging.getLogger("prima.replica")
@@ -161,8 +161,10 @@ def read_at_once(calls: Sequence[Callable[[], object]]) -> list[object]:
     calls return; opening one costs a few milliseconds). Each thread takes the next call when it
     is done with one, so give the slowest first. Each call reads the alias `heavy_reads()` chose
     here. Run one after another, on this thread's connection, inside a transaction (the other
-    connections would not see its rows), on other engines than PostgreSQL, or with one stream.
-    The first error any call raises is raised here, once every thread has stopped."""
+    connections would not see its rows), on other engines than PostgreSQL, or with one stream;
+    a thread that cannot open its connection (the server at its limit of connections) leaves
+    its share to the others. The first error any call raises is raised here, once every thread
+    has stopped."""
     alias = current_read_alias()
     streams = min(settings.DATABASE_READ_STREAMS, len(calls))
     if (
@@ -170,6 +172,7 @@ def read_at_once(calls: Sequence[Callable[[], object]]) -> list[object]:
         or connections[alias].vendor != "postgresql"
         or connections[alias].in_atomic_block
         or connections[PRIMARY].in_atomic_block
+        or not connections[alias].get_autocommit()
     ):
         return [call() for call in calls]
     pending: queue.SimpleQueue = queue.SimpleQueue()
@@ -191,9 +194,14 @@ def read_at_once(calls: Sequence[Callable[[], object]]) -> list[object]:
 
     def on_own_connection() -> None:
         try:
+            connections[alias].ensure_connection()
+        except DatabaseError as error:
+            logger.warning("no extra connection for reads at once (%s): fewer streams", error)
+        else:
             take_calls()
         finally:
             connections.close_all()
+            caches.close_all()
 
     threads = [
         threading.Thread(target=contextvars.copy_context().run, args=(on_own_connection,), name=f"prima-read-{n}")
@@ -201,9 +209,14 @@ def read_at_once(calls: Sequence[Callable[[], object]]) -> list[object]:
     ]
     for thread in threads:
         thread.start()
-    take_calls()
-    for thread in threads:
-        thread.join()
+    try:
+        take_calls()
+    except BaseException as error:  # an interruption (a time limit): the threads take no further call
+        errors.append(error)
+        raise
+    finally:
+        for thread in threads:
+            thread.join()
     if errors:
         raise errors[0]
     return results

@@ -201,9 +201,12 @@ class CorrelationPoint(models.Model):
     the same period."""
 
     # A report writes its points once, in bulk, in the transaction that holds the report locked,
-    # for the units it has just read: the database's deferred key checks (two per point, at
-    # commit) cost as much as writing them, so deletions cascade here in Django alone. The
-    # report's index is the unique constraint's.
+    # for the units its series names: the database's deferred key checks (two per point, at
+    # commit) cost as much as writing them, so deletions cascade here in Django alone. A unit
+    # deleted (in the admin) between the report's steps, or a report deleted while its
+    # statistics step runs, can leave points behind that name nothing; every page and file
+    # reads points joined to their unit, so none of them shows such a point. The report's index
+    # is the unique constraint's.
     report = models.ForeignKey(
         CorrelationReport, on_delete=models.CASCADE, related_name="points", db_constraint=False, db_index=False
     )

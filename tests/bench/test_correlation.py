@@ -1,5 +1,7 @@
 """The correlation benchmark runs the report job and the SQL + scipy baseline side by side."""
 
+import threading
+
 import pytest
 from scipy import stats
 
@@ -48,3 +50,30 @@ def test_with_a_tenth_of_the_answers_the_job_reads_the_same_results_and_nothing_
     assert kept["baseline"]["n"] <= full["baseline"]["n"]
     # and the answers are all back
     assert Answer.objects.count() == answers
+
+
+def test_the_profile_counts_the_queries_of_every_connection_the_job_reads_on(settings):
+    # given reads at once on two connections, each call a query of its own
+    from django.db import connection
+
+    from bench._common import QueriesOfEveryThread
+    from config.replica import read_at_once
+
+    settings.DATABASE_READ_STREAMS = 2
+
+    def marked(number: int):
+        def read():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT 'read {number}', pg_sleep(0.02)")
+                return threading.current_thread().name
+
+        return read
+
+    # when they run inside the capture
+    with QueriesOfEveryThread() as queries:
+        threads = read_at_once([marked(number) for number in range(6)])
+
+    # then both threads read, and every query was captured, whichever connection ran it
+    assert set(threads) == {"MainThread", "prima-read-1"}
+    captured = " ".join(query["sql"] for query in queries.captured_queries)
+    assert all(f"'read {number}'" in captured for number in range(6))

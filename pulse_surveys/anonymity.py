@@ -304,6 +304,14 @@ def _differs_safely(atom: frozenset, answered: Collection, earlier: Iterable[Sho
 
 
 _OUTSIDE = ("outside",)  # where a person's answers of a round are in no shown total
+
+
+def _code_of_outside(then: list) -> int:
+    """_OUTSIDE's code in a pairing's graph: its place among the earlier round's vertices, or
+    the place after them when that round has none outside."""
+    return then.index(_OUTSIDE) if _OUTSIDE in then else len(then)
+
+
 _UNKNOWN, _CLEAN, _CUT = 0, 1, 2  # what rule 5's search knows of a graph component
 
 
@@ -449,6 +457,7 @@ class _Pairing:
         (one end, the other end, people) as arrays, with the vertices numbered in the order of
         their reprs, and the vertices in that order."""
         nodes, then, node_index, then_index, counts = self._arrays()
+        outside = _code_of_outside(then)
         if getattr(self, "_slots_of", None) is not now:  # each pair's node's place in `now`, once
             missing = len(now.nodes)  # a node outside the tree: its code there is _OUTSIDE's
             slots = np.fromiter((now.slot.get(node, missing) for node in nodes), dtype=np.int64, count=len(nodes))
@@ -462,8 +471,7 @@ class _Pairing:
             self._by_rank = [every[code] for code in order]
             self._rank_of = {vertex: rank for rank, vertex in enumerate(self._by_rank)}
             # _OUTSIDE is listed twice when the earlier round has it too: the graph uses that one
-            self._rank_of[_OUTSIDE] = int(self._rank[then.index(_OUTSIDE) if _OUTSIDE in then else len(then)])
-        outside = then.index(_OUTSIDE) if _OUTSIDE in then else len(then)
+            self._rank_of[_OUTSIDE] = int(self._rank[outside])
         here_now = now.code[self._pair_slots]
         here = np.where(here_now == 0, outside, len(then) + here_now)
         apart = here != then_index
@@ -512,7 +520,7 @@ class _Pairing:
         self._changes_seen = len(now.changes)
         if changed:  # every component that held a changed vertex when last seen is searched again
             then = self._arrays()[1]
-            outside = then.index(_OUTSIDE) if _OUTSIDE in then else len(then)
+            outside = _code_of_outside(then)
             codes = [outside if vertex == _OUTSIDE else len(then) + 1 + now.slot[vertex[1]] for vertex in changed]
             ranks_changed = self._rank[codes]
             touched = self._component[ranks_changed]
@@ -630,7 +638,7 @@ class _Vertices(Set):
         return (self.pairing._by_rank[rank] for rank in self._ranks().tolist())
 
     def __len__(self) -> int:
-        return int(np.count_nonzero(self.pairing._component == self.component))
+        return int(self._ranks().size)
 
 
 class _Contracted:

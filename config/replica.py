@@ -160,8 +160,9 @@ def read_at_once(calls: Sequence[Callable[[], object]]) -> list[object]:
     thread, opened for these calls and closed after them (so nothing is left open when the
     calls return; opening one costs a few milliseconds). Each thread takes the next call when it
     is done with one, so give the slowest first. Each call reads the alias `heavy_reads()` chose
-    here. Run one after another, on this thread's connection, inside a transaction (the other
-    connections would not see its rows), on other engines than PostgreSQL, or with one stream;
+    here. Run one after another, on this thread's connection, inside a transaction or with
+    autocommit off (the other connections would not see its rows), on other engines than
+    PostgreSQL, or with one stream;
     a thread that cannot open its connection (the server at its limit of connections) leaves
     its share to the others. The first error any call raises is raised here, once every thread
     has stopped."""

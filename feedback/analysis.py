@@ -5,10 +5,14 @@ same code serves pages, the evaluation test and the benchmark. `CommentAnalyser`
 themes once; `analyse` reads one comment, `summarise` a group's comments.
 """
 
+import hashlib
+import importlib.metadata
 import random
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
+from pathlib import Path
 
 from feedback import lexicon, text
 
@@ -112,9 +116,25 @@ def _expanded(weights: dict[str, float], language: str) -> dict[str, float]:
     return stems
 
 
+def _code_fingerprint() -> str:
+    """What reading a comment depends on besides the themes: this module, the lexicon and the
+    text functions as installed, and the stemmer's release."""
+    digest = hashlib.sha256(importlib.metadata.version("PySastrawi").encode())
+    for module in (sys.modules[__name__], lexicon, text):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+_CODE_FINGERPRINT = _code_fingerprint()
+
+
 class CommentAnalyser:
     def __init__(self, themes: Iterable[ThemeSpec]):
         self.themes = list(themes)
+        # Two analysers with the same fingerprint read every comment alike.
+        self.fingerprint = hashlib.sha256(
+            repr([_CODE_FINGERPRINT, *(astuple(theme) for theme in self.themes)]).encode()
+        ).hexdigest()
         self.labels = {theme.key: theme.label for theme in self.themes}
         self._order = {theme.key: position for position, theme in enumerate(self.themes)}
         # first word's form -> [(theme key, the forms of every word of the keyword)]
@@ -257,17 +277,26 @@ class CommentAnalyser:
     ) -> CommentSummary:
         """Sentiment counts and the `top` themes most written about, each with up to
         `examples` of its comments drawn at random (never in the order they were written)."""
+        texts = [comment for comment in comments if isinstance(comment, str) and comment.strip()]
+        read = [(analysis.sentiment, analysis.themes) for analysis in map(self.analyse, texts)]
+        return self.summary_of(texts, read, top=top, examples=examples, rng=rng)
+
+    def summary_of(
+        self,
+        comments: Sequence[str],
+        read: Sequence[tuple[str, Sequence[str]]],
+        *,
+        top: int = 3,
+        examples: int = 2,
+        rng: random.Random | None = None,
+    ) -> CommentSummary:
+        """`summarise` of comments this analyser has read already: `read` holds each comment's
+        sentiment and themes, in the comments' order."""
         rng = rng or random.SystemRandom()
-        sentiments: Counter[str] = Counter()
+        sentiments = Counter(sentiment for sentiment, _themes in read)
         by_theme: dict[str, list[str]] = {}
-        total = 0
-        for comment in comments:
-            if not isinstance(comment, str) or not comment.strip():
-                continue
-            total += 1
-            analysis = self.analyse(comment)
-            sentiments[analysis.sentiment] += 1
-            for theme in analysis.themes:
+        for comment, (_sentiment, themes) in zip(comments, read, strict=True):
+            for theme in themes:
                 by_theme.setdefault(theme, []).append(comment)
         ranked = sorted(by_theme, key=lambda theme: (-len(by_theme[theme]), self._order[theme]))[:top]
         themes = [
@@ -279,7 +308,7 @@ class CommentAnalyser:
             )
             for theme in ranked
         ]
-        return CommentSummary(total=total, sentiments=dict(sentiments), themes=themes)
+        return CommentSummary(total=len(comments), sentiments=dict(sentiments), themes=themes)
 
 
 def default_analyser() -> CommentAnalyser:

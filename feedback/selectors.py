@@ -4,7 +4,9 @@ group summaries of comments for the pages and the API."""
 from collections.abc import Sequence
 from threading import Lock
 
+from django.core.cache import cache
 from django.db.models import Count, Max
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from employees.models import User
@@ -82,6 +84,31 @@ class ShownComments(Sequence):
         return redacted if isinstance(item, slice) else redacted[0]
 
 
+# How long each comment's reading is kept: the whole audience's thousands of comments are read
+# once, not on every view of the results page and the dashboard (170 ms of a 215 ms page at
+# 50,000 people). The key names the comments and the analyser (HR's themes, Prima's lexicon).
+READINGS_TIMEOUT = 7 * 24 * 3600
+
+
+def readings_key(found: CommentAnalyser, texts: list[str]) -> str:
+    digest = salted_hmac(
+        "prima.feedback.readings", "\x1e".join([found.fingerprint, *texts]), algorithm="sha256"
+    ).hexdigest()
+    return f"prima:comment-readings:{digest}"
+
+
+def _read(found: CommentAnalyser, texts: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each comment's sentiment and themes as `found` reads them, from the cache when the
+    same analyser has read the same comments before. The key is a keyed hash (under the site's
+    secret), so it tells nothing of the comments; the value holds no word of them."""
+    key = readings_key(found, texts)
+    read = cache.get(key)
+    if read is None:
+        read = [(analysis.sentiment, analysis.themes) for analysis in map(found.analyse, texts)]
+        cache.set(key, read, timeout=READINGS_TIMEOUT)
+    return read
+
+
 def comment_summary(comments: Sequence[str], *, minimum: int) -> CommentSummary | None:
     """Sentiment shares, the three themes most written about and a few of their comments at
     random, in the reader's language; None for fewer than `minimum` comments (too few to say
@@ -89,7 +116,8 @@ def comment_summary(comments: Sequence[str], *, minimum: int) -> CommentSummary 
     texts = [comment for comment in comments if isinstance(comment, str) and comment.strip()]
     if len(texts) < max(minimum, 1):
         return None
-    summary = analyser().summarise(texts)
+    found = analyser()
+    summary = found.summary_of(texts, _read(found, texts))
     names = {theme.key: theme.name for theme in Theme.objects.filter(key__in=[t.key for t in summary.themes])}
     index = name_index()
     for theme in summary.themes:

@@ -8,6 +8,7 @@ builds only its own section.
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from core.formatting import month, number, percent
@@ -169,16 +170,30 @@ def heatmap_csv() -> CsvTable:
 # --- External quality per unit.
 
 
+# Beyond this many service units, the chart and its table show the spread of the units' IKM
+# (the lowest quarter, the median, the highest quarter) instead of a line per unit, and the
+# cards show the units with the lowest IKM first: a thousand lines or cards tell a reader
+# nothing (and made the page 0.9 MB). The CSV files keep every unit.
+UNIT_LINES = 8
+UNIT_CARDS = 12
+
+
 @dataclass
 class QualitySection:
-    cards: list[dict]
+    cards: list[dict]  # the ones shown
+    cards_total: int
     months: list[dt.date]
-    units: list[dict]  # {department, values: {period: float}, cells: [value per month]}
+    units: list[dict]  # every unit with a value: {department, values: {period: float}, cells}
+    lines: list[dict]  # what the chart and its table show: {label, values, cells}
     chart: LineChart
     description: str
 
+    @property
+    def spread(self) -> bool:
+        return len(self.units) > UNIT_LINES
 
-def _quality_text(cards: list[dict]) -> str:
+
+def _quality_text(cards: list[dict], *, spread: bool) -> str:
     measured = [card for card in cards if card["result"] is not None]
     if not measured:
         return _("No SKM results yet.")
@@ -189,13 +204,19 @@ def _quality_text(cards: list[dict]) -> str:
             "IKM (25–100) of one service unit per month. "
             "Latest result: %(best)s with %(best_ikm)s (grade %(best_grade)s)."
         )
+    elif spread:
+        text = _(
+            "IKM (25–100) of %(count)s service units per month: the median unit, and the units at the edge of "
+            "the lowest and of the highest quarter. Latest results: highest %(best)s with %(best_ikm)s "
+            "(grade %(best_grade)s), lowest %(worst)s with %(worst_ikm)s (grade %(worst_grade)s)."
+        )
     else:
         text = _(
             "IKM (25–100) of %(count)s service units per month. Latest results: highest %(best)s with %(best_ikm)s "
             "(grade %(best_grade)s), lowest %(worst)s with %(worst_ikm)s (grade %(worst_grade)s)."
         )
     return text % {
-        "count": len(measured),
+        "count": number(len(measured), 0),
         "best": best["department"].name,
         "best_ikm": number(best["result"].ikm, 2),
         "best_grade": best["result"].grade.letter,
@@ -203,6 +224,36 @@ def _quality_text(cards: list[dict]) -> str:
         "worst_ikm": number(worst["result"].ikm, 2),
         "worst_grade": worst["result"].grade.letter,
     }
+
+
+def _spread_lines(units: list[dict], months: list[dt.date]) -> list[dict]:
+    """The 25th, 50th and 75th percentiles of the units' IKM in each month (numpy's linear
+    interpolation), over the units with a score that month."""
+    labels = (
+        _("Lowest quarter's edge (25th percentile)"),
+        _("Median unit"),
+        _("Highest quarter's edge (75th percentile)"),
+    )
+    lines = [{"label": label, "values": {}} for label in labels]
+    for period in months:
+        values = [unit["values"][period] for unit in units if period in unit["values"]]
+        if values:
+            for line, value in zip(lines, np.percentile(values, [25, 50, 75]).tolist(), strict=True):
+                line["values"][period] = value
+    for line in lines:
+        line["cells"] = [line["values"].get(period) for period in months]
+    return lines
+
+
+def _cards_shown(cards: list[dict]) -> list[dict]:
+    """Every unit's card, or beyond `UNIT_CARDS` units those with the lowest latest IKM."""
+    if len(cards) <= UNIT_CARDS:
+        return cards
+    measured = sorted(
+        (card for card in cards if card["result"] is not None),
+        key=lambda card: (card["result"].ikm, card["department"].name),
+    )
+    return measured[:UNIT_CARDS]
 
 
 def quality_section(today: dt.date) -> QualitySection:
@@ -217,24 +268,29 @@ def quality_section(today: dt.date) -> QualitySection:
     units = [
         {
             "department": card["department"],
+            "label": card["department"].name,
             "values": values.get(card["department"].pk, {}),
             "cells": [values.get(card["department"].pk, {}).get(period) for period in months],
         }
         for card in cards
         if card["department"].pk in values
     ]
+    spread = len(units) > UNIT_LINES
+    lines = _spread_lines(units, months) if spread else units
     low, high = scale_around(
-        [value for unit in units for value in unit["values"].values()], floor=IKM_FLOOR, ceiling=IKM_CEILING
+        [value for line in lines for value in line["values"].values()], floor=IKM_FLOOR, ceiling=IKM_CEILING
     )
     chart = line_chart(
         months,
-        [SeriesInput(unit["department"].name, unit["values"]) for unit in units],
+        [SeriesInput(line["label"], line["values"]) for line in lines],
         low=low,
         high=high,
         step=10 if high - low > 20 else 5,
         places=2,
     )
-    return QualitySection(cards, months, units, chart, _quality_text(cards))
+    return QualitySection(
+        _cards_shown(cards), len(cards), months, units, lines, chart, _quality_text(cards, spread=spread)
+    )
 
 
 def ikm_csv() -> CsvTable:

@@ -3,6 +3,7 @@ queries, whatever the number of departments, units or months; the apps' own sele
 where they answer the question, and nothing here reads an individual pulse response."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from core.charts import SCORE_HEAT_BANDS, heat_band
@@ -101,6 +102,24 @@ class Heatmap:
     pulse_round: object
     drivers: list
     rows: list[HeatmapRow] = field(default_factory=list)
+    departments: int = 0  # with a result in the round; `rows` may show the first levels only
+    levels: int | None = None  # how many levels of the tree the rows show, when not all
+
+    @property
+    def departments_shown(self) -> int:
+        return sum(1 for row in self.rows if row.result.department_id)
+
+
+def _levels_that_fit(levels: list[int], rows: int) -> int:
+    """The most levels of the tree (at least one) whose departments fit in `rows`."""
+    counts = Counter(levels)
+    fitting, total = 1, 0
+    for level in sorted(counts):
+        total += counts[level]
+        if total > rows:
+            break
+        fitting = level
+    return fitting
 
 
 def heat_class(score: float | None) -> str:
@@ -108,15 +127,26 @@ def heat_class(score: float | None) -> str:
     return "heat-none" if band is None else f"heat-{band}"
 
 
-def latest_heatmap() -> Heatmap | None:
+def latest_heatmap(*, max_rows: int | None = None) -> Heatmap | None:
     """The latest closed round's results, department by department, with a cell per driver
-    asked in that round (four queries: the round, the drivers, the results, their driver
-    scores). Suppressed results carry no score and keep their reason."""
+    asked in that round (five queries: the round, the departments' levels, the drivers, the
+    results, their driver scores). Suppressed results carry no score and keep their reason.
+    With `max_rows`, the departments of as many levels of the tree as fit in that many rows
+    (at least the top level's)."""
     pulse_round = pulse.latest_closed_round()
     if pulse_round is None:
         return None
+    levels = pulse.round_result_levels(pulse_round)
+    shown_levels = None
+    if max_rows is not None and len(levels) > max_rows:
+        shown_levels = _levels_that_fit([level for _department, level in levels], max_rows)
     drivers = list(pulse.driver_list())
-    results = pulse.round_results_all(pulse_round)
+    results = pulse.round_results_all(
+        pulse_round,
+        departments=None
+        if shown_levels is None
+        else [department for department, level in levels if level <= shown_levels],
+    )
     asked = {score.driver_id for result in results for score in result.driver_scores.all()}
     drivers = [driver for driver in drivers if driver.pk in asked]
     rows = []
@@ -133,7 +163,7 @@ def latest_heatmap() -> Heatmap | None:
         ]
         depth = result.department.depth if result.department_id else 0
         rows.append(HeatmapRow(result=result, depth=depth, cells=cells))
-    return Heatmap(pulse_round=pulse_round, drivers=drivers, rows=rows)
+    return Heatmap(pulse_round=pulse_round, drivers=drivers, rows=rows, departments=len(levels), levels=shown_levels)
 
 
 # --- External quality per unit.

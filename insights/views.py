@@ -11,6 +11,10 @@ from core.web import page_for
 from employees.permissions import is_hr
 from insights import dashboard, selectors
 
+# The dashboard's heatmap shows as many levels of the department tree as fit in this many rows
+# (a thousand departments made it 3.9 MB); the full heatmap lists every department.
+HEATMAP_ROWS = 100
+
 
 @page_for(selectors.can_read_insights)
 @heavy_reads()
@@ -21,7 +25,7 @@ def dashboard_page(request):
         "period_from": period_from,
         "period_to": period_to,
         "satisfaction": dashboard.satisfaction_section(today),
-        "heatmap": selectors.latest_heatmap(),
+        "heatmap": selectors.latest_heatmap(max_rows=HEATMAP_ROWS),
         "quality": dashboard.quality_section(today),
         "digest": selectors.latest_report_digest(),
         "impact": selectors.latest_driver_impact(),

@@ -6,7 +6,7 @@ not be shown; no read here touches an individual `Response`.
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,9 +186,21 @@ def result_comment_summary(result: RoundResult):
     return feedback_selectors.comment_summary(result.comments, minimum=result.round.anonymity_threshold)
 
 
-def round_results_all(pulse_round: Round) -> list[RoundResult]:
-    """Every department's result of a round (for the heatmap), total first."""
-    return list(_results(pulse_round).order_by("-is_total", "department__path"))
+def round_results_all(pulse_round: Round, *, departments: Collection[int] | None = None) -> list[RoundResult]:
+    """Every department's result of a round (for the heatmap), total first, in the tree's
+    order; with `departments`, the total and the results of those departments only."""
+    results = _results(pulse_round)
+    if departments is not None:
+        results = results.filter(Q(is_total=True) | Q(department__in=departments))
+    return list(results.order_by("-is_total", "department__path"))
+
+
+def round_result_levels(pulse_round: Round) -> list[tuple[int, int]]:
+    """(department id, its level in the tree: 1 for the top) of every department with a
+    result in the round (one query)."""
+    results = RoundResult.objects.filter(round=pulse_round, is_total=False)
+    paths = results.values_list("department_id", "department__path")
+    return [(department_id, path.count("/") - 1) for department_id, path in paths]
 
 
 def round_total_result(pulse_round: Round) -> RoundResult | None:

@@ -169,9 +169,10 @@ def test_leadership_reads_the_dashboard_and_downloads_its_exports(page):
         svg = page.locator(f"svg[aria-labelledby='{chart}-title {chart}-desc']")
         assert svg.get_attribute("role") == "img"
         assert svg.locator("circle.dot").count() >= 1
-    # a hidden heatmap cell tells why on hover
+    # a hidden heatmap cell tells why on hover: a browser shows the nearest title up the tree, its row's
     hidden = page.locator("#table-heatmap td.suppressed").first
-    assert "anonymity" in hidden.get_attribute("title") or "subtraction" in hidden.get_attribute("title")
+    why = hidden.evaluate("cell => cell.closest('[title]').title")
+    assert "anonymity" in why or "subtraction" in why
     # the data table behind a chart opens
     page.locator("summary", has_text="Data table").first.click()
     assert page.locator("#table-satisfaction tbody tr").count() >= 1

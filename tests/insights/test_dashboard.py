@@ -9,9 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.html import escape
 
-from insights import selectors
+from insights import dashboard, selectors, views
+from pulse_surveys import selectors as pulse_selectors
 from pulse_surveys.models import RoundResult
 from tests.factories import UserFactory
 from tests.insights.conftest import THIS_MONTH
@@ -78,10 +80,70 @@ def test_suppressed_cells_say_why_they_are_hidden(insight_org, client):
     hidden = RoundResult.objects.filter(round=data.rounds[-1], suppressed=True).select_related("department")
     assert hidden.exists()
     for result in hidden:
-        row = re.search(rf'<th scope="row"[^>]*>{re.escape(result.department.name)}</th>(.*?)</tr>', html, re.S)
+        # the reason once per row: pointing at any of its cells shows it, a screen reader reads it in the first
+        row = re.search(
+            rf'<tr title="([^"]+)">\s*<th scope="row"[^>]*>{re.escape(result.department.name)}</th>(.*?)</tr>',
+            html,
+            re.S,
+        )
         assert row, result.department.name
-        assert f'title="{result.get_reason_display()}"' in row.group(1)
-        assert re.search(r">\s*\d", re.sub(r"<td class=\"num\">[^<]*/[^<]*</td>", "", row.group(1))) is None
+        assert row.group(1) == result.get_reason_display()
+        assert f'<span class="sr-only">{result.get_reason_display()}</span>' in row.group(2)
+        assert re.search(r">\s*\d", re.sub(r"<td class=\"num\">[^<]*/[^<]*</td>", "", row.group(2))) is None
+
+
+def _heatmap_rows(html: str) -> list[int]:
+    table = html.split('id="table-heatmap"')[1].split("</table>")[0]
+    return [int(depth) for depth in re.findall(r'<th scope="row" class="dept depth-(\d+)">', table)]
+
+
+def test_a_large_organisation_s_dashboard_shows_the_top_levels_of_its_departments(insight_org, client, monkeypatch):
+    # given more departments with a result than the dashboard's heatmap has rows for
+    data = insight_org(units=3, months=1, report=False)
+    levels = [level for _department, level in pulse_selectors.round_result_levels(data.rounds[-1])]
+    deepest = max(levels)
+    above = sum(1 for level in levels if level < deepest)
+    assert deepest >= 3 and 0 < above < len(levels)
+    monkeypatch.setattr(views, "HEATMAP_ROWS", above)
+    client.force_login(data.org.lina)
+    # when
+    html = client.get(URL).content.decode()
+    # then the whole audience and every department above the deepest level, in the tree's order
+    rows = _heatmap_rows(html)
+    assert rows[0] == 0 and sorted(rows[1:]) == sorted(level for level in levels if level < deepest)
+    assert f"The top {deepest - 1} levels of departments: {above} of {len(levels)}." in html
+    # and the full heatmap still lists every department
+    full = client.get(reverse("pulse_surveys:heatmap")).content.decode()
+    assert all(department.name in full for department in data.units)
+    # a heatmap that fits shows every department, and says nothing about levels
+    monkeypatch.setattr(views, "HEATMAP_ROWS", len(levels))
+    html = client.get(URL).content.decode()
+    assert len(_heatmap_rows(html)) == 1 + len(levels) and 'id="heatmap-levels"' not in html
+
+
+def test_a_heatmap_too_small_for_the_top_level_still_shows_the_top_level(insight_org):
+    data = insight_org(units=3, months=1, report=False)
+    top = sum(1 for _d, level in pulse_selectors.round_result_levels(data.rounds[-1]) if level == 1)
+    heatmap = selectors.latest_heatmap(max_rows=0)
+    assert heatmap.levels == 1 and heatmap.departments_shown == top
+
+
+def test_a_protected_row_says_why_once(insight_org, client):
+    data = insight_org(units=1, months=1, report=False)
+    result = RoundResult.objects.filter(round=data.rounds[-1], suppressed=False, is_total=False).first()
+    RoundResult.objects.filter(pk=result.pk).update(protected=True, score_margin=2.0, enps_margin=5.0)
+    result.refresh_from_db()
+    client.force_login(data.org.lina)
+    html = client.get(URL).content.decode()
+    note = escape(result.protection_note)
+    row = re.search(
+        rf'<tr title="{re.escape(note)}">\s*<th scope="row"[^>]*>{re.escape(result.department.name)}</th>(.*?)</tr>',
+        html,
+        re.S,
+    )
+    assert row
+    assert row.group(1).count(note) == 1 and "title=" not in row.group(1)
+    assert row.group(1).count(" ± ") >= 2
 
 
 def test_satisfaction_per_month_pools_the_whole_audience_weighted_by_respondents(insight_org):
@@ -175,14 +237,14 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_large_organisati
 
 
 def test_the_dashboard_query_count_is_pinned(insight_org, client, django_assert_max_num_queries):
-    """Session, user; satisfaction per month; the latest round, the drivers, the round's results
-    and their driver scores; the service units, their latest periods, their scores and the
-    series; the latest report and its results; the inbox's counts beside the navigation (six:
-    pulse rounds, leave requests, bonuses, score imports, organisation imports, actions); the
-    session's update (three with its savepoint); where to act first: the latest round again,
-    whether its driver analyses exist (computed when it closed), the whole audience's analysis
-    and its drivers' names; what people write about most (three: the latest closed round, its
-    whole-audience result, the last year's suggestions)."""
+    """Session, user; satisfaction per month; the latest round, its departments' levels in the tree,
+    the drivers, the round's results and their driver scores; the service units, their latest
+    periods, their scores and the series; the latest report and its results; the inbox's counts
+    beside the navigation (six: pulse rounds, leave requests, bonuses, score imports, organisation
+    imports, actions); the session's update (three with its savepoint); where to act first: the
+    latest round again, whether its driver analyses exist (computed when it closed), the whole
+    audience's analysis and its drivers' names; what people write about most (three: the latest
+    closed round, its whole-audience result, the last year's suggestions)."""
     data = insight_org(units=6, months=2)
     client.force_login(data.org.hana)
     with django_assert_max_num_queries(QUERY_BUDGET):
@@ -218,3 +280,38 @@ def test_an_ikm_card_warns_when_its_sample_is_below_the_krejcie_morgan_minimum(i
     by_unit = {unit.name: cards.split(unit.name)[1].split("</li>")[0] for unit in data.units}
     assert "sample below its minimum of 370 (Krejcie–Morgan)" in by_unit[short.name]
     assert "sample-warning" not in by_unit[enough.name]
+
+
+def test_many_service_units_are_shown_as_their_spread_and_the_lowest_first(insight_org, client, monkeypatch):
+    # given more service units than the dashboard draws lines and cards for
+    data = insight_org(units=5, months=2, report=False)
+    monkeypatch.setattr(dashboard, "UNIT_LINES", 3)
+    monkeypatch.setattr(dashboard, "UNIT_CARDS", 2)
+    # when
+    section = dashboard.quality_section(timezone.localdate())
+    # then the chart and its table: the 25th, 50th and 75th percentiles of the units' IKM each month
+    assert section.spread and len(section.units) == 6  # the five units and CS
+    assert len(section.lines) == 3 and len(section.chart.lines) == 3
+    for period in section.months:
+        values = [unit["values"][period] for unit in section.units if period in unit["values"]]
+        if values:
+            expected = np.percentile(values, [25, 50, 75]).tolist()
+            assert [line["values"][period] for line in section.lines] == pytest.approx(expected, abs=1e-12)
+    # the cards: the two units with the lowest latest IKM, lowest first
+    latest = sorted((card["result"].ikm, card["department"].name) for card in selectors.ikm_cards() if card["result"])
+    assert [card["department"].name for card in section.cards] == [name for _ikm, name in latest[:2]]
+    client.force_login(data.org.lina)
+    html = client.get(URL).content.decode()
+    assert f"The 2 service units with the lowest IKM, of {section.cards_total};" in html
+    assert "Median unit" in html and html.split('id="ikm-cards"')[1].split("</ul>")[0].count("<li") == 2
+    # the CSV files keep every unit
+    trend = _csv(client.get(reverse("insights:export", args=["ikm-trend"])))
+    assert {row["department"] for row in trend} == {unit["department"].name for unit in section.units}
+
+
+def test_a_few_service_units_each_get_their_line_and_card(insight_org):
+    insight_org(units=2, months=2, report=False)
+    section = dashboard.quality_section(timezone.localdate())
+    assert not section.spread
+    assert [line["label"] for line in section.lines] == [unit["department"].name for unit in section.units]
+    assert len(section.cards) == section.cards_total

@@ -1,6 +1,7 @@
 """The pulse pages for each role, and the home-page panels."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.template.loader import render_to_string
@@ -146,6 +147,12 @@ def test_leadership_heatmap_marks_suppressed_cells_with_the_reason(org, closed_r
     assert "Teamwork" in page or "Recognition and rewards" in page
     assert 'title="fewer respondents than the anonymity threshold"' in page
     assert 'title="hidden so that a small group cannot be worked out by subtraction"' in page
+    # the reason once per row (pointing at any of its cells shows it), read out in its first cell
+    rows = re.findall(r'<tr title="([^"]+)">(.*?)</tr>', page, re.S)
+    suppressed = [(reason, cells) for reason, cells in rows if 'class="suppressed"' in cells]
+    assert len(suppressed) >= 2
+    for reason, cells in suppressed:
+        assert f'<span class="sr-only">{reason}</span>' in cells and "title=" not in cells
     trend = client.get(f"/pulse/heatmap/?department={org.cs.pk}").content.decode()
     assert "<polyline" in trend
 

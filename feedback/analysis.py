@@ -9,6 +9,7 @@ import hashlib
 import importlib.metadata
 import random
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, field
@@ -118,8 +119,9 @@ def _expanded(weights: dict[str, float], language: str) -> dict[str, float]:
 
 def _code_fingerprint() -> str:
     """What reading a comment depends on besides the themes: this module, the lexicon and the
-    text functions as installed, and the stemmer's release."""
-    digest = hashlib.sha256(importlib.metadata.version("PySastrawi").encode())
+    text functions as installed, the stemmers' releases and the Unicode tables of `text.clean`."""
+    releases = [importlib.metadata.version(name) for name in ("PySastrawi", "snowballstemmer")]
+    digest = hashlib.sha256(repr([*releases, unicodedata.unidata_version]).encode())
     for module in (sys.modules[__name__], lexicon, text):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()

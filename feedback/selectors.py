@@ -1,6 +1,7 @@
 """Reads: the themes as the analyser needs them, the people directory as a name index, and
 group summaries of comments for the pages and the API."""
 
+import json
 from collections.abc import Sequence
 from threading import Lock
 
@@ -91,8 +92,9 @@ READINGS_TIMEOUT = 7 * 24 * 3600
 
 
 def readings_key(found: CommentAnalyser, texts: list[str]) -> str:
+    # JSON, not a join: no character a comment may hold can make two lists of comments one key
     digest = salted_hmac(
-        "prima.feedback.readings", "\x1e".join([found.fingerprint, *texts]), algorithm="sha256"
+        "prima.feedback.readings", json.dumps([found.fingerprint, texts]), algorithm="sha256"
     ).hexdigest()
     return f"prima:comment-readings:{digest}"
 

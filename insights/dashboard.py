@@ -181,7 +181,8 @@ UNIT_CARDS = 12
 @dataclass
 class QualitySection:
     cards: list[dict]  # the ones shown
-    cards_total: int
+    cards_total: int  # every service unit's
+    cards_measured: int  # those with an IKM
     months: list[dt.date]
     units: list[dict]  # every unit with a value: {department, values: {period: float}, cells}
     lines: list[dict]  # what the chart and its table show: {label, values, cells}
@@ -246,7 +247,8 @@ def _spread_lines(units: list[dict], months: list[dt.date]) -> list[dict]:
 
 
 def _cards_shown(cards: list[dict]) -> list[dict]:
-    """Every unit's card, or beyond `UNIT_CARDS` units those with the lowest latest IKM."""
+    """Every unit's card, or beyond `UNIT_CARDS` units those with the lowest latest IKM (none
+    where no unit has one)."""
     if len(cards) <= UNIT_CARDS:
         return cards
     measured = sorted(
@@ -288,8 +290,9 @@ def quality_section(today: dt.date) -> QualitySection:
         step=10 if high - low > 20 else 5,
         places=2,
     )
+    measured = sum(1 for card in cards if card["result"] is not None)
     return QualitySection(
-        _cards_shown(cards), len(cards), months, units, lines, chart, _quality_text(cards, spread=spread)
+        _cards_shown(cards), len(cards), measured, months, units, lines, chart, _quality_text(cards, spread=spread)
     )
 
 

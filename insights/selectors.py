@@ -3,7 +3,6 @@ queries, whatever the number of departments, units or months; the apps' own sele
 where they answer the question, and nothing here reads an individual pulse response."""
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 
 from core.charts import SCORE_HEAT_BANDS, heat_band
@@ -110,18 +109,6 @@ class Heatmap:
         return sum(1 for row in self.rows if row.result.department_id)
 
 
-def _levels_that_fit(levels: list[int], rows: int) -> int:
-    """The most levels of the tree (at least one) whose departments fit in `rows`."""
-    counts = Counter(levels)
-    fitting, total = 1, 0
-    for level in sorted(counts):
-        total += counts[level]
-        if total > rows:
-            break
-        fitting = level
-    return fitting
-
-
 def heat_class(score: float | None) -> str:
     band = heat_band(score, SCORE_HEAT_BANDS)
     return "heat-none" if band is None else f"heat-{band}"
@@ -129,24 +116,20 @@ def heat_class(score: float | None) -> str:
 
 def latest_heatmap(*, max_rows: int | None = None) -> Heatmap | None:
     """The latest closed round's results, department by department, with a cell per driver
-    asked in that round (five queries: the round, the departments' levels, the drivers, the
-    results, their driver scores). Suppressed results carry no score and keep their reason.
-    With `max_rows`, the departments of as many levels of the tree as fit in that many rows
-    (at least the top level's)."""
+    asked in that round (four queries: the round, the drivers, the results, their driver
+    scores). Suppressed results carry no score and keep their reason. With `max_rows` (a fifth
+    query: the departments' places in the tree), the departments of as many levels of the tree
+    as fit in that many rows, at least the top one."""
     pulse_round = pulse.latest_closed_round()
     if pulse_round is None:
         return None
-    levels = pulse.round_result_levels(pulse_round)
-    shown_levels = None
-    if max_rows is not None and len(levels) > max_rows:
-        shown_levels = _levels_that_fit([level for _department, level in levels], max_rows)
+    shown, levels, departments = None, None, None
+    if max_rows is not None:
+        paths = pulse.round_result_paths(pulse_round)
+        shown, levels = pulse.departments_that_fit(paths, max_rows)
+        departments = len(paths)
     drivers = list(pulse.driver_list())
-    results = pulse.round_results_all(
-        pulse_round,
-        departments=None
-        if shown_levels is None
-        else [department for department, level in levels if level <= shown_levels],
-    )
+    results = pulse.round_results_all(pulse_round, departments=None if levels is None else shown)
     asked = {score.driver_id for result in results for score in result.driver_scores.all()}
     drivers = [driver for driver in drivers if driver.pk in asked]
     rows = []
@@ -163,7 +146,9 @@ def latest_heatmap(*, max_rows: int | None = None) -> Heatmap | None:
         ]
         depth = result.department.depth if result.department_id else 0
         rows.append(HeatmapRow(result=result, depth=depth, cells=cells))
-    return Heatmap(pulse_round=pulse_round, drivers=drivers, rows=rows, departments=len(levels), levels=shown_levels)
+    if departments is None:
+        departments = sum(1 for result in results if result.department_id)
+    return Heatmap(pulse_round=pulse_round, drivers=drivers, rows=rows, departments=departments, levels=levels)
 
 
 # --- External quality per unit.

@@ -6,6 +6,7 @@ not be shown; no read here touches an individual `Response`.
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -195,12 +196,35 @@ def round_results_all(pulse_round: Round, *, departments: Collection[int] | None
     return list(results.order_by("-is_total", "department__path"))
 
 
-def round_result_levels(pulse_round: Round) -> list[tuple[int, int]]:
-    """(department id, its level in the tree: 1 for the top) of every department with a
-    result in the round (one query)."""
+def round_result_paths(pulse_round: Round) -> list[tuple[int, str]]:
+    """(department id, its path in the tree) of every department with a result in the round
+    (one query)."""
     results = RoundResult.objects.filter(round=pulse_round, is_total=False)
-    paths = results.values_list("department_id", "department__path")
-    return [(department_id, path.count("/") - 1) for department_id, path in paths]
+    return list(results.values_list("department_id", "department__path"))
+
+
+def _level(path: str) -> int:
+    return path.count("/") - 1  # "/1/": 1, the top
+
+
+def departments_that_fit(paths: list[tuple[int, str]], rows: int, *, under: str = "") -> tuple[list[int], int | None]:
+    """For a heatmap of at most `rows` departments: those of `paths` (department id, path) in
+    the subtree at `under` (a department's path, itself included; "": the whole tree), down
+    to as many levels below it as fit, at least the first that holds any. Returns them and how
+    many levels below `under` they reach, or None when the whole subtree fits."""
+    base = _level(under) if under else 0
+    levels = [(department, _level(path) - base) for department, path in paths if path.startswith(under)]
+    if len(levels) <= rows:
+        return [department for department, _below in levels], None
+    counts = Counter(level for _department, level in levels)
+    below = sorted(level for level in counts if level > 0)
+    fitting, total = below[0], counts.get(0, 0)
+    for level in below:
+        total += counts[level]
+        if total > rows:
+            break
+        fitting = level
+    return [department for department, level in levels if level <= fitting], fitting - below[0] + 1
 
 
 def round_total_result(pulse_round: Round) -> RoundResult | None:

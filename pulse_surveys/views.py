@@ -241,14 +241,30 @@ def _heat(score: float | None) -> str:
     return "" if band is None else f"heat-{band}"
 
 
+# The full heatmap shows a department's subtree (at first the whole tree) down to as many levels
+# as fit in this many rows, and each row opens its department's own (a thousand departments
+# made the page 3 MB); the CSV export of the dashboard's heatmap holds every department.
+HEATMAP_ROWS = 300
+
+
 @page_for(selectors.can_see_all_results, methods=["GET"])
 @heavy_reads()
 def heatmap(request):
     rounds, chosen = _chosen_round(request)
     drivers = list(selectors.driver_list())
-    rows = []
+    department = _chosen_department(request)
+    rows, in_view, levels, scoped = [], 0, None, False
     if chosen is not None:
-        for result in selectors.round_results_all(chosen):
+        paths = selectors.round_result_paths(chosen)
+        shown, levels = selectors.departments_that_fit(paths, HEATMAP_ROWS)
+        # a tree too large for one page: the chosen department's subtree
+        scoped = levels is not None and department is not None
+        if scoped:
+            shown, levels = selectors.departments_that_fit(paths, HEATMAP_ROWS, under=department.path)
+        under = department.path if scoped else ""
+        in_view = sum(1 for _department, path in paths if path.startswith(under))
+        everything = levels is None and not scoped
+        for result in selectors.round_results_all(chosen, departments=None if everything else shown):
             scores = {item.driver_id: item.score for item in result.driver_scores.all()}
             margins = {item.driver_id: item.margin for item in result.driver_scores.all()}
             rows.append(
@@ -266,7 +282,6 @@ def heatmap(request):
                     ],
                 }
             )
-    department = _chosen_department(request)
     trend = selectors.result_trend(survey=chosen.survey, department=department) if chosen else []
     agreement = None
     if chosen is not None:
@@ -281,6 +296,10 @@ def heatmap(request):
             "drivers": drivers,
             "rows": rows,
             "department": department,
+            "levels": levels,
+            "scoped": scoped,
+            "departments_shown": sum(1 for row in rows if row["result"].department_id),
+            "departments_total": in_view,
             "trend": trend,
             "trend_points": _trend_points(trend),
             "trend_line": " ".join(f"{point['x']},{point['y']}" for point in _trend_points(trend)),

@@ -44,10 +44,11 @@
 })();
 
 /* Chart points and hidden cells tell their exact figure (or why they are hidden) to a tap or to
-   keyboard focus, not only to a mouse pointer: each takes focus and shows its text beside it. */
+   keyboard focus, not only to a mouse pointer: each takes focus and shows its text beside it.
+   A heatmap row hidden whole says why once, on the row: its first hidden cell (td.why) tells. */
 (function () {
   "use strict";
-  var targets = document.querySelectorAll(".chart svg circle, .chart svg rect, td.suppressed[title]");
+  var targets = document.querySelectorAll(".chart svg circle, .chart svg rect, td.suppressed[title], td.why");
   if (!targets.length) return;
   var tip = document.createElement("div");
   tip.className = "chart-tip";
@@ -56,7 +57,8 @@
   document.body.appendChild(tip);
   function textOf(target) {
     var title = target.querySelector("title");
-    return (title ? title.textContent : target.getAttribute("title") || "").trim();
+    var titled = target.closest("[title]");
+    return (title ? title.textContent : titled ? titled.getAttribute("title") : "").trim();
   }
   function show(target) {
     tip.textContent = textOf(target);

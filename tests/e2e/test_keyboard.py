@@ -162,3 +162,23 @@ def test_a_chart_point_tells_its_figure_to_focus_and_to_a_tap(keyboard_context, 
     phone.locator(".chart svg circle").first.tap()
     assert phone.locator(".chart-tip").is_visible()
     assert "Score" in phone.locator(".chart-tip").text_content()
+
+
+def test_a_hidden_heatmap_row_tells_why_to_focus_and_to_a_tap(keyboard_context, phone):
+    # the reason is said once, on the row; the row's first hidden cell takes focus and shows it
+    page = keyboard_context()
+    keyboard_sign_in(page, "leadership")
+    page.goto("/insights/")
+    tab_to(page, "(element) => element.matches('#table-heatmap td.why')")
+    why = page.evaluate("document.activeElement.closest('tr').title")
+    assert "anonymity" in why or "subtraction" in why
+    assert page.locator(".chart-tip").is_visible() and page.locator(".chart-tip").text_content() == why
+    # one stop per hidden row, not one per cell
+    assert page.locator("#table-heatmap td[tabindex]").count() == page.locator("#table-heatmap td.why").count()
+
+    keyboard_sign_in(phone, "leadership")
+    phone.goto("/pulse/heatmap/")
+    cell = phone.locator("table.heatmap td.why").first
+    cell.tap()
+    assert phone.locator(".chart-tip").is_visible()
+    assert phone.locator(".chart-tip").text_content() == cell.evaluate("cell => cell.closest('tr').title")

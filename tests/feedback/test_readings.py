@@ -93,3 +93,11 @@ def test_a_summary_of_comments_read_before_equals_the_summary_read_now():
     before = analyser.summary_of(comments, read, rng=random.Random(7))
     assert _essence(before) == _essence(now)
     assert [theme.examples for theme in before.themes] == [theme.examples for theme in now.themes]
+
+
+def test_lists_of_comments_that_join_alike_have_keys_of_their_own(org):
+    found = selectors.analyser()
+    one, two = ["Kantor ramah\x1eantrian lama"], ["Kantor ramah", "antrian lama"]
+    assert selectors.readings_key(found, one) != selectors.readings_key(found, two)
+    assert selectors.comment_summary(one * 3, minimum=3).total == 3
+    assert selectors.comment_summary(two * 3, minimum=3).total == 6

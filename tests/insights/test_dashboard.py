@@ -100,7 +100,7 @@ def _heatmap_rows(html: str) -> list[int]:
 def test_a_large_organisation_s_dashboard_shows_the_top_levels_of_its_departments(insight_org, client, monkeypatch):
     # given more departments with a result than the dashboard's heatmap has rows for
     data = insight_org(units=3, months=1, report=False)
-    levels = [level for _department, level in pulse_selectors.round_result_levels(data.rounds[-1])]
+    levels = [path.count("/") - 1 for _department, path in pulse_selectors.round_result_paths(data.rounds[-1])]
     deepest = max(levels)
     above = sum(1 for level in levels if level < deepest)
     assert deepest >= 3 and 0 < above < len(levels)
@@ -123,7 +123,7 @@ def test_a_large_organisation_s_dashboard_shows_the_top_levels_of_its_department
 
 def test_a_heatmap_too_small_for_the_top_level_still_shows_the_top_level(insight_org):
     data = insight_org(units=3, months=1, report=False)
-    top = sum(1 for _d, level in pulse_selectors.round_result_levels(data.rounds[-1]) if level == 1)
+    top = sum(1 for _d, path in pulse_selectors.round_result_paths(data.rounds[-1]) if path.count("/") == 2)
     heatmap = selectors.latest_heatmap(max_rows=0)
     assert heatmap.levels == 1 and heatmap.departments_shown == top
 
@@ -302,7 +302,7 @@ def test_many_service_units_are_shown_as_their_spread_and_the_lowest_first(insig
     assert [card["department"].name for card in section.cards] == [name for _ikm, name in latest[:2]]
     client.force_login(data.org.lina)
     html = client.get(URL).content.decode()
-    assert f"The 2 service units with the lowest IKM, of {section.cards_total};" in html
+    assert f"The 2 service units with the lowest IKM, of {section.cards_measured} with a result;" in html
     assert "Median unit" in html and html.split('id="ikm-cards"')[1].split("</ul>")[0].count("<li") == 2
     # the CSV files keep every unit
     trend = _csv(client.get(reverse("insights:export", args=["ikm-trend"])))

@@ -9,7 +9,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.html import escape
 
-from pulse_surveys import hooks
+from employees.models import Department
+from pulse_surveys import hooks, selectors, views
 from pulse_surveys.models import Participation, Round, RoundResult, Survey
 from tests.pulse_surveys.conftest import answer, close, open_round
 
@@ -199,3 +200,59 @@ def test_read_only_pages_refuse_a_post(org, client):
     client.force_login(org.hana)
     for url in ("/pulse/", "/pulse/manage/", "/pulse/results/", "/pulse/heatmap/"):
         assert client.post(url).status_code == 405, url
+
+
+def _heatmap_departments(page: str) -> list[str]:
+    table = page.split('<table class="heatmap">')[1].split("</table>")[0]
+    return re.findall(r'<td class="dept depth-\d+"><a href="[^"]*">([^<]+)</a>', table)
+
+
+def test_a_heatmap_too_large_for_a_page_opens_one_department_at_a_time(org, closed_round, client, monkeypatch):
+    # given a round whose departments do not fit in the heatmap's rows
+    paths = dict(selectors.round_result_paths(closed_round))
+    levels = {department: path.count("/") - 1 for department, path in paths.items()}
+    top = [department for department, level in levels.items() if level == 1]
+    monkeypatch.setattr(views, "HEATMAP_ROWS", len(top))
+    client.force_login(org.lina)
+    # when leadership opens it: the whole audience and the top level, said above the table
+    page = client.get("/pulse/heatmap/").content.decode()
+    names = dict(Department.objects.values_list("pk", "name"))
+    assert _heatmap_departments(page) == ["Whole audience", *[names[department] for department in top]]
+    assert f"The top level of departments: {len(top)} of {len(paths)}." in page
+    # and each department opens its own subtree, where every department can be reached
+    reached, waiting = set(), list(top)
+    while waiting:
+        department = waiting.pop()
+        reached.add(department)
+        page = client.get(f"/pulse/heatmap/?round={closed_round.pk}&department={department}").content.decode()
+        below = [d for d in paths if paths[d].startswith(paths[department]) and levels[d] == levels[department] + 1]
+        shown = _heatmap_departments(page)
+        assert shown[:2] == ["Whole audience", names[department]]
+        assert set(shown[2:]) >= {names[d] for d in below}
+        assert f"{names[department]} and the departments below it:" in page
+        waiting += [d for d in below if d not in reached]
+    assert reached == set(paths)
+
+
+def test_a_heatmap_that_fits_shows_every_department_whatever_is_chosen(org, closed_round, client):
+    client.force_login(org.lina)
+    every = _heatmap_departments(client.get("/pulse/heatmap/").content.decode())
+    assert len(every) == 1 + len(selectors.round_result_paths(closed_round))
+    chosen = client.get(f"/pulse/heatmap/?department={org.cs.pk}").content.decode()
+    assert _heatmap_departments(chosen) == every and 'id="heatmap-levels"' not in chosen
+
+
+def test_departments_that_fit_keep_whole_levels_and_at_least_the_first():
+    paths = [(1, "/1/"), (2, "/1/2/"), (3, "/1/3/"), (4, "/1/2/4/"), (5, "/1/2/5/"), (6, "/1/3/6/"), (7, "/1/37/")]
+    assert selectors.departments_that_fit(paths, 7) == ([1, 2, 3, 4, 5, 6, 7], None)
+    assert selectors.departments_that_fit(paths, 6) == ([1, 2, 3, 7], 2)
+    assert selectors.departments_that_fit(paths, 3) == ([1], 1)
+    assert selectors.departments_that_fit(paths, 0) == ([1], 1)
+    # a subtree: the department itself, then its levels ("/1/37/" is not below "/1/3/")
+    assert selectors.departments_that_fit(paths, 5, under="/1/3/") == ([3, 6], None)
+    assert selectors.departments_that_fit(paths, 2, under="/1/2/") == ([2, 4, 5], 1)
+    assert selectors.departments_that_fit(paths, 3, under="/1/2/") == ([2, 4, 5], None)
+    # results that start below the top of today's tree (it was reorganised since): their first level counts
+    moved = [(2, "/1/2/"), (3, "/1/3/"), (4, "/1/2/4/")]
+    assert selectors.departments_that_fit(moved, 2) == ([2, 3], 1)
+    assert selectors.departments_that_fit(moved, 0) == ([2, 3], 1)

@@ -92,6 +92,27 @@ def test_who_is_away_shows_the_team_and_hides_the_type_from_colleagues(org, clie
     assert request.status == "pending"
 
 
+def test_who_is_away_is_shown_a_page_of_people_at_a_time(org, client, private, monkeypatch):
+    # given four people away in June, two to a page
+    from leave import views
+
+    sick = private.types.get(code="sick")
+    away = [org.ani, org.andi, org.bayu, org.mira]
+    for person in away:
+        request_leave(person, sick, MONDAY)
+    monkeypatch.setattr(views, "TEAM_ROWS_PER_PAGE", 2)
+    client.force_login(org.hana)
+    # when HR reads the month page by page
+    first = client.get("/leave/team/?month=2027-06").content.decode()
+    second = client.get("/leave/team/?month=2027-06&page=2").content.decode()
+    # then every person is on exactly one page, and the pages link each other with the month
+    names = [person.get_full_name() for person in away]
+    assert sum(name in first for name in names) == 2 and sum(name in second for name in names) == 2
+    assert not any(name in first and name in second for name in names)
+    assert "People 1–2 of 4" in first and 'href="?month=2027-06&amp;page=2"' in first
+    assert "People 3–4 of 4" in second and 'href="?month=2027-06&amp;page=1"' in second
+
+
 def test_hr_pages_are_for_hr(org, client, private):
     client.force_login(org.budi)
     for path in ("/leave/manage/types/", "/leave/manage/holidays/", "/leave/manage/allocations/"):

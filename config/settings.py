@@ -432,6 +432,10 @@ if not 0 < PRIMA_ANONYMITY_EPSILON <= PRIMA_ANONYMITY_EPSILON_MAXIMUM:
 # The site's own address, for links in e-mails (e.g. https://prima.example.go.id).
 PRIMA_BASE_URL = envurl("PRIMA_BASE_URL", schemes=("http", "https"))
 PRIMA_RECOGNITION_MONTHLY_POINTS = envint("PRIMA_RECOGNITION_MONTHLY_POINTS", 100, minimum=0)
+# A list of people to choose from (a colleague to recognise, an employee's bonus or leave) holds
+# everyone up to this many; beyond it the page holds the person chosen and asks the directory as
+# one types (a 50,000-person organisation's list was 4 MB).
+PRIMA_PEOPLE_LISTED = envint("PRIMA_PEOPLE_LISTED", 500, minimum=1)
 # Correlation reports: the least data a result needs, counted in units (not unit-periods): a
 # between-unit or pooled result needs this many units, a within-unit one this many units with
 # at least this many periods each.

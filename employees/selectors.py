@@ -44,6 +44,50 @@ def colleagues() -> QuerySet[User]:
     )
 
 
+# People to choose from, by what a form chooses them for: any signed-in person recognises a
+# colleague, a manager or HR proposes a bonus to someone they may read, HR assigns leave.
+def _choosable(kind: str, viewer) -> QuerySet[User] | None:
+    active = User.objects.filter(is_active=True).select_related("department")
+    if kind == "colleagues":
+        return colleagues().exclude(pk=viewer.pk)
+    if kind == "readable":
+        return employees_visible_to(viewer, active).exclude(pk=viewer.pk)
+    if kind == "everyone" and is_hr(viewer):
+        return active
+    return None
+
+
+PERSON_CHOICE_KINDS = ("colleagues", "readable", "everyone")
+
+
+def person_label(person: User) -> str:
+    """A person as a list of people names them: two of one name differ by department and number."""
+    department = person.department.name if person.department_id else "—"
+    return f"{person.get_full_name() or person.username} · {department} · {person.employee_number or '—'}"
+
+
+def person_choices(*, kind: str, viewer, query: str, limit: int = SEARCH_LIMIT) -> list[dict] | None:
+    """The people of `kind` that `viewer` may choose whose name, username, employee number or
+    department holds every word of `query`, at most `limit`, by name (one query); None for a
+    kind `viewer` may not choose from. A query shorter than `SEARCH_MIN_LENGTH` finds nobody."""
+    people = _choosable(kind, viewer)
+    if people is None:
+        return None
+    query = " ".join(query.split())
+    if len(query) < SEARCH_MIN_LENGTH:
+        return []
+    for word in query.split():
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(employee_number__icontains=word)
+            | Q(department__name__icontains=word)
+        )
+    found = people.order_by("first_name", "last_name", "id")[:limit]
+    return [{"id": person.pk, "label": person_label(person)} for person in found]
+
+
 def org_import_list() -> QuerySet:
     """Imports newest first, without the kept file (it can be megabytes)."""
     return OrgImport.objects.defer("content").select_related("created_by", "applied_by")

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,7 @@ from core.csv_files import csv_response
 from core.errors import Conflict
 from core.uploads import UploadRefused, read_bounded
 from core.web import form_errors_from, page_for
-from employees import services
+from employees import selectors, services
 from employees.importing import COLUMNS
 from employees.models import Department, ImportKind, ImportMode, ImportStatus
 from employees.permissions import can_see_wage, is_hr, is_manager
@@ -87,6 +87,17 @@ def directory(request):
             "show_wages": is_hr(request.user),
         },
     )
+
+
+@login_required
+@require_GET
+def person_choices(request, kind: str):
+    """People to choose in a form, as JSON (`{"results": [{"id", "label"}]}`), for the script
+    that fills a list of people too long to send whole."""
+    found = selectors.person_choices(kind=kind, viewer=request.user, query=request.GET.get("q", "")[:100])
+    if found is None:
+        raise Http404
+    return JsonResponse({"results": found})
 
 
 @require_GET

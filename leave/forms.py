@@ -4,9 +4,12 @@ from django import forms
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from employees.forms import PersonChoiceField
 from employees.models import User
 from leave.models import DAYS, Holiday, LeavePolicy, LeaveType
 from leave.services import LEAVE_TYPE_FIELDS
+
+BY_NAME = ("first_name", "last_name", "id")
 
 
 class DateInput(forms.DateInput):
@@ -85,7 +88,11 @@ class PolicyDefaultForm(forms.Form):
 
 
 class PolicyAssignForm(forms.Form):
-    employee = forms.ModelChoiceField(label=_("Employee"), queryset=User.objects.filter(is_active=True))
+    employee = PersonChoiceField(
+        label=_("Employee"),
+        queryset=User.objects.filter(is_active=True).select_related("department").order_by(*BY_NAME),
+        kind="everyone",
+    )
     policy = forms.ModelChoiceField(
         label=_("Policy"), queryset=LeavePolicy.objects.all(), required=False, empty_label=_("(organisation default)")
     )
@@ -99,7 +106,11 @@ class HolidayForm(forms.ModelForm):
 
 
 class AllocationForm(forms.Form):
-    employee = forms.ModelChoiceField(label=_("Employee"), queryset=User.objects.filter(is_active=True))
+    employee = PersonChoiceField(
+        label=_("Employee"),
+        queryset=User.objects.filter(is_active=True).select_related("department").order_by(*BY_NAME),
+        kind="everyone",
+    )
     leave_type = LeaveTypeChoiceField(
         label=_("Leave type"), queryset=LeaveType.objects.filter(tracks_balance=True).select_related("policy")
     )

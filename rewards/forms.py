@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import MONEY_MAX_DIGITS
 from core.periods import Period
+from employees.forms import PersonChoiceField
 from employees.models import Department, User
 from employees.permissions import employees_visible_to, is_hr
 from employees.selectors import colleagues
@@ -28,21 +29,8 @@ def _money_field(**kwargs) -> forms.DecimalField:
     return forms.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=2, **kwargs)
 
 
-class ColleagueChoiceField(forms.ModelChoiceField):
-    """A person named with their department and number, so that two of one name differ; the
-    page's script adds a box that narrows the list as one types (by name, department or number)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.widget.attrs["data-searchable"] = _("Search by name, department or number")
-
-    def label_from_instance(self, person) -> str:
-        department = person.department.name if person.department_id else "—"
-        return f"{person.get_full_name() or person.username} · {department} · {person.employee_number}"
-
-
 class RecognitionForm(forms.Form):
-    recipient = ColleagueChoiceField(label=_("Colleague"), queryset=User.objects.none())
+    recipient = PersonChoiceField(label=_("Colleague"), queryset=User.objects.none(), kind="colleagues")
     dimension = forms.ChoiceField(label=_("For"), choices=RecognitionReason.choices)
     message = forms.CharField(label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     points = forms.IntegerField(label=_("Points"), min_value=0, initial=0, required=False)
@@ -53,7 +41,7 @@ class RecognitionForm(forms.Form):
 
 
 class BonusForm(forms.Form):
-    employee = forms.ModelChoiceField(label=_("Employee"), queryset=User.objects.none())
+    employee = PersonChoiceField(label=_("Employee"), queryset=User.objects.none(), kind="readable")
     kind = forms.ChoiceField(label=_("Kind"), choices=BonusKind.choices)
     amount = _money_field(label=_("Amount (IDR)"))
     period = PeriodInput(label=_("Period"))
@@ -65,7 +53,9 @@ class BonusForm(forms.Form):
         people = employees_visible_to(proposer, User.objects.filter(is_active=True)).exclude(pk=proposer.pk)
         if not is_hr(proposer):
             self.fields["kind"].choices = [c for c in BonusKind.choices if c[0] != BonusKind.THR]
-        self.fields["employee"].queryset = people.order_by("first_name", "last_name", "username")
+        self.fields["employee"].queryset = people.select_related("department").order_by(
+            "first_name", "last_name", "username"
+        )
 
 
 class BudgetForm(forms.Form):

@@ -91,9 +91,43 @@
 })();
 
 /* A long list to choose from (a colleague) gets a search box above it: typing narrows the
-   options to those whose text holds every word typed. Without scripts the list is whole. */
+   options to those whose text holds every word typed. Without scripts the list is whole.
+   A list too long to send whole (data-search-url) holds only the person chosen: typing asks the
+   directory, and the list holds what it answers. */
 (function () {
   "use strict";
+  function askTheDirectory(select, box) {
+    var url = select.getAttribute("data-search-url");
+    var asked = 0;
+    var timer = null;
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var query = box.value.trim();
+        if (query.length < 2) return;
+        var ticket = ++asked;
+        fetch(url + "?q=" + encodeURIComponent(query), {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" }
+        }).then(function (response) {
+          return response.ok ? response.json() : { results: [] };
+        }).then(function (answer) {
+          if (ticket !== asked) return; // a later question is on its way
+          Array.prototype.slice.call(select.options).forEach(function (option) {
+            if (option.value && !option.selected) option.remove();
+          });
+          answer.results.forEach(function (person) {
+            if (select.querySelector('option[value="' + person.id + '"]')) return;
+            var option = document.createElement("option");
+            option.value = String(person.id);
+            option.textContent = person.label;
+            select.appendChild(option);
+          });
+          if (select.selectedIndex < 1 && answer.results.length) select.value = String(answer.results[0].id);
+        });
+      }, 250);
+    });
+  }
   document.querySelectorAll("select[data-searchable]").forEach(function (select) {
     var box = document.createElement("input");
     box.type = "search";
@@ -105,6 +139,10 @@
     box.setAttribute("aria-label", (label ? label.textContent + ": " : "") + name);
     box.placeholder = name;
     select.parentNode.insertBefore(box, select);
+    if (select.hasAttribute("data-search-url")) {
+      askTheDirectory(select, box);
+      return;
+    }
     box.addEventListener("input", function () {
       var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
       var first = null;

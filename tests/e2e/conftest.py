@@ -65,7 +65,8 @@ def demo_server(tmp_path_factory):
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    env.update({"SQLITE_PATH": str(database), "DEBUG": "1", "PYTHONUNBUFFERED": "1"})
+    # a colleague is chosen through the directory, as in an organisation of more than 500 people
+    env.update({"SQLITE_PATH": str(database), "DEBUG": "1", "PYTHONUNBUFFERED": "1", "PRIMA_PEOPLE_LISTED": "5"})
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput"], ["seed_demo"]):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)

@@ -8,6 +8,7 @@ employee's request is the one the manager approves) and they run in this file's 
 
 import datetime as dt
 import re
+import sqlite3
 
 import pytest
 
@@ -245,3 +246,28 @@ def test_hr_brings_in_people_from_a_file_fixing_a_bad_row(page):
     assert page.locator("#org-status").inner_text() == "Applied"
     page.goto("/people/?q=Bima")
     assert "Bima" in page.locator("main").inner_text()
+
+
+def test_an_employee_recognises_a_colleague_found_through_the_directory(page, demo_server):
+    # given a list of colleagues too long to send whole (the server lists at most five people)
+    with sqlite3.connect(demo_server["env"]["SQLITE_PATH"]) as database:
+        first, last = database.execute(
+            "SELECT first_name, last_name FROM employees_user WHERE username = 'manager'"
+        ).fetchone()
+    sign_in(page, "employee")
+    page.goto("/rewards/")
+    recipient = page.locator("select[name=recipient]")
+    assert recipient.get_attribute("data-search-url") == "/people/choices/colleagues/"
+    assert recipient.locator("option:not([value=''])").count() == 0
+    # when the employee types the colleague's name in the box above the list
+    page.locator("input.select-search").first.fill(f"{first} {last}")
+    found = recipient.locator("option", has_text=f"{first} {last}")
+    found.wait_for(state="attached")
+    # then the directory's answer fills the list, and the colleague is recognised
+    recipient.select_option(value=found.get_attribute("value"))
+    page.locator("select[name=dimension]").select_option("courtesy")
+    page.locator("textarea[name=message]").fill("Terima kasih atas bantuannya di loket")
+    page.get_by_role("button", name="Send recognition").click()
+    page.wait_for_load_state()
+    given = page.locator("li", has_text="Terima kasih atas bantuannya di loket")
+    assert f"{first} {last}" in given.first.inner_text()

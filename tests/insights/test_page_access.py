@@ -52,6 +52,8 @@ PAGES: dict[str, tuple] = {
     "people/": ("/people/", STAFF_DESK),
     "people/me/": ("/people/me/", EVERYONE),
     "people/search/": ("/people/search/?q=an", STAFF_DESK),
+    # the people a form may choose, as JSON: everyone for HR (the other kinds: tests/employees/)
+    "people/choices/<slug:kind>/": ("/people/choices/everyone/?q=an", HR),
     "inbox/": ("/inbox/", EVERYONE),
     # pulse surveys
     "pulse/": ("/pulse/", EVERYONE),
